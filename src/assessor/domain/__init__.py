@@ -1,0 +1,1 @@
+"""Pure rules: rubrics, scoring, workflow. Standard library only."""

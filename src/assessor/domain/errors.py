@@ -1,0 +1,65 @@
+"""Typed errors with a code and the offending location, mapped to words by the UI and CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, at a JSON-pointer location ("" is the whole document)."""
+
+    location: str
+    message: str
+
+    def render(self, source: str) -> str:
+        return f"{source}: {self.location or '/'}: {self.message}"
+
+
+class DomainError(Exception):
+    """A rule was broken. `code` is stable, `message` is for people."""
+
+    code = "domain-error"
+
+    def __init__(self, message: str, *, location: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+
+class ValidationFailed(DomainError):
+    """An input document has one or more problems; all of them are listed."""
+
+    code = "invalid-input"
+
+    def __init__(self, problems: Sequence[Problem], *, source: str = "") -> None:
+        self.problems = tuple(problems)
+        self.source = source
+        first = self.problems[0] if self.problems else Problem("", "invalid")
+        super().__init__(f"{len(self.problems)} problem(s); first: {first.message}")
+
+    def lines(self) -> list[str]:
+        return [p.render(self.source) for p in self.problems]
+
+
+class UnknownChoice(DomainError):
+    """A name was given that is not among the valid ones; the valid ones are named."""
+
+    code = "unknown-choice"
+
+    def __init__(self, what: str, given: str, choices: Iterable[str], *, limit: int = 20) -> None:
+        options = sorted(choices)
+        shown = ", ".join(options[:limit])
+        if len(options) > limit:
+            shown += f", … ({len(options) - limit} more)"
+        super().__init__(f"unknown {what} '{given}'; valid: {shown or '(none)'}")
+        self.what = what
+        self.given = given
+        self.choices = tuple(options)
+
+
+class NotAllowed(DomainError):
+    """The operation is not allowed in the current state."""
+
+    code = "not-allowed"

@@ -1,0 +1,1 @@
+"""Canonical JSON, digests, keys, signatures and the audit chain."""

@@ -1,0 +1,101 @@
+"""RFC 8785 canonical JSON and a strict JSON reader (duplicate keys and floats refused)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import rfc8785
+
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
+class StrictJSONError(ValueError):
+    """A JSON text that is malformed or breaks a strictness rule.
+
+    `problems` lists (location, message) pairs: a JSON pointer, or "line L column C" where
+    the text could not be parsed at all.
+    """
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__(problems[0][1])
+        self.problems = problems
+        self.location, self.message = problems[0]
+
+
+def canonicalize(value: Any) -> bytes:
+    """RFC 8785 bytes. Decimals must have been turned into ints or strings before."""
+    return rfc8785.dumps(value)
+
+
+def _pointer_token(key: str | int) -> str:
+    return str(key).replace("~", "~0").replace("/", "~1")
+
+
+def _find_duplicates(value: Any, marks: dict[int, list[str]], at: str,
+                     out: list[tuple[str, str]]) -> None:
+    if isinstance(value, dict):
+        for key in marks.get(id(value), []):
+            out.append((f"{at}/{_pointer_token(key)}", f"duplicate key '{key}'"))
+        for key, item in value.items():
+            _find_duplicates(item, marks, f"{at}/{_pointer_token(key)}", out)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _find_duplicates(item, marks, f"{at}/{index}", out)
+
+
+def loads_strict(text: str | bytes, *, allow_decimals: bool = True) -> Any:
+    """Parse JSON refusing duplicate keys (all of them reported, by JSON pointer).
+
+    Non-integer numbers become exact Decimals, or are refused when `allow_decimals` is off;
+    integers beyond ±(2^53-1) are refused when decimals are refused (interoperable JSON).
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise StrictJSONError([(f"byte {exc.start}", f"not UTF-8 text ({exc.reason})")]) from None
+    text = text.removeprefix("\ufeff")
+    marks: dict[int, list[str]] = {}
+    bad_numbers: list[str] = []
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        dups: list[str] = []
+        for key, item in pairs:
+            if key in result:
+                dups.append(key)
+            result[key] = item
+        if dups:
+            marks[id(result)] = dups
+        return result
+
+    def parse_float(literal: str) -> Decimal:
+        if not allow_decimals:
+            bad_numbers.append(f"number {literal} must be an integer or a decimal string")
+        return Decimal(literal)
+
+    def parse_int(literal: str) -> int:
+        number = int(literal)
+        if not allow_decimals and abs(number) > MAX_SAFE_INTEGER:
+            bad_numbers.append(f"integer {literal} is outside ±(2^53-1)")
+        return number
+
+    def parse_constant(name: str) -> Any:
+        bad_numbers.append(f"{name} is not valid JSON")
+        return None
+
+    try:
+        value = json.loads(text, object_pairs_hook=pairs_hook, parse_float=parse_float,
+                           parse_int=parse_int, parse_constant=parse_constant)
+    except json.JSONDecodeError as exc:
+        raise StrictJSONError([(f"line {exc.lineno} column {exc.colno}", exc.msg)]) from None
+    except RecursionError:
+        raise StrictJSONError([("", "nested too deeply")]) from None
+    problems: list[tuple[str, str]] = []
+    _find_duplicates(value, marks, "", problems)
+    problems.extend(("", message) for message in bad_numbers)
+    if problems:
+        raise StrictJSONError(problems)
+    return value

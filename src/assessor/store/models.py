@@ -1,0 +1,242 @@
+"""SQLAlchemy 2 typed models for the whole data model of DESIGN.md.
+
+Schema changes go through Alembic (`store/migrations`); a test checks the head revision equals
+these models. Rows that must never change (published rubric versions, audit events) are also
+protected by SQLite triggers created in the migrations.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from assessor.store.types import DecimalText, UTCDateTime
+
+# Named constraints, so migrations can refer to them (SQLite batch mode needs names).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Profile(Base):
+    """One person on this machine. Keys arrive with the identity issue."""
+
+    __tablename__ = "profiles"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    roles: Mapped[str] = mapped_column(String(100))  # space-separated: assessor manager proctor
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Rubric(Base):
+    __tablename__ = "rubrics"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    versions: Mapped[list[RubricVersion]] = relationship(
+        back_populates="rubric", order_by="RubricVersion.version"
+    )
+
+
+class RubricVersion(Base):
+    """Immutable once `published_at` is set (service check and SQLite triggers)."""
+
+    __tablename__ = "rubric_versions"
+    __table_args__ = (UniqueConstraint("rubric_id", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rubric_id: Mapped[str] = mapped_column(ForeignKey("rubrics.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(60), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(20))
+    document: Mapped[str] = mapped_column(Text)  # RFC 8785 canonical JSON; digest covers it
+    source_format: Mapped[str] = mapped_column(String(40))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    issuer_signature: Mapped[str | None] = mapped_column(Text)
+    rubric: Mapped[Rubric] = relationship(back_populates="versions")
+
+
+class Achievement(Base):
+    """What a pass earns; stackable through prerequisites."""
+
+    __tablename__ = "achievements"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(40))  # badge | micro-credential | credential
+    level: Mapped[str] = mapped_column(String(100), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class AchievementPrerequisite(Base):
+    __tablename__ = "achievement_prerequisites"
+    achievement_id: Mapped[str] = mapped_column(ForeignKey("achievements.id"), primary_key=True)
+    prerequisite_id: Mapped[str] = mapped_column(ForeignKey("achievements.id"), primary_key=True)
+
+
+class Assessment(Base):
+    __tablename__ = "assessments"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    achievement_id: Mapped[str] = mapped_column(ForeignKey("achievements.id"))
+    rubric_version_id: Mapped[int] = mapped_column(ForeignKey("rubric_versions.id"))
+    evidence_expected: Mapped[str] = mapped_column(Text, default="")
+    signoff_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    double_marking: Mapped[bool] = mapped_column(Boolean, default=False)
+    blind_marking: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rubric_version: Mapped[RubricVersion] = relationship()
+
+
+class Learner(Base):
+    __tablename__ = "learners"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    anonymous_code: Mapped[str] = mapped_column(String(40), unique=True)
+
+
+class Submission(Base):
+    __tablename__ = "submissions"
+    __table_args__ = (
+        Index("ix_submissions_status_assessment", "status", "assessment_id", "submitted_at"),
+        Index("ix_submissions_assessment_submitted", "assessment_id", "submitted_at"),
+    )
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id"), index=True)
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessments.id"))
+    attempt: Mapped[int] = mapped_column(Integer, default=1)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(20), server_default=text("'to_score'"))
+    learner: Mapped[Learner] = relationship()
+    assessment: Mapped[Assessment] = relationship()
+    artifacts: Mapped[list[Artifact]] = relationship(order_by="Artifact.position")
+
+
+class Artifact(Base):
+    """A file of a submission; its bytes live in the blob store under `sha256`."""
+
+    __tablename__ = "artifacts"
+    __table_args__ = (UniqueConstraint("submission_id", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(500))  # original name: metadata, never a path
+    media_type: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class Evaluation(Base):
+    """One assessor's scoring of one submission. Draft until finalized."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (
+        Index(
+            "uq_evaluations_one_draft",
+            "submission_id",
+            "assessor_id",
+            unique=True,
+            sqlite_where=text("status = 'draft'"),
+        ),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"), index=True)
+    assessor_id: Mapped[str] = mapped_column(ForeignKey("profiles.id"))
+    rubric_version_id: Mapped[int] = mapped_column(ForeignKey("rubric_versions.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    overall_comment: Mapped[str] = mapped_column(Text, default="")
+    total: Mapped[Decimal | None] = mapped_column(DecimalText())
+    maximum: Mapped[Decimal | None] = mapped_column(DecimalText())
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    band: Mapped[str | None] = mapped_column(String(200))
+    engine_version: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    supersedes_id: Mapped[str | None] = mapped_column(ForeignKey("evaluations.id"))
+    supersede_reason: Mapped[str | None] = mapped_column(Text)
+    scores: Mapped[list[EvaluationScore]] = relationship(
+        order_by="EvaluationScore.position", cascade="all, delete-orphan"
+    )
+
+
+class EvaluationScore(Base):
+    """The level, points and comment of one criterion in one evaluation."""
+
+    __tablename__ = "evaluation_scores"
+    evaluation_id: Mapped[str] = mapped_column(ForeignKey("evaluations.id"), primary_key=True)
+    criterion_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    level_id: Mapped[str | None] = mapped_column(String(200))
+    points: Mapped[Decimal | None] = mapped_column(DecimalText())
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class AuditEvent(Base):
+    """Append-only and hash-chained: `hash` covers the event and `prev_hash`."""
+
+    __tablename__ = "audit_events"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(100))
+    entity_type: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[str] = mapped_column(Text)  # canonical JSON
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class OutboxItem(Base):
+    """A signed envelope waiting for the backend, written with what it reports."""
+
+    __tablename__ = "outbox_items"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    body: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20), server_default=text("'pending'"))
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ExamSession(Base):
+    __tablename__ = "exam_sessions"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    assessment_id: Mapped[str | None] = mapped_column(ForeignKey("assessments.id"))
+    location: Mapped[str] = mapped_column(String(300), default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(20))  # planned | open | sealed
+    proctor_id: Mapped[str | None] = mapped_column(ForeignKey("profiles.id"))
+
+
+class ExamCandidate(Base):
+    __tablename__ = "exam_candidates"
+    session_id: Mapped[str] = mapped_column(ForeignKey("exam_sessions.id"), primary_key=True)
+    learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id"), primary_key=True)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(20))
