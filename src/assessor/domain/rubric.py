@@ -128,6 +128,10 @@ class Rubric:
             raise DomainError("criterion ids must be unique", location="/criteria")
         for c in self.criteria:
             _check_criterion(c)
+        if self.max_points <= 0:
+            raise DomainError("the rubric's maximum must be above 0 points", location="/criteria")
+        if len({b.id for b in self.bands}) != len(self.bands):
+            raise DomainError("band ids must be unique", location="/bands")
         for band in self.bands:
             if band.every_criterion_at_least is not None:
                 for c in self.criteria:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
 from assessor.domain.errors import DomainError
@@ -19,7 +19,7 @@ _CENT = Decimal("0.01")
 
 
 class Outcome(StrEnum):
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 (an outcome, not a password)
     NOT_YET = "not_yet"
     INCOMPLETE = "incomplete"
 
@@ -85,7 +85,7 @@ def score(rubric: Rubric, selections: Mapping[str, Selection]) -> ScoreResult:
         scored.append(CriterionScore(c.id, sel.level_id, points, points * c.weight))
     total = sum((s.weighted for s in scored), Decimal(0))
     maximum = rubric.max_points
-    percentage = (total * _HUNDRED / maximum).quantize(_CENT, ROUND_HALF_EVEN)
+    percentage = _percent(total, maximum)
     reasons: list[str] = []
 
     failing = [c for c in rubric.criteria if _below_minimum(c, selections)]
@@ -125,6 +125,13 @@ def _below_minimum(c: Criterion, selections: Mapping[str, Selection]) -> bool:
     return c.rank(sel.level_id) < c.rank(c.minimum_level)
 
 
+def _percent(total: Decimal, maximum: Decimal) -> Decimal:
+    """The percentage shown, to the cent, rounded down: rounding to nearest could show
+    60.00% for 59.997% against a pass mark of 60 and print "60% is below the pass mark of 60%".
+    Rounded down, a shown percentage at or above the pass mark is always a pass."""
+    return (total * _HUNDRED / maximum).quantize(_CENT, ROUND_DOWN)
+
+
 def _meets(rubric: Rubric, total: Decimal, maximum: Decimal) -> bool:
     rule = rubric.pass_rule
     if rule.kind is PassRuleKind.PERCENTAGE:
@@ -135,8 +142,7 @@ def _meets(rubric: Rubric, total: Decimal, maximum: Decimal) -> bool:
 def _describe_rule(rubric: Rubric, total: Decimal, maximum: Decimal) -> str:
     rule = rubric.pass_rule
     if rule.kind is PassRuleKind.PERCENTAGE:
-        pct = (total * _HUNDRED / maximum).quantize(_CENT, ROUND_HALF_EVEN)
-        return f"{fmt(pct)}% is below the pass mark of {fmt(rule.threshold)}%"
+        return f"{fmt(_percent(total, maximum))}% is below the pass mark of {fmt(rule.threshold)}%"
     return f"{fmt(total)} points is below the pass mark of {fmt(rule.threshold)} points"
 
 

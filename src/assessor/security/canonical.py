@@ -77,7 +77,11 @@ def loads_strict(text: str | bytes, *, allow_decimals: bool = True) -> Any:
         return Decimal(literal)
 
     def parse_int(literal: str) -> int:
-        number = int(literal)
+        try:
+            number = int(literal)
+        except ValueError:  # Python refuses integers over 4300 digits; report, don't crash
+            bad_numbers.append(f"integer of {len(literal)} digits is too long")
+            return 0
         if not allow_decimals and abs(number) > MAX_SAFE_INTEGER:
             bad_numbers.append(f"integer {literal} is outside ±(2^53-1)")
         return number

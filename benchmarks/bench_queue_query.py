@@ -1,0 +1,74 @@
+"""Queue query over 100k submissions (filter by status, assessment and text) through the
+service vs the same SQL run raw with sqlite3.
+
+Run: python3 benchmarks/bench_queue_query.py [SUBMISSIONS]
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from _common import demo_folder, median_seconds, report
+
+from assessor.services.submissions import QueueFilter, list_submissions
+from assessor.store.db import Database
+
+TOTAL = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+PAGE = 200
+RAW_SQL = """
+SELECT s.id, l.name, l.anonymous_code, a.blind_marking, a.id, a.title, s.status,
+       s.submitted_at, a.due_at, v.rubric_id, v.version, v.digest
+FROM submissions s
+JOIN learners l ON s.learner_id = l.id
+JOIN assessments a ON s.assessment_id = a.id
+JOIN rubric_versions v ON a.rubric_version_id = v.id
+WHERE s.status = ? AND s.assessment_id = ?
+  AND (s.id LIKE ? ESCAPE '\\' OR l.anonymous_code LIKE ? ESCAPE '\\'
+       OR (l.name LIKE ? ESCAPE '\\' AND a.blind_marking = 0))
+ORDER BY s.submitted_at, s.id
+LIMIT ? OFFSET 0
+"""
+
+
+def fill(db_path: Path, total: int) -> None:
+    con = sqlite3.connect(db_path)
+    learners = [r[0] for r in con.execute("SELECT id FROM learners")]
+    assessments = [r[0] for r in con.execute("SELECT id FROM assessments")]
+    statuses = ["to_score"] * 6 + ["in_progress"] * 1 + ["finalized"] * 3
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    rows = (
+        (f"bulk-{i:06d}", learners[i % len(learners)], assessments[i % len(assessments)], 1,
+         (start + timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), statuses[i % 10])
+        for i in range(total)
+    )
+    with con:
+        con.executemany("INSERT INTO submissions (id, learner_id, assessment_id, attempt,"
+                        " submitted_at, status) VALUES (?, ?, ?, ?, ?, ?)", rows)
+    con.execute("ANALYZE")
+    con.close()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        data = demo_folder(Path(tmp))
+        fill(data / "assessor.db", TOTAL)
+        f = QueueFilter(status="to_score", assessment_id="safe-isolation-l2", text="an")
+        with Database.open(data) as db:
+            found = list_submissions(db, f, limit=PAGE)
+            ours = median_seconds(lambda: list_submissions(db, f, limit=PAGE), 30)
+        con = sqlite3.connect(data / "assessor.db")
+        args = ("to_score", "safe-isolation-l2", "%an%", "%an%", "%an%", PAGE)
+        raw = con.execute(RAW_SQL, args).fetchall()
+        floor = median_seconds(lambda: con.execute(RAW_SQL, args).fetchall(), 30)
+        con.close()
+    assert [r.id for r in found] == [r[0] for r in raw], "service and raw SQL disagree"
+    print(f"{TOTAL} submissions; filter status+assessment+text, page of {len(found)} rows")
+    report("median queue query", ours, floor, 2.0)
+
+
+if __name__ == "__main__":
+    main()

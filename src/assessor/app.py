@@ -1,0 +1,16 @@
+"""Composition root: builds the store and services for a data folder, then a command or the GUI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assessor import log, paths
+from assessor.store.db import Database
+
+
+def open_data(data_dir: str | Path | None) -> Database:
+    """Open (and lock, and migrate if needed) the data folder chosen by the usual rules."""
+    folder = paths.data_dir(str(data_dir) if data_dir is not None else None)
+    database = Database.open(folder)
+    log.setup(folder)
+    return database

@@ -1,0 +1,104 @@
+"""Shared fixtures: a real SQLite data folder in tmp_path, seeded through the services."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from assessor.domain.rubric import (
+    Criterion,
+    GradeBand,
+    Level,
+    PassRule,
+    PassRuleKind,
+    Rubric,
+    RubricKind,
+)
+from assessor.services.profiles import add_profile
+from assessor.services.rubrics import import_rubric
+from assessor.store import models as m
+from assessor.store.db import Database
+from assessor.store.types import utcnow
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
+
+
+def levels(points: tuple[int, ...] = (0, 1, 2, 3)) -> tuple[Level, ...]:
+    names = ["not-yet", "developing", "competent", "proficient", "expert"]
+    return tuple(Level(names[i], names[i].replace("-", " ").title(), Decimal(p))
+                 for i, p in enumerate(points))
+
+
+def sample_rubric(rubric_id: str = "wiring", title: str = "Wiring a ring final circuit"
+                  ) -> Rubric:
+    return Rubric(
+        id=rubric_id,
+        title=title,
+        kind=RubricKind.ANALYTIC,
+        criteria=(
+            Criterion("plan", "Plan the route", levels(), Decimal(1)),
+            Criterion("terminate", "Terminate conductors", levels(), Decimal(2)),
+            Criterion("prove-dead", "Prove dead", levels(), Decimal(3), minimum_level="competent"),
+            Criterion("record", "Record results", (
+                Level("none", "None", Decimal(0)),
+                Level("partial", "Partial", Decimal(1), max_points=Decimal("2.5")),
+                Level("full", "Full", Decimal(3)),
+            ), Decimal("1.5")),
+        ),
+        pass_rule=PassRule(PassRuleKind.PERCENTAGE, Decimal(60)),
+        bands=(GradeBand("pass", "Pass"), GradeBand("merit", "Merit", min_percentage=Decimal(80))),
+    )
+
+
+@dataclass(frozen=True)
+class Seed:
+    assessor_id: str
+    submission_ids: list[str]
+    rubric: Rubric
+
+
+def seed(db: Database, submissions: int = 3) -> Seed:
+    rubric = sample_rubric()
+    with db.write() as tx:
+        info = import_rubric(tx, rubric, source_format="test", actor="system")
+        version = tx.query(m.RubricVersion).filter_by(digest=info.digest).one()
+        assessor = add_profile(tx, "Test Assessor", ["assessor"])
+        tx.add(m.Achievement(id="badge", title="Badge", kind="badge"))
+        tx.add(m.Assessment(id="wiring-l2", title="Wiring (L2)", achievement_id="badge",
+                            rubric_version_id=version.id))
+        ids = []
+        for i in range(submissions):
+            tx.add(m.Learner(id=f"learner-{i}", name=f"Learner {i}", anonymous_code=f"C-{i:04d}"))
+            sid = f"sub-{i + 1:03d}"
+            tx.add(m.Submission(id=sid, learner_id=f"learner-{i}", assessment_id="wiring-l2",
+                                attempt=1, submitted_at=utcnow() - timedelta(hours=i),
+                                status="to_score"))
+            ids.append(sid)
+    return Seed(assessor.id, ids, rubric)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def db(data_dir: Path) -> Iterator[Database]:
+    database = Database.open(data_dir)
+    try:
+        yield database
+    finally:
+        database.close()
+
+
+@pytest.fixture
+def seeded(db: Database) -> Seed:
+    return seed(db)

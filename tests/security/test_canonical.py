@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from assessor.security.canonical import StrictJSONError, canonicalize, loads_strict
+from assessor.security.digests import (
+    decode_multibase_digest,
+    digest_bytes,
+    digest_json,
+    multibase_digest,
+)
+from tests.conftest import CONFORMANCE
+
+JCS = CONFORMANCE / "jcs"
+VECTORS = sorted(p.stem for p in (JCS / "input").glob("*.json"))
+
+
+def test_all_vectors_present() -> None:
+    assert VECTORS == ["arrays", "french", "structures", "unicode", "values", "weird"]
+
+
+@pytest.mark.parametrize("name", VECTORS)
+def test_rfc8785_vectors_byte_for_byte(name: str) -> None:
+    import json
+
+    value = json.loads((JCS / "input" / f"{name}.json").read_text(encoding="utf-8"))
+    expected = (JCS / "output" / f"{name}.json").read_bytes()
+    assert canonicalize(value) == expected
+    hex_expected = "".join((JCS / "outhex" / f"{name}.txt").read_text().split())
+    assert canonicalize(value).hex() == hex_expected.lower()
+
+
+def test_digest_is_multibase_sha256_multihash() -> None:
+    # sha256("abc") = ba7816bf…; multihash prefix 0x12 0x20 → base64url starts "EiC".
+    d = digest_bytes(b"abc")
+    assert d.startswith("uEi")
+    assert decode_multibase_digest(d).hex().startswith("ba7816bf8f01cfea")
+    assert multibase_digest(decode_multibase_digest(d)) == d
+
+
+def test_digest_json_ignores_key_order_and_whitespace() -> None:
+    assert digest_json({"b": 1, "a": [1, "x"]}) == digest_json({"a": [1, "x"], "b": 1})
+    assert digest_json({"a": 1}) != digest_json({"a": 2})
+
+
+@pytest.mark.parametrize("bad", ["", "abc", "uEiC" + "A" * 10, "mEiC" + "A" * 43])
+def test_bad_digests_refused(bad: str) -> None:
+    with pytest.raises(ValueError):
+        decode_multibase_digest(bad)
+
+
+def test_strict_parse_reports_every_duplicate_key_by_pointer() -> None:
+    with pytest.raises(StrictJSONError) as err:
+        loads_strict('{"a": 1, "a": 2, "b": [{"x/y": 1, "x/y": 2}]}')
+    assert err.value.problems == [("/a", "duplicate key 'a'"),
+                                  ("/b/0/x~1y", "duplicate key 'x/y'")]
+
+
+def test_strict_parse_bad_json_has_line_and_column() -> None:
+    with pytest.raises(StrictJSONError) as err:
+        loads_strict('{\n  "a": 1,\n}')
+    assert err.value.location == "line 3 column 1"
+
+
+def test_strict_parse_decimals_exact_or_refused() -> None:
+    assert loads_strict('{"p": 0.1}') == {"p": Decimal("0.1")}
+    with pytest.raises(StrictJSONError, match="integer or a decimal string"):
+        loads_strict('{"p": 0.1}', allow_decimals=False)
+    with pytest.raises(StrictJSONError, match="2\\^53"):
+        loads_strict('{"p": 9007199254740992}', allow_decimals=False)
+    assert loads_strict('{"p": 9007199254740991}', allow_decimals=False) == {
+        "p": 9007199254740991}
+
+
+def test_strict_parse_refuses_nan_and_non_utf8() -> None:
+    with pytest.raises(StrictJSONError, match="NaN"):
+        loads_strict("[NaN]")
+    with pytest.raises(StrictJSONError, match="UTF-8"):
+        loads_strict(b'{"a": "\xff"}')
