@@ -382,7 +382,7 @@ def test_unscored_criteria_make_the_result_incomplete_and_are_named() -> None:
 
 def test_an_empty_sheet_is_incomplete_with_every_criterion_named() -> None:
     result = score(wiring(), {})
-    assert (result.outcome, result.total, result.percentage) == (Outcome.INCOMPLETE, 0, 0)
+    assert (result.outcome, result.total, result.percentage) == (Outcome.INCOMPLETE, D(0), D(0))
     assert result.reasons == (
         "4 of 4 criteria not scored: 'Plan the route', 'Terminate conductors', 'Prove dead', "
         "'Record results'",
@@ -446,7 +446,7 @@ def checklist() -> Rubric:
 
 def test_checklist_all_met_passes() -> None:
     result = score(checklist(), {c: Selection(MET) for c in ("ppe", "sign-in", "fire")})
-    assert (result.total, result.maximum, result.percentage) == (4, 4, 100)
+    assert (result.total, result.maximum, result.percentage) == (D(4), D(4), D(100))
     assert result.outcome is Outcome.PASS
 
 

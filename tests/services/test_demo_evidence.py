@@ -8,6 +8,7 @@ import io
 import struct
 import time
 import zlib
+from collections.abc import Callable
 
 import pytest
 from pypdf import PdfReader
@@ -77,7 +78,9 @@ def test_markup_in_learner_name_and_title_prints_literally() -> None:
     ],
     ids=["method-statement", "reflective-journal", "review-notes", "induction-record"],
 )
-def test_every_pdf_parses_names_the_learner_and_escapes_markup(make) -> None:  # type: ignore[no-untyped-def]
+def test_every_pdf_parses_names_the_learner_and_escapes_markup(
+    make: Callable[[str, int], bytes],
+) -> None:
     for seed in (1, 2):
         pages, text = pdf_text(make(NAME, seed))
         assert pages >= 2
@@ -171,7 +174,7 @@ def test_png_is_fast() -> None:
     assert best < 0.3
 
 
-def _timed(fn) -> float:  # type: ignore[no-untyped-def]
+def _timed(fn: Callable[[], object]) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start

@@ -12,6 +12,7 @@ from assessor.domain.rubric_diff import Change, diff_rubrics
 from assessor.security.canonical import canonicalize
 from assessor.security.digests import digest_bytes
 from assessor.services.rubric_files import load_rubric_file, read_rubric_file
+from assessor.store import drafts
 from assessor.store import models as m
 from assessor.store import queries as q
 from assessor.store.audit import append_event
@@ -116,8 +117,27 @@ def list_versions(db: Database) -> list[RubricVersionInfo]:
         return [_info(row) for row in q.all_versions(tx)]
 
 
+_PARSED: dict[str, Rubric] = {}
+_PARSED_LIMIT = 256
+
+
+def rubric_by_digest(tx: Tx, digest: str) -> Rubric:
+    """The rubric of a stored version. Cached by digest: a digest names its content, so an
+    entry can never go stale. The stored text is checked against its digest when first read."""
+    found = _PARSED.get(digest)
+    if found is None:
+        document = drafts.rubric_document(tx, digest)
+        if digest_bytes(document.encode("utf-8")) != digest:
+            raise DomainError(f"stored rubric version {digest} does not match its digest")
+        found = Rubric.from_document(json.loads(document))
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        _PARSED[digest] = found
+    return found
+
+
 def load_version(tx: Tx, row: m.RubricVersion) -> Rubric:
-    return Rubric.from_document(json.loads(row.document))
+    return rubric_by_digest(tx, row.digest)
 
 
 def show_version(db: Database, ref: str) -> tuple[RubricVersionInfo, Rubric]:

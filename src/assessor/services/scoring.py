@@ -3,8 +3,7 @@ that also appends an audit event."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from assessor.domain.errors import UnknownChoice
@@ -13,6 +12,8 @@ from assessor.domain.numbers import to_json_number
 from assessor.domain.rubric import Rubric
 from assessor.domain.scoring import ENGINE_VERSION, ScoreResult, Selection, resolve_points, score
 from assessor.domain.workflow import EvaluationStatus, SubmissionStatus, require_draft
+from assessor.services.rubrics import rubric_by_digest
+from assessor.store import drafts
 from assessor.store import models as m
 from assessor.store import queries as q
 from assessor.store.audit import append_event
@@ -97,103 +98,70 @@ class EvaluationView:
         }
 
 
-def _submission(tx: Tx, submission_id: str) -> m.Submission:
-    sub = tx.get(m.Submission, submission_id)
-    if sub is None:
-        raise UnknownChoice("submission", submission_id, q.submission_ids(tx))
-    return sub
+def _selections(lines: list[drafts.ScoreLine]) -> dict[str, Selection]:
+    return {ln.criterion_id: Selection(ln.level_id, ln.points)
+            for ln in lines if ln.level_id is not None}
 
 
-def _rubric_of(sub: m.Submission) -> tuple[m.RubricVersion, Rubric]:
-    row = sub.assessment.rubric_version
-    return row, Rubric.from_document(json.loads(row.document))
-
-
-def _selections(evaluation: m.Evaluation) -> dict[str, Selection]:
-    return {
-        s.criterion_id: Selection(s.level_id, s.points)
-        for s in evaluation.scores
-        if s.level_id is not None
-    }
-
-
-def _view(sub: m.Submission, evaluation: m.Evaluation | None) -> EvaluationView:
-    row, rubric = _rubric_of(sub)
-    by_id = {s.criterion_id: s for s in evaluation.scores} if evaluation else {}
+def _view(
+    ctx: drafts.DraftContext, rubric: Rubric, lines: list[drafts.ScoreLine], *,
+    evaluation_id: str | None, status: str, assessor_id: str | None, overall: str,
+    result: ScoreResult | None = None,
+) -> EvaluationView:
+    by_id = {ln.criterion_id: ln for ln in lines}
     states = []
     for c in rubric.criteria:
-        s = by_id.get(c.id)
-        level = c.level(s.level_id) if s and s.level_id else None
+        ln = by_id.get(c.id)
+        level = c.level(ln.level_id) if ln and ln.level_id else None
         states.append(CriterionState(
             c.id, c.title, level.id if level else None, level.title if level else None,
-            s.points if s and s.level_id else None, s.comment if s else "",
+            ln.points if ln and level else None, ln.comment if ln else "",
         ))
-    result = score(rubric, _selections(evaluation) if evaluation else {})
     return EvaluationView(
-        submission_id=sub.id,
-        evaluation_id=evaluation.id if evaluation else None,
-        status=evaluation.status if evaluation else SubmissionStatus.TO_SCORE.value,
-        assessor_id=evaluation.assessor_id if evaluation else None,
-        rubric_id=row.rubric_id,
-        rubric_version=row.version,
-        rubric_digest=row.digest,
-        criteria=tuple(states),
-        overall_comment=evaluation.overall_comment if evaluation else "",
-        result=result,
+        submission_id=ctx.submission_id, evaluation_id=evaluation_id, status=status,
+        assessor_id=assessor_id, rubric_id=ctx.rubric_id, rubric_version=ctx.rubric_version,
+        rubric_digest=ctx.rubric_digest, criteria=tuple(states), overall_comment=overall,
+        result=result or score(rubric, _selections(lines)),
     )
 
 
-def _draft(tx: Tx, sub: m.Submission, assessor_id: str) -> m.Evaluation:
-    draft = q.draft_for(tx, sub.id, assessor_id)
-    if draft is not None:
-        return draft
+def _context(tx: Tx, submission_id: str, assessor_id: str) -> drafts.DraftContext:
+    ctx = drafts.draft_context(tx, submission_id, assessor_id)
+    if ctx is None:
+        raise UnknownChoice("submission", submission_id, q.submission_ids(tx))
+    return ctx
+
+
+def _start_draft(tx: Tx, ctx: drafts.DraftContext, assessor_id: str) -> str:
     if tx.get(m.Profile, assessor_id) is None:
         raise UnknownChoice("profile", assessor_id, [])
-    now = utcnow()
-    draft = m.Evaluation(
-        id=uuid7(), submission_id=sub.id, assessor_id=assessor_id,
-        rubric_version_id=sub.assessment.rubric_version_id,
-        status=EvaluationStatus.DRAFT.value, overall_comment="",
-        engine_version=ENGINE_VERSION, created_at=now, updated_at=now,
-    )
-    tx.add(draft)
-    tx.flush()
+    evaluation_id = uuid7()
+    drafts.insert_draft(tx, id=evaluation_id, submission_id=ctx.submission_id,
+                        assessor_id=assessor_id, rubric_version_id=ctx.rubric_version_id,
+                        engine_version=ENGINE_VERSION)
     append_event(tx, actor=assessor_id, action="evaluation.start", entity_type="evaluation",
-                 entity_id=draft.id, payload={"submission": sub.id})
-    return draft
+                 entity_id=evaluation_id, payload={"submission": ctx.submission_id})
+    return evaluation_id
 
 
-def _score_row(tx: Tx, evaluation: m.Evaluation, rubric: Rubric, criterion_id: str
-               ) -> m.EvaluationScore:
-    criterion = rubric.criterion(criterion_id)  # raises UnknownChoice naming the criteria
-    row = q.score_row(tx, evaluation.id, criterion.id)
-    if row is None:
-        row = m.EvaluationScore(
-            evaluation_id=evaluation.id, criterion_id=criterion.id,
-            position=rubric.criterion_ids().index(criterion.id), comment="",
-        )
-        evaluation.scores.append(row)
-    return row
-
-
-def _apply(tx: Tx, evaluation: m.Evaluation, rubric: Rubric, change: DraftChange
+def _apply(tx: Tx, evaluation_id: str, rubric: Rubric, change: DraftChange
            ) -> dict[str, object]:
     """Apply one change; return the audit payload describing it."""
     if isinstance(change, SetOverallComment):
-        evaluation.overall_comment = change.text
+        drafts.set_overall_comment(tx, evaluation_id, change.text)
         return {"change": "overall-comment", "length": len(change.text)}
-    row = _score_row(tx, evaluation, rubric, change.criterion_id)
+    criterion = rubric.criterion(change.criterion_id)  # UnknownChoice names the criteria
+    position = rubric.criterion_ids().index(criterion.id)
     if isinstance(change, SetLevel):
-        criterion = rubric.criterion(change.criterion_id)
         points = resolve_points(criterion, Selection(change.level_id, change.points))
-        row.level_id, row.points = change.level_id, points
-        return {"change": "level", "criterion": row.criterion_id, "level": row.level_id,
+        drafts.set_level(tx, evaluation_id, criterion.id, position, change.level_id, points)
+        return {"change": "level", "criterion": criterion.id, "level": change.level_id,
                 "points": to_json_number(points)}
     if isinstance(change, ClearLevel):
-        row.level_id, row.points = None, None
-        return {"change": "clear-level", "criterion": row.criterion_id}
-    row.comment = change.text
-    return {"change": "comment", "criterion": row.criterion_id, "length": len(change.text)}
+        drafts.set_level(tx, evaluation_id, criterion.id, position, None, None)
+        return {"change": "clear-level", "criterion": criterion.id}
+    drafts.set_comment(tx, evaluation_id, criterion.id, position, change.text)
+    return {"change": "comment", "criterion": criterion.id, "length": len(change.text)}
 
 
 def save_draft(
@@ -205,21 +173,30 @@ def save_draft(
     or a power cut. Any invalid change rolls the whole call back.
     """
     with db.write() as tx:
-        sub = _submission(tx, submission_id)
-        if sub.status == SubmissionStatus.FINALIZED.value:
+        ctx = _context(tx, submission_id, assessor_id)
+        if ctx.submission_status == SubmissionStatus.FINALIZED.value:
             require_draft(EvaluationStatus.FINALIZED)
-        _, rubric = _rubric_of(sub)
-        evaluation = _draft(tx, sub, assessor_id)
+        rubric = rubric_by_digest(tx, ctx.rubric_digest)
+        evaluation_id = ctx.evaluation_id or _start_draft(tx, ctx, assessor_id)
+        overall = ctx.overall_comment
         for change in changes:
-            payload = _apply(tx, evaluation, rubric, change)
+            payload = _apply(tx, evaluation_id, rubric, change)
+            if isinstance(change, SetOverallComment):
+                overall = change.text
             append_event(tx, actor=assessor_id, action="evaluation.change",
-                         entity_type="evaluation", entity_id=evaluation.id, payload=payload)
-        result = score(rubric, _selections(evaluation))
-        evaluation.total, evaluation.maximum = result.total, result.maximum
-        evaluation.outcome, evaluation.band = result.outcome.value, result.band
-        evaluation.updated_at = utcnow()
-        sub.status = SubmissionStatus.IN_PROGRESS.value
-        return _view(sub, evaluation)
+                         entity_type="evaluation", entity_id=evaluation_id, payload=payload)
+        lines = drafts.score_lines(tx, evaluation_id)
+        result = score(rubric, _selections(lines))
+        drafts.set_totals(
+            tx, evaluation_id, total=result.total, maximum=result.maximum,
+            outcome=result.outcome.value, band=result.band,
+        )
+        if ctx.submission_status != SubmissionStatus.IN_PROGRESS.value:
+            drafts.set_submission_status(tx, ctx.submission_id,
+                                         SubmissionStatus.IN_PROGRESS.value)
+        return _view(ctx, rubric, lines, evaluation_id=evaluation_id,
+                     status=EvaluationStatus.DRAFT.value, assessor_id=assessor_id,
+                     overall=overall, result=result)
 
 
 def start_evaluation(db: Database, submission_id: str, assessor_id: str) -> EvaluationView:
@@ -228,7 +205,19 @@ def start_evaluation(db: Database, submission_id: str, assessor_id: str) -> Eval
 
 def show_evaluation(db: Database, submission_id: str) -> EvaluationView:
     """The submission's current evaluation (finalized first, else newest draft), or an empty
-    sheet when nobody has started one."""
+    sheet when nobody has started one. Shown against the evaluation's own rubric version."""
     with db.read() as tx:
-        sub = _submission(tx, submission_id)
-        return _view(sub, q.current_evaluation(tx, sub.id))
+        current = q.current_evaluation(tx, submission_id)
+        if current is None:
+            ctx = _context(tx, submission_id, "")
+            rubric = rubric_by_digest(tx, ctx.rubric_digest)
+            return _view(ctx, rubric, [], evaluation_id=None,
+                         status=SubmissionStatus.TO_SCORE.value, assessor_id=None, overall="")
+        version = current.rubric_version
+        ctx = replace(_context(tx, submission_id, current.assessor_id),
+                      rubric_version_id=version.id, rubric_id=version.rubric_id,
+                      rubric_version=version.version, rubric_digest=version.digest)
+        rubric = rubric_by_digest(tx, version.digest)
+        return _view(ctx, rubric, drafts.score_lines(tx, current.id),
+                     evaluation_id=current.id, status=current.status,
+                     assessor_id=current.assessor_id, overall=current.overall_comment)

@@ -176,6 +176,7 @@ class Evaluation(Base):
     finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     supersedes_id: Mapped[str | None] = mapped_column(ForeignKey("evaluations.id"))
     supersede_reason: Mapped[str | None] = mapped_column(Text)
+    rubric_version: Mapped[RubricVersion] = relationship()
     scores: Mapped[list[EvaluationScore]] = relationship(
         order_by="EvaluationScore.position", cascade="all, delete-orphan"
     )

@@ -11,8 +11,18 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def format_utc(value: datetime) -> str:
+    """The stored form of a time: UTC, microseconds, 'Z' (sorts as text)."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime: store times in UTC with a timezone")
+    return value.astimezone(UTC).strftime(TIME_FORMAT)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -22,16 +32,12 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: store times in UTC with a timezone")
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return None if value is None else format_utc(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        return datetime.strptime(value, TIME_FORMAT).replace(tzinfo=UTC)
 
 
 class DecimalText(TypeDecorator[Decimal]):
