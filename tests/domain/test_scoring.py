@@ -313,7 +313,7 @@ def test_every_criterion_at_least_holds_a_band_back_and_says_which_criterion() -
     )
     assert result.band == "merit"
     assert result.reasons == (
-        "band 'Distinction' not reached: every criterion must be at level 'proficient' or above "
+        "band 'Distinction' not reached: every criterion must be at level 'Proficient' or above "
         "(Criterion 3 below)",
     )
 
@@ -339,7 +339,7 @@ def test_a_higher_band_is_reached_even_when_a_lower_one_is_not() -> None:
     )
     assert result.band == "high"  # 10 of 12
     assert result.reasons == (
-        "band 'Steady' not reached: every criterion must be at level 'competent' or above "
+        "band 'Steady' not reached: every criterion must be at level 'Competent' or above "
         "(Criterion 3 below)",
     )
 

@@ -79,3 +79,32 @@ def test_strict_parse_refuses_nan_and_non_utf8() -> None:
         loads_strict("[NaN]")
     with pytest.raises(StrictJSONError, match="UTF-8"):
         loads_strict(b'{"a": "\xff"}')
+
+
+# The fast path of `canonicalize` must agree with the rfc8785 package byte for byte.
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_json_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | _json_text,
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(_json_text, children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_json_values)
+def test_fast_path_equals_rfc8785(value: object) -> None:
+    import rfc8785
+
+    assert canonicalize(value) == rfc8785.dumps(value)
+
+
+def test_control_characters_and_non_ascii_escape_like_rfc8785() -> None:
+    import rfc8785
+
+    value = {"b": "\x00\x08\t\n\x0c\r\x1f\x7f\u2028é😀\"\\", "a": [True, None, -5], "é": 1}
+    assert canonicalize(value) == rfc8785.dumps(value)
+    assert canonicalize({"k": "\x1f"}) == b'{"k":"\\u001f"}'

@@ -199,8 +199,9 @@ def _check_criterion(c: Criterion) -> None:
         if level.max_points is not None and level.max_points < level.points:
             raise DomainError(f"{where} level '{level.id}' has a range whose max is below its min")
     for low, high in zip(c.levels, c.levels[1:], strict=False):
-        if not low.top <= high.points or not low.points < high.top:
-            raise DomainError(f"{where} levels must ascend in points, low → high")
+        if not low.top < high.points:  # strict: a boundary value must name one level
+            raise DomainError(f"{where} levels must ascend in points, low → high, "
+                              "with ranges that do not touch")
     if c.minimum_level is not None:
         c.level(c.minimum_level)
 

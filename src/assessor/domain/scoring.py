@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
+from decimal import (
+    ROUND_DOWN,
+    ROUND_HALF_EVEN,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
 from enum import StrEnum
 
 from assessor.domain.errors import DomainError
@@ -70,8 +79,19 @@ def resolve_points(criterion: Criterion, selection: Selection) -> Decimal:
     return selection.points
 
 
+# Fixed arithmetic, whatever the calling thread's decimal context: 60 significant digits keep
+# every sum and product of rubric numbers (< 10^9, few decimals) exact.
+_ENGINE_CONTEXT = Context(prec=60, rounding=ROUND_HALF_EVEN,
+                          traps=[InvalidOperation, DivisionByZero, Overflow])
+
+
 def score(rubric: Rubric, selections: Mapping[str, Selection]) -> ScoreResult:
     """Score a (possibly partial) set of selections. Same input, same output."""
+    with localcontext(_ENGINE_CONTEXT):
+        return _score(rubric, selections)
+
+
+def _score(rubric: Rubric, selections: Mapping[str, Selection]) -> ScoreResult:
     for criterion_id in selections:
         rubric.criterion(criterion_id)
     scored: list[CriterionScore] = []
@@ -157,5 +177,6 @@ def _band_shortfall(rubric: Rubric, band: GradeBand, total: Decimal, maximum: De
         low = [c.title for c in rubric.criteria
                if c.rank(selections[c.id].level_id) < c.rank(floor)]
         if low:
-            return f"every criterion must be at level '{floor}' or above ({', '.join(low)} below)"
+            title = rubric.criteria[0].level(floor).title
+            return f"every criterion must be at level '{title}' or above ({', '.join(low)} below)"
     return None

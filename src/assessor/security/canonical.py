@@ -24,8 +24,32 @@ class StrictJSONError(ValueError):
         self.location, self.message = problems[0]
 
 
+def _plain(value: Any) -> bool:
+    """True when RFC 8785 and Python's sorted compact JSON agree on `value`: ASCII keys (so
+    UTF-16 and code point order coincide), strings, safe integers, booleans and null. Both
+    then escape exactly '"', '\\' and control characters, with lowercase \\u00xx."""
+    if isinstance(value, str) or value is None or isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and k.isascii() and _plain(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    return False
+
+
 def canonicalize(value: Any) -> bytes:
-    """RFC 8785 bytes. Decimals must have been turned into ints or strings before."""
+    """RFC 8785 bytes. Decimals must have been turned into ints or strings before.
+
+    Plain values (most audit events and records) take a fast path through the C JSON encoder,
+    tested equal to the `rfc8785` package; anything else goes to that package."""
+    if _plain(value):
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError:
+            pass  # a lone surrogate: let rfc8785 refuse it in its own words
     return rfc8785.dumps(value)
 
 
