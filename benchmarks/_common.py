@@ -25,8 +25,9 @@ def median_seconds(fn: Callable[[], object], repeat: int) -> float:
     return statistics.median(samples)
 
 
-def interleaved_medians(ours: Callable[[], object], floor: Callable[[], object], total: int,
-                        batch: int = 25) -> tuple[float, float]:
+def interleaved_medians(
+    ours: Callable[[], object], floor: Callable[[], object], total: int, batch: int = 25
+) -> tuple[float, float]:
     """Alternate batches of both, so drift (WAL growth, checkpoints, other load) hits both."""
     a: list[float] = []
     b: list[float] = []

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from _common import demo_folder, interleaved_medians, report
-
 from assessor.services.profiles import resolve_profile
 from assessor.services.scoring import SetLevel, save_draft
 from assessor.store.db import Database
@@ -59,11 +58,23 @@ def raw_floor(db_path: Path, evaluation_id: str, assessor_id: str) -> Callable[[
         con.execute(CONTEXT_SQL, (assessor_id, "sub-001")).fetchone()
         con.execute(UPSERT_SQL, (evaluation_id, LEVELS[n % 4], str(n % 4)))
         con.execute(SCORES_SQL, (evaluation_id,)).fetchall()
-        con.execute(TOTALS_SQL, (str(n), "27", "incomplete", None,
-                                 "2026-11-24T10:00:00.000000Z", evaluation_id))
+        con.execute(
+            TOTALS_SQL,
+            (str(n), "27", "incomplete", None, "2026-11-24T10:00:00.000000Z", evaluation_id),
+        )
         seq, prev = con.execute(TAIL_SQL).fetchone()
-        con.execute(AUDIT_SQL, (seq + 1, "2026-11-24T10:00:00.000000Z", assessor_id,
-                                evaluation_id, "{}", prev, f"{seq + 1:064x}"))
+        con.execute(
+            AUDIT_SQL,
+            (
+                seq + 1,
+                "2026-11-24T10:00:00.000000Z",
+                assessor_id,
+                evaluation_id,
+                "{}",
+                prev,
+                f"{seq + 1:064x}",
+            ),
+        )
         con.execute("COMMIT")
 
     return one
@@ -80,13 +91,16 @@ def main() -> None:
 
             def ours() -> None:
                 state["n"] += 1
-                save_draft(db, "sub-001", assessor.id,
-                           [SetLevel("prove-dead", LEVELS[state["n"] % 4])])
+                save_draft(
+                    db, "sub-001", assessor.id, [SetLevel("prove-dead", LEVELS[state["n"] % 4])]
+                )
 
             floor = raw_floor(data / "assessor.db", view.evaluation_id, assessor.id)
             ours_s, floor_s = interleaved_medians(ours, floor, N)
-    print(f"{N} level changes each way, interleaved; every one a durable transaction "
-          "(synchronous=FULL, WAL)")
+    print(
+        f"{N} level changes each way, interleaved; every one a durable transaction "
+        "(synchronous=FULL, WAL)"
+    )
     report("median level change → commit", ours_s, floor_s, 2.0)
 
 

@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from _common import demo_folder, median_seconds, report
-
 from assessor.services.submissions import QueueFilter, list_submissions
 from assessor.store.db import Database
 
@@ -41,13 +40,22 @@ def fill(db_path: Path, total: int) -> None:
     statuses = ["to_score"] * 6 + ["in_progress"] * 1 + ["finalized"] * 3
     start = datetime(2026, 1, 1, tzinfo=UTC)
     rows = (
-        (f"bulk-{i:06d}", learners[i % len(learners)], assessments[i % len(assessments)], 1,
-         (start + timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), statuses[i % 10])
+        (
+            f"bulk-{i:06d}",
+            learners[i % len(learners)],
+            assessments[i % len(assessments)],
+            1,
+            (start + timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            statuses[i % 10],
+        )
         for i in range(total)
     )
     with con:
-        con.executemany("INSERT INTO submissions (id, learner_id, assessment_id, attempt,"
-                        " submitted_at, status) VALUES (?, ?, ?, ?, ?, ?)", rows)
+        con.executemany(
+            "INSERT INTO submissions (id, learner_id, assessment_id, attempt,"
+            " submitted_at, status) VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
     con.execute("ANALYZE")
     con.close()
 

@@ -33,12 +33,13 @@ CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conforman
 
 def levels(points: tuple[int, ...] = (0, 1, 2, 3)) -> tuple[Level, ...]:
     names = ["not-yet", "developing", "competent", "proficient", "expert"]
-    return tuple(Level(names[i], names[i].replace("-", " ").title(), Decimal(p))
-                 for i, p in enumerate(points))
+    return tuple(
+        Level(names[i], names[i].replace("-", " ").title(), Decimal(p))
+        for i, p in enumerate(points)
+    )
 
 
-def sample_rubric(rubric_id: str = "wiring", title: str = "Wiring a ring final circuit"
-                  ) -> Rubric:
+def sample_rubric(rubric_id: str = "wiring", title: str = "Wiring a ring final circuit") -> Rubric:
     return Rubric(
         id=rubric_id,
         title=title,
@@ -47,11 +48,16 @@ def sample_rubric(rubric_id: str = "wiring", title: str = "Wiring a ring final c
             Criterion("plan", "Plan the route", levels(), Decimal(1)),
             Criterion("terminate", "Terminate conductors", levels(), Decimal(2)),
             Criterion("prove-dead", "Prove dead", levels(), Decimal(3), minimum_level="competent"),
-            Criterion("record", "Record results", (
-                Level("none", "None", Decimal(0)),
-                Level("partial", "Partial", Decimal(1), max_points=Decimal("2.5")),
-                Level("full", "Full", Decimal(3)),
-            ), Decimal("1.5")),
+            Criterion(
+                "record",
+                "Record results",
+                (
+                    Level("none", "None", Decimal(0)),
+                    Level("partial", "Partial", Decimal(1), max_points=Decimal("2.5")),
+                    Level("full", "Full", Decimal(3)),
+                ),
+                Decimal("1.5"),
+            ),
         ),
         pass_rule=PassRule(PassRuleKind.PERCENTAGE, Decimal(60)),
         bands=(GradeBand("pass", "Pass"), GradeBand("merit", "Merit", min_percentage=Decimal(80))),
@@ -72,15 +78,28 @@ def seed(db: Database, submissions: int = 3) -> Seed:
         version = tx.query(m.RubricVersion).filter_by(digest=info.digest).one()
         assessor = add_profile(tx, "Test Assessor", ["assessor"])
         tx.add(m.Achievement(id="badge", title="Badge", kind="badge"))
-        tx.add(m.Assessment(id="wiring-l2", title="Wiring (L2)", achievement_id="badge",
-                            rubric_version_id=version.id))
+        tx.add(
+            m.Assessment(
+                id="wiring-l2",
+                title="Wiring (L2)",
+                achievement_id="badge",
+                rubric_version_id=version.id,
+            )
+        )
         ids = []
         for i in range(submissions):
             tx.add(m.Learner(id=f"learner-{i}", name=f"Learner {i}", anonymous_code=f"C-{i:04d}"))
             sid = f"sub-{i + 1:03d}"
-            tx.add(m.Submission(id=sid, learner_id=f"learner-{i}", assessment_id="wiring-l2",
-                                attempt=1, submitted_at=utcnow() - timedelta(hours=i),
-                                status="to_score"))
+            tx.add(
+                m.Submission(
+                    id=sid,
+                    learner_id=f"learner-{i}",
+                    assessment_id="wiring-l2",
+                    attempt=1,
+                    submitted_at=utcnow() - timedelta(hours=i),
+                    status="to_score",
+                )
+            )
             ids.append(sid)
     return Seed(assessor.id, ids, rubric)
 

@@ -52,8 +52,12 @@ def test_demo_lists_forty_submissions_with_rubric_versions(
     assert all(r["rubric"]["digest"].startswith("uEi") for r in rows)
     assert set(rows[0]) == {"id", "learner", "assessment", "status", "rubric", "submittedAt"}
     code, out, _ = run(capsys, "rubric", "list", "--data-dir", str(demo), "--json")
-    kinds = {json.loads(run(capsys, "rubric", "show", r["id"], "--data-dir", str(demo),
-                            "--json")[1])["kind"] for r in json.loads(out)}
+    kinds = {
+        json.loads(run(capsys, "rubric", "show", r["id"], "--data-dir", str(demo), "--json")[1])[
+            "kind"
+        ]
+        for r in json.loads(out)
+    }
     assert kinds == {"analytic", "checklist", "holistic"}
 
 
@@ -64,41 +68,61 @@ def test_demo_refuses_a_folder_with_a_database(
     assert code == 2 and "already holds an Assessor database" in err
 
 
-def _first_criterion(demo: Path, capsys: pytest.CaptureFixture[str], sub: str
-                     ) -> tuple[str, dict[str, object]]:
-    view = json.loads(run(capsys, "evaluation", "show", sub, "--data-dir", str(demo),
-                          "--json")[1])
-    rubric = json.loads(run(capsys, "rubric", "show",
-                            f"{view['rubric']['id']}@{view['rubric']['version']}",
-                            "--data-dir", str(demo), "--json")[1])
+def _first_criterion(
+    demo: Path, capsys: pytest.CaptureFixture[str], sub: str
+) -> tuple[str, dict[str, object]]:
+    view = json.loads(run(capsys, "evaluation", "show", sub, "--data-dir", str(demo), "--json")[1])
+    rubric = json.loads(
+        run(
+            capsys,
+            "rubric",
+            "show",
+            f"{view['rubric']['id']}@{view['rubric']['version']}",
+            "--data-dir",
+            str(demo),
+            "--json",
+        )[1]
+    )
     return view["status"], rubric
 
 
 def test_score_saves_a_draft_and_show_reflects_it(
     demo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    sub = json.loads(run(capsys, "submission", "list", "--status", "to_score",
-                         "--data-dir", str(demo), "--json")[1])[0]["id"]
+    sub = json.loads(
+        run(
+            capsys, "submission", "list", "--status", "to_score", "--data-dir", str(demo), "--json"
+        )[1]
+    )[0]["id"]
     status, rubric = _first_criterion(demo, capsys, sub)
     assert status == "to_score"
     criterion = rubric["criteria"][0]
     top = criterion["levels"][-1]
-    code, out, _ = run(capsys, "score", sub, "--level", f"{criterion['id']}={top['id']}",
-                       "--comment", f"{criterion['id']}=Well evidenced",
-                       "--data-dir", str(demo), "--json")
+    code, out, _ = run(
+        capsys,
+        "score",
+        sub,
+        "--level",
+        f"{criterion['id']}={top['id']}",
+        "--comment",
+        f"{criterion['id']}=Well evidenced",
+        "--data-dir",
+        str(demo),
+        "--json",
+    )
     assert code == 0
     saved = json.loads(out)
-    shown = json.loads(run(capsys, "evaluation", "show", sub, "--data-dir", str(demo),
-                           "--json")[1])
+    shown = json.loads(run(capsys, "evaluation", "show", sub, "--data-dir", str(demo), "--json")[1])
     assert shown == saved
     assert shown["criteria"][criterion["id"]]["level"] == top["id"]
     assert shown["criteria"][criterion["id"]]["comment"] == "Well evidenced"
     assert shown["status"] == "draft" and shown["outcome"] == "incomplete"
     # Level by number, as on the keyboard: 1 = lowest.
-    assert run(capsys, "score", sub, "--level", f"{criterion['id']}=1",
-               "--data-dir", str(demo))[0] == 0
-    shown = json.loads(run(capsys, "evaluation", "show", sub, "--data-dir", str(demo),
-                           "--json")[1])
+    assert (
+        run(capsys, "score", sub, "--level", f"{criterion['id']}=1", "--data-dir", str(demo))[0]
+        == 0
+    )
+    shown = json.loads(run(capsys, "evaluation", "show", sub, "--data-dir", str(demo), "--json")[1])
     assert shown["criteria"][criterion["id"]]["level"] == criterion["levels"][0]["id"]
 
 
@@ -118,8 +142,9 @@ def test_bad_score_input_exits_2_and_writes_nothing(
     _, rubric = _first_criterion(demo, capsys, "sub-001")
     criterion = rubric["criteria"][0]["id"]
     before = audit_count(demo)
-    code, _, err = run(capsys, "score", "sub-001", *[a.format(c=criterion) for a in args],
-                       "--data-dir", str(demo))
+    code, _, err = run(
+        capsys, "score", "sub-001", *[a.format(c=criterion) for a in args], "--data-dir", str(demo)
+    )
     assert code == 2 and fragment in err
     assert audit_count(demo) == before
 
@@ -134,26 +159,33 @@ def test_unknown_submission_names_valid_choices(
 def test_rubric_import_versions_and_diff(
     demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rubric = json.loads(run(capsys, "rubric", "show", "safe-isolation", "--data-dir",
-                            str(demo), "--json")[1])
+    rubric = json.loads(
+        run(capsys, "rubric", "show", "safe-isolation", "--data-dir", str(demo), "--json")[1]
+    )
     from assessor.services.demo import demo_rubric_files
 
     source = next(p for p in demo_rubric_files() if p.name == "safe-isolation.json")
     doc = json.loads(source.read_text(encoding="utf-8"))
-    code, out, _ = run(capsys, "rubric", "import", str(source), "--data-dir", str(demo),
-                       "--json")
+    code, out, _ = run(capsys, "rubric", "import", str(source), "--data-dir", str(demo), "--json")
     assert code == 0 and json.loads(out)[0]["created"] is False
     assert json.loads(out)[0]["digest"] == rubric["digest"]
     doc["criteria"][0]["weight"] = 5
     changed = tmp_path / "changed.json"
     changed.write_text(json.dumps(doc), encoding="utf-8")
-    code, out, _ = run(capsys, "rubric", "import", str(changed), "--data-dir", str(demo),
-                       "--json")
+    code, out, _ = run(capsys, "rubric", "import", str(changed), "--data-dir", str(demo), "--json")
     imported = json.loads(out)[0]
     assert code == 0 and imported["version"] == rubric["version"] + 1
     assert imported["digest"] != rubric["digest"]
-    code, out, _ = run(capsys, "rubric", "diff", f"safe-isolation@{rubric['version']}",
-                       f"safe-isolation@{imported['version']}", "--data-dir", str(demo), "--json")
+    code, out, _ = run(
+        capsys,
+        "rubric",
+        "diff",
+        f"safe-isolation@{rubric['version']}",
+        f"safe-isolation@{imported['version']}",
+        "--data-dir",
+        str(demo),
+        "--json",
+    )
     changes = json.loads(out)
     assert code == 0 and len(changes) == 1 and changes[0]["kind"] == "changed"
     assert "weight" in changes[0]["path"]
@@ -163,15 +195,30 @@ def test_invalid_rubric_file_reports_every_problem_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({
-        "format": "assessor-rubric/1", "id": "bad", "title": "Bad", "kind": "analytic",
-        "passRule": {"type": "percentage", "threshold": 50},
-        "criteria": [
-            {"id": "a", "title": "A", "weight": 0, "levels": [
-                {"id": "x", "title": "X", "points": 2}, {"id": "y", "title": "Y", "points": 1}]},
-            {"id": "a", "title": "A again", "levels": []},
-        ],
-    }), encoding="utf-8")
+    bad.write_text(
+        json.dumps(
+            {
+                "format": "assessor-rubric/1",
+                "id": "bad",
+                "title": "Bad",
+                "kind": "analytic",
+                "passRule": {"type": "percentage", "threshold": 50},
+                "criteria": [
+                    {
+                        "id": "a",
+                        "title": "A",
+                        "weight": 0,
+                        "levels": [
+                            {"id": "x", "title": "X", "points": 2},
+                            {"id": "y", "title": "Y", "points": 1},
+                        ],
+                    },
+                    {"id": "a", "title": "A again", "levels": []},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     data = tmp_path / "data"
     code, _, err = run(capsys, "rubric", "import", str(bad), "--data-dir", str(data))
     lines = err.strip().splitlines()

@@ -54,8 +54,7 @@ def test_bad_digests_refused(bad: str) -> None:
 def test_strict_parse_reports_every_duplicate_key_by_pointer() -> None:
     with pytest.raises(StrictJSONError) as err:
         loads_strict('{"a": 1, "a": 2, "b": [{"x/y": 1, "x/y": 2}]}')
-    assert err.value.problems == [("/a", "duplicate key 'a'"),
-                                  ("/b/0/x~1y", "duplicate key 'x/y'")]
+    assert err.value.problems == [("/a", "duplicate key 'a'"), ("/b/0/x~1y", "duplicate key 'x/y'")]
 
 
 def test_strict_parse_bad_json_has_line_and_column() -> None:
@@ -70,8 +69,7 @@ def test_strict_parse_decimals_exact_or_refused() -> None:
         loads_strict('{"p": 0.1}', allow_decimals=False)
     with pytest.raises(StrictJSONError, match="2\\^53"):
         loads_strict('{"p": 9007199254740992}', allow_decimals=False)
-    assert loads_strict('{"p": 9007199254740991}', allow_decimals=False) == {
-        "p": 9007199254740991}
+    assert loads_strict('{"p": 9007199254740991}', allow_decimals=False) == {"p": 9007199254740991}
 
 
 def test_strict_parse_refuses_nan_and_non_utf8() -> None:
@@ -88,8 +86,9 @@ from hypothesis import strategies as st  # noqa: E402
 _json_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
 _json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | _json_text,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(_json_text, children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(_json_text, children, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -105,6 +104,6 @@ def test_fast_path_equals_rfc8785(value: object) -> None:
 def test_control_characters_and_non_ascii_escape_like_rfc8785() -> None:
     import rfc8785
 
-    value = {"b": "\x00\x08\t\n\x0c\r\x1f\x7f\u2028é😀\"\\", "a": [True, None, -5], "é": 1}
+    value = {"b": '\x00\x08\t\n\x0c\r\x1f\x7f\u2028é😀"\\', "a": [True, None, -5], "é": 1}
     assert canonicalize(value) == rfc8785.dumps(value)
     assert canonicalize({"k": "\x1f"}) == b'{"k":"\\u001f"}'

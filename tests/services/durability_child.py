@@ -16,9 +16,14 @@ with Database.open(Path(data_dir)) as db:
     while True:
         n += 1
         criterion = criteria[n % len(criteria)]
-        save_draft(db, submission, assessor, [
-            SetLevel(criterion, levels[n % len(levels)]),
-            SetComment("record", f"save {n}"),
-        ])
+        save_draft(
+            db,
+            submission,
+            assessor,
+            [
+                SetLevel(criterion, levels[n % len(levels)]),
+                SetComment("record", f"save {n}"),
+            ],
+        )
         sys.stdout.write(f"ACK {n}\n")
         sys.stdout.flush()

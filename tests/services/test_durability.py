@@ -52,8 +52,14 @@ def _check_audit_chain(db_path: Path) -> int:
     prev = GENESIS
     for index, (seq, at, actor, action, etype, eid, payload, prev_hash, digest) in enumerate(rows):
         assert seq == index + 1 and prev_hash == prev
-        content = {"seq": seq, "at": at, "actor": actor, "action": action,
-                   "entity": {"type": etype, "id": eid}, "payload": json.loads(payload)}
+        content = {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "entity": {"type": etype, "id": eid},
+            "payload": json.loads(payload),
+        }
         assert event_hash(prev, content) == digest, f"audit event {seq} does not hash"
         prev = digest
     return len(rows)
@@ -69,9 +75,16 @@ def test_acknowledged_saves_survive_sigkill(data_dir: Path) -> None:
     kills_mid_stream = 0
     for kill in range(KILLS):
         child = subprocess.Popen(
-            [sys.executable, str(CHILD), str(data_dir), s.submission_ids[0], s.assessor_id,
-             str(committed)],
-            stdout=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                str(CHILD),
+                str(data_dir),
+                s.submission_ids[0],
+                s.assessor_id,
+                str(committed),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
         )
         assert child.stdout is not None
         assert child.stdout.readline() == "READY\n"

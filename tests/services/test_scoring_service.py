@@ -35,15 +35,17 @@ def test_unscored_submission_shows_an_empty_sheet(db: Database, seeded: Seed) ->
     assert view.result.outcome is Outcome.INCOMPLETE
 
 
-def test_each_save_is_committed_with_one_audit_event_per_change(
-    db: Database, seeded: Seed
-) -> None:
+def test_each_save_is_committed_with_one_audit_event_per_change(db: Database, seeded: Seed) -> None:
     sub = seeded.submission_ids[0]
     before = _audit_count(db)
     save_draft(db, sub, seeded.assessor_id, [SetLevel("plan", "competent")])
     assert _audit_count(db) == before + 2  # evaluation.start + one change
-    save_draft(db, sub, seeded.assessor_id,
-               [SetLevel("terminate", "proficient"), SetComment("plan", "Neat route")])
+    save_draft(
+        db,
+        sub,
+        seeded.assessor_id,
+        [SetLevel("terminate", "proficient"), SetComment("plan", "Neat route")],
+    )
     assert _audit_count(db) == before + 4
     # Read back through a separate connection: the data is committed, not cached.
     con = sqlite3.connect(db.path)
@@ -55,31 +57,47 @@ def test_each_save_is_committed_with_one_audit_event_per_change(
 
 
 def test_full_score_computes_total_outcome_and_band(db: Database, seeded: Seed) -> None:
-    view = save_draft(db, seeded.submission_ids[0], seeded.assessor_id, [
-        SetLevel("plan", "proficient"),
-        SetLevel("terminate", "proficient"),
-        SetLevel("prove-dead", "competent"),
-        SetLevel("record", "partial", Decimal("2.5")),
-        SetOverallComment("Solid work."),
-    ])
+    view = save_draft(
+        db,
+        seeded.submission_ids[0],
+        seeded.assessor_id,
+        [
+            SetLevel("plan", "proficient"),
+            SetLevel("terminate", "proficient"),
+            SetLevel("prove-dead", "competent"),
+            SetLevel("record", "partial", Decimal("2.5")),
+            SetOverallComment("Solid work."),
+        ],
+    )
     # 3*1 + 3*2 + 2*3 + 2.5*1.5 = 18.75 of 3+6+9+4.5 = 22.5 → 83.33 %
     assert view.result.total == Decimal("18.75")
     assert view.result.maximum == Decimal("22.5")
     assert view.result.outcome is Outcome.PASS and view.result.band == "merit"
     again = show_evaluation(db, seeded.submission_ids[0])
     assert again.result == view.result and again.overall_comment == "Solid work."
-    assert again.to_json()["criteria"]["record"] == {"level": "partial", "points": "2.5",
-                                                     "comment": ""}
+    assert again.to_json()["criteria"]["record"] == {
+        "level": "partial",
+        "points": "2.5",
+        "comment": "",
+    }
 
 
 def test_critical_below_minimum_fails_with_reason(db: Database, seeded: Seed) -> None:
-    view = save_draft(db, seeded.submission_ids[0], seeded.assessor_id, [
-        SetLevel("plan", "proficient"), SetLevel("terminate", "proficient"),
-        SetLevel("prove-dead", "developing"), SetLevel("record", "full"),
-    ])
+    view = save_draft(
+        db,
+        seeded.submission_ids[0],
+        seeded.assessor_id,
+        [
+            SetLevel("plan", "proficient"),
+            SetLevel("terminate", "proficient"),
+            SetLevel("prove-dead", "developing"),
+            SetLevel("record", "full"),
+        ],
+    )
     assert view.result.outcome is Outcome.NOT_YET
     assert "critical criterion 'Prove dead' below its minimum level 'Competent'" in (
-        view.result.reasons)
+        view.result.reasons
+    )
 
 
 def test_clear_level_returns_to_incomplete(db: Database, seeded: Seed) -> None:
@@ -103,8 +121,12 @@ def test_invalid_change_rolls_back_the_whole_save(
 ) -> None:
     before = _audit_count(db)
     with pytest.raises(error, match=fragment):
-        save_draft(db, seeded.submission_ids[0], seeded.assessor_id,
-                   [SetLevel("terminate", "competent"), change])
+        save_draft(
+            db,
+            seeded.submission_ids[0],
+            seeded.assessor_id,
+            [SetLevel("terminate", "competent"), change],
+        )
     assert _audit_count(db) == before
     assert show_evaluation(db, seeded.submission_ids[0]).evaluation_id is None
 

@@ -9,7 +9,7 @@ Number = int | str
 
 def parse_decimal(value: object) -> Decimal:
     """An int, a Decimal or a decimal string; floats and bools are refused."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise ValueError("must be an integer or a decimal string, not a float")
     if isinstance(value, int | Decimal):
         result = Decimal(value)

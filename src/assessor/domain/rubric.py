@@ -39,7 +39,7 @@ HOLISTIC_CRITERION = "overall"
 
 @dataclass(frozen=True)
 class Level:
-    """One level of a criterion. With `max_points` the assessor picks within [points, max_points]."""
+    """One level of a criterion; with `max_points` the assessor picks within that range."""
 
     id: str
     title: str
@@ -200,8 +200,9 @@ def _check_criterion(c: Criterion) -> None:
             raise DomainError(f"{where} level '{level.id}' has a range whose max is below its min")
     for low, high in zip(c.levels, c.levels[1:], strict=False):
         if not low.top < high.points:  # strict: a boundary value must name one level
-            raise DomainError(f"{where} levels must ascend in points, low → high, "
-                              "with ranges that do not touch")
+            raise DomainError(
+                f"{where} levels must ascend in points, low → high, with ranges that do not touch"
+            )
     if c.minimum_level is not None:
         c.level(c.minimum_level)
 

@@ -81,8 +81,9 @@ def resolve_points(criterion: Criterion, selection: Selection) -> Decimal:
 
 # Fixed arithmetic, whatever the calling thread's decimal context: 60 significant digits keep
 # every sum and product of rubric numbers (< 10^9, few decimals) exact.
-_ENGINE_CONTEXT = Context(prec=60, rounding=ROUND_HALF_EVEN,
-                          traps=[InvalidOperation, DivisionByZero, Overflow])
+_ENGINE_CONTEXT = Context(
+    prec=60, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow]
+)
 
 
 def score(rubric: Rubric, selections: Mapping[str, Selection]) -> ScoreResult:
@@ -111,21 +112,21 @@ def _score(rubric: Rubric, selections: Mapping[str, Selection]) -> ScoreResult:
     failing = [c for c in rubric.criteria if _below_minimum(c, selections)]
     for c in failing:
         level = c.level(c.minimum_level or "")
-        reasons.append(
-            f"critical criterion '{c.title}' below its minimum level '{level.title}'"
-        )
+        reasons.append(f"critical criterion '{c.title}' below its minimum level '{level.title}'")
     if missing:
         titles = ", ".join(f"'{c.title}'" for c in missing)
         reasons.append(f"{len(missing)} of {len(rubric.criteria)} criteria not scored: {titles}")
-        return ScoreResult(total, maximum, percentage, Outcome.INCOMPLETE, None,
-                           tuple(reasons), tuple(scored))
+        return ScoreResult(
+            total, maximum, percentage, Outcome.INCOMPLETE, None, tuple(reasons), tuple(scored)
+        )
 
     meets_rule = _meets(rubric, total, maximum)
     if not meets_rule:
         reasons.append(f"total {_describe_rule(rubric, total, maximum)}")
     if failing or not meets_rule:
-        return ScoreResult(total, maximum, percentage, Outcome.NOT_YET, None,
-                           tuple(reasons), tuple(scored))
+        return ScoreResult(
+            total, maximum, percentage, Outcome.NOT_YET, None, tuple(reasons), tuple(scored)
+        )
 
     band = None
     for b in rubric.bands:  # ordered low → high; the highest band reached wins
@@ -134,8 +135,9 @@ def _score(rubric: Rubric, selections: Mapping[str, Selection]) -> ScoreResult:
             band = b.id
         else:
             reasons.append(f"band '{b.title}' not reached: {why_not}")
-    return ScoreResult(total, maximum, percentage, Outcome.PASS, band, tuple(reasons),
-                       tuple(scored))
+    return ScoreResult(
+        total, maximum, percentage, Outcome.PASS, band, tuple(reasons), tuple(scored)
+    )
 
 
 def _below_minimum(c: Criterion, selections: Mapping[str, Selection]) -> bool:
@@ -166,16 +168,22 @@ def _describe_rule(rubric: Rubric, total: Decimal, maximum: Decimal) -> str:
     return f"{fmt(total)} points is below the pass mark of {fmt(rule.threshold)} points"
 
 
-def _band_shortfall(rubric: Rubric, band: GradeBand, total: Decimal, maximum: Decimal,
-                    selections: Mapping[str, Selection]) -> str | None:
+def _band_shortfall(
+    rubric: Rubric,
+    band: GradeBand,
+    total: Decimal,
+    maximum: Decimal,
+    selections: Mapping[str, Selection],
+) -> str | None:
     if band.min_percentage is not None and total * _HUNDRED < band.min_percentage * maximum:
         return f"needs {fmt(band.min_percentage)}% of the maximum"
     if band.min_points is not None and total < band.min_points:
         return f"needs {fmt(band.min_points)} points"
     if band.every_criterion_at_least is not None:
         floor = band.every_criterion_at_least
-        low = [c.title for c in rubric.criteria
-               if c.rank(selections[c.id].level_id) < c.rank(floor)]
+        low = [
+            c.title for c in rubric.criteria if c.rank(selections[c.id].level_id) < c.rank(floor)
+        ]
         if low:
             title = rubric.criteria[0].level(floor).title
             return f"every criterion must be at level '{title}' or above ({', '.join(low)} below)"

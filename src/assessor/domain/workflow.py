@@ -29,4 +29,6 @@ STATUS_WORDS = {
 def require_draft(status: EvaluationStatus) -> None:
     """A finalized evaluation never changes; a correction is a new evaluation."""
     if status is not EvaluationStatus.DRAFT:
-        raise NotAllowed("this evaluation is finalized and cannot change; make a correction instead")
+        raise NotAllowed(
+            "this evaluation is finalized and cannot change; make a correction instead"
+        )

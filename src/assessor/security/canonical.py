@@ -57,8 +57,9 @@ def _pointer_token(key: str | int) -> str:
     return str(key).replace("~", "~0").replace("/", "~1")
 
 
-def _find_duplicates(value: Any, marks: dict[int, list[str]], at: str,
-                     out: list[tuple[str, str]]) -> None:
+def _find_duplicates(
+    value: Any, marks: dict[int, list[str]], at: str, out: list[tuple[str, str]]
+) -> None:
     if isinstance(value, dict):
         for key in marks.get(id(value), []):
             out.append((f"{at}/{_pointer_token(key)}", f"duplicate key '{key}'"))
@@ -79,7 +80,9 @@ def loads_strict(text: str | bytes, *, allow_decimals: bool = True) -> Any:
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise StrictJSONError([(f"byte {exc.start}", f"not UTF-8 text ({exc.reason})")]) from None
+            raise StrictJSONError(
+                [(f"byte {exc.start}", f"not UTF-8 text ({exc.reason})")]
+            ) from None
     text = text.removeprefix("\ufeff")
     marks: dict[int, list[str]] = {}
     bad_numbers: list[str] = []
@@ -115,8 +118,13 @@ def loads_strict(text: str | bytes, *, allow_decimals: bool = True) -> Any:
         return None
 
     try:
-        value = json.loads(text, object_pairs_hook=pairs_hook, parse_float=parse_float,
-                           parse_int=parse_int, parse_constant=parse_constant)
+        value = json.loads(
+            text,
+            object_pairs_hook=pairs_hook,
+            parse_float=parse_float,
+            parse_int=parse_int,
+            parse_constant=parse_constant,
+        )
     except json.JSONDecodeError as exc:
         raise StrictJSONError([(f"line {exc.lineno} column {exc.colno}", exc.msg)]) from None
     except RecursionError:

@@ -23,28 +23,116 @@ from assessor.store.types import utcnow
 
 DEMO_ASSESSOR = "Ada Assessor"
 
-_FIRST = ["Priya", "Tomasz", "Amara", "Liam", "Sofia", "Kwame", "Mei", "Oisín", "Fatima", "Jonas",
-          "Aaliyah", "Mateo", "Chloé", "Arjun", "Zanele", "Hiroshi", "Niamh", "Diego", "Leila",
-          "Bartek", "Ifeoma", "Sven", "Rosa", "Yusuf", "Hannah", "Kai", "Ana", "Dmitri", "Grace",
-          "Emeka"]
-_LAST = ["Shah", "Kowalski", "Okafor", "Byrne", "Rossi", "Mensah", "Chen", "Ó Briain", "Haddad",
-         "Berg", "Johnson", "García", "Lefèvre", "Patel", "Dlamini", "Tanaka", "Murphy", "Silva",
-         "Karimi", "Nowak", "Eze", "Lindqvist", "Martínez", "Demir", "Fischer", "Nakamura",
-         "Costa", "Volkov", "Adeyemi", "Obi"]
+_FIRST = [
+    "Priya",
+    "Tomasz",
+    "Amara",
+    "Liam",
+    "Sofia",
+    "Kwame",
+    "Mei",
+    "Oisín",
+    "Fatima",
+    "Jonas",
+    "Aaliyah",
+    "Mateo",
+    "Chloé",
+    "Arjun",
+    "Zanele",
+    "Hiroshi",
+    "Niamh",
+    "Diego",
+    "Leila",
+    "Bartek",
+    "Ifeoma",
+    "Sven",
+    "Rosa",
+    "Yusuf",
+    "Hannah",
+    "Kai",
+    "Ana",
+    "Dmitri",
+    "Grace",
+    "Emeka",
+]
+_LAST = [
+    "Shah",
+    "Kowalski",
+    "Okafor",
+    "Byrne",
+    "Rossi",
+    "Mensah",
+    "Chen",
+    "Ó Briain",
+    "Haddad",
+    "Berg",
+    "Johnson",
+    "García",
+    "Lefèvre",
+    "Patel",
+    "Dlamini",
+    "Tanaka",
+    "Murphy",
+    "Silva",
+    "Karimi",
+    "Nowak",
+    "Eze",
+    "Lindqvist",
+    "Martínez",
+    "Demir",
+    "Fischer",
+    "Nakamura",
+    "Costa",
+    "Volkov",
+    "Adeyemi",
+    "Obi",
+]
 
 # The CFRubric identifier in resources/demo/rubrics/case-code-review.json.
 CASE_DEMO_RUBRIC = case_rubric_id("8450f984-1244-4277-bb8c-b882bdb82a05")
 
 # (assessment id, title, rubric id, achievement id, evidence kind, submissions, sign-off, blind)
 _ASSESSMENTS = [
-    ("safe-isolation-l2", "Safe isolation of a final circuit (L2)", "safe-isolation",
-     "badge-safe-isolation", "safe-isolation", 14, True, False),
-    ("site-induction", "Site safety induction", "site-induction-checklist",
-     "badge-site-induction", "site-induction", 10, False, False),
-    ("reflective-practice", "Reflective practice journal", "reflective-practice",
-     "badge-reflective-practice", "reflective-practice", 8, False, True),
-    ("code-review", "Peer code review", CASE_DEMO_RUBRIC, "badge-code-review",
-     "code-review", 8, False, False),
+    (
+        "safe-isolation-l2",
+        "Safe isolation of a final circuit (L2)",
+        "safe-isolation",
+        "badge-safe-isolation",
+        "safe-isolation",
+        14,
+        True,
+        False,
+    ),
+    (
+        "site-induction",
+        "Site safety induction",
+        "site-induction-checklist",
+        "badge-site-induction",
+        "site-induction",
+        10,
+        False,
+        False,
+    ),
+    (
+        "reflective-practice",
+        "Reflective practice journal",
+        "reflective-practice",
+        "badge-reflective-practice",
+        "reflective-practice",
+        8,
+        False,
+        True,
+    ),
+    (
+        "code-review",
+        "Peer code review",
+        CASE_DEMO_RUBRIC,
+        "badge-code-review",
+        "code-review",
+        8,
+        False,
+        False,
+    ),
 ]
 
 _ACHIEVEMENTS = [
@@ -54,8 +142,10 @@ _ACHIEVEMENTS = [
     ("badge-code-review", "Code Review Fundamentals", "badge", "Level 3"),
     ("mc-electrical-safety", "Electrical Installation Safety", "micro-credential", "Level 2"),
 ]
-_STACK = [("mc-electrical-safety", p) for p in
-          ("badge-safe-isolation", "badge-site-induction", "badge-reflective-practice")]
+_STACK = [
+    ("mc-electrical-safety", p)
+    for p in ("badge-safe-isolation", "badge-site-induction", "badge-reflective-practice")
+]
 
 
 @dataclass(frozen=True)
@@ -96,36 +186,54 @@ def write_demo(data_dir: Path, *, seed: int = 2026) -> DemoSummary:
 
 def _catalogue(tx: Tx, rubrics: dict[str, RubricVersionInfo]) -> None:
     for aid, title, kind, level in _ACHIEVEMENTS:
-        tx.add(m.Achievement(id=aid, title=title, kind=kind, level=level,
-                             description=f"Awarded for demonstrating {title.lower()}."))
+        tx.add(
+            m.Achievement(
+                id=aid,
+                title=title,
+                kind=kind,
+                level=level,
+                description=f"Awarded for demonstrating {title.lower()}.",
+            )
+        )
     tx.flush()
     for achievement, prerequisite in _STACK:
-        tx.add(m.AchievementPrerequisite(achievement_id=achievement,
-                                         prerequisite_id=prerequisite))
+        tx.add(m.AchievementPrerequisite(achievement_id=achievement, prerequisite_id=prerequisite))
     for aid, title, rubric_id, achievement, _, _, signoff, blind in _ASSESSMENTS:
-        version = tx.query(m.RubricVersion).filter_by(
-            rubric_id=rubric_id, version=rubrics[rubric_id].version).one()
-        tx.add(m.Assessment(
-            id=aid, title=title, achievement_id=achievement, rubric_version_id=version.id,
-            evidence_expected="Documents, photographs and records as set out in the brief.",
-            signoff_required=signoff, double_marking=False, blind_marking=blind,
-            due_at=utcnow() + timedelta(days=14),
-        ))
+        version = (
+            tx.query(m.RubricVersion)
+            .filter_by(rubric_id=rubric_id, version=rubrics[rubric_id].version)
+            .one()
+        )
+        tx.add(
+            m.Assessment(
+                id=aid,
+                title=title,
+                achievement_id=achievement,
+                rubric_version_id=version.id,
+                evidence_expected="Documents, photographs and records as set out in the brief.",
+                signoff_required=signoff,
+                double_marking=False,
+                blind_marking=blind,
+                due_at=utcnow() + timedelta(days=14),
+            )
+        )
 
 
 def _learners(tx: Tx, rng: random.Random) -> list[m.Learner]:
     learners = []
     for i, (first, last) in enumerate(zip(_FIRST, _LAST, strict=True)):
         code = "C-" + "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(5))
-        learner = m.Learner(id=f"urn:uuid:{uuid7()}", name=f"{first} {last}",
-                            anonymous_code=f"{code}{i:02d}")
+        learner = m.Learner(
+            id=f"urn:uuid:{uuid7()}", name=f"{first} {last}", anonymous_code=f"{code}{i:02d}"
+        )
         tx.add(learner)
         learners.append(learner)
     return learners
 
 
-def _submissions(db: Database, rng: random.Random, learners: list[m.Learner]
-                 ) -> tuple[list[str], int]:
+def _submissions(
+    db: Database, rng: random.Random, learners: list[m.Learner]
+) -> tuple[list[str], int]:
     ids: list[str] = []
     artifacts = 0
     now = utcnow()
@@ -135,14 +243,25 @@ def _submissions(db: Database, rng: random.Random, learners: list[m.Learner]
             refs = [db.blobs.put_bytes(f.data) for f in files]  # blobs first: rows never dangle
             with db.write() as tx:
                 sub = m.Submission(
-                    id=f"sub-{len(ids) + 1:03d}", learner_id=learner.id, assessment_id=aid,
-                    attempt=1, submitted_at=now - timedelta(hours=rng.randrange(6, 500)),
+                    id=f"sub-{len(ids) + 1:03d}",
+                    learner_id=learner.id,
+                    assessment_id=aid,
+                    attempt=1,
+                    submitted_at=now - timedelta(hours=rng.randrange(6, 500)),
                     status=SubmissionStatus.TO_SCORE.value,
                 )
                 tx.add(sub)
                 for pos, (f, ref) in enumerate(zip(files, refs, strict=True)):
-                    tx.add(m.Artifact(submission_id=sub.id, position=pos, name=f.name,
-                                      media_type=f.media_type, size=ref.size, sha256=ref.sha256))
+                    tx.add(
+                        m.Artifact(
+                            submission_id=sub.id,
+                            position=pos,
+                            name=f.name,
+                            media_type=f.media_type,
+                            size=ref.size,
+                            sha256=ref.sha256,
+                        )
+                    )
             ids.append(sub.id)
             artifacts += len(files)
     return ids, artifacts
@@ -163,14 +282,17 @@ def _drafts(db: Database, rng: random.Random, submissions: list[str], assessor_i
     return len(chosen)
 
 
-def _exam_session(tx: Tx, rng: random.Random, learners: list[m.Learner], proctor_id: str
-                  ) -> None:
+def _exam_session(tx: Tx, rng: random.Random, learners: list[m.Learner], proctor_id: str) -> None:
     session = m.ExamSession(
-        id=f"exam-{uuid7()}", title="Electrical safety — written paper (L2)",
-        assessment_id="safe-isolation-l2", location="Training centre, room 3",
-        starts_at=(utcnow() + timedelta(days=1)).replace(hour=9, minute=30, second=0,
-                                                          microsecond=0),
-        status="planned", proctor_id=proctor_id,
+        id=f"exam-{uuid7()}",
+        title="Electrical safety — written paper (L2)",
+        assessment_id="safe-isolation-l2",
+        location="Training centre, room 3",
+        starts_at=(utcnow() + timedelta(days=1)).replace(
+            hour=9, minute=30, second=0, microsecond=0
+        ),
+        status="planned",
+        proctor_id=proctor_id,
     )
     tx.add(session)
     tx.flush()

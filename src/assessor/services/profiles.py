@@ -35,12 +35,19 @@ def add_profile(tx: Tx, name: str, roles: list[str]) -> ProfileInfo:
             raise UnknownChoice("role", role, ROLES)
     if q.profile_by_name(tx, name) is not None:
         raise DomainError(f"a profile named '{name}' already exists")
-    profile = m.Profile(id=uuid7(), name=name, roles=" ".join(sorted(set(roles))),
-                        created_at=utcnow())
+    profile = m.Profile(
+        id=uuid7(), name=name, roles=" ".join(sorted(set(roles))), created_at=utcnow()
+    )
     tx.add(profile)
     tx.flush()
-    append_event(tx, actor=profile.id, action="profile.create", entity_type="profile",
-                 entity_id=profile.id, payload={"name": name, "roles": sorted(set(roles))})
+    append_event(
+        tx,
+        actor=profile.id,
+        action="profile.create",
+        entity_type="profile",
+        entity_id=profile.id,
+        payload={"name": name, "roles": sorted(set(roles))},
+    )
     return _info(profile)
 
 
@@ -58,5 +65,6 @@ def resolve_profile(db: Database, name: str | None, role: str) -> ProfileInfo:
         if not holders:
             raise DomainError(f"no profile has the role '{role}'; create one first")
         names = ", ".join(p.name for p in holders)
-        raise DomainError(f"several profiles have the role '{role}' ({names}); "
-                          "choose one with --profile NAME")
+        raise DomainError(
+            f"several profiles have the role '{role}' ({names}); choose one with --profile NAME"
+        )

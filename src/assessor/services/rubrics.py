@@ -37,8 +37,13 @@ class RubricVersionInfo:
 
 def _info(row: m.RubricVersion, created: bool = False) -> RubricVersionInfo:
     return RubricVersionInfo(
-        row.rubric_id, row.version, row.digest, row.title, row.kind,
-        row.published_at is not None, created,
+        row.rubric_id,
+        row.version,
+        row.digest,
+        row.title,
+        row.kind,
+        row.published_at is not None,
+        created,
     )
 
 
@@ -76,9 +81,14 @@ def import_rubric(
         )
         tx.add(row)
     tx.flush()
-    append_event(tx, actor=actor, action="rubric.import", entity_type="rubric_version",
-                 entity_id=f"{row.rubric_id}@{row.version}",
-                 payload={"digest": digest, "source": source_format})
+    append_event(
+        tx,
+        actor=actor,
+        action="rubric.import",
+        entity_type="rubric_version",
+        entity_id=f"{row.rubric_id}@{row.version}",
+        payload={"digest": digest, "source": source_format},
+    )
     if publish:
         _publish(tx, row, actor)
     return _info(row, created=True)
@@ -87,8 +97,14 @@ def import_rubric(
 def _publish(tx: Tx, row: m.RubricVersion, actor: str) -> None:
     row.published_at = utcnow()
     tx.flush()
-    append_event(tx, actor=actor, action="rubric.publish", entity_type="rubric_version",
-                 entity_id=f"{row.rubric_id}@{row.version}", payload={"digest": row.digest})
+    append_event(
+        tx,
+        actor=actor,
+        action="rubric.publish",
+        entity_type="rubric_version",
+        entity_id=f"{row.rubric_id}@{row.version}",
+        payload={"digest": row.digest},
+    )
 
 
 def import_rubric_file(

@@ -18,7 +18,6 @@ from assessor.store import models as m
 from assessor.store import queries as q
 from assessor.store.audit import append_event
 from assessor.store.db import Database, Tx
-from assessor.store.types import utcnow
 
 
 @dataclass(frozen=True)
@@ -76,8 +75,11 @@ class EvaluationView:
             "submission": self.submission_id,
             "evaluation": self.evaluation_id,
             "status": self.status,
-            "rubric": {"id": self.rubric_id, "version": self.rubric_version,
-                       "digest": self.rubric_digest},
+            "rubric": {
+                "id": self.rubric_id,
+                "version": self.rubric_version,
+                "digest": self.rubric_digest,
+            },
             "criteria": {
                 c.id: {
                     "level": c.level_id,
@@ -99,13 +101,22 @@ class EvaluationView:
 
 
 def _selections(lines: list[drafts.ScoreLine]) -> dict[str, Selection]:
-    return {ln.criterion_id: Selection(ln.level_id, ln.points)
-            for ln in lines if ln.level_id is not None}
+    return {
+        ln.criterion_id: Selection(ln.level_id, ln.points)
+        for ln in lines
+        if ln.level_id is not None
+    }
 
 
 def _view(
-    ctx: drafts.DraftContext, rubric: Rubric, lines: list[drafts.ScoreLine], *,
-    evaluation_id: str | None, status: str, assessor_id: str | None, overall: str,
+    ctx: drafts.DraftContext,
+    rubric: Rubric,
+    lines: list[drafts.ScoreLine],
+    *,
+    evaluation_id: str | None,
+    status: str,
+    assessor_id: str | None,
+    overall: str,
     result: ScoreResult | None = None,
 ) -> EvaluationView:
     by_id = {ln.criterion_id: ln for ln in lines}
@@ -113,14 +124,26 @@ def _view(
     for c in rubric.criteria:
         ln = by_id.get(c.id)
         level = c.level(ln.level_id) if ln and ln.level_id else None
-        states.append(CriterionState(
-            c.id, c.title, level.id if level else None, level.title if level else None,
-            ln.points if ln and level else None, ln.comment if ln else "",
-        ))
+        states.append(
+            CriterionState(
+                c.id,
+                c.title,
+                level.id if level else None,
+                level.title if level else None,
+                ln.points if ln and level else None,
+                ln.comment if ln else "",
+            )
+        )
     return EvaluationView(
-        submission_id=ctx.submission_id, evaluation_id=evaluation_id, status=status,
-        assessor_id=assessor_id, rubric_id=ctx.rubric_id, rubric_version=ctx.rubric_version,
-        rubric_digest=ctx.rubric_digest, criteria=tuple(states), overall_comment=overall,
+        submission_id=ctx.submission_id,
+        evaluation_id=evaluation_id,
+        status=status,
+        assessor_id=assessor_id,
+        rubric_id=ctx.rubric_id,
+        rubric_version=ctx.rubric_version,
+        rubric_digest=ctx.rubric_digest,
+        criteria=tuple(states),
+        overall_comment=overall,
         result=result or score(rubric, _selections(lines)),
     )
 
@@ -136,16 +159,26 @@ def _start_draft(tx: Tx, ctx: drafts.DraftContext, assessor_id: str) -> str:
     if tx.get(m.Profile, assessor_id) is None:
         raise UnknownChoice("profile", assessor_id, [])
     evaluation_id = uuid7()
-    drafts.insert_draft(tx, id=evaluation_id, submission_id=ctx.submission_id,
-                        assessor_id=assessor_id, rubric_version_id=ctx.rubric_version_id,
-                        engine_version=ENGINE_VERSION)
-    append_event(tx, actor=assessor_id, action="evaluation.start", entity_type="evaluation",
-                 entity_id=evaluation_id, payload={"submission": ctx.submission_id})
+    drafts.insert_draft(
+        tx,
+        id=evaluation_id,
+        submission_id=ctx.submission_id,
+        assessor_id=assessor_id,
+        rubric_version_id=ctx.rubric_version_id,
+        engine_version=ENGINE_VERSION,
+    )
+    append_event(
+        tx,
+        actor=assessor_id,
+        action="evaluation.start",
+        entity_type="evaluation",
+        entity_id=evaluation_id,
+        payload={"submission": ctx.submission_id},
+    )
     return evaluation_id
 
 
-def _apply(tx: Tx, evaluation_id: str, rubric: Rubric, change: DraftChange
-           ) -> dict[str, object]:
+def _apply(tx: Tx, evaluation_id: str, rubric: Rubric, change: DraftChange) -> dict[str, object]:
     """Apply one change; return the audit payload describing it."""
     if isinstance(change, SetOverallComment):
         drafts.set_overall_comment(tx, evaluation_id, change.text)
@@ -155,8 +188,12 @@ def _apply(tx: Tx, evaluation_id: str, rubric: Rubric, change: DraftChange
     if isinstance(change, SetLevel):
         points = resolve_points(criterion, Selection(change.level_id, change.points))
         drafts.set_level(tx, evaluation_id, criterion.id, position, change.level_id, points)
-        return {"change": "level", "criterion": criterion.id, "level": change.level_id,
-                "points": to_json_number(points)}
+        return {
+            "change": "level",
+            "criterion": criterion.id,
+            "level": change.level_id,
+            "points": to_json_number(points),
+        }
     if isinstance(change, ClearLevel):
         drafts.set_level(tx, evaluation_id, criterion.id, position, None, None)
         return {"change": "clear-level", "criterion": criterion.id}
@@ -183,20 +220,36 @@ def save_draft(
             payload = _apply(tx, evaluation_id, rubric, change)
             if isinstance(change, SetOverallComment):
                 overall = change.text
-            append_event(tx, actor=assessor_id, action="evaluation.change",
-                         entity_type="evaluation", entity_id=evaluation_id, payload=payload)
+            append_event(
+                tx,
+                actor=assessor_id,
+                action="evaluation.change",
+                entity_type="evaluation",
+                entity_id=evaluation_id,
+                payload=payload,
+            )
         lines = drafts.score_lines(tx, evaluation_id)
         result = score(rubric, _selections(lines))
         drafts.set_totals(
-            tx, evaluation_id, total=result.total, maximum=result.maximum,
-            outcome=result.outcome.value, band=result.band,
+            tx,
+            evaluation_id,
+            total=result.total,
+            maximum=result.maximum,
+            outcome=result.outcome.value,
+            band=result.band,
         )
         if ctx.submission_status != SubmissionStatus.IN_PROGRESS.value:
-            drafts.set_submission_status(tx, ctx.submission_id,
-                                         SubmissionStatus.IN_PROGRESS.value)
-        return _view(ctx, rubric, lines, evaluation_id=evaluation_id,
-                     status=EvaluationStatus.DRAFT.value, assessor_id=assessor_id,
-                     overall=overall, result=result)
+            drafts.set_submission_status(tx, ctx.submission_id, SubmissionStatus.IN_PROGRESS.value)
+        return _view(
+            ctx,
+            rubric,
+            lines,
+            evaluation_id=evaluation_id,
+            status=EvaluationStatus.DRAFT.value,
+            assessor_id=assessor_id,
+            overall=overall,
+            result=result,
+        )
 
 
 def start_evaluation(db: Database, submission_id: str, assessor_id: str) -> EvaluationView:
@@ -211,13 +264,30 @@ def show_evaluation(db: Database, submission_id: str) -> EvaluationView:
         if current is None:
             ctx = _context(tx, submission_id, "")
             rubric = rubric_by_digest(tx, ctx.rubric_digest)
-            return _view(ctx, rubric, [], evaluation_id=None,
-                         status=SubmissionStatus.TO_SCORE.value, assessor_id=None, overall="")
+            return _view(
+                ctx,
+                rubric,
+                [],
+                evaluation_id=None,
+                status=SubmissionStatus.TO_SCORE.value,
+                assessor_id=None,
+                overall="",
+            )
         version = current.rubric_version
-        ctx = replace(_context(tx, submission_id, current.assessor_id),
-                      rubric_version_id=version.id, rubric_id=version.rubric_id,
-                      rubric_version=version.version, rubric_digest=version.digest)
+        ctx = replace(
+            _context(tx, submission_id, current.assessor_id),
+            rubric_version_id=version.id,
+            rubric_id=version.rubric_id,
+            rubric_version=version.version,
+            rubric_digest=version.digest,
+        )
         rubric = rubric_by_digest(tx, version.digest)
-        return _view(ctx, rubric, drafts.score_lines(tx, current.id),
-                     evaluation_id=current.id, status=current.status,
-                     assessor_id=current.assessor_id, overall=current.overall_comment)
+        return _view(
+            ctx,
+            rubric,
+            drafts.score_lines(tx, current.id),
+            evaluation_id=current.id,
+            status=current.status,
+            assessor_id=current.assessor_id,
+            overall=current.overall_comment,
+        )

@@ -32,8 +32,11 @@ class SubmissionRow:
             "assessment": self.assessment_id,
             "status": self.status,
             "submittedAt": self.submitted_at.isoformat().replace("+00:00", "Z"),
-            "rubric": {"id": self.rubric_id, "version": self.rubric_version,
-                       "digest": self.rubric_digest},
+            "rubric": {
+                "id": self.rubric_id,
+                "version": self.rubric_version,
+                "digest": self.rubric_digest,
+            },
         }
 
 
@@ -44,9 +47,16 @@ def list_submissions(
         rows = q.queue_page(tx, f or QueueFilter(), limit=limit, offset=offset)
     return [
         SubmissionRow(
-            r.id, r.anonymous_code if r.blind else r.learner_name, r.assessment_id,
-            r.assessment_title, r.status, r.submitted_at, r.due_at, r.rubric_id,
-            r.rubric_version, r.rubric_digest,
+            r.id,
+            r.anonymous_code if r.blind else r.learner_name,
+            r.assessment_id,
+            r.assessment_title,
+            r.status,
+            r.submitted_at,
+            r.due_at,
+            r.rubric_id,
+            r.rubric_version,
+            r.rubric_digest,
         )
         for r in rows
     ]

@@ -20,7 +20,12 @@ VALUES (:seq, :at, :actor, :action, :entity_type, :entity_id, :payload, :prev_ha
 
 
 def event_content(
-    seq: int, at: datetime | str, actor: str, action: str, entity_type: str, entity_id: str,
+    seq: int,
+    at: datetime | str,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
     payload: str | dict[str, Any],
 ) -> dict[str, Any]:
     """What an event's hash covers: everything but the hashes themselves. `at` as stored;
@@ -55,8 +60,18 @@ def append_event(
     text = canonicalize(payload).decode("utf-8")
     content = event_content(seq, at, actor, action, entity_type, entity_id, payload)
     digest = event_hash(prev, content)
-    conn.execute(_INSERT, {
-        "seq": seq, "at": at, "actor": actor, "action": action, "entity_type": entity_type,
-        "entity_id": entity_id, "payload": text, "prev_hash": prev, "hash": digest,
-    })
+    conn.execute(
+        _INSERT,
+        {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "payload": text,
+            "prev_hash": prev,
+            "hash": digest,
+        },
+    )
     return digest

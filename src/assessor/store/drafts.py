@@ -83,10 +83,16 @@ def _text(value: Decimal | None) -> str | None:
 
 def draft_context(tx: Session, submission_id: str, assessor_id: str) -> DraftContext | None:
     """Everything a draft change needs to know, in one query; None for an unknown submission."""
-    row = driver(tx).execute(
-        _CONTEXT, {"submission_id": submission_id, "assessor_id": assessor_id}
-    ).fetchone()
-    return None if row is None else DraftContext(*row[:7], overall_comment=row[7] or "")
+    row = (
+        driver(tx)
+        .execute(_CONTEXT, {"submission_id": submission_id, "assessor_id": assessor_id})
+        .fetchone()
+    )
+    if row is None:
+        return None
+    sub, status, version_id, rubric_id, version, digest, evaluation, overall = row
+    return DraftContext(sub, status, version_id, rubric_id, version, digest, evaluation,
+                        overall or "")
 
 
 def rubric_document(tx: Session, digest: str) -> str:
@@ -96,29 +102,63 @@ def rubric_document(tx: Session, digest: str) -> str:
     return str(row[0])
 
 
-def insert_draft(tx: Session, *, id: str, submission_id: str, assessor_id: str,
-                 rubric_version_id: int, engine_version: str) -> None:
-    driver(tx).execute(_INSERT_DRAFT, {
-        "id": id, "submission_id": submission_id, "assessor_id": assessor_id,
-        "rubric_version_id": rubric_version_id, "engine_version": engine_version,
-        "now": format_utc(utcnow()),
-    })
+def insert_draft(
+    tx: Session,
+    *,
+    id: str,
+    submission_id: str,
+    assessor_id: str,
+    rubric_version_id: int,
+    engine_version: str,
+) -> None:
+    driver(tx).execute(
+        _INSERT_DRAFT,
+        {
+            "id": id,
+            "submission_id": submission_id,
+            "assessor_id": assessor_id,
+            "rubric_version_id": rubric_version_id,
+            "engine_version": engine_version,
+            "now": format_utc(utcnow()),
+        },
+    )
 
 
-def set_level(tx: Session, evaluation_id: str, criterion_id: str, position: int,
-              level_id: str | None, points: Decimal | None) -> None:
-    driver(tx).execute(_UPSERT_LEVEL, {
-        "evaluation_id": evaluation_id, "criterion_id": criterion_id, "position": position,
-        "level_id": level_id, "points": _text(points), "comment": "",
-    })
+def set_level(
+    tx: Session,
+    evaluation_id: str,
+    criterion_id: str,
+    position: int,
+    level_id: str | None,
+    points: Decimal | None,
+) -> None:
+    driver(tx).execute(
+        _UPSERT_LEVEL,
+        {
+            "evaluation_id": evaluation_id,
+            "criterion_id": criterion_id,
+            "position": position,
+            "level_id": level_id,
+            "points": _text(points),
+            "comment": "",
+        },
+    )
 
 
-def set_comment(tx: Session, evaluation_id: str, criterion_id: str, position: int,
-                text: str) -> None:
-    driver(tx).execute(_UPSERT_COMMENT, {
-        "evaluation_id": evaluation_id, "criterion_id": criterion_id, "position": position,
-        "level_id": None, "points": None, "comment": text,
-    })
+def set_comment(
+    tx: Session, evaluation_id: str, criterion_id: str, position: int, text: str
+) -> None:
+    driver(tx).execute(
+        _UPSERT_COMMENT,
+        {
+            "evaluation_id": evaluation_id,
+            "criterion_id": criterion_id,
+            "position": position,
+            "level_id": None,
+            "points": None,
+            "comment": text,
+        },
+    )
 
 
 def score_lines(tx: Session, evaluation_id: str) -> list[ScoreLine]:
@@ -126,12 +166,26 @@ def score_lines(tx: Session, evaluation_id: str) -> list[ScoreLine]:
     return [ScoreLine(c, lv, None if p is None else Decimal(p), m) for c, lv, p, m in rows]
 
 
-def set_totals(tx: Session, evaluation_id: str, *, total: Decimal, maximum: Decimal,
-               outcome: str, band: str | None) -> None:
-    driver(tx).execute(_SET_TOTALS, {
-        "evaluation_id": evaluation_id, "total": _text(total), "maximum": _text(maximum),
-        "outcome": outcome, "band": band, "updated_at": format_utc(utcnow()),
-    })
+def set_totals(
+    tx: Session,
+    evaluation_id: str,
+    *,
+    total: Decimal,
+    maximum: Decimal,
+    outcome: str,
+    band: str | None,
+) -> None:
+    driver(tx).execute(
+        _SET_TOTALS,
+        {
+            "evaluation_id": evaluation_id,
+            "total": _text(total),
+            "maximum": _text(maximum),
+            "outcome": outcome,
+            "band": band,
+            "updated_at": format_utc(utcnow()),
+        },
+    )
 
 
 def set_overall_comment(tx: Session, evaluation_id: str, text: str) -> None:

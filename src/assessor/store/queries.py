@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar, Unpack
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -48,7 +49,10 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _filtered(stmt: Select[tuple[object, ...]], f: QueueFilter) -> Select[tuple[object, ...]]:
+SelectT = TypeVar("SelectT", bound=Select[Unpack[tuple[Any, ...]]])
+
+
+def _filtered(stmt: SelectT, f: QueueFilter) -> SelectT:
     if f.status:
         stmt = stmt.where(Submission.status == f.status)
     if f.assessment_id:
@@ -87,7 +91,7 @@ def queue_page(tx: Session, f: QueueFilter, *, limit: int, offset: int = 0) -> l
         .join(RubricVersion, Assessment.rubric_version_id == RubricVersion.id)
     )
     stmt = _filtered(stmt, f).order_by(Submission.submitted_at, Submission.id)
-    rows = tx.execute(stmt.limit(limit).offset(offset)).all()
+    rows: list[Any] = list(tx.execute(stmt.limit(limit).offset(offset)).all())
     return [QueueRow(*row) for row in rows]
 
 

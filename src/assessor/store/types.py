@@ -10,7 +10,6 @@ from sqlalchemy import String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
