@@ -6,6 +6,7 @@ Run: python3 benchmarks/bench_queue_query.py [SUBMISSIONS]
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import sys
 import tempfile
@@ -19,8 +20,8 @@ from assessor.store.db import Database
 TOTAL = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 PAGE = 200
 RAW_SQL = """
-SELECT s.id, l.name, l.anonymous_code, a.blind_marking, a.id, a.title, s.status,
-       s.submitted_at, a.due_at, v.rubric_id, v.version, v.digest
+SELECT s.id, CASE WHEN a.blind_marking = 1 THEN l.anonymous_code ELSE l.name END,
+       a.id, a.title, s.status, s.submitted_at, a.due_at, v.rubric_id, v.version, v.digest
 FROM submissions s
 JOIN learners l ON s.learner_id = l.id
 JOIN assessments a ON s.assessment_id = a.id

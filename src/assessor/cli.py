@@ -210,7 +210,7 @@ def cmd_submission_list(args: argparse.Namespace) -> int:
     with _open(args) as db:
         rows = submissions.list_submissions(db, f, limit=args.limit)
     if args.json:
-        _out([r.to_json() for r in rows])
+        _out([submissions.to_json(r) for r in rows])
     else:
         _table(
             [

@@ -146,3 +146,14 @@ def test_queue_filters_and_counts(db: Database, seeded: Seed) -> None:
     rows = list_submissions(db)
     assert [r.id for r in rows] == ["sub-003", "sub-002", "sub-001"]  # oldest first
     assert rows[0].rubric_digest.startswith("uEi") and rows[0].rubric_version == 1
+
+
+def test_blind_marked_learners_appear_only_by_code(db: Database, seeded: Seed) -> None:
+    from assessor.store import models as m
+
+    with db.write() as tx:
+        tx.get_one(m.Assessment, "wiring-l2").blind_marking = True
+    rows = list_submissions(db)
+    assert {r.learner for r in rows} == {"C-0000", "C-0001", "C-0002"}
+    assert list_submissions(db, QueueFilter(text="Learner 1")) == []
+    assert [r.id for r in list_submissions(db, QueueFilter(text="C-0001"))] == ["sub-002"]

@@ -2,64 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from assessor.store import queries as q
 from assessor.store.db import Database
 from assessor.store.queries import QueueFilter
+from assessor.store.queries import QueueRow as SubmissionRow
 
-__all__ = ["QueueFilter", "SubmissionRow", "list_submissions", "status_counts"]
+__all__ = ["QueueFilter", "SubmissionRow", "list_submissions", "status_counts", "to_json"]
 
 
-@dataclass(frozen=True)
-class SubmissionRow:
-    id: str
-    learner: str  # the anonymous code when the assessment is blind-marked
-    assessment_id: str
-    assessment: str
-    status: str
-    submitted_at: datetime
-    due_at: datetime | None
-    rubric_id: str
-    rubric_version: int
-    rubric_digest: str
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "learner": self.learner,
-            "assessment": self.assessment_id,
-            "status": self.status,
-            "submittedAt": self.submitted_at.isoformat().replace("+00:00", "Z"),
-            "rubric": {
-                "id": self.rubric_id,
-                "version": self.rubric_version,
-                "digest": self.rubric_digest,
-            },
-        }
+def to_json(row: SubmissionRow) -> dict[str, object]:
+    """The `submission list --json` shape of DESIGN.md."""
+    return {
+        "id": row.id,
+        "learner": row.learner,
+        "assessment": row.assessment_id,
+        "status": row.status,
+        "submittedAt": row.submitted_at.isoformat().replace("+00:00", "Z"),
+        "rubric": {"id": row.rubric_id, "version": row.rubric_version, "digest": row.rubric_digest},
+    }
 
 
 def list_submissions(
     db: Database, f: QueueFilter | None = None, *, limit: int = 200, offset: int = 0
 ) -> list[SubmissionRow]:
+    """A page of the queue; learners of blind-marked assessments appear by anonymous code."""
     with db.read() as tx:
-        rows = q.queue_page(tx, f or QueueFilter(), limit=limit, offset=offset)
-    return [
-        SubmissionRow(
-            r.id,
-            r.anonymous_code if r.blind else r.learner_name,
-            r.assessment_id,
-            r.assessment_title,
-            r.status,
-            r.submitted_at,
-            r.due_at,
-            r.rubric_id,
-            r.rubric_version,
-            r.rubric_digest,
-        )
-        for r in rows
-    ]
+        return q.queue_page(tx, f or QueueFilter(), limit=limit, offset=offset)
 
 
 def status_counts(db: Database, f: QueueFilter | None = None) -> dict[str, int]:

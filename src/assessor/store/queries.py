@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar, Unpack
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from assessor.store.models import (
@@ -32,11 +32,9 @@ class QueueFilter:
 @dataclass(frozen=True)
 class QueueRow:
     id: str
-    learner_name: str
-    anonymous_code: str
-    blind: bool
+    learner: str  # the anonymous code when the assessment is blind-marked
     assessment_id: str
-    assessment_title: str
+    assessment: str
     status: str
     submitted_at: datetime
     due_at: datetime | None
@@ -70,28 +68,31 @@ def _filtered(stmt: SelectT, f: QueueFilter) -> SelectT:
     return stmt
 
 
-def queue_page(tx: Session, f: QueueFilter, *, limit: int, offset: int = 0) -> list[QueueRow]:
-    stmt = (
-        select(
-            Submission.id,
-            Learner.name,
-            Learner.anonymous_code,
-            Assessment.blind_marking,
-            Assessment.id,
-            Assessment.title,
-            Submission.status,
-            Submission.submitted_at,
-            Assessment.due_at,
-            RubricVersion.rubric_id,
-            RubricVersion.version,
-            RubricVersion.digest,
-        )
-        .join(Learner, Submission.learner_id == Learner.id)
-        .join(Assessment, Submission.assessment_id == Assessment.id)
-        .join(RubricVersion, Assessment.rubric_version_id == RubricVersion.id)
+# Blind marking is decided here, so a blind-marked learner's name never leaves the database.
+_LEARNER = case((Assessment.blind_marking.is_(True), Learner.anonymous_code), else_=Learner.name)
+_QUEUE = (
+    select(
+        Submission.id,
+        _LEARNER,
+        Assessment.id,
+        Assessment.title,
+        Submission.status,
+        Submission.submitted_at,
+        Assessment.due_at,
+        RubricVersion.rubric_id,
+        RubricVersion.version,
+        RubricVersion.digest,
     )
-    stmt = _filtered(stmt, f).order_by(Submission.submitted_at, Submission.id)
-    rows: list[Any] = list(tx.execute(stmt.limit(limit).offset(offset)).all())
+    .join(Learner, Submission.learner_id == Learner.id)
+    .join(Assessment, Submission.assessment_id == Assessment.id)
+    .join(RubricVersion, Assessment.rubric_version_id == RubricVersion.id)
+)
+
+
+def queue_page(tx: Session, f: QueueFilter, *, limit: int, offset: int = 0) -> list[QueueRow]:
+    """One page of the work queue, oldest first. Core, not ORM: this feeds the queue view."""
+    stmt = _filtered(_QUEUE, f).order_by(Submission.submitted_at, Submission.id)
+    rows: list[Any] = list(tx.connection().execute(stmt.limit(limit).offset(offset)).all())
     return [QueueRow(*row) for row in rows]
 
 
