@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from assessor.domain.errors import DomainError, UnknownChoice
@@ -78,18 +79,23 @@ class Criterion:
     def max_points(self) -> Decimal:
         return self.levels[-1].top
 
+    @cached_property
+    def _ranks(self) -> dict[str, int]:
+        return {level.id: n for n, level in enumerate(self.levels)}
+
     def level(self, level_id: str) -> Level:
-        for level in self.levels:
-            if level.id == level_id:
-                return level
-        raise UnknownChoice(f"level of criterion '{self.id}'", level_id, self.level_ids())
+        rank = self._ranks.get(level_id)
+        if rank is None:
+            raise UnknownChoice(f"level of criterion '{self.id}'", level_id, self.level_ids())
+        return self.levels[rank]
 
     def level_ids(self) -> list[str]:
         return [level.id for level in self.levels]
 
     def rank(self, level_id: str) -> int:
         """Position of a level, 0 = lowest."""
-        return self.level_ids().index(self.level(level_id).id)
+        self.level(level_id)
+        return self._ranks[level_id]
 
 
 @dataclass(frozen=True)
@@ -137,16 +143,25 @@ class Rubric:
                 for c in self.criteria:
                     c.level(band.every_criterion_at_least)
 
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {c.id: n for n, c in enumerate(self.criteria)}
+
     def criterion(self, criterion_id: str) -> Criterion:
-        for c in self.criteria:
-            if c.id == criterion_id:
-                return c
-        raise UnknownChoice("criterion", criterion_id, self.criterion_ids())
+        position = self._positions.get(criterion_id)
+        if position is None:
+            raise UnknownChoice("criterion", criterion_id, self.criterion_ids())
+        return self.criteria[position]
+
+    def position(self, criterion_id: str) -> int:
+        """Position of a criterion, 0 = first."""
+        self.criterion(criterion_id)
+        return self._positions[criterion_id]
 
     def criterion_ids(self) -> list[str]:
         return [c.id for c in self.criteria]
 
-    @property
+    @cached_property
     def max_points(self) -> Decimal:
         return sum((c.weight * c.max_points for c in self.criteria), Decimal(0))
 

@@ -184,7 +184,7 @@ def _apply(tx: Tx, evaluation_id: str, rubric: Rubric, change: DraftChange) -> d
         drafts.set_overall_comment(tx, evaluation_id, change.text)
         return {"change": "overall-comment", "length": len(change.text)}
     criterion = rubric.criterion(change.criterion_id)  # UnknownChoice names the criteria
-    position = rubric.criterion_ids().index(criterion.id)
+    position = rubric.position(criterion.id)
     if isinstance(change, SetLevel):
         points = resolve_points(criterion, Selection(change.level_id, change.points))
         drafts.set_level(tx, evaluation_id, criterion.id, position, change.level_id, points)
