@@ -36,18 +36,19 @@ LIMIT ? OFFSET 0
 
 def fill(db_path: Path, total: int) -> None:
     con = sqlite3.connect(db_path)
-    learners = [r[0] for r in con.execute("SELECT id FROM learners")]
-    assessments = [r[0] for r in con.execute("SELECT id FROM assessments")]
+    learners = [r[0] for r in con.execute("SELECT id FROM learners ORDER BY name")]
+    assessments = [r[0] for r in con.execute("SELECT id FROM assessments ORDER BY id")]
     statuses = ["to_score"] * 6 + ["in_progress"] * 1 + ["finalized"] * 3
     start = datetime(2026, 1, 1, tzinfo=UTC)
+    rng = random.Random(1)
     rows = (
         (
             f"bulk-{i:06d}",
-            learners[i % len(learners)],
-            assessments[i % len(assessments)],
+            rng.choice(learners),
+            rng.choice(assessments),
             1,
             (start + timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-            statuses[i % 10],
+            rng.choice(statuses),
         )
         for i in range(total)
     )

@@ -309,7 +309,18 @@ def _check_fixture_values(tx: Session) -> None:
     assert published.digest.startswith("uEi") and published.published_at is not None
     prev = GENESIS
     for event in tx.scalars(select(m.AuditEvent).order_by(m.AuditEvent.seq)):
-        assert event.prev_hash == prev and event.hash == event_hash(prev, event_content(event.seq, event.at, event.actor, event.action, event.entity_type, event.entity_id, event.payload))
+        assert event.prev_hash == prev and event.hash == event_hash(
+            prev,
+            event_content(
+                event.seq,
+                event.at,
+                event.actor,
+                event.action,
+                event.entity_type,
+                event.entity_id,
+                event.payload,
+            ),
+        )
         prev = event.hash
 
 

@@ -91,8 +91,9 @@ def draft_context(tx: Session, submission_id: str, assessor_id: str) -> DraftCon
     if row is None:
         return None
     sub, status, version_id, rubric_id, version, digest, evaluation, overall = row
-    return DraftContext(sub, status, version_id, rubric_id, version, digest, evaluation,
-                        overall or "")
+    return DraftContext(
+        sub, status, version_id, rubric_id, version, digest, evaluation, overall or ""
+    )
 
 
 def rubric_document(tx: Session, digest: str) -> str:

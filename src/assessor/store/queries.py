@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -47,7 +47,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-SelectT = TypeVar("SelectT", bound=Select[Unpack[tuple[Any, ...]]])
+SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 
 
 def _filtered(stmt: SelectT, f: QueueFilter) -> SelectT:
