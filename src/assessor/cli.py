@@ -17,6 +17,7 @@ from assessor.app import open_data
 from assessor.domain.errors import DomainError, UnknownChoice, ValidationFailed
 from assessor.domain.numbers import fmt, parse_decimal, to_json_number
 from assessor.domain.rubric import Rubric
+from assessor.domain.workflow import STATUS_WORDS, SubmissionStatus
 from assessor.services import demo, rubrics, scoring, submissions
 from assessor.services.profiles import resolve_profile
 from assessor.services.rubric_files import validate_rubric_files
@@ -218,7 +219,7 @@ def cmd_submission_list(args: argparse.Namespace) -> int:
                     r.id,
                     r.learner,
                     r.assessment,
-                    r.status,
+                    STATUS_WORDS[SubmissionStatus(r.status)],
                     f"{r.rubric_id}@{r.rubric_version}",
                     r.submitted_at.strftime("%Y-%m-%d"),
                 )

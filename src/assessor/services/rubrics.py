@@ -16,7 +16,7 @@ from assessor.store import drafts
 from assessor.store import models as m
 from assessor.store import queries as q
 from assessor.store.audit import append_event
-from assessor.store.db import Database, Tx
+from assessor.store.db import Database, SqlTx, Tx
 from assessor.store.types import utcnow
 
 
@@ -137,7 +137,7 @@ _PARSED: dict[str, Rubric] = {}
 _PARSED_LIMIT = 256
 
 
-def rubric_by_digest(tx: Tx, digest: str) -> Rubric:
+def rubric_by_digest(tx: Tx | SqlTx, digest: str) -> Rubric:
     """The rubric of a stored version. Cached by digest: a digest names its content, so an
     entry can never go stale. The stored text is checked against its digest when first read."""
     found = _PARSED.get(digest)

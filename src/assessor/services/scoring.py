@@ -14,10 +14,9 @@ from assessor.domain.scoring import ENGINE_VERSION, ScoreResult, Selection, reso
 from assessor.domain.workflow import EvaluationStatus, SubmissionStatus, require_draft
 from assessor.services.rubrics import rubric_by_digest
 from assessor.store import drafts
-from assessor.store import models as m
 from assessor.store import queries as q
 from assessor.store.audit import append_event
-from assessor.store.db import Database, Tx
+from assessor.store.db import Database, SqlTx
 
 
 @dataclass(frozen=True)
@@ -148,15 +147,13 @@ def _view(
     )
 
 
-def _context(tx: Tx, submission_id: str, assessor_id: str) -> drafts.DraftContext:
-    ctx = drafts.draft_context(tx, submission_id, assessor_id)
-    if ctx is None:
-        raise UnknownChoice("submission", submission_id, q.submission_ids(tx))
-    return ctx
+def _unknown_submission(db: Database, submission_id: str) -> UnknownChoice:
+    with db.read() as tx:
+        return UnknownChoice("submission", submission_id, q.submission_ids(tx))
 
 
-def _start_draft(tx: Tx, ctx: drafts.DraftContext, assessor_id: str) -> str:
-    if tx.get(m.Profile, assessor_id) is None:
+def _start_draft(tx: SqlTx, ctx: drafts.DraftContext, assessor_id: str) -> str:
+    if not drafts.profile_exists(tx, assessor_id):
         raise UnknownChoice("profile", assessor_id, [])
     evaluation_id = uuid7()
     drafts.insert_draft(
@@ -178,7 +175,7 @@ def _start_draft(tx: Tx, ctx: drafts.DraftContext, assessor_id: str) -> str:
     return evaluation_id
 
 
-def _apply(tx: Tx, evaluation_id: str, rubric: Rubric, change: DraftChange) -> dict[str, object]:
+def _apply(tx: SqlTx, evaluation_id: str, rubric: Rubric, change: DraftChange) -> dict[str, object]:
     """Apply one change; return the audit payload describing it."""
     if isinstance(change, SetOverallComment):
         drafts.set_overall_comment(tx, evaluation_id, change.text)
@@ -209,8 +206,10 @@ def save_draft(
     When this returns, the changes are committed with synchronous=FULL: they survive a crash
     or a power cut. Any invalid change rolls the whole call back.
     """
-    with db.write() as tx:
-        ctx = _context(tx, submission_id, assessor_id)
+    with db.write_sql() as tx:
+        ctx = drafts.draft_context(tx, submission_id, assessor_id)
+        if ctx is None:
+            raise _unknown_submission(db, submission_id)
         if ctx.submission_status == SubmissionStatus.FINALIZED.value:
             require_draft(EvaluationStatus.FINALIZED)
         rubric = rubric_by_digest(tx, ctx.rubric_digest)
@@ -261,8 +260,10 @@ def show_evaluation(db: Database, submission_id: str) -> EvaluationView:
     sheet when nobody has started one. Shown against the evaluation's own rubric version."""
     with db.read() as tx:
         current = q.current_evaluation(tx, submission_id)
+        ctx = drafts.draft_context(tx, submission_id, current.assessor_id if current else "")
+        if ctx is None:
+            raise _unknown_submission(db, submission_id)
         if current is None:
-            ctx = _context(tx, submission_id, "")
             rubric = rubric_by_digest(tx, ctx.rubric_digest)
             return _view(
                 ctx,
@@ -275,7 +276,7 @@ def show_evaluation(db: Database, submission_id: str) -> EvaluationView:
             )
         version = current.rubric_version
         ctx = replace(
-            _context(tx, submission_id, current.assessor_id),
+            ctx,
             rubric_version_id=version.id,
             rubric_id=version.rubric_id,
             rubric_version=version.version,

@@ -6,11 +6,9 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from assessor.security.audit import GENESIS, event_hash
 from assessor.security.canonical import canonicalize
-from assessor.store.drafts import driver
+from assessor.store.drafts import SqlOrSession, driver
 from assessor.store.types import format_utc, utcnow
 
 _TAIL = "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"
@@ -42,7 +40,7 @@ def event_content(
 
 
 def append_event(
-    tx: Session,
+    tx: SqlOrSession,
     *,
     actor: str,
     action: str,

@@ -39,8 +39,14 @@ class ScoreLine:
     comment: str
 
 
-def driver(tx: Session) -> sqlite3.Connection:
-    """The sqlite3 connection inside the session's current transaction."""
+SqlOrSession = Session | sqlite3.Connection
+
+
+def driver(tx: SqlOrSession) -> sqlite3.Connection:
+    """The sqlite3 connection of a `Database.write_sql()` transaction, or the one inside a
+    session's current transaction."""
+    if isinstance(tx, sqlite3.Connection):
+        return tx
     return cast(sqlite3.Connection, tx.connection().connection.driver_connection)
 
 
@@ -75,13 +81,14 @@ UPDATE evaluations SET total = :total, maximum = :maximum, outcome = :outcome, b
 WHERE id = :evaluation_id"""
 _SET_OVERALL = "UPDATE evaluations SET overall_comment = :text WHERE id = :evaluation_id"
 _SET_STATUS = "UPDATE submissions SET status = :status WHERE id = :submission_id"
+_PROFILE = "SELECT 1 FROM profiles WHERE id = :id"
 
 
 def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def draft_context(tx: Session, submission_id: str, assessor_id: str) -> DraftContext | None:
+def draft_context(tx: SqlOrSession, submission_id: str, assessor_id: str) -> DraftContext | None:
     """Everything a draft change needs to know, in one query; None for an unknown submission."""
     row = (
         driver(tx)
@@ -96,7 +103,7 @@ def draft_context(tx: Session, submission_id: str, assessor_id: str) -> DraftCon
     )
 
 
-def rubric_document(tx: Session, digest: str) -> str:
+def rubric_document(tx: SqlOrSession, digest: str) -> str:
     row = driver(tx).execute(_DOCUMENT, {"digest": digest}).fetchone()
     if row is None:
         raise LookupError(f"no rubric version {digest}")
@@ -104,7 +111,7 @@ def rubric_document(tx: Session, digest: str) -> str:
 
 
 def insert_draft(
-    tx: Session,
+    tx: SqlOrSession,
     *,
     id: str,
     submission_id: str,
@@ -126,7 +133,7 @@ def insert_draft(
 
 
 def set_level(
-    tx: Session,
+    tx: SqlOrSession,
     evaluation_id: str,
     criterion_id: str,
     position: int,
@@ -147,7 +154,7 @@ def set_level(
 
 
 def set_comment(
-    tx: Session, evaluation_id: str, criterion_id: str, position: int, text: str
+    tx: SqlOrSession, evaluation_id: str, criterion_id: str, position: int, text: str
 ) -> None:
     driver(tx).execute(
         _UPSERT_COMMENT,
@@ -162,13 +169,13 @@ def set_comment(
     )
 
 
-def score_lines(tx: Session, evaluation_id: str) -> list[ScoreLine]:
+def score_lines(tx: SqlOrSession, evaluation_id: str) -> list[ScoreLine]:
     rows = driver(tx).execute(_SCORES, {"evaluation_id": evaluation_id}).fetchall()
     return [ScoreLine(c, lv, None if p is None else Decimal(p), m) for c, lv, p, m in rows]
 
 
 def set_totals(
-    tx: Session,
+    tx: SqlOrSession,
     evaluation_id: str,
     *,
     total: Decimal,
@@ -189,9 +196,13 @@ def set_totals(
     )
 
 
-def set_overall_comment(tx: Session, evaluation_id: str, text: str) -> None:
+def set_overall_comment(tx: SqlOrSession, evaluation_id: str, text: str) -> None:
     driver(tx).execute(_SET_OVERALL, {"evaluation_id": evaluation_id, "text": text})
 
 
-def set_submission_status(tx: Session, submission_id: str, status: str) -> None:
+def set_submission_status(tx: SqlOrSession, submission_id: str, status: str) -> None:
     driver(tx).execute(_SET_STATUS, {"submission_id": submission_id, "status": status})
+
+
+def profile_exists(tx: SqlOrSession, profile_id: str) -> bool:
+    return driver(tx).execute(_PROFILE, {"id": profile_id}).fetchone() is not None

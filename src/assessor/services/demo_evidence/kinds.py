@@ -1,0 +1,69 @@
+"""Which files a learner hands in for each kind of assessment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assessor.services.demo_evidence.documents import (
+    induction_record_pdf,
+    method_statement_pdf,
+    reflective_journal_pdf,
+    review_notes_pdf,
+)
+from assessor.services.demo_evidence.job import make_job
+from assessor.services.demo_evidence.png import photo_png
+from assessor.services.demo_evidence.text import code_sample_py, test_record_txt
+
+KINDS = ("safe-isolation", "site-induction", "reflective-practice", "code-review")
+
+PDF = "application/pdf"
+PNG = "image/png"
+TEXT = "text/plain"  # always UTF-8
+PYTHON = "text/x-python"
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    name: str
+    media_type: str
+    data: bytes
+
+
+def evidence_for(kind: str, learner_name: str, seed: int) -> list[EvidenceFile]:
+    """The files a learner would hand in for one kind of assessment."""
+    if kind == "safe-isolation":
+        job = make_job(seed)
+        return [
+            EvidenceFile(
+                "method-statement.pdf",
+                PDF,
+                method_statement_pdf(learner_name, "Safe isolation of a final circuit", seed),
+            ),
+            EvidenceFile(
+                "isolation-photo.png",
+                PNG,
+                photo_png(
+                    f"Circuit {job.circuit_no} ({job.circuit}) locked off at the {job.board}", seed
+                ),
+            ),
+            EvidenceFile("test-record.txt", TEXT, test_record_txt(learner_name, seed)),
+        ]
+    if kind == "site-induction":
+        return [
+            EvidenceFile(
+                "induction-photo.png",
+                PNG,
+                photo_png("Site noticeboard, PPE and emergency signs", seed, scene="site"),
+            ),
+            EvidenceFile("induction-record.pdf", PDF, induction_record_pdf(learner_name, seed)),
+        ]
+    if kind == "reflective-practice":
+        return [
+            EvidenceFile("reflective-journal.pdf", PDF, reflective_journal_pdf(learner_name, seed))
+        ]
+    if kind == "code-review":
+        return [
+            EvidenceFile("review-notes.pdf", PDF, review_notes_pdf(learner_name, seed)),
+            EvidenceFile("solution.py", PYTHON, code_sample_py(seed)),
+        ]
+    raise ValueError(f"unknown evidence kind '{kind}'; valid: {', '.join(sorted(KINDS))}")
