@@ -20,7 +20,8 @@ from assessor.domain.rubric import (
     Rubric,
     RubricKind,
 )
-from assessor.services.profiles import add_profile
+from assessor.security import keys
+from assessor.services.profiles import Signer, add_profile, unlock
 from assessor.services.rubrics import import_rubric
 from assessor.store import models as m
 from assessor.store.db import Database
@@ -64,11 +65,25 @@ def sample_rubric(rubric_id: str = "wiring", title: str = "Wiring a ring final c
     )
 
 
+# Argon2id at its minimum cost: tests seal many keys; the real cost is measured by
+# benchmarks/bench_argon2.py and used whenever no cost is given.
+CHEAP_KDF = (1, 1, 8)
+PASSPHRASE = "correct horse battery staple"
+
+
+def sealed_key() -> keys.SealedKey:
+    return keys.create_key(PASSPHRASE, cost=CHEAP_KDF)[0]
+
+
 @dataclass(frozen=True)
 class Seed:
     assessor_id: str
     submission_ids: list[str]
     rubric: Rubric
+    manager_id: str = ""
+
+    def signer(self, db: Database, profile_id: str | None = None) -> Signer:
+        return unlock(db, profile_id or self.assessor_id, PASSPHRASE)
 
 
 def seed(db: Database, submissions: int = 3) -> Seed:
@@ -76,7 +91,8 @@ def seed(db: Database, submissions: int = 3) -> Seed:
     with db.write() as tx:
         info = import_rubric(tx, rubric, source_format="test", actor="system")
         version = tx.query(m.RubricVersion).filter_by(digest=info.digest).one()
-        assessor = add_profile(tx, "Test Assessor", ["assessor"])
+        assessor = add_profile(tx, "Test Assessor", ["assessor"], sealed_key())
+        manager = add_profile(tx, "Test Manager", ["manager"], sealed_key())
         tx.add(m.Achievement(id="badge", title="Badge", kind="badge"))
         tx.add(
             m.Assessment(
@@ -101,7 +117,7 @@ def seed(db: Database, submissions: int = 3) -> Seed:
                 )
             )
             ids.append(sid)
-    return Seed(assessor.id, ids, rubric)
+    return Seed(assessor.id, ids, rubric, manager.id)
 
 
 @pytest.fixture

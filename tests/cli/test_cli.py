@@ -11,27 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assessor.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture(scope="module")
-def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("demo") / "data"
-    assert main(["demo", "--data-dir", str(target)]) == 0
-    return target
-
-
-@pytest.fixture
-def demo(demo_master: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "data"
-    shutil.copytree(demo_master, copy, ignore=shutil.ignore_patterns("assessor.lock"))
-    return copy
+from tests.cli.conftest import run
 
 
 def audit_count(data: Path) -> int:
@@ -133,7 +113,7 @@ def test_score_saves_a_draft_and_show_reflects_it(
         (["--level", "{c}=no-such-level"], "unknown level of criterion"),
         (["--level", "{c}=99"], "unknown level of criterion"),
         (["--level", "{c}"], "expected CRITERION=VALUE"),
-        ([], "nothing to save"),
+        ([], "nothing to do"),
     ],
 )
 def test_bad_score_input_exits_2_and_writes_nothing(

@@ -5,14 +5,18 @@ from __future__ import annotations
 import ast
 import functools
 import io
+import re
 import struct
 import time
 import zlib
 from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from assessor.services.demo import write_demo
 from assessor.services.demo_evidence import (
     KINDS,
     EvidenceFile,
@@ -27,10 +31,15 @@ from assessor.services.demo_evidence import (
 from assessor.services.demo_evidence import (
     test_record_txt as make_test_record,  # renamed so that pytest does not collect it
 )
+from assessor.store import models as m
+from assessor.store.db import Database
 
 NAME = "Oisín Ó Briain"
 MARKUP_NAME = "<b>O'Brien & Sons</b>"
 TITLE = "Safe isolation of a final circuit"
+ON = date(2026, 11, 20)  # the day the submission was handed in
+# ź is outside Latin-1: reportlab's built-in fonts have no glyph for it
+POLISH_NAME = "Zofia Woźniak"
 
 
 def pdf_text(data: bytes) -> tuple[int, str]:
@@ -38,12 +47,40 @@ def pdf_text(data: bytes) -> tuple[int, str]:
     return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
 
 
+def pdf_fonts(data: bytes) -> dict[str, bool]:
+    """Each font the pages use, by BaseFont name, and whether its font program is embedded."""
+    fonts = {}
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            descriptor = font.get("/FontDescriptor")
+            embedded = descriptor is not None and "/FontFile2" in descriptor.get_object()
+            fonts[str(font["/BaseFont"])] = embedded
+    return fonts
+
+
+def printed_dates(text: str) -> set[date]:
+    """The dd/mm/yyyy dates in `text`: the page header and the declaration."""
+    return {
+        date(int(y), int(m), int(d)) for d, m, y in re.findall(r"\b(\d\d)/(\d\d)/(\d{4})\b", text)
+    }
+
+
+PDF_MAKERS: list[Callable[..., bytes]] = [
+    lambda name, seed, on=ON: method_statement_pdf(name, TITLE, seed, on=on),
+    lambda name, seed, on=ON: reflective_journal_pdf(name, seed, on=on),
+    lambda name, seed, on=ON: review_notes_pdf(name, seed, on=on),
+    lambda name, seed, on=ON: induction_record_pdf(name, seed, on=on),
+]
+PDF_IDS = ["method-statement", "reflective-journal", "review-notes", "induction-record"]
+
+
 # --------------------------------------------------------------------------- PDF
 
 
 @pytest.mark.parametrize("seed", range(12))
 def test_method_statement_is_a_multi_page_pdf_naming_the_learner(seed: int) -> None:
-    data = method_statement_pdf(NAME, TITLE, seed)
+    data = method_statement_pdf(NAME, TITLE, seed, on=ON)
     assert data.startswith(b"%PDF-")
     pages, text = pdf_text(data)
     assert 3 <= pages <= 6
@@ -54,7 +91,7 @@ def test_method_statement_is_a_multi_page_pdf_naming_the_learner(seed: int) -> N
 
 def test_markup_in_learner_name_and_title_prints_literally() -> None:
     title = "Isolation <i>&amp;</i> testing & <font size=40>proving</font>"
-    data = method_statement_pdf(MARKUP_NAME, title, 3)
+    data = method_statement_pdf(MARKUP_NAME, title, 3, on=ON)
     reader = PdfReader(io.BytesIO(data))
     first = " ".join(reader.pages[0].extract_text().split())  # the long title wraps
     # "<b>" and "&" are text, not bold markup or an entity: in the paragraphs and tables, not
@@ -68,16 +105,7 @@ def test_markup_in_learner_name_and_title_prints_literally() -> None:
     assert all(MARKUP_NAME in page.extract_text() for page in reader.pages)
 
 
-@pytest.mark.parametrize(
-    "make",
-    [
-        lambda name, seed: method_statement_pdf(name, TITLE, seed),
-        reflective_journal_pdf,
-        review_notes_pdf,
-        induction_record_pdf,
-    ],
-    ids=["method-statement", "reflective-journal", "review-notes", "induction-record"],
-)
+@pytest.mark.parametrize("make", PDF_MAKERS, ids=PDF_IDS)
 def test_every_pdf_parses_names_the_learner_and_escapes_markup(
     make: Callable[[str, int], bytes],
 ) -> None:
@@ -90,19 +118,70 @@ def test_every_pdf_parses_names_the_learner_and_escapes_markup(
 
 
 def test_pdfs_are_deterministic_per_seed() -> None:
-    assert method_statement_pdf(NAME, TITLE, 7) == method_statement_pdf(NAME, TITLE, 7)
-    assert reflective_journal_pdf(NAME, 7) == reflective_journal_pdf(NAME, 7)
-    assert method_statement_pdf(NAME, TITLE, 7) != method_statement_pdf(NAME, TITLE, 8)
+    assert method_statement_pdf(NAME, TITLE, 7, on=ON) == method_statement_pdf(
+        NAME, TITLE, 7, on=ON
+    )
+    assert reflective_journal_pdf(NAME, 7, on=ON) == reflective_journal_pdf(NAME, 7, on=ON)
+    assert method_statement_pdf(NAME, TITLE, 7, on=ON) != method_statement_pdf(
+        NAME, TITLE, 8, on=ON
+    )
 
 
 def test_reflective_journal_word_count_is_the_real_one() -> None:
-    _, text = pdf_text(reflective_journal_pdf(NAME, 4))
+    _, text = pdf_text(reflective_journal_pdf(NAME, 4, on=ON))
     stated = int(text.split("Word count")[1].split()[0])
     body = text.split("Description", 1)[1].split("Action plan", 1)[0]
     headings = {"Feelings", "Evaluation", "Analysis", "Conclusion"}
     words = [w for w in body.split() if w not in headings]
     # page footers and header dates are in the extracted text too; allow for them
     assert stated <= len(words) <= stated + 40
+
+
+@pytest.mark.parametrize("make", PDF_MAKERS, ids=PDF_IDS)
+def test_every_pdf_uses_only_embedded_dejavu_and_prints_a_polish_name(
+    make: Callable[..., bytes],
+) -> None:
+    for seed in (3, 4):
+        data = make(POLISH_NAME, seed)
+        fonts = pdf_fonts(data)
+        # no Helvetica or Courier (standard fonts, not embedded) and no Vera: all text is DejaVu
+        assert fonts and all("DejaVu" in name for name in fonts), fonts
+        assert all(fonts.values()), fonts
+        reader = PdfReader(io.BytesIO(data))
+        first = " ".join(reader.pages[0].extract_text().split())
+        assert f"submitted by {POLISH_NAME}" in first
+        assert all(POLISH_NAME in page.extract_text() for page in reader.pages)  # footers
+
+
+def test_code_excerpt_is_set_in_dejavu_mono() -> None:
+    assert any("DejaVuSansMono" in name for name in pdf_fonts(review_notes_pdf(NAME, 3, on=ON)))
+
+
+@pytest.mark.parametrize("make", PDF_MAKERS, ids=PDF_IDS)
+@pytest.mark.parametrize("on", [ON, date(2027, 1, 2)], ids=str)
+def test_every_pdf_is_dated_from_the_submission(make: Callable[..., bytes], on: date) -> None:
+    days = set()
+    for seed in range(8):
+        _, text = pdf_text(make(NAME, seed, on=on))
+        printed = printed_dates(text)
+        assert len(printed) == 1, printed  # the header and the declaration agree
+        (day,) = printed
+        assert on - timedelta(days=3) <= day <= on
+        days.add(day)
+    assert len(days) > 1  # not always the submission day itself
+
+
+def test_dates_agree_within_a_submission() -> None:
+    for seed in range(6):
+        record = make_test_record(NAME, seed, on=ON).decode()
+        stated = next(line for line in record.splitlines() if line.startswith("Date:"))
+        day = date.fromisoformat(stated.split(":", 1)[1].strip())
+        ref = next(line for line in record.splitlines() if line.startswith("Reference:"))
+        _, statement = pdf_text(method_statement_pdf(NAME, TITLE, seed, on=ON))
+        assert printed_dates(statement) == {day}
+        assert f"Date of work {day:%d %B %Y}" in " ".join(statement.split())
+        assert ref.split(":", 1)[1].strip() == f"MS-{day:%y}-" + ref.rsplit("-", 1)[1]
+        assert ref.split(":", 1)[1].strip() in statement
 
 
 # --------------------------------------------------------------------------- PNG
@@ -192,7 +271,7 @@ def test_png_rejects_an_empty_size_and_unknown_scene() -> None:
 
 @pytest.mark.parametrize("seed", range(6))
 def test_test_record_is_utf8_with_a_row_per_circuit(seed: int) -> None:
-    text = make_test_record(NAME, seed).decode("utf-8")  # raises if not valid UTF-8
+    text = make_test_record(NAME, seed, on=ON).decode("utf-8")  # raises if not valid UTF-8
     assert NAME in text
     assert "Ω" in text
     lines = text.splitlines()
@@ -208,11 +287,11 @@ def test_test_record_is_utf8_with_a_row_per_circuit(seed: int) -> None:
 
 
 def test_files_for_one_submission_agree_on_the_circuit() -> None:
-    text = make_test_record(NAME, 21).decode()
+    text = make_test_record(NAME, 21, on=ON).decode()
     isolated = next(line for line in text.splitlines() if line.startswith("Circuit isolated:"))
     number, rest = isolated.split(":", 1)[1].strip().split(" — ", 1)
     circuit = rest.rsplit(" (", 1)[0]
-    _, pdf = pdf_text(method_statement_pdf(NAME, TITLE, 21))
+    _, pdf = pdf_text(method_statement_pdf(NAME, TITLE, 21, on=ON))
     assert f"{number} — {circuit}" in pdf
 
 
@@ -251,7 +330,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_evidence_for_each_kind(kind: str) -> None:
-    files = evidence_for(kind, NAME, 42)
+    files = evidence_for(kind, NAME, 42, on=ON)
     assert [(f.name, f.media_type) for f in files] == EXPECTED[kind]
     for f in files:
         assert isinstance(f, EvidenceFile)
@@ -261,9 +340,30 @@ def test_evidence_for_each_kind(kind: str) -> None:
             png_pixels(f.data)
         else:
             f.data.decode("utf-8")
-    assert evidence_for(kind, NAME, 42) == files
+    assert evidence_for(kind, NAME, 42, on=ON) == files
 
 
 def test_evidence_for_an_unknown_kind_names_the_valid_ones() -> None:
     with pytest.raises(ValueError, match="code-review, reflective-practice, safe-isolation"):
-        evidence_for("welding", NAME, 1)
+        evidence_for("welding", NAME, 1, on=ON)
+
+
+def test_demo_documents_name_the_learner_and_are_dated_from_their_submission(
+    tmp_path: Path,
+) -> None:
+    write_demo(tmp_path / "data")
+    with Database.open(tmp_path / "data") as db, db.read() as session:
+        subs = session.query(m.Submission).all()
+        checked = 0
+        for sub in subs:
+            handed_in = sub.submitted_at.date()  # UTC, as the CLI shows it
+            for artifact in sub.artifacts:
+                if artifact.media_type != "application/pdf":
+                    continue
+                _, text = pdf_text(db.blobs.read_bytes(artifact.sha256))
+                assert sub.learner.name in text
+                (day,) = printed_dates(text)
+                assert handed_in - timedelta(days=3) <= day <= handed_in, (sub.id, day)
+                checked += 1
+        assert checked == len(subs)  # every demo submission has one PDF
+        assert any(not sub.learner.name.isascii() for sub in subs)

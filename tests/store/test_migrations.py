@@ -1,9 +1,8 @@
 """Migrations: head equals the models, every revision up and down, the guard triggers, the
 schema-0001 fixture, and what `Database.open` does with old, new, foreign and current files.
 
-Pending migrations with data: the only released revision is 0001, and "empty" is a brand-new
-file with nothing to back up. So the upgrade path is exercised with a test-only revision 0002
-added to a copy of the migrations (`future_migrations`), applied to the schema-0001 fixture.
+Pending migrations with data: the schema-0001 fixture upgraded to head, and a test-only
+revision 0099 added to a copy of the migrations (`future_migrations`) for the failure path.
 """
 
 from __future__ import annotations
@@ -38,6 +37,17 @@ TRIGGERS = {
     "rubric_versions_published_no_delete",
     "audit_events_no_update",
     "audit_events_no_delete",
+    "records_no_update",
+    "records_no_delete",
+    "records_move_head",
+    "audit_events_move_head",
+    "chain_heads_no_delete",
+    "chain_heads_forward_only",
+    "evaluations_final_no_update",
+    "evaluations_final_no_delete",
+    "evaluation_scores_final_no_insert",
+    "evaluation_scores_final_no_update",
+    "evaluation_scores_final_no_delete",
 }
 FIXTURE_COUNTS = {
     "profiles": 2,
@@ -57,12 +67,12 @@ FIXTURE_COUNTS = {
     "exam_candidates": 2,
 }
 
-REVISION_0002 = """
+REVISION_FUTURE = """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0002"
-down_revision = "0001"
+revision = "0099"
+down_revision = "HEAD"
 branch_labels = None
 depends_on = None
 
@@ -103,11 +113,12 @@ def fixture_0001(data_dir: Path) -> Path:
 def future_migrations(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, fail: bool = False
 ) -> None:
-    """Point the store at our migrations plus a test-only revision 0002."""
+    """Point the store at our migrations plus a test-only revision 0099 after head."""
     location = tmp_path / "migrations"
     shutil.copytree(migrate.SCRIPT_LOCATION, location, ignore=shutil.ignore_patterns("__pycache__"))
-    body = REVISION_0002.replace("FAIL", 'raise RuntimeError("0002 failed")' if fail else "")
-    (location / "versions" / "0002_test_extra.py").write_text(body)
+    body = REVISION_FUTURE.replace("FAIL", 'raise RuntimeError("0099 failed")' if fail else "")
+    body = body.replace("HEAD", migrate.head_revision())
+    (location / "versions" / "0099_test_extra.py").write_text(body)
     monkeypatch.setattr(migrate, "SCRIPT_LOCATION", location)
 
 
@@ -177,7 +188,7 @@ def test_a_failing_migration_changes_nothing(
     future_migrations(tmp_path, monkeypatch, fail=True)
     eng = create_sqlite_engine(fixture_0001)
     try:
-        with pytest.raises(RuntimeError, match="0002 failed"):
+        with pytest.raises(RuntimeError, match="0099 failed"):
             migrate.upgrade(eng)
         with eng.connect() as conn:
             assert migrate.current_revision(conn) == "0001"
@@ -353,7 +364,7 @@ def test_a_pending_migration_runs_after_a_backup(
 ) -> None:
     future_migrations(tmp_path, monkeypatch)
     with Database.open(data_dir) as db, db.read() as tx:
-        assert migrate.current_revision(tx.connection()) == "0002"
+        assert migrate.current_revision(tx.connection()) == "0099"
         assert tx.execute(text("SELECT count(*) FROM test_extra")).scalar() == 0
     [copy] = backups(data_dir)
     assert copy.name.startswith("assessor-") and copy.name.endswith("-0001.db")

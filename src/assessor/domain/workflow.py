@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from assessor.domain.errors import NotAllowed
-
 
 class SubmissionStatus(StrEnum):
     TO_SCORE = "to_score"
@@ -24,11 +22,3 @@ STATUS_WORDS = {
     SubmissionStatus.IN_PROGRESS: "Draft",
     SubmissionStatus.FINALIZED: "Finalized & signed",
 }
-
-
-def require_draft(status: EvaluationStatus) -> None:
-    """A finalized evaluation never changes; a correction is a new evaluation."""
-    if status is not EvaluationStatus.DRAFT:
-        raise NotAllowed(
-            "this evaluation is finalized and cannot change; make a correction instead"
-        )

@@ -11,7 +11,10 @@ from pathlib import Path
 
 from assessor.domain.errors import DomainError
 from assessor.domain.ids import uuid7
+from assessor.domain.policy import Operation
 from assessor.domain.workflow import SubmissionStatus
+from assessor.security import keys
+from assessor.services.access import Actor, check, operation
 from assessor.services.demo_evidence import evidence_for
 from assessor.services.profiles import add_profile
 from assessor.services.rubric_files import case_rubric_id
@@ -22,6 +25,13 @@ from assessor.store.db import Database, Tx
 from assessor.store.types import utcnow
 
 DEMO_ASSESSOR = "Ada Assessor"
+# Public on purpose (README): the demo profiles' keys protect nothing of value.
+DEMO_PASSPHRASE = "demo passphrase"  # noqa: S105
+DEMO_PROFILES = (
+    (DEMO_ASSESSOR, "assessor"),
+    ("Malik Manager", "manager"),
+    ("Priya Proctor", "proctor"),
+)
 
 _FIRST = [
     "Priya",
@@ -164,17 +174,24 @@ def demo_rubric_files() -> list[Path]:
     return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".json"))
 
 
-def write_demo(data_dir: Path, *, seed: int = 2026) -> DemoSummary:
-    """Fill an empty data folder with demo data. Refuses a folder that already has a database."""
+@operation(Operation.DEMO_WRITE)
+def write_demo(
+    data_dir: Path, *, seed: int = 2026, kdf_cost: tuple[int, int, int] | None = None
+) -> DemoSummary:
+    """Fill an empty data folder with demo data. Refuses a folder that already has a database.
+    The demo profiles' keys are sealed under DEMO_PASSPHRASE."""
     if (data_dir / "assessor.db").exists():
         raise DomainError(f"{data_dir} already holds an Assessor database; choose a new folder")
+    check(Actor.local(), Operation.DEMO_WRITE)
     rng = random.Random(seed)
+    sealed = [keys.create_key(DEMO_PASSPHRASE, cost=kdf_cost)[0] for _ in DEMO_PROFILES]
     with Database.open(data_dir) as db:
         infos = [i for path in demo_rubric_files() for i in import_rubric_file(db, path)]
         with db.write() as tx:
-            assessor = add_profile(tx, DEMO_ASSESSOR, ["assessor"])
-            add_profile(tx, "Malik Manager", ["manager"])
-            proctor = add_profile(tx, "Priya Proctor", ["proctor"])
+            assessor, _, proctor = (
+                add_profile(tx, name, [role], key)
+                for (name, role), key in zip(DEMO_PROFILES, sealed, strict=True)
+            )
             _catalogue(tx, {i.id: i for i in infos})
             learners = _learners(tx, rng)
         submissions, artifacts = _submissions(db, rng, learners)
@@ -239,7 +256,10 @@ def _submissions(
     now = utcnow()
     for aid, _, _, _, kind, count, _, _ in _ASSESSMENTS:
         for learner in rng.sample(learners, count):
-            files = evidence_for(kind, learner.name, rng.randrange(1 << 30))
+            seed = rng.randrange(1 << 30)
+            submitted_at = now - timedelta(hours=rng.randrange(6, 500))
+            # the documents are dated from the submission (UTC date, as the CLI shows it)
+            files = evidence_for(kind, learner.name, seed, on=submitted_at.date())
             refs = [db.blobs.put_bytes(f.data) for f in files]  # blobs first: rows never dangle
             with db.write() as tx:
                 sub = m.Submission(
@@ -247,7 +267,7 @@ def _submissions(
                     learner_id=learner.id,
                     assessment_id=aid,
                     attempt=1,
-                    submitted_at=now - timedelta(hours=rng.randrange(6, 500)),
+                    submitted_at=submitted_at,
                     status=SubmissionStatus.TO_SCORE.value,
                 )
                 tx.add(sub)

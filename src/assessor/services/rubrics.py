@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assessor.domain.errors import DomainError, NotAllowed, UnknownChoice
+from assessor.domain.policy import Operation
 from assessor.domain.rubric import Rubric
 from assessor.domain.rubric_diff import Change, diff_rubrics
 from assessor.security.canonical import canonicalize
 from assessor.security.digests import digest_bytes
+from assessor.services.access import Actor, check, operation
 from assessor.services.rubric_files import load_rubric_file, read_rubric_file
 from assessor.store import drafts
 from assessor.store import models as m
@@ -47,11 +49,15 @@ def _info(row: m.RubricVersion, created: bool = False) -> RubricVersionInfo:
     )
 
 
+@operation(Operation.RUBRIC_IMPORT)
 def import_rubric(
     tx: Tx, rubric: Rubric, *, source_format: str, actor: str, publish: bool = True
 ) -> RubricVersionInfo:
     """Store a rubric as a version. Identical content returns the existing version; changed
     content under the same id becomes version n+1. Published versions are never rewritten."""
+    check(Actor.local(), Operation.RUBRIC_IMPORT)
+    if publish:
+        check(Actor.local(), Operation.RUBRIC_PUBLISH)
     document = canonicalize(rubric.to_document())
     digest = digest_bytes(document)
     existing = q.version_by_digest(tx, digest)
@@ -107,6 +113,7 @@ def _publish(tx: Tx, row: m.RubricVersion, actor: str) -> None:
     )
 
 
+@operation(Operation.RUBRIC_IMPORT)
 def import_rubric_file(
     db: Database, path: Path, *, actor: str = "system", publish: bool = True
 ) -> list[RubricVersionInfo]:
@@ -119,7 +126,9 @@ def import_rubric_file(
         ]
 
 
+@operation(Operation.RUBRIC_PUBLISH)
 def publish_version(db: Database, ref: str, *, actor: str = "system") -> RubricVersionInfo:
+    check(Actor.local(), Operation.RUBRIC_PUBLISH)
     with db.write() as tx:
         row = _resolve(tx, ref)
         if row.published_at is not None:
@@ -128,6 +137,7 @@ def publish_version(db: Database, ref: str, *, actor: str = "system") -> RubricV
         return _info(row)
 
 
+@operation(None)
 def list_versions(db: Database) -> list[RubricVersionInfo]:
     with db.read() as tx:
         return [_info(row) for row in q.all_versions(tx)]
@@ -137,6 +147,7 @@ _PARSED: dict[str, Rubric] = {}
 _PARSED_LIMIT = 256
 
 
+@operation(None)
 def rubric_by_digest(tx: Tx | SqlTx, digest: str) -> Rubric:
     """The rubric of a stored version. Cached by digest: a digest names its content, so an
     entry can never go stale. The stored text is checked against its digest when first read."""
@@ -152,16 +163,19 @@ def rubric_by_digest(tx: Tx | SqlTx, digest: str) -> Rubric:
     return found
 
 
+@operation(None)
 def load_version(tx: Tx, row: m.RubricVersion) -> Rubric:
     return rubric_by_digest(tx, row.digest)
 
 
+@operation(None)
 def show_version(db: Database, ref: str) -> tuple[RubricVersionInfo, Rubric]:
     with db.read() as tx:
         row = _resolve(tx, ref)
         return _info(row), load_version(tx, row)
 
 
+@operation(None)
 def diff_versions(db: Database, ref_a: str, ref_b: str) -> list[Change]:
     """Each side is ID[@VERSION], a digest, or a rubric file path (to preview an import)."""
     return diff_rubrics(_rubric_for(db, ref_a), _rubric_for(db, ref_b))

@@ -9,14 +9,17 @@ from decimal import Decimal
 from assessor.domain.errors import UnknownChoice
 from assessor.domain.ids import uuid7
 from assessor.domain.numbers import to_json_number
+from assessor.domain.policy import Operation, State
 from assessor.domain.rubric import Rubric
 from assessor.domain.scoring import ENGINE_VERSION, ScoreResult, Selection, resolve_points, score
-from assessor.domain.workflow import EvaluationStatus, SubmissionStatus, require_draft
+from assessor.domain.workflow import EvaluationStatus, SubmissionStatus
+from assessor.services.access import Actor, check, operation
 from assessor.services.rubrics import rubric_by_digest
 from assessor.store import drafts
 from assessor.store import queries as q
 from assessor.store.audit import append_event
 from assessor.store.db import Database, SqlTx
+from assessor.store.records import record_for_evaluation
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class EvaluationView:
     criteria: tuple[CriterionState, ...]
     overall_comment: str
     result: ScoreResult
+    record: tuple[str, str] | None = None  # (id, digest) once finalized and signed
 
     def to_json(self) -> dict[str, object]:
         """The `evaluation show --json` shape of DESIGN.md."""
@@ -95,7 +99,9 @@ class EvaluationView:
             "band": self.result.band,
             "reasons": list(self.result.reasons),
             "engineVersion": self.result.engine_version,
-            "record": None,
+            "record": (
+                None if self.record is None else {"id": self.record[0], "digest": self.record[1]}
+            ),
         }
 
 
@@ -153,8 +159,6 @@ def _unknown_submission(db: Database, submission_id: str) -> UnknownChoice:
 
 
 def _start_draft(tx: SqlTx, ctx: drafts.DraftContext, assessor_id: str) -> str:
-    if not drafts.profile_exists(tx, assessor_id):
-        raise UnknownChoice("profile", assessor_id, [])
     evaluation_id = uuid7()
     drafts.insert_draft(
         tx,
@@ -198,6 +202,7 @@ def _apply(tx: SqlTx, evaluation_id: str, rubric: Rubric, change: DraftChange) -
     return {"change": "comment", "criterion": criterion.id, "length": len(change.text)}
 
 
+@operation(Operation.EVALUATION_EDIT)
 def save_draft(
     db: Database, submission_id: str, assessor_id: str, changes: list[DraftChange]
 ) -> EvaluationView:
@@ -210,8 +215,15 @@ def save_draft(
         ctx = drafts.draft_context(tx, submission_id, assessor_id)
         if ctx is None:
             raise _unknown_submission(db, submission_id)
-        if ctx.submission_status == SubmissionStatus.FINALIZED.value:
-            require_draft(EvaluationStatus.FINALIZED)
+        if ctx.assessor_roles is None:
+            raise UnknownChoice("profile", assessor_id, [])
+        finalized = ctx.submission_status == SubmissionStatus.FINALIZED.value
+        check(
+            Actor(assessor_id, ctx.assessor_roles),
+            Operation.EVALUATION_EDIT,
+            owner=assessor_id,  # a draft is only ever the assessor's own
+            state=State.FINALIZED if finalized and ctx.evaluation_id is None else State.DRAFT,
+        )
         rubric = rubric_by_digest(tx, ctx.rubric_digest)
         evaluation_id = ctx.evaluation_id or _start_draft(tx, ctx, assessor_id)
         overall = ctx.overall_comment
@@ -251,10 +263,12 @@ def save_draft(
         )
 
 
+@operation(Operation.EVALUATION_EDIT)
 def start_evaluation(db: Database, submission_id: str, assessor_id: str) -> EvaluationView:
     return save_draft(db, submission_id, assessor_id, [])
 
 
+@operation(None)
 def show_evaluation(db: Database, submission_id: str) -> EvaluationView:
     """The submission's current evaluation (finalized first, else newest draft), or an empty
     sheet when nobody has started one. Shown against the evaluation's own rubric version."""
@@ -283,7 +297,7 @@ def show_evaluation(db: Database, submission_id: str) -> EvaluationView:
             rubric_digest=version.digest,
         )
         rubric = rubric_by_digest(tx, version.digest)
-        return _view(
+        view = _view(
             ctx,
             rubric,
             drafts.score_lines(tx, current.id),
@@ -292,3 +306,5 @@ def show_evaluation(db: Database, submission_id: str) -> EvaluationView:
             assessor_id=current.assessor_id,
             overall=current.overall_comment,
         )
+        signed = record_for_evaluation(tx, current.id)
+        return replace(view, record=(signed.id, signed.digest)) if signed else view

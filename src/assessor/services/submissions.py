@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assessor.services.access import operation
 from assessor.store import queries as q
 from assessor.store.db import Database
 from assessor.store.queries import QueueFilter
@@ -22,6 +23,7 @@ def to_json(row: SubmissionRow) -> dict[str, object]:
     }
 
 
+@operation(None)
 def list_submissions(
     db: Database, f: QueueFilter | None = None, *, limit: int = 200, offset: int = 0
 ) -> list[SubmissionRow]:
@@ -30,6 +32,7 @@ def list_submissions(
         return q.queue_page(tx, f or QueueFilter(), limit=limit, offset=offset)
 
 
+@operation(None)
 def status_counts(db: Database, f: QueueFilter | None = None) -> dict[str, int]:
     with db.read() as tx:
         return q.status_counts(tx, f or QueueFilter())

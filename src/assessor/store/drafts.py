@@ -29,6 +29,7 @@ class DraftContext:
     rubric_digest: str
     evaluation_id: str | None  # the assessor's open draft, if any
     overall_comment: str
+    assessor_roles: tuple[str, ...] | None  # None: no such profile
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ def driver(tx: SqlOrSession) -> sqlite3.Connection:
 # The rubric version is the draft's own when a draft exists (a newer version published
 # meanwhile never rewrites work begun against an older one), else the assessment's.
 _CONTEXT = """
-SELECT s.id, s.status, v.id, v.rubric_id, v.version, v.digest, e.id, e.overall_comment
+SELECT s.id, s.status, v.id, v.rubric_id, v.version, v.digest, e.id, e.overall_comment,
+  (SELECT roles FROM profiles WHERE id = :assessor_id)
 FROM submissions AS s
 JOIN assessments AS a ON s.assessment_id = a.id
 LEFT OUTER JOIN evaluations AS e
@@ -81,7 +83,6 @@ UPDATE evaluations SET total = :total, maximum = :maximum, outcome = :outcome, b
 WHERE id = :evaluation_id"""
 _SET_OVERALL = "UPDATE evaluations SET overall_comment = :text WHERE id = :evaluation_id"
 _SET_STATUS = "UPDATE submissions SET status = :status WHERE id = :submission_id"
-_PROFILE = "SELECT 1 FROM profiles WHERE id = :id"
 
 
 def _text(value: Decimal | None) -> str | None:
@@ -97,9 +98,17 @@ def draft_context(tx: SqlOrSession, submission_id: str, assessor_id: str) -> Dra
     )
     if row is None:
         return None
-    sub, status, version_id, rubric_id, version, digest, evaluation, overall = row
+    sub, status, version_id, rubric_id, version, digest, evaluation, overall, roles = row
     return DraftContext(
-        sub, status, version_id, rubric_id, version, digest, evaluation, overall or ""
+        sub,
+        status,
+        version_id,
+        rubric_id,
+        version,
+        digest,
+        evaluation,
+        overall or "",
+        None if roles is None else tuple(roles.split()),
     )
 
 
@@ -202,7 +211,3 @@ def set_overall_comment(tx: SqlOrSession, evaluation_id: str, text: str) -> None
 
 def set_submission_status(tx: SqlOrSession, submission_id: str, status: str) -> None:
     driver(tx).execute(_SET_STATUS, {"submission_id": submission_id, "status": status})
-
-
-def profile_exists(tx: SqlOrSession, profile_id: str) -> bool:
-    return driver(tx).execute(_PROFILE, {"id": profile_id}).fetchone() is not None

@@ -40,13 +40,19 @@ class Base(DeclarativeBase):
 
 
 class Profile(Base):
-    """One person on this machine. Keys arrive with the identity issue."""
+    """One person on this machine, with their signing key sealed under their passphrase."""
 
     __tablename__ = "profiles"
+    __table_args__ = (Index("uq_profiles_did", "did", unique=True),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     roles: Mapped[str] = mapped_column(String(100))  # space-separated: assessor manager proctor
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Null only for profiles written by schema 0001, which had no keys.
+    did: Mapped[str | None] = mapped_column(String(100))
+    sealed_key: Mapped[str | None] = mapped_column(Text)  # security.keys.SealedKey JSON
+    failed_unlocks: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    unlock_blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Rubric(Base):
@@ -207,6 +213,40 @@ class AuditEvent(Base):
     payload: Mapped[str] = mapped_column(Text)  # canonical JSON
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Record(Base):
+    """A signed record, stored as the exact bytes that were signed (RFC 8785 JCS)."""
+
+    __tablename__ = "records"
+    __table_args__ = (
+        # Unique indexes rather than table constraints, so tests can drop them as an attacker
+        # with the file would (see services/verify.py).
+        Index("uq_records_id", "id", unique=True),
+        Index("uq_records_digest", "digest", unique=True),
+        Index("uq_records_issuer_seq", "issuer", "seq", unique=True),
+    )
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)  # local order of writing
+    id: Mapped[str] = mapped_column(String(100))  # urn:uuid:…
+    kind: Mapped[str] = mapped_column(String(60))
+    issuer: Mapped[str] = mapped_column(String(100))  # did:key
+    seq: Mapped[int] = mapped_column(Integer)
+    prev: Mapped[str | None] = mapped_column(String(60))
+    digest: Mapped[str] = mapped_column(String(60))
+    body: Mapped[str] = mapped_column(Text)
+    evaluation_id: Mapped[str | None] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    submission_id: Mapped[str | None] = mapped_column(ForeignKey("submissions.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ChainHead(Base):
+    """Length and last hash of the audit chain and of the record log, kept by triggers: a
+    truncated tail shows as a head that points past the end."""
+
+    __tablename__ = "chain_heads"
+    chain: Mapped[str] = mapped_column(String(20), primary_key=True)  # audit | records
+    length: Mapped[int] = mapped_column(Integer)
+    head: Mapped[str] = mapped_column(String(64))
 
 
 class OutboxItem(Base):

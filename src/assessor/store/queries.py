@@ -174,3 +174,30 @@ def profiles_with_role(tx: Session, role: str) -> list[Profile]:
 
 def profile_by_name(tx: Session, name: str) -> Profile | None:
     return tx.scalars(select(Profile).where(Profile.name == name)).first()
+
+
+def all_profiles(tx: Session) -> list[Profile]:
+    return list(tx.scalars(select(Profile).order_by(Profile.name)))
+
+
+def finalized_by(tx: Session, submission_id: str, assessor_id: str) -> Evaluation | None:
+    """The assessor's newest finalized evaluation of the submission."""
+    return tx.scalars(
+        select(Evaluation)
+        .where(
+            Evaluation.submission_id == submission_id,
+            Evaluation.assessor_id == assessor_id,
+            Evaluation.status == "finalized",
+        )
+        .order_by(Evaluation.finalized_at.desc())
+        .limit(1)
+    ).first()
+
+
+def is_superseded(tx: Session, evaluation_id: str) -> bool:
+    found = tx.scalars(
+        select(Evaluation.id).where(
+            Evaluation.supersedes_id == evaluation_id, Evaluation.status == "finalized"
+        )
+    ).first()
+    return found is not None

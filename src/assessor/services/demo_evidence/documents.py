@@ -2,7 +2,8 @@
 and site induction record.
 
 Each is built from the phrase lists in ``resources/demo/evidence``, chosen and ordered by a
-random generator seeded from the submission, so the same seed always gives the same bytes.
+random generator seeded from the submission, so the same seed and date always give the same
+bytes. Each is dated `document_day(on, seed)`: on, or a few days before, the day it was handed in.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import date, timedelta
 
 from reportlab.lib.units import mm
 
-from assessor.services.demo_evidence.job import Job, make_job
+from assessor.services.demo_evidence.job import Job, document_day, make_job
 from assessor.services.demo_evidence.pdf import Doc
 from assessor.services.demo_evidence.phrases import groups, rows, text, texts
 from assessor.services.demo_evidence.text import code_sample
@@ -24,18 +25,19 @@ _RN = "review_notes"
 _IR = "induction_record"
 
 
-def method_statement_pdf(learner_name: str, title: str, seed: int) -> bytes:
+def method_statement_pdf(learner_name: str, title: str, seed: int, *, on: date) -> bytes:
     """A learner's method statement for safe isolation: 3–5 pages with steps and test results."""
     job = make_job(seed)
+    day = document_day(on, seed)
     rng = random.Random(seed ^ 0x5AFE)
     fields = _fields(job)
-    doc = Doc(learner_name, title, "Method statement", job.day)
+    doc = Doc(learner_name, title, "Method statement", day)
     doc.meta(
         [
             ("Learner", learner_name),
-            ("Date of work", f"{job.day:%d %B %Y}"),
+            ("Date of work", f"{day:%d %B %Y}"),
             ("Site", job.site),
-            ("Document ref.", job.ref),
+            ("Document ref.", job.ref(day)),
             ("Circuit", f"{job.circuit_no} — {job.circuit} ({job.device})"),
         ]
     )
@@ -88,15 +90,16 @@ def method_statement_pdf(learner_name: str, title: str, seed: int) -> bytes:
             _circuit_chart(job, rng),
             [14 * mm, 70 * mm, 30 * mm, 46 * mm],
         )
-    doc.declaration(learner_name, job.day)
+    doc.declaration(learner_name, day)
     return doc.build()
 
 
-def reflective_journal_pdf(learner_name: str, seed: int) -> bytes:
+def reflective_journal_pdf(learner_name: str, seed: int, *, on: date) -> bytes:
     """A reflective account in Gibbs' cycle, 3–5 pages."""
     rng = random.Random(seed)
     situation, setting, where = rng.choice(rows(_RJ, "situations", "situation", "setting", "where"))
-    day = date(2024, 1, 8) + timedelta(days=rng.randrange(540))
+    day = document_day(on, seed)
+    event = day - timedelta(days=rng.randrange(1, 15))  # reflected on a little later
     fields = {
         "where": where,
         "mentor": rng.choice(_people()),
@@ -113,7 +116,7 @@ def reflective_journal_pdf(learner_name: str, seed: int) -> bytes:
     doc.meta(
         [
             ("Learner", learner_name),
-            ("Date of event", f"{day:%d %B %Y}"),
+            ("Date of event", f"{event:%d %B %Y}"),
             ("Setting", setting),
             ("Model used", "Gibbs' reflective cycle (1988)"),
             ("Word count", str(words)),
@@ -140,12 +143,12 @@ def reflective_journal_pdf(learner_name: str, seed: int) -> bytes:
     return doc.build()
 
 
-def review_notes_pdf(learner_name: str, seed: int) -> bytes:
+def review_notes_pdf(learner_name: str, seed: int, *, on: date) -> bytes:
     """A learner's review of a colleague's change; the findings are the bugs in
     `code_sample_py(seed)` (all of them, or only the first for a weaker review)."""
     rng = random.Random(seed ^ 0xC0DE)
     sample = code_sample(seed)
-    day = date(2024, 1, 8) + timedelta(days=rng.randrange(540))
+    day = document_day(on, seed)
     pr = rng.randrange(120, 980)
     doc = Doc(learner_name, f"Code review: pull request #{pr}", "Review notes", day)
     doc.meta(
@@ -192,10 +195,10 @@ def review_notes_pdf(learner_name: str, seed: int) -> bytes:
     return doc.build()
 
 
-def induction_record_pdf(learner_name: str, seed: int) -> bytes:
+def induction_record_pdf(learner_name: str, seed: int, *, on: date) -> bytes:
     """A short (two-page) site induction record with the learner's answers."""
     rng = random.Random(seed ^ 0x517E)
-    day = date(2024, 1, 8) + timedelta(days=rng.randrange(540))
+    day = document_day(on, seed)
     site = rng.choice(texts(_IR, "sites"))
     doc = Doc(learner_name, "Site safety induction record", "Induction record", day)
     doc.meta(

@@ -2,6 +2,8 @@
 
 The method statement, the photo and the test record of one submission share its seed, so the
 circuit in the method statement is the one locked off in the photo and listed in the test record.
+The job itself has no date: the documents are dated from the submission (`document_day`), so
+the photo, which shows no date, needs only the seed.
 """
 
 from __future__ import annotations
@@ -19,8 +21,7 @@ _DATA = "job"
 class Job:
     """The one piece of work a safe-isolation submission is about."""
 
-    day: date
-    ref: str
+    ref_no: int
     site: str
     task: str
     point_of_work: str
@@ -39,12 +40,21 @@ class Job:
     tag_no: str
     quality: float  # 0 = weak evidence, 1 = strong
 
+    def ref(self, day: date) -> str:
+        """The method statement's reference, numbered within the year it is dated."""
+        return f"MS-{day:%y}-{self.ref_no:03d}"
+
+
+def document_day(on: date, seed: int) -> date:
+    """The date on the documents of a submission handed in on `on`: that day or up to three
+    days before (learners write up, then upload). The same for every file of one submission."""
+    return on - timedelta(days=random.Random(seed ^ 0xDA7E).randrange(4))
+
 
 def make_job(seed: int) -> Job:
     """The job for `seed`; every call with the same seed gives the same job."""
     rng = random.Random(seed)
     jobs = rows(_DATA, "jobs", "circuit", "device", "task", "point_of_work")
-    day = date(2024, 1, 8) + timedelta(days=rng.randrange(540))
     circuit, device, task, point = rng.choice(jobs)
     ways = rng.choice((8, 10, 12, 14))
     circuit_no = rng.randrange(1, ways - 1)
@@ -54,8 +64,7 @@ def make_job(seed: int) -> Job:
     chart.insert(circuit_no - 1, (circuit, device))
     indicator, prover = rng.choice(rows(_DATA, "indicators", "indicator", "prover"))
     return Job(
-        day=day,
-        ref=f"MS-{day:%y}-{rng.randrange(10, 999):03d}",
+        ref_no=rng.randrange(10, 999),
         site=rng.choice(texts(_DATA, "sites")),
         task=task,
         point_of_work=point,

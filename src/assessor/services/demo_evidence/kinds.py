@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from assessor.services.demo_evidence.documents import (
     induction_record_pdf,
@@ -29,15 +30,18 @@ class EvidenceFile:
     data: bytes
 
 
-def evidence_for(kind: str, learner_name: str, seed: int) -> list[EvidenceFile]:
-    """The files a learner would hand in for one kind of assessment."""
+def evidence_for(kind: str, learner_name: str, seed: int, *, on: date) -> list[EvidenceFile]:
+    """The files a learner would hand in for one kind of assessment on the day `on`; the
+    documents are dated that day or a few days before."""
     if kind == "safe-isolation":
         job = make_job(seed)
         return [
             EvidenceFile(
                 "method-statement.pdf",
                 PDF,
-                method_statement_pdf(learner_name, "Safe isolation of a final circuit", seed),
+                method_statement_pdf(
+                    learner_name, "Safe isolation of a final circuit", seed, on=on
+                ),
             ),
             EvidenceFile(
                 "isolation-photo.png",
@@ -46,7 +50,7 @@ def evidence_for(kind: str, learner_name: str, seed: int) -> list[EvidenceFile]:
                     f"Circuit {job.circuit_no} ({job.circuit}) locked off at the {job.board}", seed
                 ),
             ),
-            EvidenceFile("test-record.txt", TEXT, test_record_txt(learner_name, seed)),
+            EvidenceFile("test-record.txt", TEXT, test_record_txt(learner_name, seed, on=on)),
         ]
     if kind == "site-induction":
         return [
@@ -55,15 +59,19 @@ def evidence_for(kind: str, learner_name: str, seed: int) -> list[EvidenceFile]:
                 PNG,
                 photo_png("Site noticeboard, PPE and emergency signs", seed, scene="site"),
             ),
-            EvidenceFile("induction-record.pdf", PDF, induction_record_pdf(learner_name, seed)),
+            EvidenceFile(
+                "induction-record.pdf", PDF, induction_record_pdf(learner_name, seed, on=on)
+            ),
         ]
     if kind == "reflective-practice":
         return [
-            EvidenceFile("reflective-journal.pdf", PDF, reflective_journal_pdf(learner_name, seed))
+            EvidenceFile(
+                "reflective-journal.pdf", PDF, reflective_journal_pdf(learner_name, seed, on=on)
+            )
         ]
     if kind == "code-review":
         return [
-            EvidenceFile("review-notes.pdf", PDF, review_notes_pdf(learner_name, seed)),
+            EvidenceFile("review-notes.pdf", PDF, review_notes_pdf(learner_name, seed, on=on)),
             EvidenceFile("solution.py", PYTHON, code_sample_py(seed)),
         ]
     raise ValueError(f"unknown evidence kind '{kind}'; valid: {', '.join(sorted(KINDS))}")

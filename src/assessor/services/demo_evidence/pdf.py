@@ -3,14 +3,14 @@ escapes all text it is given."""
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Sequence
 from datetime import date
-from pathlib import Path
+from importlib import resources
 from typing import Any
 from xml.sax.saxutils import escape
 
-import reportlab
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -56,6 +56,7 @@ class Doc:
         table.setStyle(
             TableStyle(
                 [
+                    _TABLE_FONT,
                     ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eef2f6")),
                     ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa7b4")),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -76,6 +77,7 @@ class Doc:
                 [ListItem(Paragraph(escape(i), self.styles["body"]), leftIndent=12) for i in items],
                 bulletType="bullet",
                 start="•",
+                bulletFontName=_FONT,
                 leftIndent=12,
             )
         )
@@ -101,6 +103,7 @@ class Doc:
         table.setStyle(
             TableStyle(
                 [
+                    _TABLE_FONT,
                     ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde5ee")),
                     ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#7f8c99")),
                     (
@@ -120,6 +123,7 @@ class Doc:
         box.setStyle(
             TableStyle(
                 [
+                    _TABLE_FONT,
                     ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#f4f4f0")),
                     ("BOX", (0, 0), (-1, -1), 0.4, colors.HexColor("#c8c8c0")),
                     ("TOPPADDING", (0, 0), (-1, -1), 6),
@@ -170,6 +174,7 @@ class Doc:
             subject=self.label,
             creator="Assessor demo evidence",
             invariant=True,
+            initialFontName=_FONT,  # else each page starts in Helvetica
             pageCompression=1,
         )
         doc.build(self.story, onFirstPage=self._decorate, onLaterPages=self._decorate)
@@ -200,6 +205,7 @@ def _signature_table(cells: list[list[Any]]) -> Any:
     table.setStyle(
         TableStyle(
             [
+                _TABLE_FONT,
                 ("LINEBELOW", (1, 0), (1, 0), 0.6, colors.HexColor("#55606b")),
                 ("LINEBELOW", (3, 0), (3, 0), 0.6, colors.HexColor("#55606b")),
                 ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
@@ -209,32 +215,36 @@ def _signature_table(cells: list[list[Any]]) -> Any:
     return table
 
 
-# Bitstream Vera ships inside reportlab, so the fonts (and the bytes) are the same everywhere,
-# and it covers more than the 14 standard fonts (Ω for the test records, Ł, dashes).
-_FONT = "AssessorDemoVera"
-_FONTS_DONE: list[bool] = []
+# The DejaVu fonts vendored in resources/fonts cover names such as Woźniak, Dvořák or Erdős,
+# which reportlab's built-in Vera and Helvetica do not; embedded, they print the same anywhere.
+_FONT = "AssessorDejaVuSans"
+_MONO = "AssessorDejaVuSansMono"
+# a table sets its cells' font even when every cell is a Paragraph: without this, Helvetica
+_TABLE_FONT = ("FONT", (0, 0), (-1, -1), _FONT)
 
 
+@functools.cache
 def _register_fonts() -> None:
-    if _FONTS_DONE:
-        return
-    folder = Path(reportlab.__file__).parent / "fonts"
+    """Register the fonts with reportlab once per process (registration is global)."""
+    folder = resources.files("assessor") / "resources" / "fonts"
     faces = {
-        "": "Vera.ttf",
-        "-Bold": "VeraBd.ttf",
-        "-Italic": "VeraIt.ttf",
-        "-BoldItalic": "VeraBI.ttf",
+        _FONT: "DejaVuSans.ttf",
+        _FONT + "-Bold": "DejaVuSans-Bold.ttf",
+        _FONT + "-Oblique": "DejaVuSans-Oblique.ttf",
+        _MONO: "DejaVuSansMono.ttf",
     }
-    for suffix, file in faces.items():
-        pdfmetrics.registerFont(TTFont(_FONT + suffix, str(folder / file)))
+    for name, file in faces.items():
+        # bytes, not a path, so that this works from a zipped install too
+        font = io.BytesIO((folder / file).read_bytes())
+        pdfmetrics.registerFont(TTFont(name, font))
+    # no bold oblique is vendored; bold is the closer match for <b><i>
     pdfmetrics.registerFontFamily(
         _FONT,
         normal=_FONT,
         bold=_FONT + "-Bold",
-        italic=_FONT + "-Italic",
-        boldItalic=_FONT + "-BoldItalic",
+        italic=_FONT + "-Oblique",
+        boldItalic=_FONT + "-Bold",
     )
-    _FONTS_DONE.append(True)
 
 
 def _styles() -> dict[str, Any]:
@@ -250,7 +260,7 @@ def _styles() -> dict[str, Any]:
         ),
         "sub": ParagraphStyle(
             "sub",
-            fontName=_FONT + "-Italic",
+            fontName=_FONT + "-Oblique",
             fontSize=9.5,
             leading=12,
             textColor=colors.HexColor("#55606b"),
@@ -283,13 +293,13 @@ def _styles() -> dict[str, Any]:
         ),
         "code": ParagraphStyle(
             "code",
-            fontName="Courier",
+            fontName=_MONO,
             fontSize=8.3,
             leading=10.4,
         ),
         "sign": ParagraphStyle(
             "sign",
-            fontName=_FONT + "-Italic",
+            fontName=_FONT + "-Oblique",
             fontSize=11,
             leading=14,
             textColor=colors.HexColor("#1c3f7a"),

@@ -6,9 +6,9 @@ import functools
 import random
 import string
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
-from assessor.services.demo_evidence.job import make_job
+from assessor.services.demo_evidence.job import document_day, make_job
 from assessor.services.demo_evidence.phrases import (
     as_rows,
     as_text,
@@ -19,9 +19,11 @@ from assessor.services.demo_evidence.phrases import (
 )
 
 
-def test_record_txt(learner_name: str, seed: int) -> bytes:
-    """A plain-text (UTF-8) record of the isolation and the dead tests on the board."""
+def test_record_txt(learner_name: str, seed: int, *, on: date) -> bytes:
+    """A plain-text (UTF-8) record of the isolation and the dead tests on the board, dated as
+    the method statement of the same submission."""
     job = make_job(seed)
+    day = document_day(on, seed)
     rng = random.Random(seed ^ 0x7E57)
     header = (
         "Way",
@@ -62,14 +64,14 @@ def test_record_txt(learner_name: str, seed: int) -> bytes:
         "ELECTRICAL TEST RECORD — SAFE ISOLATION AND DEAD TESTING",
         "=" * 56,
         f"Learner:        {learner_name}",
-        f"Date:           {job.day.isoformat()}",
+        f"Date:           {day.isoformat()}",
         f"Site:           {job.site}",
         f"Board:          {job.board}",
-        f"Reference:      {job.ref}",
+        f"Reference:      {job.ref(day)}",
         f"Instruments:    {job.indicator}",
         f"                {job.prover}",
         f"                {job.tester} multifunction tester, calibrated "
-        f"{job.day - timedelta(days=rng.randrange(30, 300)):%Y-%m-%d}",
+        f"{day - timedelta(days=rng.randrange(30, 300)):%Y-%m-%d}",
         "",
         "Isolation",
         "---------",
@@ -87,7 +89,7 @@ def test_record_txt(learner_name: str, seed: int) -> bytes:
         "Notes:",
         *[f" - {n}" for n in rng.sample(texts("test_record", "notes"), 3)],
         "",
-        f"Signed: {learner_name} (typed)    Date: {job.day:%d/%m/%Y}",
+        f"Signed: {learner_name} (typed)    Date: {day:%d/%m/%Y}",
         "",
     ]
     return "\n".join(lines).encode("utf-8")

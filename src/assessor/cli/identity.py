@@ -1,0 +1,195 @@
+"""Commands for identity and integrity: profiles, signed records, `verify`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from assessor.cli.common import UsageError, command, open_db, out, read_passphrase, table
+from assessor.domain.roles import PROFILE_ROLES
+from assessor.services import profiles, records, verify
+
+
+def cmd_profile_create(args: argparse.Namespace) -> int:
+    if not args.passphrase_stdin:
+        raise UsageError("give the passphrase on standard input with --passphrase-stdin")
+    passphrase = read_passphrase()
+    with open_db(args) as db:
+        info = profiles.create_profile(db, args.name, args.role, passphrase)
+    if args.json:
+        out({"id": info.id, "name": info.name, "roles": list(info.roles), "did": info.did})
+    else:
+        print(f"Created profile {info.name} ({', '.join(info.roles)})\n  {info.did}")
+    return 0
+
+
+def cmd_profile_list(args: argparse.Namespace) -> int:
+    with open_db(args) as db:
+        infos = profiles.list_profiles(db)
+    if args.json:
+        out([{"id": i.id, "name": i.name, "roles": list(i.roles), "did": i.did} for i in infos])
+    else:
+        table(
+            [(i.name, " ".join(i.roles), i.did or "(no key)") for i in infos],
+            ["name", "roles", "identity"],
+        )
+    return 0
+
+
+def cmd_record_list(args: argparse.Namespace) -> int:
+    with open_db(args) as db:
+        infos = records.list_records(db)
+    if args.json:
+        out([i.to_json() for i in infos])
+    else:
+        table(
+            [(i.id, i.kind, i.submission_id or "", "yes" if i.synced else "no") for i in infos],
+            ["record", "kind", "submission", "synced"],
+        )
+    return 0
+
+
+def cmd_record_export(args: argparse.Namespace) -> int:
+    with open_db(args) as db:
+        info = records.export_record(db, args.record, Path(args.out))
+    if args.json:
+        out(info.to_json() | {"file": args.out})
+    else:
+        print(f"Wrote {info.kind} {info.id} to {args.out}\n  digest {info.digest}")
+    return 0
+
+
+def _roster(args: argparse.Namespace) -> dict[str, tuple[str, ...]] | None:
+    if args.roster:
+        path = Path(args.roster)
+        try:
+            entries = json.loads(path.read_bytes())
+            return {str(e["did"]): tuple(e["roles"]) for e in entries if e.get("did")}
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            raise UsageError(
+                f"{path}: not a profile list (assessor profile list --json): {exc}",
+                location=str(path),
+            ) from None
+    if args.data_dir is not None:
+        with open_db(args) as db:
+            return records.local_roster(db)
+    return None
+
+
+def cmd_record_verify(args: argparse.Namespace) -> int:
+    found = records.check_record_file(
+        Path(args.file), submission=args.submission, issuer=args.issuer, roster=_roster(args)
+    )
+    if args.json:
+        out(
+            {
+                "file": args.file,
+                "valid": found.ok,
+                "problem": found.problem,
+                "id": found.id,
+                "kind": found.kind,
+                "digest": found.digest,
+                "issuer": found.issuer,
+                "seq": found.seq,
+            }
+        )
+    elif found.ok:
+        print(
+            f"{args.file}: valid {found.kind} {found.id}\n"
+            f"  signed by {found.issuer_name} ({found.role}) {found.issuer}\n"
+            f"  seq {found.seq} · digest {found.digest}"
+        )
+    else:
+        print(f"{args.file}: REJECTED: {found.problem}", file=sys.stderr)
+    return 0 if found.ok else 1
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    def progress(what: str, n: int) -> None:
+        if not args.json and sys.stderr.isatty():
+            print(f"\r  {what}: {n} …", end="", file=sys.stderr, flush=True)
+
+    with open_db(args) as db:
+        report = verify.verify_store(db, progress)
+    if sys.stderr.isatty() and not args.json:
+        print("\r", end="", file=sys.stderr)
+    bad = report.finding
+    if args.json:
+        out(
+            {
+                "ok": report.ok,
+                "auditEvents": report.audit_events,
+                "records": report.records,
+                "issuers": report.issuers,
+                "evidenceFiles": report.blobs,
+                "problem": None
+                if bad is None
+                else {"table": bad.table, "index": bad.index, "id": bad.id, "message": bad.problem},
+            }
+        )
+    elif bad is None:
+        print(
+            f"OK: {report.audit_events} audit events chained, {report.records} records from "
+            f"{report.issuers} key(s) signed and chained, {report.blobs} evidence files intact"
+        )
+    else:
+        print(f"FAILED: {bad.describe()}", file=sys.stderr)
+    return 0 if bad is None else 1
+
+
+def register(sub: Any) -> None:
+    profile = sub.add_parser("profile", help="local profiles and their signing keys")
+    psub = profile.add_subparsers(dest="profile_command", metavar="ACTION", required=True)
+    c = command(
+        psub,
+        "create",
+        cmd_profile_create,
+        "create a profile with a signing key sealed under a passphrase",
+        "printf '%s\\n' \"$PASSPHRASE\" | assessor profile create --name 'Ada Assessor' "
+        "--role assessor --passphrase-stdin",
+    )
+    c.add_argument("--name", required=True, metavar="NAME")
+    c.add_argument(
+        "--role", action="append", required=True, choices=[str(r) for r in PROFILE_ROLES]
+    )
+    c.add_argument("--passphrase-stdin", action="store_true", help="read the passphrase line")
+    command(psub, "list", cmd_profile_list, "list profiles", "assessor profile list --json")
+
+    record = sub.add_parser("record", help="signed records")
+    rsub = record.add_subparsers(dest="record_command", metavar="ACTION", required=True)
+    command(rsub, "list", cmd_record_list, "list signed records", "assessor record list --json")
+    c = command(
+        rsub,
+        "export",
+        cmd_record_export,
+        "write a record's exact signed bytes to a file",
+        "assessor record export urn:uuid:0193… --out record.json",
+    )
+    c.add_argument("record", metavar="ID", help="record id (urn:uuid:…) or digest (uEi…)")
+    c.add_argument("--out", required=True, metavar="FILE")
+    c = command(
+        rsub,
+        "verify",
+        cmd_record_verify,
+        "check a record file offline: JSON, schema, signature, issuer and role",
+        "assessor record verify record.json --submission sub-001",
+    )
+    c.add_argument("file", metavar="FILE")
+    c.add_argument("--submission", metavar="ID", help="the submission it must be about")
+    c.add_argument("--issuer", metavar="DID", help="the key that must have signed it")
+    c.add_argument(
+        "--roster",
+        metavar="FILE",
+        help="known keys and roles (from `assessor profile list --json`); with --data-dir, "
+        "the data folder's profiles",
+    )
+    command(
+        sub,
+        "verify",
+        cmd_verify,
+        "recompute the audit chain, every record signature and chain, every evidence hash",
+        "assessor verify --data-dir ~/assessor-demo",
+    )

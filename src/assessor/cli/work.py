@@ -1,0 +1,189 @@
+"""Commands for the work: the queue, evaluations, scoring."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from assessor.cli.common import UsageError, command, open_db, out, read_passphrase, table
+from assessor.domain.errors import UnknownChoice
+from assessor.domain.numbers import fmt, parse_decimal
+from assessor.domain.rubric import Rubric
+from assessor.domain.workflow import STATUS_WORDS, SubmissionStatus
+from assessor.services import finalize, profiles, rubrics, scoring, submissions
+from assessor.services.profiles import resolve_profile
+from assessor.store.db import Database
+
+
+def cmd_submission_list(args: argparse.Namespace) -> int:
+    f = submissions.QueueFilter(args.status, args.assessment, args.search)
+    with open_db(args) as db:
+        rows = submissions.list_submissions(db, f, limit=args.limit)
+    if args.json:
+        out([submissions.to_json(r) for r in rows])
+    else:
+        table(
+            [
+                (
+                    r.id,
+                    r.learner,
+                    r.assessment,
+                    STATUS_WORDS[SubmissionStatus(r.status)],
+                    f"{r.rubric_id}@{r.rubric_version}",
+                    r.submitted_at.strftime("%Y-%m-%d"),
+                )
+                for r in rows
+            ],
+            ["submission", "learner", "assessment", "status", "rubric", "submitted"],
+        )
+    return 0
+
+
+def _print_evaluation(view: scoring.EvaluationView) -> None:
+    print(
+        f"{view.submission_id} · {view.status} · rubric {view.rubric_id}@{view.rubric_version}"
+        f" {view.rubric_digest}"
+    )
+    for c in view.criteria:
+        level = f"{c.level_title} ({fmt(c.points)} pt)" if c.points is not None else "—"
+        print(f"  {c.id}: {level}" + (f"  «{c.comment}»" if c.comment else ""))
+    r = view.result
+    print(
+        f"Total {fmt(r.total)} / {fmt(r.maximum)} ({fmt(r.percentage)} %) · "
+        f"Outcome: {r.outcome.value.replace('_', ' ').upper()}"
+        + (f" · band {r.band}" if r.band else "")
+    )
+    for reason in r.reasons:
+        print(f"  - {reason}")
+
+
+def cmd_evaluation_show(args: argparse.Namespace) -> int:
+    with open_db(args) as db:
+        view = scoring.show_evaluation(db, args.submission)
+    out(view.to_json()) if args.json else _print_evaluation(view)
+    return 0
+
+
+def _parse_pair(text: str, option: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key or not value:
+        raise UsageError(f"{option} '{text}': expected CRITERION=VALUE")
+    return key.strip(), value.strip()
+
+
+def _level_change(view: scoring.EvaluationView, rubric: Rubric, text: str) -> scoring.SetLevel:
+    criterion_id, value = _parse_pair(text, "--level")
+    criterion = rubric.criterion(criterion_id)
+    level_ref, _, points_text = value.partition(":")
+    if level_ref not in criterion.level_ids() and level_ref.isdigit():
+        n = int(level_ref)  # the level's number, as on the keyboard: 1 = lowest
+        if not 1 <= n <= len(criterion.levels):
+            raise UnknownChoice(
+                f"level of criterion '{criterion.id}'", level_ref, criterion.level_ids()
+            )
+        level_ref = criterion.levels[n - 1].id
+    criterion.level(level_ref)
+    try:
+        points = parse_decimal(points_text) if points_text else None
+    except ValueError as exc:
+        raise UsageError(f"--level '{text}': points {exc}") from None
+    return scoring.SetLevel(criterion.id, level_ref, points)
+
+
+def _changes(db: Database, args: argparse.Namespace) -> list[scoring.DraftChange]:
+    view = scoring.show_evaluation(db, args.submission)
+    _, rubric = rubrics.show_version(db, f"{view.rubric_id}@{view.rubric_version}")
+    changes: list[scoring.DraftChange] = [_level_change(view, rubric, t) for t in args.level]
+    for text in args.comment:
+        cid, comment = _parse_pair(text, "--comment")
+        changes.append(scoring.SetComment(rubric.criterion(cid).id, comment))
+    if args.overall is not None:
+        changes.append(scoring.SetOverallComment(args.overall))
+    return changes
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    edits = args.level or args.comment or args.overall is not None
+    if not (edits or args.finalize or args.correct):
+        raise UsageError("nothing to do: give --level, --comment, --overall or --finalize")
+    with open_db(args) as db:
+        profile = resolve_profile(db, args.profile, "assessor")
+        # Unlock before writing anything, so a wrong passphrase leaves the draft as it was.
+        signer = profiles.unlock(db, profile.id, read_passphrase()) if args.finalize else None
+        if args.correct:
+            finalize.start_correction(db, args.submission, profile, args.correct)
+        changes = _changes(db, args) if edits else []
+        if changes:
+            saved = scoring.save_draft(db, args.submission, profile.id, changes)
+        done = finalize.finalize(db, args.submission, signer) if signer else None
+        if done or not changes:
+            saved = scoring.show_evaluation(db, args.submission)
+    if args.json:
+        out(saved.to_json())
+        return 0
+    if args.correct:
+        print(f"Started a correction of {args.submission}: {args.correct}")
+    if changes:
+        print(f"Saved draft ({len(changes)} change(s)) as {profile.name}")
+    if done:
+        print(f"Finalized and signed by {profile.name}: record {done.record_id}")
+        print(f"  digest {done.digest} · seq {done.seq}")
+    _print_evaluation(saved)
+    return 0
+
+
+def register(sub: Any) -> None:
+    submission = sub.add_parser("submission", help="the work queue")
+    ssub = submission.add_subparsers(dest="submission_command", metavar="ACTION", required=True)
+    c = command(
+        ssub,
+        "list",
+        cmd_submission_list,
+        "list submissions",
+        "assessor submission list --status to_score --search Priya",
+    )
+    c.add_argument("--status", choices=["to_score", "in_progress", "finalized"])
+    c.add_argument("--assessment", metavar="ID")
+    c.add_argument("--search", metavar="TEXT", help="learner name, anonymous code or id")
+    c.add_argument("--limit", type=int, default=200)
+
+    evaluation = sub.add_parser("evaluation", help="evaluations of submissions")
+    esub = evaluation.add_subparsers(dest="evaluation_command", metavar="ACTION", required=True)
+    c = command(
+        esub,
+        "show",
+        cmd_evaluation_show,
+        "show a submission's evaluation",
+        "assessor evaluation show sub-001 --json",
+    )
+    c.add_argument("submission", metavar="SUBMISSION")
+
+    c = command(
+        sub,
+        "score",
+        cmd_score,
+        "save levels and comments to your draft evaluation; finalize and sign it",
+        "assessor score sub-001 --level prove-dead=competent --level identify=3 "
+        "--comment prove-dead='Tested on a known source'",
+    )
+    c.add_argument("submission", metavar="SUBMISSION")
+    c.add_argument(
+        "--level",
+        action="append",
+        default=[],
+        metavar="CRITERION=LEVEL[:POINTS]",
+        help="level id or number (1 = lowest); points for a level with a range",
+    )
+    c.add_argument("--comment", action="append", default=[], metavar="CRITERION=TEXT")
+    c.add_argument("--overall", metavar="TEXT", help="overall comment")
+    c.add_argument("--profile", metavar="NAME", help="assessor profile (default: the only one)")
+    c.add_argument(
+        "--finalize",
+        action="store_true",
+        help="finalize and sign the evaluation (reads the passphrase from standard input)",
+    )
+    c.add_argument(
+        "--correct",
+        metavar="REASON",
+        help="start a correction of your finalized evaluation (it will supersede it)",
+    )

@@ -1,0 +1,236 @@
+"""`assessor verify`: recompute the audit chain, every record's digest, signature and per-key
+chain, the order of records against the audit log, and every evidence blob's hash. The first
+bad item is named by table, position and id.
+
+An attacker with the file can drop the triggers and edit rows; the hashes and signatures
+make that visible. Rewriting the whole audit chain and its head consistently is not visible
+here (the chain has no secret); the backend's receipts anchor it (see docs/decisions/0005).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assessor.domain.errors import ValidationFailed
+from assessor.domain.policy import Operation
+from assessor.security.audit import GENESIS, event_hash
+from assessor.security.canonical import canonicalize
+from assessor.security.did import public_key_from_did, public_key_from_verification_method
+from assessor.security.digests import digest_bytes
+from assessor.security.records import ProofInvalid, parse_record, record_kind, verify
+from assessor.services.access import Actor, check, operation
+from assessor.store import integrity
+from assessor.store.audit import event_content
+from assessor.store.blobs import BlobStore
+from assessor.store.db import Database, Tx
+from assessor.store.errors import StoreError
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass(frozen=True)
+class Finding:
+    table: str
+    index: int  # 1-based position: audit events by seq, records by number, artifacts by id
+    id: str
+    problem: str
+
+    def describe(self) -> str:
+        return f"{self.table} #{self.index} ({self.id}): {self.problem}"
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    audit_events: int
+    records: int
+    issuers: int
+    blobs: int
+    finding: Finding | None
+
+    @property
+    def ok(self) -> bool:
+        return self.finding is None
+
+
+class _Bad(Exception):
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.describe())
+        self.finding = finding
+
+
+def _text(value: bytes | None) -> str | None:
+    return None if value is None else value.decode("utf-8")
+
+
+def _audit(tx: Tx, progress: Progress) -> tuple[int, list[tuple[str, int]]]:
+    """Check the chain; return its length and the record digests it names, in order."""
+    prev, count, named = GENESIS, 0, []
+    for i, row in enumerate(integrity.audit_rows(tx), start=1):
+        count = i
+
+        def bad(problem: str, row: integrity.AuditRow = row, i: int = i) -> _Bad:
+            return _Bad(Finding("audit_events", i, f"seq {row.seq}", problem))
+
+        if row.seq != i:
+            raise bad(f"sequence number {row.seq} where {i} was expected")
+        try:
+            fields = [row.at, row.actor, row.action, row.entity_type, row.entity_id]
+            at, actor, action, entity_type, entity_id = (f.decode("utf-8") for f in fields)
+            payload = json.loads(row.payload.decode("utf-8"))
+            prev_hash, stored = row.prev_hash.decode("ascii"), row.hash.decode("ascii")
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise bad(f"unreadable ({exc})") from None
+        if prev_hash != prev:
+            raise bad("does not follow the event before it (prev_hash differs)")
+        content = event_content(row.seq, at, actor, action, entity_type, entity_id, payload)
+        if event_hash(prev, content) != stored:
+            raise bad("its hash does not match its content")
+        if isinstance(payload, dict) and "record" in payload and "digest" in payload:
+            named.append((str(payload["digest"]), i))
+        prev = stored
+        if i % 1000 == 0:
+            progress("audit events", i)
+    length, head = integrity.chain_heads(tx).get("audit", (0, GENESIS.encode()))
+    if length > count:
+        raise _Bad(
+            Finding(
+                "audit_events",
+                count + 1,
+                f"seq {count + 1}",
+                f"missing: the chain head counts {length} events, only {count} are present",
+            )
+        )
+    if length < count or head.decode("ascii", "replace") != prev:
+        raise _Bad(
+            Finding(
+                "audit_events",
+                length + 1,
+                f"seq {length + 1}",
+                f"not counted by the chain head ({length} events, head {head[:12]!r}…)",
+            )
+        )
+    return count, named
+
+
+def _record(row: integrity.RecordRow, i: int) -> tuple[str, str, int, str | None, str]:
+    """Check one record on its own; return (id, issuer, seq, prev, digest) from its body."""
+    label = row.id.decode("utf-8", "replace")
+
+    def bad(problem: str) -> _Bad:
+        return _Bad(Finding("records", i, label, problem))
+
+    try:
+        document = parse_record(row.body)
+    except ValidationFailed as exc:
+        first = exc.problems[0]
+        raise bad(f"body is not a valid record ({first.location}: {first.message})") from None
+    digest = digest_bytes(row.body)
+    if canonicalize(document) != row.body:
+        raise bad("body is not in the canonical form it was signed in")
+    if _text(row.digest) != digest:
+        raise bad("stored digest does not match the stored bytes")
+    try:
+        proof = verify(document)
+    except ProofInvalid as exc:
+        raise bad(f"signature: {exc.message}") from None
+    issuer = document.get("issuer", {})
+    did = issuer.get("id") if isinstance(issuer, dict) else None
+    try:
+        same_key = public_key_from_did(str(did)) == public_key_from_verification_method(
+            proof.verification_method
+        )
+    except ValueError:
+        same_key = False
+    if not same_key:
+        raise bad("the issuer is not the key that signed it")
+    device = document.get("device", {})
+    columns = (_text(row.id), _text(row.kind), _text(row.issuer), row.seq, _text(row.prev))
+    body = (
+        document.get("id"),
+        record_kind(document),
+        did,
+        device.get("seq"),
+        device.get("prev"),
+    )
+    if columns != body:
+        raise bad("stored columns (id, kind, issuer, seq, prev) differ from the signed body")
+    return str(body[0]), str(did), int(device["seq"]), device.get("prev"), digest
+
+
+def _records(tx: Tx, named: list[tuple[str, int]], progress: Progress) -> tuple[int, int]:
+    tails: dict[str, tuple[int, str]] = {}
+    seen: dict[str, int] = {}
+    count = 0
+    for i, row in enumerate(integrity.record_rows(tx), start=1):
+        count = i
+        record_id, issuer, seq, prev, digest = _record(row, i)
+
+        def bad(problem: str, i: int = i, record_id: str = record_id) -> _Bad:
+            return _Bad(Finding("records", i, record_id, problem))
+
+        if record_id in seen:
+            raise bad(f"repeats record #{seen[record_id]}")
+        seen[record_id] = i
+        last = tails.get(issuer)
+        want_seq, want_prev = (last[0] + 1, last[1]) if last else (1, None)
+        if (seq, prev) != (want_seq, want_prev):
+            after = f"after seq {last[0]}" if last else "as its first record"
+            link = "matches" if prev == want_prev else "differs"
+            raise bad(f"breaks the chain of {issuer}: seq {seq} {after}, prev {link}")
+        tails[issuer] = (seq, digest)
+        if i > len(named):
+            raise bad("not named by any audit event")
+        if named[i - 1][0] != digest:
+            raise bad(f"out of place: audit event #{named[i - 1][1]} names another record here")
+        if i % 1000 == 0:
+            progress("records", i)
+    if count < len(named):
+        digest, event = named[count]
+        raise _Bad(Finding("records", count + 1, digest, f"missing: named by audit event #{event}"))
+    length, _ = integrity.chain_heads(tx).get("records", (0, b""))
+    if length != count:
+        raise _Bad(
+            Finding("records", min(length, count) + 1, "-", f"the record log head counts {length}")
+        )
+    return count, len(tails)
+
+
+def _blobs(tx: Tx, blobs: BlobStore, progress: Progress) -> int:
+    checked: dict[str, bool] = {}
+    for n, (artifact_id, submission_id, sha256) in enumerate(integrity.artifact_hashes(tx), 1):
+        if sha256 not in checked:
+            try:
+                checked[sha256] = blobs.verify(sha256)
+            except StoreError as exc:
+                raise _Bad(Finding("artifacts", artifact_id, submission_id, exc.message)) from None
+            if n % 100 == 0:
+                progress("evidence files", n)
+        if not checked[sha256]:
+            raise _Bad(
+                Finding(
+                    "artifacts",
+                    artifact_id,
+                    submission_id,
+                    f"evidence blob {sha256[:12]}… does not hash to its name",
+                )
+            )
+    return len(checked)
+
+
+@operation(Operation.STORE_VERIFY)
+def verify_store(db: Database, progress: Progress | None = None) -> VerifyReport:
+    """Check everything in one read snapshot; stop at the first bad item."""
+    check(Actor.local(), Operation.STORE_VERIFY)
+    report = progress or (lambda what, n: None)
+    events = records = issuers = blobs = 0
+    finding = None
+    with db.read() as tx:
+        try:
+            events, named = _audit(tx, report)
+            records, issuers = _records(tx, named, report)
+            blobs = _blobs(tx, db.blobs, report)
+        except _Bad as bad:
+            finding = bad.finding
+    return VerifyReport(events, records, issuers, blobs, finding)
