@@ -7,9 +7,9 @@ from assessor.security.multibase import public_key_from_multibase, public_key_mu
 DID_KEY_PREFIX = "did:key:"
 
 
-def did_key(public_bytes: bytes) -> str:
+def did_key(public_key: bytes) -> str:
     """'did:key:z6Mk…' of a raw 32-byte Ed25519 public key."""
-    return DID_KEY_PREFIX + public_key_multibase(public_bytes)
+    return DID_KEY_PREFIX + public_key_multibase(public_key)
 
 
 def public_key_from_did(did: str) -> bytes:
@@ -21,17 +21,17 @@ def public_key_from_did(did: str) -> bytes:
     return public_key_from_multibase(did.removeprefix(DID_KEY_PREFIX))
 
 
-def verification_method(public_bytes: bytes) -> str:
+def verification_method(public_key: bytes) -> str:
     """The did:key verification method id: 'did:key:z6Mk…#z6Mk…'."""
-    multikey = public_key_multibase(public_bytes)
+    multikey = public_key_multibase(public_key)
     return f"{DID_KEY_PREFIX}{multikey}#{multikey}"
 
 
-def public_key_from_verification_method(method: str) -> bytes:
+def public_key_from_verification_method(vm: str) -> bytes:
     """The public key of a 'did:key:z6Mk…#z6Mk…' id whose fragment repeats the key."""
-    if not isinstance(method, str) or not method.startswith(DID_KEY_PREFIX):
+    if not isinstance(vm, str) or not vm.startswith(DID_KEY_PREFIX):
         raise ValueError("not a did:key verification method (it must start with 'did:key:')")
-    did, sep, fragment = method.partition("#")
+    did, sep, fragment = vm.partition("#")
     if not sep:
         raise ValueError("a did:key verification method ends with '#' and the key")
     public = public_key_from_did(did)

@@ -20,7 +20,9 @@ _BASE58BTC = re.compile(r"[1-9A-HJ-NP-Za-km-z]*\Z")
 
 
 def encode_base58btc(data: bytes) -> str:
-    """'z' + base58btc(data)."""
+    """'z' + base58btc(data). Empty data is refused: a bare 'z' reads as a truncated value."""
+    if not data:
+        raise ValueError("there is nothing to encode")
     return BASE58BTC_PREFIX + base58.b58encode(data).decode("ascii")
 
 

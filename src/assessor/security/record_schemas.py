@@ -79,6 +79,7 @@ def _check_date_time(value: object) -> bool:
 
 @cache
 def record_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema of a kind, parsed once and shared: read it, never change it."""
     folder = resources.files("assessor") / "resources" / "schemas" / "records"
     schema: dict[str, Any] = json.loads(folder.joinpath(RECORD_SCHEMAS[kind]).read_bytes())
     return schema
