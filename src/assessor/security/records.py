@@ -26,6 +26,7 @@ from assessor.security.canonical import (
     MAX_SAFE_INTEGER,
     StrictJSONError,
     canonicalize,
+    is_plain,
     loads_strict,
 )
 from assessor.security.did import public_key_from_verification_method
@@ -185,7 +186,8 @@ def sign(
     """
     if "proof" in document:
         raise ValueError("the document already has a proof")
-    bad = _unsafe_number_at(dict(document))
+    plain = is_plain(dict(document))  # the usual case: no floats, only safe integers
+    bad = None if plain else _unsafe_number_at(dict(document))
     if bad:
         raise ValueError(
             f"{bad}: numbers must be integers within ±(2^53-1); write decimals as text"
@@ -195,7 +197,7 @@ def sign(
     own_key = private_key.public_key().public_bytes_raw()
     if _method_key(verification_method)[0] != own_key:
         raise ValueError("the verification method is not the did:key of this private key")
-    canonical_document = canonicalize(dict(document))
+    canonical_document = canonicalize(dict(document), plain=plain)
     # Reading the signed bytes back gives a copy of exactly what was signed, sharing nothing
     # with the caller's document (and faster than deepcopy).
     unsecured = json.loads(canonical_document)
@@ -268,13 +270,16 @@ def verify(
     # so that no part of the document escapes the signature.
     if "@context" in proof and proof["@context"] != document.get("@context"):
         raise ProofInvalid("proof @context differs from the record's", location="/proof/@context")
-    bad = _unsafe_number_at(dict(document))
+    plain = is_plain(dict(document))
+    bad = None if plain else _unsafe_number_at(dict(document))
     if bad:
         raise ProofInvalid("the record holds a number strict parsing refuses", location=bad)
     unsecured = {key: value for key, value in document.items() if key != "proof"}
     config = {key: value for key, value in proof.items() if key != "proofValue"}
     try:
-        data = signing_input(unsecured, config).hash_data
+        data = SigningInput(
+            canonicalize(unsecured, plain=plain or None), canonicalize(config, plain=plain or None)
+        ).hash_data
     except (ValueError, TypeError) as exc:  # a lone surrogate, or not JSON at all
         raise ProofInvalid(f"the record cannot be canonicalized ({exc})") from None
     try:
