@@ -453,3 +453,16 @@ def test_backup_of_a_database_without_revision_is_labelled_empty(tmp_path: Path)
     assert copy.name.endswith("-empty.db") and copy.parent == tmp_path / "backups"
     assert sqlite_value(copy, "SELECT x FROM t") == 42
     assert [p.name for p in copy.parent.iterdir()] == [copy.name]  # no .partial left behind
+
+
+def test_revision_0002_starts_the_chain_heads_where_0001_left_the_audit_log(
+    fixture_0001: Path, data_dir: Path
+) -> None:
+    with Database.open(data_dir) as db, db.read() as tx:
+        rows = tx.execute(text("SELECT chain, length || ' ' || head FROM chain_heads")).all()
+        heads = {str(chain): str(value) for chain, value in rows}
+        last = tx.execute(text("SELECT seq, hash FROM audit_events ORDER BY seq DESC")).first()
+        assert last is not None
+        assert heads == {"audit": f"{last[0]} {last[1]}", "records": f"0 {'0' * 64}"}
+        profiles = tx.execute(text("SELECT did, sealed_key, failed_unlocks FROM profiles")).all()
+        assert profiles and all(p == (None, None, 0) for p in profiles)  # no keys in 0001

@@ -21,6 +21,7 @@ from assessor.services.rubric_files import case_rubric_id
 from assessor.services.rubrics import RubricVersionInfo, import_rubric_file, show_version
 from assessor.services.scoring import SetComment, SetLevel, save_draft, show_evaluation
 from assessor.store import models as m
+from assessor.store.audit import append_event
 from assessor.store.db import Database, Tx
 from assessor.store.types import utcnow
 
@@ -198,6 +199,20 @@ def write_demo(
         drafts = _drafts(db, rng, submissions, assessor.id)
         with db.write() as tx:
             _exam_session(tx, rng, learners, proctor.id)
+            # Learners, submissions and evidence came in as one seeding act: one event says so.
+            append_event(
+                tx,
+                actor="local",
+                action="demo.write",
+                entity_type="data",
+                entity_id="demo",
+                payload={
+                    "learners": len(learners),
+                    "submissions": len(submissions),
+                    "artifacts": artifacts,
+                    "seed": seed,
+                },
+            )
     return DemoSummary(data_dir, infos, len(learners), len(submissions), artifacts, drafts, 1)
 
 
