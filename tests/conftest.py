@@ -29,6 +29,7 @@ from assessor.store.types import utcnow
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+
 def _conformance() -> Path:
     """The official vectors: $ASSESSOR_CONFORMANCE, else `shared/conformance` beside the
     repository or beside any folder above it (CI may clone the repository elsewhere)."""
