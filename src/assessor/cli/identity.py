@@ -132,8 +132,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         )
     elif bad is None:
         print(
-            f"OK: {report.audit_events} audit events chained, {report.records} records from "
-            f"{report.issuers} key(s) signed and chained, {report.blobs} evidence files intact"
+            f"OK: {report.audit_events} audit events chained; {report.records} record(s) from "
+            f"{report.issuers} key(s) signed and chained; {report.blobs} distinct evidence "
+            "file(s) intact"
         )
     else:
         print(f"FAILED: {bad.describe()}", file=sys.stderr)
