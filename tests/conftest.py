@@ -132,6 +132,13 @@ def seed(db: Database, submissions: int = 3) -> Seed:
     return Seed(assessor.id, ids, rubric, manager.id)
 
 
+@pytest.fixture(autouse=True)
+def no_default_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands that fall back to $ASSESSOR_DATA_DIR or the user data folder must not find
+    the developer's own data: point the fallback at a folder that does not exist."""
+    monkeypatch.setenv("ASSESSOR_DATA_DIR", str(tmp_path / "no-default-data-folder"))
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"

@@ -8,9 +8,10 @@ from assessor import log, paths
 from assessor.store.db import Database
 
 
-def open_data(data_dir: str | Path | None) -> Database:
-    """Open (and lock, and migrate if needed) the data folder chosen by the usual rules."""
+def open_data(data_dir: str | Path | None, *, create: bool = True) -> Database:
+    """Open (and lock, and migrate if needed) the data folder chosen by the usual rules.
+    With create=False a folder without a database is an error, not a new empty store."""
     folder = paths.data_dir(str(data_dir) if data_dir is not None else None)
-    database = Database.open(folder)
+    database = Database.open(folder, create=create)
     log.setup(folder)
     return database

@@ -163,10 +163,11 @@ def test_a_correction_supersedes_with_a_reason_and_keeps_the_original(
     signer = seeded.signer(db)
     score_all(db, seeded, sub)
     first = finalize(db, sub, signer)
-    profile = signer.profile
     with pytest.raises(DomainError, match="needs a reason"):
-        start_correction(db, sub, profile, "  ")
-    start_correction(db, sub, profile, "Misread the test sheet")
+        start_correction(db, sub, signer, "  ")
+    start_correction(db, sub, signer, "Misread the test sheet")
+    with pytest.raises(NotAllowed, match="already open"):
+        start_correction(db, sub, signer, "a second one at the same time")
     draft = show_evaluation(db, sub)
     assert draft.status == "finalized"  # the signed one stays current until the correction is
     save_draft(db, sub, seeded.assessor_id, [SetLevel("prove-dead", "not-yet")])
@@ -184,7 +185,7 @@ def test_a_correction_supersedes_with_a_reason_and_keeps_the_original(
     }
     assert bodies[0]["credentialSubject"]["outcome"] == "pass"  # untouched
     # A further correction starts from the newest signed evaluation, the correction.
-    third = start_correction(db, sub, profile, "Second look")
+    third = start_correction(db, sub, signer, "Second look")
     assert third != second.evaluation_id
 
 

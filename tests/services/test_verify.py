@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from assessor.security.audit import event_hash
 from assessor.services.finalize import finalize
@@ -56,12 +57,15 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield folder / "assessor.db"
 
 
-def copy_of(pristine: Path, folder: Path) -> sqlite3.Connection:
+def copy_of(pristine: Path, folder: Path, *, attacker: bool = True) -> sqlite3.Connection:
+    """A copy of the store; as an attacker has it, without triggers and unique indexes."""
     folder.mkdir()
     src = sqlite3.connect(pristine)
     dst = sqlite3.connect(folder / "assessor.db")
     src.backup(dst)
     src.close()
+    if not attacker:
+        return dst
     names = dst.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
     for (name,) in names:
         dst.execute(f'DROP TRIGGER "{name}"')
@@ -156,7 +160,7 @@ MUTATIONS = [bit_flip, delete, swap, duplicate, truncate]
 
 
 def test_the_pristine_store_verifies_with_counts(pristine: Path, tmp_path: Path) -> None:
-    copy_of(pristine, tmp_path / "copy").close()
+    copy_of(pristine, tmp_path / "copy", attacker=False).close()
     report = verify_copy(tmp_path / "copy")
     assert report.ok, report.finding
     assert (report.records, report.issuers) == (3, 2)
@@ -213,3 +217,69 @@ def test_a_corrupt_or_missing_evidence_file_is_named(db: Database, seeded: Seed)
     path.unlink()
     found = verify_store(db).finding
     assert found is not None and (found.table, found.index, found.id) == ("artifacts", 2, "sub-001")
+
+
+@pytest.mark.parametrize(
+    ("sql", "table"),
+    [
+        ("UPDATE evaluation_scores SET level_id = 'proficient', points = '3'", "evaluation_scores"),
+        ("UPDATE evaluations SET total = '22.5'", "evaluations"),
+        ("UPDATE evaluations SET status = 'draft'", "evaluations"),
+        ("UPDATE artifacts SET size = size + 1", "artifacts"),
+    ],
+)
+def test_what_is_shown_must_be_what_was_signed(
+    db: Database, seeded: Seed, sql: str, table: str
+) -> None:
+    """Rows the app shows for a signed evaluation, edited with the triggers dropped."""
+    blob = db.blobs.put_bytes(b"the learner's report\n")
+    with db.write() as tx:
+        tx.add(
+            m.Artifact(
+                submission_id="sub-001",
+                position=0,
+                name="report.txt",
+                media_type="text/plain",
+                size=blob.size,
+                sha256=blob.sha256,
+            )
+        )
+    score_all(db, seeded, "sub-001")
+    finalize(db, "sub-001", seeded.signer(db))
+    assert verify_store(db).ok
+    con = sqlite3.connect(db.path)
+    for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        con.execute(f'DROP TRIGGER "{name}"')
+    con.execute(sql)
+    con.commit()
+    con.close()
+    found = verify_store(db).finding
+    assert found is not None and found.table == table and found.index == 1, found
+
+
+def test_signed_evidence_cannot_be_swapped_and_a_missing_guard_is_named(
+    db: Database, seeded: Seed
+) -> None:
+    score_all(db, seeded, "sub-001")
+    blob = db.blobs.put_bytes(b"evidence\n")
+    with db.write() as tx:
+        tx.add(
+            m.Artifact(
+                submission_id="sub-001",
+                position=0,
+                name="a.txt",
+                media_type="text/plain",
+                size=blob.size,
+                sha256=blob.sha256,
+            )
+        )
+    finalize(db, "sub-001", seeded.signer(db))
+    with pytest.raises(IntegrityError, match="evidence named by a signed record"), db.write() as tx:
+        tx.connection().exec_driver_sql("UPDATE artifacts SET sha256 = 'f' || substr(sha256, 2)")
+    con = sqlite3.connect(db.path)
+    con.execute("DROP TRIGGER artifacts_signed_no_delete")
+    con.commit()
+    con.close()
+    found = verify_store(db).finding
+    assert found is not None
+    assert (found.table, found.id) == ("triggers", "artifacts_signed_no_delete")

@@ -45,6 +45,8 @@ TRIGGERS = {
     "chain_heads_forward_only",
     "evaluations_final_no_update",
     "evaluations_final_no_delete",
+    "artifacts_signed_no_update",
+    "artifacts_signed_no_delete",
     "evaluation_scores_final_no_insert",
     "evaluation_scores_final_no_update",
     "evaluation_scores_final_no_delete",

@@ -95,7 +95,7 @@ def cmd_rubric_import(args: argparse.Namespace) -> int:
 
 
 def cmd_rubric_list(args: argparse.Namespace) -> int:
-    with open_db(args) as db:
+    with open_db(args, create=False) as db:
         infos = rubrics.list_versions(db)
     if args.json:
         out([_version_json(i) for i in infos])
@@ -132,7 +132,7 @@ def rubric_json(info: rubrics.RubricVersionInfo, rubric: Rubric) -> dict[str, An
 
 
 def cmd_rubric_show(args: argparse.Namespace) -> int:
-    with open_db(args) as db:
+    with open_db(args, create=False) as db:
         info, rubric = rubrics.show_version(db, args.ref)
     if args.json:
         out(rubric_json(info, rubric))
@@ -155,7 +155,7 @@ def cmd_rubric_show(args: argparse.Namespace) -> int:
 
 
 def cmd_rubric_diff(args: argparse.Namespace) -> int:
-    with open_db(args) as db:
+    with open_db(args, create=False) as db:
         changes = rubrics.diff_versions(db, args.a, args.b)
     if args.json:
         out(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -33,12 +34,21 @@ def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> None:
             print("  ".join("-" * w for w in widths))
 
 
-def open_db(args: argparse.Namespace) -> Database:
-    return open_data(args.data_dir)
+def open_db(args: argparse.Namespace, *, create: bool = True) -> Database:
+    """The data folder's database; commands that only read pass create=False, so a mistyped
+    folder is an error rather than a new, empty (and "verified") store."""
+    return open_data(args.data_dir, create=create)
 
 
-def read_passphrase() -> str:
-    """One line from standard input, without its line end; never echoed or logged."""
+def read_passphrase(whose: str = "") -> str:
+    """At a terminal, asked for without echo; otherwise one line from standard input, without
+    its line end. Never printed or logged."""
+    if sys.stdin.isatty():
+        prompt = f"Passphrase for {whose}: " if whose else "Passphrase: "
+        passphrase = getpass.getpass(prompt)
+        if not passphrase:
+            raise UsageError("no passphrase given")
+        return passphrase
     line = sys.stdin.readline()
     passphrase = line[:-1] if line.endswith("\n") else line
     passphrase = passphrase[:-1] if passphrase.endswith("\r") else passphrase

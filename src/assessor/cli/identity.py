@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from assessor import paths
 from assessor.cli.common import UsageError, command, open_db, out, read_passphrase, table
+from assessor.domain.errors import ValidationFailed
 from assessor.domain.roles import PROFILE_ROLES
 from assessor.services import profiles, records, verify
 
@@ -16,7 +18,7 @@ from assessor.services import profiles, records, verify
 def cmd_profile_create(args: argparse.Namespace) -> int:
     if not args.passphrase_stdin:
         raise UsageError("give the passphrase on standard input with --passphrase-stdin")
-    passphrase = read_passphrase()
+    passphrase = read_passphrase(args.name)
     with open_db(args) as db:
         info = profiles.create_profile(db, args.name, args.role, passphrase)
     if args.json:
@@ -27,7 +29,7 @@ def cmd_profile_create(args: argparse.Namespace) -> int:
 
 
 def cmd_profile_list(args: argparse.Namespace) -> int:
-    with open_db(args) as db:
+    with open_db(args, create=False) as db:
         infos = profiles.list_profiles(db)
     if args.json:
         out([{"id": i.id, "name": i.name, "roles": list(i.roles), "did": i.did} for i in infos])
@@ -40,7 +42,7 @@ def cmd_profile_list(args: argparse.Namespace) -> int:
 
 
 def cmd_record_list(args: argparse.Namespace) -> int:
-    with open_db(args) as db:
+    with open_db(args, create=False) as db:
         infos = records.list_records(db)
     if args.json:
         out([i.to_json() for i in infos])
@@ -53,7 +55,7 @@ def cmd_record_list(args: argparse.Namespace) -> int:
 
 
 def cmd_record_export(args: argparse.Namespace) -> int:
-    with open_db(args) as db:
+    with open_db(args, create=False) as db:
         info = records.export_record(db, args.record, Path(args.out))
     if args.json:
         out(info.to_json() | {"file": args.out})
@@ -62,32 +64,56 @@ def cmd_record_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _roster(args: argparse.Namespace) -> dict[str, tuple[str, ...]] | None:
-    if args.roster:
-        path = Path(args.roster)
-        try:
-            entries = json.loads(path.read_bytes())
-            return {str(e["did"]): tuple(e["roles"]) for e in entries if e.get("did")}
-        except (OSError, ValueError, TypeError, KeyError) as exc:
+def _roster_file(path: Path) -> dict[str, tuple[str, ...]]:
+    try:
+        entries = json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{path}: cannot read a profile list: {exc}", location=str(path)) from None
+    roster: dict[str, tuple[str, ...]] = {}
+    wanted = "a profile list as written by `assessor profile list --json`"
+    if not isinstance(entries, list):
+        raise UsageError(f"{path}: /: must be {wanted}", location=str(path))
+    for n, entry in enumerate(entries):
+        roles = entry.get("roles") if isinstance(entry, dict) else None
+        did = entry.get("did") if isinstance(entry, dict) else None
+        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise UsageError(
-                f"{path}: not a profile list (assessor profile list --json): {exc}",
-                location=str(path),
-            ) from None
-    if args.data_dir is not None:
-        with open_db(args) as db:
+                f"{path}: /{n}/roles: must be a list of role names", location=str(path)
+            )
+        if did is not None:
+            if not isinstance(did, str):
+                raise UsageError(f"{path}: /{n}/did: must be a did:key", location=str(path))
+            roster[did] = tuple(roles)
+    return roster
+
+
+def _roster(args: argparse.Namespace) -> dict[str, tuple[str, ...]] | None:
+    """Known keys and roles: a --roster file, else the data folder's profiles when there is
+    one (--data-dir, $ASSESSOR_DATA_DIR or the user data folder), else none."""
+    if args.roster:
+        return _roster_file(Path(args.roster))
+    if (paths.data_dir(args.data_dir) / "assessor.db").is_file():
+        with open_db(args, create=False) as db:
             return records.local_roster(db)
     return None
 
 
 def cmd_record_verify(args: argparse.Namespace) -> int:
-    found = records.check_record_file(
-        Path(args.file), submission=args.submission, issuer=args.issuer, roster=_roster(args)
-    )
+    expect = {"submission": args.submission, "issuer": args.issuer, "roster": _roster(args)}
+    try:
+        found = records.check_record_file(Path(args.file), **expect)
+    except ValidationFailed as exc:
+        if not args.json:
+            raise
+        problems = [{"location": p.location, "message": p.message} for p in exc.problems]
+        out({"file": args.file, "valid": False, "problems": problems})
+        return 2
     if args.json:
         out(
             {
                 "file": args.file,
                 "valid": found.ok,
+                "signerChecked": found.roster_checked,
                 "problem": found.problem,
                 "id": found.id,
                 "kind": found.kind,
@@ -97,11 +123,16 @@ def cmd_record_verify(args: argparse.Namespace) -> int:
             }
         )
     elif found.ok:
-        print(
-            f"{args.file}: valid {found.kind} {found.id}\n"
-            f"  signed by {found.issuer_name} ({found.role}) {found.issuer}\n"
-            f"  seq {found.seq} · digest {found.digest}"
-        )
+        print(f"{args.file}: valid {found.kind} {found.id}")
+        if found.roster_checked:
+            print(f"  signed by {found.issuer_name} ({found.role}) {found.issuer}")
+        else:
+            print(
+                f"  signed by the key {found.issuer}, which says it is {found.issuer_name} "
+                f"({found.role}); not checked against any roster: give --roster FILE or "
+                "--data-dir DIR to check who holds that key"
+            )
+        print(f"  seq {found.seq} · digest {found.digest}")
     else:
         print(f"{args.file}: REJECTED: {found.problem}", file=sys.stderr)
     return 0 if found.ok else 1
@@ -112,7 +143,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         if not args.json and sys.stderr.isatty():
             print(f"\r  {what}: {n} …", end="", file=sys.stderr, flush=True)
 
-    with open_db(args) as db:
+    with open_db(args, create=False) as db:
         report = verify.verify_store(db, progress)
     if sys.stderr.isatty() and not args.json:
         print("\r", end="", file=sys.stderr)

@@ -17,7 +17,7 @@ from assessor.store.db import Database
 
 def cmd_submission_list(args: argparse.Namespace) -> int:
     f = submissions.QueueFilter(args.status, args.assessment, args.search)
-    with open_db(args) as db:
+    with open_db(args, create=False) as db:
         rows = submissions.list_submissions(db, f, limit=args.limit)
     if args.json:
         out([submissions.to_json(r) for r in rows])
@@ -58,7 +58,7 @@ def _print_evaluation(view: scoring.EvaluationView) -> None:
 
 
 def cmd_evaluation_show(args: argparse.Namespace) -> int:
-    with open_db(args) as db:
+    with open_db(args, create=False) as db:
         view = scoring.show_evaluation(db, args.submission)
     out(view.to_json()) if args.json else _print_evaluation(view)
     return 0
@@ -106,16 +106,19 @@ def cmd_score(args: argparse.Namespace) -> int:
     edits = args.level or args.comment or args.overall is not None
     if not (edits or args.finalize or args.correct):
         raise UsageError("nothing to do: give --level, --comment, --overall or --finalize")
-    with open_db(args) as db:
+    with open_db(args, create=False) as db:
         profile = resolve_profile(db, args.profile, "assessor")
         # Unlock before writing anything, so a wrong passphrase leaves the draft as it was.
-        signer = profiles.unlock(db, profile.id, read_passphrase()) if args.finalize else None
-        if args.correct:
-            finalize.start_correction(db, args.submission, profile, args.correct)
+        needs_key = args.finalize or args.correct
+        signer = (
+            profiles.unlock(db, profile.id, read_passphrase(profile.name)) if needs_key else None
+        )
+        if args.correct and signer:
+            finalize.start_correction(db, args.submission, signer, args.correct)
         changes = _changes(db, args) if edits else []
         if changes:
             saved = scoring.save_draft(db, args.submission, profile.id, changes)
-        done = finalize.finalize(db, args.submission, signer) if signer else None
+        done = finalize.finalize(db, args.submission, signer) if signer and args.finalize else None
         if done or not changes:
             saved = scoring.show_evaluation(db, args.submission)
     if args.json:
@@ -185,5 +188,6 @@ def register(sub: Any) -> None:
     c.add_argument(
         "--correct",
         metavar="REASON",
-        help="start a correction of your finalized evaluation (it will supersede it)",
+        help="start a correction of your finalized evaluation, which it will supersede "
+        "(reads the passphrase from standard input)",
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from assessor.domain.errors import DomainError, NotAllowed, UnknownChoice
 from assessor.domain.ids import uuid7
@@ -16,9 +17,9 @@ from assessor.domain.scoring import ScoreResult, Selection, score
 from assessor.domain.workflow import EvaluationStatus, SubmissionStatus
 from assessor.security.canonical import canonicalize
 from assessor.security.digests import multibase_digest
-from assessor.security.records import RECORD_CONTEXT, record_digest
+from assessor.security.records import RECORD_CONTEXT, record_digest, validate_record
 from assessor.services.access import Actor, check, operation
-from assessor.services.profiles import ProfileInfo, Signer
+from assessor.services.profiles import Signer
 from assessor.services.rubrics import rubric_by_digest
 from assessor.store import models as m
 from assessor.store import queries as q
@@ -40,7 +41,8 @@ class Finalized:
 
 
 def learner_uri(learner_id: str) -> str:
-    return f"urn:assessor:learner:{learner_id}"
+    """No personal data and no characters a URI cannot hold: the id, percent-encoded."""
+    return "urn:assessor:learner:" + quote(learner_id, safe="._~-:@")
 
 
 def stamp(moment: datetime) -> str:
@@ -170,6 +172,12 @@ def finalize(db: Database, submission_id: str, signer: Signer) -> Finalized:
         if supersedes:
             document["supersedes"] = supersedes
         signed = signer.sign(document, stamp(now))
+        problems = validate_record(signed)
+        if problems:  # never chain a record the schema (and so the backend) would refuse
+            first = problems[0]
+            raise NotAllowed(
+                f"cannot finalize: the record would be invalid at {first.location}: {first.message}"
+            )
         digest = record_digest(signed)
         r.append_record(
             tx,
@@ -206,13 +214,18 @@ def finalize(db: Database, submission_id: str, signer: Signer) -> Finalized:
 
 
 @operation(Operation.EVALUATION_SUPERSEDE)
-def start_correction(db: Database, submission_id: str, profile: ProfileInfo, reason: str) -> str:
+def start_correction(db: Database, submission_id: str, signer: Signer, reason: str) -> str:
     """A new draft that will supersede the signer's finalized evaluation of the submission,
     starting from its scores. The finalized one stays as it was, signed."""
     reason = reason.strip()
     if not reason:
         raise DomainError("a correction needs a reason")
+    profile = signer.profile  # unlocked: only the person can reopen their signed work
     with db.write() as tx:
+        if q.draft_for(tx, submission_id, profile.id) is not None:
+            raise NotAllowed(
+                f"a draft of {submission_id} by {profile.name} is already open; edit or finalize it"
+            )
         old = q.finalized_by(tx, submission_id, profile.id)
         if old is None:
             if r.submission(tx, submission_id) is None:

@@ -141,8 +141,11 @@ def unlock(db: Database, ref: str, passphrase: str, *, now: datetime | None = No
         raise DomainError(f"profile '{info.name}' has no signing key (made by an older release)")
     if blocked is not None and blocked > now:
         raise keys.UnlockThrottled((blocked - now).total_seconds())
+    sealed = keys.SealedKey.from_json(sealed_json)
+    if did_key(sealed.public_key) != info.did:
+        raise DomainError(f"profile '{info.name}': its sealed key is not the key of its identity")
     try:
-        key = keys.unseal(keys.SealedKey.from_json(sealed_json), passphrase)
+        key = keys.unseal(sealed, passphrase)
     except keys.WrongPassphrase:
         _count_failure(db, info.id, now)
         raise

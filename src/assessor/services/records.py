@@ -11,7 +11,7 @@ from typing import Any
 
 from assessor.domain.errors import DomainError, Problem, UnknownChoice, ValidationFailed
 from assessor.domain.policy import Operation, State
-from assessor.security.did import public_key_from_did, public_key_from_verification_method
+from assessor.security.did import public_key_from_did
 from assessor.security.records import (
     ProofInvalid,
     parse_record,
@@ -53,6 +53,7 @@ class RecordCheck:
     """What `record verify` found: `problem` is None when the record is valid."""
 
     problem: str | None
+    roster_checked: bool = False  # False: issuer name and role are the signer's own claims
     kind: str | None = None
     id: str | None = None
     digest: str | None = None
@@ -140,6 +141,7 @@ def check_record_bytes(
     claimed = _issuer(document)
     found = RecordCheck(
         None,
+        roster is not None,
         kind,
         str(document["id"]),
         record_digest(document),
@@ -153,9 +155,11 @@ def check_record_bytes(
     except ProofInvalid as exc:
         where = f" at {exc.location}" if exc.location else ""
         return _fail(found, f"the signature is not valid{where}: {exc.message}")
-    if public_key_from_did(str(claimed.get("id"))) != public_key_from_verification_method(
-        proof.verification_method
-    ):
+    try:
+        same_key = public_key_from_did(str(claimed.get("id"))) == proof.public_key
+    except ValueError:
+        same_key = False
+    if not same_key:
         return _fail(found, "the issuer is not the key that signed the record")
     wanted = ROLE_FOR_KIND[str(kind)]
     if found.role != wanted:
@@ -182,7 +186,7 @@ def _fail(found: RecordCheck, problem: str) -> RecordCheck:
     return RecordCheck(problem, *(getattr(found, f) for f in _FIELDS))
 
 
-_FIELDS = ("kind", "id", "digest", "issuer", "issuer_name", "role", "seq")
+_FIELDS = ("roster_checked", "kind", "id", "digest", "issuer", "issuer_name", "role", "seq")
 
 
 @operation(None)

@@ -12,13 +12,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from assessor.domain.errors import ValidationFailed
 from assessor.domain.policy import Operation
 from assessor.security.audit import GENESIS, event_hash
 from assessor.security.canonical import canonicalize
 from assessor.security.did import public_key_from_did, public_key_from_verification_method
-from assessor.security.digests import digest_bytes
+from assessor.security.digests import digest_bytes, multibase_digest
 from assessor.security.records import ProofInvalid, parse_record, record_kind, verify
 from assessor.services.access import Actor, check, operation
 from assessor.store import integrity
@@ -87,8 +89,8 @@ def _audit(tx: Tx, progress: Progress) -> tuple[int, list[tuple[str, int]]]:
         content = event_content(row.seq, at, actor, action, entity_type, entity_id, payload)
         if event_hash(prev, content) != stored:
             raise bad("its hash does not match its content")
-        if isinstance(payload, dict) and "record" in payload and "digest" in payload:
-            named.append((str(payload["digest"]), i))
+        if action == "evaluation.finalize" and isinstance(payload, dict):
+            named.append((str(payload.get("digest")), i))
         prev = stored
         if i % 1000 == 0:
             progress("audit events", i)
@@ -114,8 +116,11 @@ def _audit(tx: Tx, progress: Progress) -> tuple[int, list[tuple[str, int]]]:
     return count, named
 
 
-def _record(row: integrity.RecordRow, i: int) -> tuple[str, str, int, str | None, str]:
-    """Check one record on its own; return (id, issuer, seq, prev, digest) from its body."""
+Signed = tuple[str, str, int, str | None, str, dict[str, Any]]
+
+
+def _record(row: integrity.RecordRow, i: int) -> Signed:
+    """Check one record on its own; return (id, issuer, seq, prev, digest, body)."""
     label = row.id.decode("utf-8", "replace")
 
     def bad(problem: str) -> _Bad:
@@ -135,7 +140,7 @@ def _record(row: integrity.RecordRow, i: int) -> tuple[str, str, int, str | None
         proof = verify(document)
     except ProofInvalid as exc:
         raise bad(f"signature: {exc.message}") from None
-    issuer = document.get("issuer", {})
+    issuer = document.get("issuer")
     did = issuer.get("id") if isinstance(issuer, dict) else None
     try:
         same_key = public_key_from_did(str(did)) == public_key_from_verification_method(
@@ -145,7 +150,9 @@ def _record(row: integrity.RecordRow, i: int) -> tuple[str, str, int, str | None
         same_key = False
     if not same_key:
         raise bad("the issuer is not the key that signed it")
-    device = document.get("device", {})
+    device = document.get("device")
+    if not isinstance(device, dict) or type(device.get("seq")) is not int:
+        raise bad("body has no device seq")
     columns = (_text(row.id), _text(row.kind), _text(row.issuer), row.seq, _text(row.prev))
     body = (
         document.get("id"),
@@ -156,16 +163,20 @@ def _record(row: integrity.RecordRow, i: int) -> tuple[str, str, int, str | None
     )
     if columns != body:
         raise bad("stored columns (id, kind, issuer, seq, prev) differ from the signed body")
-    return str(body[0]), str(did), int(device["seq"]), device.get("prev"), digest
+    return str(body[0]), str(did), int(device["seq"]), device.get("prev"), digest, document
 
 
-def _records(tx: Tx, named: list[tuple[str, int]], progress: Progress) -> tuple[int, int]:
+def _records(
+    tx: Tx, named: list[tuple[str, int]], progress: Progress
+) -> list[tuple[int, integrity.RecordRow, dict[str, Any]]]:
     tails: dict[str, tuple[int, str]] = {}
     seen: dict[str, int] = {}
+    checked = []
     count = 0
     for i, row in enumerate(integrity.record_rows(tx), start=1):
         count = i
-        record_id, issuer, seq, prev, digest = _record(row, i)
+        record_id, issuer, seq, prev, digest, document = _record(row, i)
+        checked.append((i, row, document))
 
         def bad(problem: str, i: int = i, record_id: str = record_id) -> _Bad:
             return _Bad(Finding("records", i, record_id, problem))
@@ -194,7 +205,55 @@ def _records(tx: Tx, named: list[tuple[str, int]], progress: Progress) -> tuple[
         raise _Bad(
             Finding("records", min(length, count) + 1, "-", f"the record log head counts {length}")
         )
-    return count, len(tails)
+    return checked
+
+
+def _text_number(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _shown_as_signed(tx: Tx, i: int, row: integrity.RecordRow, body: dict[str, Any]) -> None:
+    """What the app shows for a signed evaluation (scores, totals, evidence) must be what the
+    record says: a change to those rows would otherwise be shown as if it were signed."""
+    subject = body.get("credentialSubject")
+    if record_kind(body) != "ArtifactAssessmentRecord" or not isinstance(subject, dict):
+        return
+    evaluation_id, submission = subject.get("evaluation"), subject.get("submission", {})
+
+    def bad(table: str, problem: str) -> _Bad:
+        return _Bad(Finding(table, i, str(row.evaluation_id), f"{problem} (record #{i})"))
+
+    if (row.evaluation_id, row.submission_id) != (evaluation_id, submission.get("id")):
+        raise bad("records", "evaluation or submission differs from the signed body")
+    evaluation = integrity.evaluation_row(tx, str(evaluation_id))
+    if evaluation is None or evaluation[0] == "draft":
+        raise bad("evaluations", "the signed evaluation is missing or back in draft")
+    signed_totals = (subject.get("total"), subject.get("maximum"), subject.get("outcome"))
+    if (_text_number(evaluation[1]), _text_number(evaluation[2]), evaluation[3]) != (
+        _text_number(signed_totals[0]),
+        _text_number(signed_totals[1]),
+        signed_totals[2],
+    ):
+        raise bad("evaluations", "total or outcome differs from what was signed")
+    scores = [
+        (c, lv, _text_number(p), m) for c, lv, p, m in integrity.score_rows(tx, str(evaluation_id))
+    ]
+    signed_scores = [
+        (s.get("criterion"), s.get("level"), _text_number(s.get("points")), s.get("comment"))
+        for s in subject.get("scores", [])
+    ]
+    if [x for x in scores if x[1] is not None] != signed_scores:
+        raise bad("evaluation_scores", "scores differ from what was signed")
+    evidence = [
+        (name, media, size, multibase_digest(bytes.fromhex(sha)))
+        for name, media, size, sha in integrity.evidence_rows(tx, str(submission.get("id")))
+    ]
+    signed_evidence = [
+        (a.get("name"), a.get("mediaType"), a.get("size"), a.get("digestMultibase"))
+        for a in submission.get("artifacts", [])
+    ]
+    if evidence != signed_evidence:
+        raise bad("artifacts", "evidence differs from what was signed")
 
 
 def _blobs(tx: Tx, blobs: BlobStore, progress: Progress) -> int:
@@ -229,8 +288,18 @@ def verify_store(db: Database, progress: Progress | None = None) -> VerifyReport
     with db.read() as tx:
         try:
             events, named = _audit(tx, report)
-            records, issuers = _records(tx, named, report)
+            signed = _records(tx, named, report)
+            records, issuers = len(signed), len({row.issuer for _, row, _ in signed})
+            for i, row, body in signed:
+                _shown_as_signed(tx, i, row, body)
             blobs = _blobs(tx, db.blobs, report)
+            missing = [t for t in integrity.GUARD_TRIGGERS if t not in integrity.trigger_names(tx)]
+            if missing:
+                raise _Bad(
+                    Finding(
+                        "triggers", 1, missing[0], "missing: a guard was removed outside Assessor"
+                    )
+                )
         except _Bad as bad:
             finding = bad.finding
     return VerifyReport(events, records, issuers, blobs, finding)

@@ -49,7 +49,10 @@ class Database:
         if create:
             data_dir.mkdir(parents=True, exist_ok=True)
         elif not path.is_file():
-            raise StoreError(f"no Assessor database in {data_dir}", location=str(data_dir))
+            raise StoreError(
+                f"no Assessor database in {data_dir}; check the folder (--data-dir)",
+                location=str(data_dir),
+            )
         with ExitStack() as undo_on_error:
             lock = DataFolderLock(data_dir)
             lock.acquire()

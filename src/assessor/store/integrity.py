@@ -33,6 +33,8 @@ class RecordRow:
     prev: bytes | None
     digest: bytes
     body: bytes
+    evaluation_id: str | None
+    submission_id: str | None
 
 
 _AUDIT = """
@@ -42,10 +44,37 @@ SELECT seq, CAST(at AS BLOB), CAST(actor AS BLOB), CAST(action AS BLOB),
 FROM audit_events ORDER BY seq"""
 _RECORDS = """
 SELECT number, CAST(id AS BLOB), CAST(kind AS BLOB), CAST(issuer AS BLOB), seq,
-  CAST(prev AS BLOB), CAST(digest AS BLOB), CAST(body AS BLOB)
+  CAST(prev AS BLOB), CAST(digest AS BLOB), CAST(body AS BLOB), evaluation_id, submission_id
 FROM records ORDER BY number"""
 _HEADS = "SELECT chain, length, CAST(head AS BLOB) FROM chain_heads"
 _ARTIFACTS = "SELECT id, submission_id, sha256 FROM artifacts ORDER BY id"
+_EVALUATION = "SELECT status, total, maximum, outcome FROM evaluations WHERE id = ?"
+_SCORES = """SELECT criterion_id, level_id, points, comment FROM evaluation_scores
+WHERE evaluation_id = ? ORDER BY position"""
+_EVIDENCE = """SELECT name, media_type, size, sha256 FROM artifacts
+WHERE submission_id = ? ORDER BY position"""
+_TRIGGERS = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+
+# Every guard trigger the migrations create (tests/store checks this against the head).
+GUARD_TRIGGERS = (
+    "rubric_versions_published_no_update",
+    "rubric_versions_published_no_delete",
+    "audit_events_no_update",
+    "audit_events_no_delete",
+    "records_no_update",
+    "records_no_delete",
+    "records_move_head",
+    "audit_events_move_head",
+    "chain_heads_no_delete",
+    "chain_heads_forward_only",
+    "artifacts_signed_no_update",
+    "artifacts_signed_no_delete",
+    "evaluations_final_no_update",
+    "evaluations_final_no_delete",
+    "evaluation_scores_final_no_insert",
+    "evaluation_scores_final_no_update",
+    "evaluation_scores_final_no_delete",
+)
 
 
 def audit_rows(tx: Tx) -> Iterator[AuditRow]:
@@ -65,3 +94,20 @@ def chain_heads(tx: Tx) -> dict[str, tuple[int, bytes]]:
 def artifact_hashes(tx: Tx) -> list[tuple[int, str, str]]:
     """(artifact id, submission id, sha256) in artifact order."""
     return [(int(i), str(s), str(h)) for i, s, h in driver(tx).execute(_ARTIFACTS)]
+
+
+def evaluation_row(tx: Tx, evaluation_id: str) -> tuple[str, str, str, str] | None:
+    row = driver(tx).execute(_EVALUATION, (evaluation_id,)).fetchone()
+    return None if row is None else (str(row[0]), str(row[1]), str(row[2]), str(row[3]))
+
+
+def score_rows(tx: Tx, evaluation_id: str) -> list[tuple[str, str | None, str | None, str]]:
+    return [tuple(r) for r in driver(tx).execute(_SCORES, (evaluation_id,))]
+
+
+def evidence_rows(tx: Tx, submission_id: str) -> list[tuple[str, str, int, str]]:
+    return [tuple(r) for r in driver(tx).execute(_EVIDENCE, (submission_id,))]
+
+
+def trigger_names(tx: Tx) -> set[str]:
+    return {str(name) for (name,) in driver(tx).execute(_TRIGGERS)}

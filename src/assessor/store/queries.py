@@ -11,11 +11,13 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from assessor.store.models import (
+    Artifact,
     Assessment,
     Evaluation,
     EvaluationScore,
     Learner,
     Profile,
+    Record,
     Rubric,
     RubricVersion,
     Submission,
@@ -181,15 +183,17 @@ def all_profiles(tx: Session) -> list[Profile]:
 
 
 def finalized_by(tx: Session, submission_id: str, assessor_id: str) -> Evaluation | None:
-    """The assessor's newest finalized evaluation of the submission."""
+    """The assessor's newest signed evaluation of the submission, by the order records were
+    written (never by wall-clock time, which can be set back)."""
     return tx.scalars(
         select(Evaluation)
+        .join(Record, Record.evaluation_id == Evaluation.id)
         .where(
             Evaluation.submission_id == submission_id,
             Evaluation.assessor_id == assessor_id,
             Evaluation.status == "finalized",
         )
-        .order_by(Evaluation.finalized_at.desc())
+        .order_by(Record.number.desc())
         .limit(1)
     ).first()
 
@@ -201,3 +205,9 @@ def is_superseded(tx: Session, evaluation_id: str) -> bool:
         )
     ).first()
     return found is not None
+
+
+def referenced_blobs(tx: Session, hashes: Sequence[str]) -> set[str]:
+    """Those of `hashes` that some artifact row names."""
+    rows = tx.scalars(select(Artifact.sha256).where(Artifact.sha256.in_(hashes)).distinct())
+    return set(rows)

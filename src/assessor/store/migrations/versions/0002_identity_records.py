@@ -23,6 +23,7 @@ GENESIS = "0" * 64  # frozen here: must equal security.audit.GENESIS
 
 _FINAL = "'finalized evaluations and their scores are immutable; make a correction instead'"
 _RECORDS = "'signed records are immutable'"
+_SIGNED_EVIDENCE = "'evidence named by a signed record is immutable'"
 
 TRIGGERS = {
     "records_no_update": f"""
@@ -53,6 +54,17 @@ TRIGGERS = {
         CREATE TRIGGER chain_heads_forward_only BEFORE UPDATE ON chain_heads
         FOR EACH ROW WHEN NEW.length <= OLD.length OR NEW.chain <> OLD.chain
         BEGIN SELECT RAISE(ABORT, 'chain heads only move forward'); END
+    """,
+    "artifacts_signed_no_update": f"""
+        CREATE TRIGGER artifacts_signed_no_update
+        BEFORE UPDATE OF submission_id, position, name, media_type, size, sha256 ON artifacts
+        FOR EACH ROW WHEN EXISTS (SELECT 1 FROM records WHERE submission_id = OLD.submission_id)
+        BEGIN SELECT RAISE(ABORT, {_SIGNED_EVIDENCE}); END
+    """,
+    "artifacts_signed_no_delete": f"""
+        CREATE TRIGGER artifacts_signed_no_delete BEFORE DELETE ON artifacts
+        FOR EACH ROW WHEN EXISTS (SELECT 1 FROM records WHERE submission_id = OLD.submission_id)
+        BEGIN SELECT RAISE(ABORT, {_SIGNED_EVIDENCE}); END
     """,
     "evaluations_final_no_update": f"""
         CREATE TRIGGER evaluations_final_no_update BEFORE UPDATE ON evaluations
@@ -139,7 +151,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for name in TRIGGERS:
-        op.execute(f"DROP TRIGGER {name}")
+        op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_table("chain_heads")
     for index in (
         "ix_records_submission_id",
