@@ -468,3 +468,10 @@ def test_revision_0002_starts_the_chain_heads_where_0001_left_the_audit_log(
         assert heads == {"audit": f"{last[0]} {last[1]}", "records": f"0 {'0' * 64}"}
         profiles = tx.execute(text("SELECT did, sealed_key, failed_unlocks FROM profiles")).all()
         assert profiles and all(p == (None, None, 0) for p in profiles)  # no keys in 0001
+
+
+def test_verify_knows_every_guard_trigger_of_the_head(engine: Engine, tmp_path: Path) -> None:
+    from assessor.store.integrity import GUARD_TRIGGERS
+
+    migrate.upgrade(engine)
+    assert set(GUARD_TRIGGERS) == triggers(tmp_path / "assessor.db") == TRIGGERS
