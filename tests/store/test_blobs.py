@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assessor.store.blobs import CHUNK, BlobRef, BlobStore
-from assessor.store.errors import BlobCorrupt, BlobMissing, InvalidBlobHash
+from assessor.store.errors import BlobCorrupt, BlobMismatch, BlobMissing, InvalidBlobHash
 
 HELLO = b"hello evidence\n"
 HELLO_SHA = hashlib.sha256(HELLO).hexdigest()
@@ -169,3 +169,19 @@ def test_stale_temp_files_are_removed(store: BlobStore) -> None:
     assert store.remove_stale_temp_files() == 1
     assert temp_files(store) == []
     assert store.read_bytes(HELLO_SHA) == HELLO
+
+
+def test_add_chunks_says_whether_new_and_refuses_other_bytes(store: BlobStore) -> None:
+    ref, new = store.add_chunks([b"hello ", b"evidence\n"], expect=HELLO_SHA)
+    assert ref == BlobRef(HELLO_SHA, len(HELLO)) and new
+    assert store.add_chunks([HELLO])[1] is False
+    with pytest.raises(BlobMismatch):
+        store.add_chunks([b"other"], expect="0" * 64)
+    assert list((store.root / "tmp").iterdir()) == []
+
+
+def test_remove_takes_back_a_blob_and_its_empty_folders(store: BlobStore) -> None:
+    ref = store.put_bytes(HELLO)
+    store.remove(ref.sha256)
+    assert not store.exists(ref.sha256)
+    assert list((store.root / "sha256").iterdir()) == []

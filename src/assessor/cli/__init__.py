@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from assessor import __version__
-from assessor.cli import catalogue, identity, work
+from assessor.cli import catalogue, identity, intake, work
 from assessor.cli.common import Handler
 from assessor.domain.errors import DomainError, ValidationFailed
 
@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     catalogue.register(sub)
     work.register(sub)
     identity.register(sub)
+    intake.register(sub)
     return p
 
 

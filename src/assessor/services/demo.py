@@ -16,6 +16,7 @@ from assessor.domain.workflow import SubmissionStatus
 from assessor.security import keys
 from assessor.services.access import Actor, check, operation
 from assessor.services.demo_evidence import evidence_for
+from assessor.services.preview import prepare_all_previews
 from assessor.services.profiles import add_profile
 from assessor.services.rubric_files import case_rubric_id
 from assessor.services.rubrics import RubricVersionInfo, import_rubric_file, show_version
@@ -213,6 +214,7 @@ def write_demo(
                     "seed": seed,
                 },
             )
+        prepare_all_previews(db)  # as an import would: the demo shows what the GUI will
     return DemoSummary(data_dir, infos, len(learners), len(submissions), artifacts, drafts, 1)
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assessor.domain.errors import DomainError, Problem, UnknownChoice, ValidationFailed
+from assessor.domain.errors import Problem, UnknownChoice, ValidationFailed
 from assessor.domain.policy import Operation, State
 from assessor.security.did import public_key_from_did
 from assessor.security.records import (
@@ -24,7 +22,7 @@ from assessor.services.access import Actor, check, operation
 from assessor.store import queries as q
 from assessor.store import records as r
 from assessor.store.db import Database
-from assessor.store.files import fsync_dir
+from assessor.store.files import atomic_output
 
 # The role a record's issuer must hold to make it.
 ROLE_FOR_KIND = {
@@ -88,20 +86,8 @@ def export_record(db: Database, ref: str, out: Path, actor: Actor | None = None)
     check(
         actor or Actor.local(), Operation.RECORD_EXPORT, owner=stored.issuer, state=State.FINALIZED
     )
-    out = out.expanduser()
-    if not out.parent.is_dir():
-        raise DomainError(f"{out.parent}: no such folder", location=str(out))
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(stored.body)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    fsync_dir(out.parent)
+    with atomic_output(out) as f:
+        f.write(stored.body)
     return _info(stored)
 
 

@@ -12,12 +12,12 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from assessor.store.errors import BlobCorrupt, BlobMissing, InvalidBlobHash
+from assessor.store.errors import BlobCorrupt, BlobMismatch, BlobMissing, InvalidBlobHash
 from assessor.store.files import fsync_dir, make_dirs
 
 if TYPE_CHECKING:
@@ -56,26 +56,48 @@ class BlobStore:
 
     def put_stream(self, src: BinaryIO) -> BlobRef:
         """Copy `src` to the store in constant memory, hashing as it goes."""
+        return self.add_chunks(iter(lambda: src.read(CHUNK), b""))[0]
+
+    def add_chunks(
+        self, chunks: Iterable[bytes], *, expect: str | None = None
+    ) -> tuple[BlobRef, bool]:
+        """Store the concatenated `chunks` in constant memory; also say whether the blob is
+        new. With `expect`, bytes hashing otherwise raise BlobMismatch and nothing is kept.
+        An error raised by `chunks` removes the temp file and propagates."""
         make_dirs(self._tmp)
         fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix="put-", suffix=".part")
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as out:
-                digest, size = _copy_hashing(src, out)
+                digest, size = _copy_hashing(chunks, out)
+                if expect is not None and digest != expect:
+                    raise BlobMismatch(expect, digest)
                 out.flush()
                 os.fsync(out.fileno())
             ref = BlobRef(digest, size)
             final = self.path_of(ref.sha256)
             if final.is_file():
                 tmp.unlink()
-                return ref
+                return ref, False
             make_dirs(final.parent)
             os.replace(tmp, final)
             fsync_dir(final.parent)
-            return ref
+            return ref, True
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+
+    def remove(self, sha256: str) -> None:
+        """Take back a blob this process has just added (an import that was refused), with
+        the folders made for it when they are left empty. Never for a blob rows may name."""
+        path = self.path_of(sha256)
+        path.unlink(missing_ok=True)
+        for folder in (path.parent, path.parent.parent):
+            try:
+                folder.rmdir()
+            except OSError:  # not empty: other blobs live there
+                break
+        fsync_dir(self._objects if self._objects.is_dir() else self.root)
 
     def put_bytes(self, data: bytes) -> BlobRef:
         return self.put_stream(io.BytesIO(data))
@@ -167,10 +189,10 @@ class _VerifyingReader(io.RawIOBase):
         super().close()
 
 
-def _copy_hashing(src: BinaryIO, out: BinaryIO) -> tuple[str, int]:
+def _copy_hashing(chunks: Iterable[bytes], out: BinaryIO) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
-    while chunk := src.read(CHUNK):
+    for chunk in chunks:
         digest.update(chunk)
         out.write(chunk)
         size += len(chunk)

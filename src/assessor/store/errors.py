@@ -82,3 +82,14 @@ class BlobCorrupt(StoreError):
         )
         self.sha256 = sha256
         self.actual = actual
+
+
+class BlobMismatch(StoreError):
+    """Bytes offered under a hash hash to something else; they were not kept."""
+
+    code = "blob-mismatch"
+
+    def __init__(self, expected: str, actual: str) -> None:
+        super().__init__(f"the content hashes to {actual}, not to the expected {expected}")
+        self.expected = expected
+        self.actual = actual

@@ -4,7 +4,13 @@ directory holding it has been synced."""
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
+
+from assessor.store.errors import StoreError
 
 
 def fsync_dir(path: Path) -> None:
@@ -31,3 +37,23 @@ def make_dirs(path: Path) -> None:
     for directory in reversed(missing):
         directory.mkdir(exist_ok=True)
         fsync_dir(directory.parent)
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[BinaryIO]:
+    """A file that appears at `path` complete and synced, or not at all: written to a temp
+    file beside it, fsynced, renamed over `path`, and the folder synced."""
+    path = path.expanduser()
+    if not path.parent.is_dir():
+        raise StoreError(f"{path.parent}: no such folder", location=str(path))
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)

@@ -151,6 +151,8 @@ class Artifact(Base):
     media_type: Mapped[str] = mapped_column(String(200))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # JSON from services/preview.py; null until prepared (and in files written before 0003).
+    preview: Mapped[str | None] = mapped_column(Text)
 
 
 class Evaluation(Base):
