@@ -157,3 +157,24 @@ def test_blind_marked_learners_appear_only_by_code(db: Database, seeded: Seed) -
     assert {r.learner for r in rows} == {"C-0000", "C-0001", "C-0002"}
     assert list_submissions(db, QueueFilter(text="Learner 1")) == []
     assert [r.id for r in list_submissions(db, QueueFilter(text="C-0001"))] == ["sub-002"]
+
+
+def test_queue_shows_my_progress_on_each_submission(db: Database, seeded: Seed) -> None:
+    sub = "sub-002"
+    save_draft(
+        db,
+        sub,
+        seeded.assessor_id,
+        [
+            SetLevel("plan", "competent"),
+            SetLevel("terminate", "proficient"),
+            SetComment(seeded.rubric.criteria[2].id, "a comment is not a score"),
+        ],
+    )
+    save_draft(db, sub, seeded.assessor_id, [ClearLevel("terminate")])
+    mine = {r.id: r for r in list_submissions(db, assessor_id=seeded.assessor_id)}
+    assert (mine[sub].criteria_scored, mine[sub].criteria_total) == (1, 4)
+    assert (mine["sub-001"].criteria_scored, mine["sub-001"].criteria_total) == (0, 4)
+    others = {r.id: r for r in list_submissions(db, assessor_id="someone-else")}
+    assert (others[sub].criteria_scored, others[sub].criteria_total) == (0, 4)
+    assert not any(r.blind for r in others.values())

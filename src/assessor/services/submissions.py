@@ -25,11 +25,19 @@ def to_json(row: SubmissionRow) -> dict[str, object]:
 
 @operation(None)
 def list_submissions(
-    db: Database, f: QueueFilter | None = None, *, limit: int = 200, offset: int = 0
+    db: Database,
+    f: QueueFilter | None = None,
+    *,
+    limit: int = 200,
+    offset: int = 0,
+    assessor_id: str | None = None,
 ) -> list[SubmissionRow]:
-    """A page of the queue; learners of blind-marked assessments appear by anonymous code."""
+    """A page of the queue; learners of blind-marked assessments appear by anonymous code.
+    With `assessor_id`, each row carries that assessor's progress (criteria scored / total)."""
     with db.read() as tx:
-        return q.queue_page(tx, f or QueueFilter(), limit=limit, offset=offset)
+        return q.queue_page(
+            tx, f or QueueFilter(), limit=limit, offset=offset, assessor_id=assessor_id
+        )
 
 
 @operation(None)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, Select, String, bindparam, case, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from assessor.store.models import (
     Artifact,
@@ -43,6 +44,11 @@ class QueueRow:
     rubric_id: str
     rubric_version: int
     rubric_digest: str
+    # "My progress": criteria with a level in the asking assessor's evaluation (their draft,
+    # else their newest finalized one), out of the criteria of that evaluation's rubric.
+    criteria_scored: int = 0
+    criteria_total: int = 0
+    blind: bool = False  # the assessment is blind-marked: `learner` is the anonymous code
 
 
 def _escape_like(text: str) -> str:
@@ -52,13 +58,13 @@ def _escape_like(text: str) -> str:
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 
 
-def _filtered(stmt: SelectT, f: QueueFilter) -> SelectT:
-    if f.status:
-        stmt = stmt.where(Submission.status == f.status)
-    if f.assessment_id:
-        stmt = stmt.where(Submission.assessment_id == f.assessment_id)
-    if f.text:
-        pattern = f"%{_escape_like(f.text.strip())}%"
+def _where(stmt: SelectT, status: Any, assessment_id: Any, pattern: Any) -> SelectT:
+    """Each argument is a value or a bind parameter; None leaves that filter out."""
+    if status is not None:
+        stmt = stmt.where(Submission.status == status)
+    if assessment_id is not None:
+        stmt = stmt.where(Submission.assessment_id == assessment_id)
+    if pattern is not None:
         # Blind-marked work is found by its anonymous code, never by the learner's name.
         stmt = stmt.where(
             or_(
@@ -70,8 +76,37 @@ def _filtered(stmt: SelectT, f: QueueFilter) -> SelectT:
     return stmt
 
 
+def _pattern(f: QueueFilter) -> str | None:
+    return f"%{_escape_like(f.text.strip())}%" if f.text else None
+
+
+def _filtered(stmt: SelectT, f: QueueFilter) -> SelectT:
+    return _where(stmt, f.status or None, f.assessment_id or None, _pattern(f))
+
+
 # Blind marking is decided here, so a blind-marked learner's name never leaves the database.
 _LEARNER = case((Assessment.blind_marking.is_(True), Learner.anonymous_code), else_=Learner.name)
+_ME = bindparam("assessor_id", type_=String)
+_MINE_ID = (
+    select(Evaluation.id)
+    .where(Evaluation.submission_id == Submission.id, Evaluation.assessor_id == _ME)
+    .order_by((Evaluation.status == "draft").desc(), Evaluation.created_at.desc())
+    .limit(1)
+    .correlate(Submission)
+    .scalar_subquery()
+)
+_Mine = aliased(Evaluation, name="mine")
+_MineVersion = aliased(RubricVersion, name="mine_version")
+_SCORED = (
+    select(func.count())
+    .where(EvaluationScore.evaluation_id == _Mine.id, EvaluationScore.level_id.is_not(None))
+    .correlate(_Mine)
+    .scalar_subquery()
+)
+# A draft keeps the rubric version it began with, which may be older than the assessment's.
+_TOTAL = func.json_array_length(
+    func.coalesce(_MineVersion.document, RubricVersion.document), "$.criteria"
+)
 _QUEUE = (
     select(
         Submission.id,
@@ -84,17 +119,51 @@ _QUEUE = (
         RubricVersion.rubric_id,
         RubricVersion.version,
         RubricVersion.digest,
+        _SCORED,
+        _TOTAL,
+        Assessment.blind_marking,
     )
     .join(Learner, Submission.learner_id == Learner.id)
     .join(Assessment, Submission.assessment_id == Assessment.id)
     .join(RubricVersion, Assessment.rubric_version_id == RubricVersion.id)
+    .outerjoin(_Mine, _Mine.id == _MINE_ID)
+    .outerjoin(_MineVersion, _MineVersion.id == _Mine.rubric_version_id)
 )
 
 
-def queue_page(tx: Session, f: QueueFilter, *, limit: int, offset: int = 0) -> list[QueueRow]:
-    """One page of the work queue, oldest first. Core, not ORM: this feeds the queue view."""
-    stmt = _filtered(_QUEUE, f).order_by(Submission.submitted_at, Submission.id)
-    rows: list[Any] = list(tx.connection().execute(stmt.limit(limit).offset(offset)).all())
+@functools.cache
+def _page_statement(status: bool, assessment: bool, text: bool) -> Select[Any]:
+    # Built once per filter shape, values bound at execution: building the statement anew
+    # on every page added about a third of the SQL time (benchmarks/bench_queue_query.py).
+    stmt = _where(
+        _QUEUE,
+        bindparam("status", type_=String) if status else None,
+        bindparam("assessment_id", type_=String) if assessment else None,
+        bindparam("pattern", type_=String) if text else None,
+    )
+    return (
+        stmt.order_by(Submission.submitted_at, Submission.id)
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+    )
+
+
+def queue_page(
+    tx: Session, f: QueueFilter, *, limit: int, offset: int = 0, assessor_id: str | None = None
+) -> list[QueueRow]:
+    """One page of the work queue, oldest first, with `assessor_id`'s progress on each row.
+    Core, not ORM: this feeds the queue view."""
+    pattern = _pattern(f)
+    stmt = _page_statement(bool(f.status), bool(f.assessment_id), pattern is not None)
+    params = {
+        "assessor_id": assessor_id,
+        "status": f.status,
+        "assessment_id": f.assessment_id,
+        "pattern": pattern,
+        "limit": limit,
+        "offset": offset,
+    }
+    rows: list[Any] = list(tx.connection().execute(stmt, params).all())
     return [QueueRow(*row) for row in rows]
 
 

@@ -1,0 +1,1 @@
+"""The Qt Widgets GUI. Only this package and `assessor.app` import PySide6."""

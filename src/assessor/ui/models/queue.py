@@ -1,0 +1,397 @@
+"""The work queue: a table model fed page by page, a sorting proxy and a small controller.
+
+The model never touches the database: it asks for pages with `wanted(offset, limit)` and is
+given rows with `set_rows`/`append_rows`. The controller turns filter changes and `wanted`
+into calls of an injected query, run wherever the injected `run` puts it (the task runner in
+the app, inline in tests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QDateTime,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+
+from assessor.domain.workflow import STATUS_WORDS, SubmissionStatus
+from assessor.services.submissions import (
+    QueueFilter,
+    SubmissionRow,
+    list_submissions,
+    status_counts,
+)
+from assessor.store.db import Database
+
+__all__ = [
+    "Column",
+    "QueueController",
+    "QueueFilterProxy",
+    "QueueModel",
+    "QueuePage",
+    "SortRole",
+    "SubmissionIdRole",
+    "next_ungraded",
+    "service_query",
+]
+
+SubmissionIdRole = Qt.ItemDataRole.UserRole + 1
+SortRole = Qt.ItemDataRole.UserRole + 2
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    LEARNER = 0
+    ASSESSMENT = 1
+    RUBRIC = 2
+    SUBMITTED = 3
+    PROGRESS = 4
+    STATUS = 5
+    DUE = 6
+
+
+_HEADERS = {
+    Column.LEARNER: "Learner",
+    Column.ASSESSMENT: "Assessment",
+    Column.RUBRIC: "Rubric",
+    Column.SUBMITTED: "Submitted",
+    Column.PROGRESS: "My progress",
+    Column.STATUS: "Status",
+    Column.DUE: "Due",
+}
+_STATUS_ORDER = {s.value: n for n, s in enumerate(SubmissionStatus)}
+_NEVER = 2.0**62  # sorts "no due date" after every real one
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("QueueModel", text)
+
+
+def status_word(status: str) -> str:
+    try:
+        return _tr(STATUS_WORDS[SubmissionStatus(status)])
+    except ValueError:
+        return status  # a state this version does not know: show it rather than hide the row
+
+
+def _local(value: datetime) -> QDateTime:
+    return QDateTime.fromMSecsSinceEpoch(int(value.timestamp() * 1000))
+
+
+def _short_date(value: datetime, *, with_time: bool) -> str:
+    locale = QLocale()
+    moment = _local(value)
+    if locale.language() == QLocale.Language.C:
+        # The C locale's short form ("4 11 2026") reads as either day or month first.
+        return moment.toString("yyyy-MM-dd HH:mm" if with_time else "yyyy-MM-dd")
+    if with_time:
+        return locale.toString(moment, QLocale.FormatType.ShortFormat)
+    return locale.toString(moment.date(), QLocale.FormatType.ShortFormat)
+
+
+def _long_date(value: datetime) -> str:
+    locale = QLocale()
+    moment = _local(value)
+    if locale.language() == QLocale.Language.C:
+        return moment.toString("dddd d MMMM yyyy, HH:mm")
+    return locale.toString(moment, QLocale.FormatType.LongFormat)
+
+
+def next_ungraded(rows: Sequence[SubmissionRow], after_id: str | None) -> str | None:
+    """The id of the first row after `after_id` (wrapping round) that is not finalized."""
+    start = next((n + 1 for n, r in enumerate(rows) if r.id == after_id), 0)
+    for row in [*rows[start:], *rows[:start]]:
+        if row.status != SubmissionStatus.FINALIZED and row.id != after_id:
+            return row.id
+    return None
+
+
+class QueueModel(QAbstractTableModel):
+    """Rows of the queue, in the order the service returned them."""
+
+    wanted = Signal(int, int)  # offset, limit: the next page, for the controller to fetch
+
+    def __init__(self, parent: QObject | None = None, *, page_size: int = 200) -> None:
+        super().__init__(parent)
+        self.page_size = page_size
+        self._rows: list[SubmissionRow] = []
+        self._total = 0
+        self._asked: int | None = None  # limit of the page in flight, if any
+
+    # Feeding -----------------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[SubmissionRow], total: int) -> None:
+        """Replace everything: the first page of a new query and how many rows it has."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._total = max(total, len(self._rows))
+        self._asked = None
+        self.endResetModel()
+
+    def append_rows(self, rows: Sequence[SubmissionRow]) -> None:
+        """The page asked for by `wanted`, inserted as one batch."""
+        short = self._asked is not None and len(rows) < self._asked
+        self._asked = None
+        if rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        if short:  # the queue shrank since it was counted: stop asking
+            self._total = len(self._rows)
+        self._total = max(self._total, len(self._rows))
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._asked is None and len(self._rows) < self._total
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        self._asked = min(self.page_size, self._total - len(self._rows))
+        self.wanted.emit(len(self._rows), self._asked)
+
+    # Reading -----------------------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    def rows(self) -> list[SubmissionRow]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> SubmissionRow:
+        return self._rows[row]
+
+    def row_of(self, submission_id: str) -> int | None:
+        return next((n for n, r in enumerate(self._rows) if r.id == submission_id), None)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or section not in range(len(Column)):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return _tr(_HEADERS[Column(section)])
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == SubmissionIdRole:
+            return row.id
+        if role == SortRole:
+            return self._sort_key(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{_tr(_HEADERS[column])}: {self._spoken(row, column)}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.PROGRESS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _display(self, row: SubmissionRow, column: Column) -> str:
+        match column:
+            case Column.LEARNER:
+                return row.learner
+            case Column.ASSESSMENT:
+                return row.assessment
+            case Column.RUBRIC:
+                return f"v{row.rubric_version}"
+            case Column.SUBMITTED:
+                return _short_date(row.submitted_at, with_time=True)
+            case Column.PROGRESS:
+                return f"{row.criteria_scored}/{row.criteria_total}"
+            case Column.STATUS:
+                return status_word(row.status)
+            case Column.DUE:
+                return "—" if row.due_at is None else _short_date(row.due_at, with_time=False)
+
+    def _sort_key(self, row: SubmissionRow, column: Column) -> str | int | float:
+        match column:
+            case Column.LEARNER | Column.ASSESSMENT:
+                return self._display(row, column)
+            case Column.RUBRIC:
+                # Text keys, so "v10" sorts after "v9" and each rubric's versions stay together.
+                return f"{row.rubric_id}\x00{row.rubric_version:09d}"
+            case Column.SUBMITTED:
+                return row.submitted_at.timestamp()
+            case Column.PROGRESS:
+                return row.criteria_scored / row.criteria_total if row.criteria_total else 0.0
+            case Column.STATUS:
+                return _STATUS_ORDER.get(row.status, len(_STATUS_ORDER))
+            case Column.DUE:
+                return _NEVER if row.due_at is None else row.due_at.timestamp()
+
+    def _tooltip(self, row: SubmissionRow, column: Column) -> str:
+        match column:
+            case Column.LEARNER if row.blind:
+                return _tr("Anonymous code: this assessment is blind-marked")
+            case Column.ASSESSMENT:
+                return f"{row.assessment} ({row.assessment_id})"
+            case Column.RUBRIC:
+                return f"{row.rubric_id} v{row.rubric_version}\n{row.rubric_digest}"
+            case Column.SUBMITTED:
+                return _long_date(row.submitted_at)
+            case Column.DUE if row.due_at is not None:
+                return _long_date(row.due_at)
+            case _:
+                return self._spoken(row, column)
+
+    def _spoken(self, row: SubmissionRow, column: Column) -> str:
+        match column:
+            case Column.LEARNER if row.blind:
+                return _tr("anonymous code {}").format(row.learner)
+            case Column.PROGRESS:
+                return _tr("{} of {} criteria scored").format(
+                    row.criteria_scored, row.criteria_total
+                )
+            case Column.SUBMITTED:
+                return _long_date(row.submitted_at)
+            case Column.DUE:
+                return _tr("no due date") if row.due_at is None else _long_date(row.due_at)
+            case _:
+                return self._display(row, column)
+
+
+class QueueFilterProxy(QSortFilterProxyModel):
+    """Client-side sorting only: filtering re-queries the service (the controller's job)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SortRole)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setSortLocaleAware(True)
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[SubmissionRow]
+    counts: dict[str, int] | None = None  # per status, asked for with the first page
+
+
+Query = Callable[[QueueFilter, int, int], QueuePage]
+# run(work, done): call `work` somewhere (a worker thread) and `done(result)` on the GUI thread.
+Runner = Callable[[Callable[[], QueuePage], Callable[[QueuePage], None]], None]
+
+
+def _inline(work: Callable[[], QueuePage], done: Callable[[QueuePage], None]) -> None:
+    done(work())
+
+
+def service_query(db: Database, assessor_id: str | None) -> Query:
+    """The real query: a page through the submissions service, with counts on the first."""
+
+    def query(f: QueueFilter, offset: int, limit: int) -> QueuePage:
+        rows = list_submissions(db, f, limit=limit, offset=offset, assessor_id=assessor_id)
+        return QueuePage(rows, status_counts(db, f) if offset == 0 else None)
+
+    return query
+
+
+class QueueController(QObject):
+    """Filter changes → (debounced) query → model; Enter and "next ungraded" → `open`."""
+
+    counts_changed = Signal(dict)  # status → count, for the status line
+    open_submission = Signal(str)
+
+    def __init__(
+        self,
+        model: QueueModel,
+        query: Query,
+        *,
+        run: Runner = _inline,
+        debounce_ms: int = 250,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.counts: dict[str, int] = {}
+        self._query = query
+        self._run = run
+        self._filter = QueueFilter()
+        self._generation = 0  # results of an older filter are dropped, not shown
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(debounce_ms)
+        self._debounce.timeout.connect(self.refresh)
+        model.wanted.connect(self._fetch)
+
+    @property
+    def filter(self) -> QueueFilter:
+        return self._filter
+
+    def set_text(self, text: str) -> None:
+        """Typing: query once the person pauses."""
+        self._filter = replace(self._filter, text=text.strip() or None)
+        self._debounce.start()
+
+    def set_status(self, status: str | None) -> None:
+        self._filter = replace(self._filter, status=status)
+        self.refresh()
+
+    def set_assessment(self, assessment_id: str | None) -> None:
+        self._filter = replace(self._filter, assessment_id=assessment_id)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._debounce.stop()
+        self._generation += 1
+        generation, f, limit = self._generation, self._filter, self.model.page_size
+        self._run(lambda: self._query(f, 0, limit), lambda page: self._first(generation, page))
+
+    def activate(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        """Enter or double-click on a row (of the model or of a proxy over it)."""
+        submission_id = index.data(SubmissionIdRole)
+        if submission_id:
+            self.open_submission.emit(submission_id)
+
+    def open_next_ungraded(self, after_id: str | None = None) -> str | None:
+        found = next_ungraded(self.model.rows(), after_id)
+        if found is not None:
+            self.open_submission.emit(found)
+        return found
+
+    def _first(self, generation: int, page: QueuePage) -> None:
+        if generation != self._generation:
+            return
+        counts = page.counts or {}
+        if self._filter.status:
+            total = counts.get(self._filter.status, 0)
+        else:
+            total = sum(counts.values()) if page.counts is not None else len(page.rows)
+        self.model.set_rows(page.rows, total)
+        self.counts = counts
+        self.counts_changed.emit(dict(counts))
+
+    def _fetch(self, offset: int, limit: int) -> None:
+        generation, f = self._generation, self._filter
+        self._run(lambda: self._query(f, offset, limit), lambda page: self._more(generation, page))
+
+    def _more(self, generation: int, page: QueuePage) -> None:
+        if generation == self._generation:
+            self.model.append_rows(page.rows)

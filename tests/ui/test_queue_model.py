@@ -1,0 +1,325 @@
+"""The work queue model, proxy and controller over a real demo database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QLocale, QModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from sqlalchemy import select
+
+from assessor.domain.workflow import STATUS_WORDS, SubmissionStatus
+from assessor.services.demo import DEMO_ASSESSOR, write_demo
+from assessor.services.profiles import list_profiles
+from assessor.services.submissions import QueueFilter, SubmissionRow
+from assessor.store import models as m
+from assessor.store.db import Database
+from assessor.ui.models.queue import (
+    Column,
+    QueueController,
+    QueueFilterProxy,
+    QueueModel,
+    QueuePage,
+    SortRole,
+    SubmissionIdRole,
+    next_ungraded,
+    service_query,
+)
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+HEADERS = ["Learner", "Assessment", "Rubric", "Submitted", "My progress", "Status", "Due"]
+BLIND = "reflective-practice"  # the demo's blind-marked assessment
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, str]]:
+    folder = tmp_path_factory.mktemp("demo")
+    write_demo(folder, kdf_cost=(1, 1, 8))
+    with Database.open(folder) as db:
+        me = next(p.id for p in list_profiles(db) if p.name == DEMO_ASSESSOR)
+        yield db, me
+
+
+class Recording:
+    """The real service query, remembering each call."""
+
+    def __init__(self, db: Database, me: str) -> None:
+        self.calls: list[tuple[QueueFilter, int, int]] = []
+        self._query = service_query(db, me)
+
+    def __call__(self, f: QueueFilter, offset: int, limit: int) -> QueuePage:
+        self.calls.append((f, offset, limit))
+        return self._query(f, offset, limit)
+
+
+def make(
+    demo: tuple[Database, str], page_size: int = 200
+) -> tuple[QueueModel, QueueController, Recording]:
+    query = Recording(*demo)
+    model = QueueModel(page_size=page_size)
+    return model, QueueController(model, query, debounce_ms=50), query
+
+
+def row(n: int, **changes: object) -> SubmissionRow:
+    base = SubmissionRow(
+        id=f"sub-{n}",
+        learner=f"Learner {n}",
+        assessment_id="a",
+        assessment="Assessment",
+        status="to_score",
+        submitted_at=datetime(2026, 3, 1, 9, tzinfo=UTC) + timedelta(hours=n),
+        due_at=None,
+        rubric_id="r",
+        rubric_version=1,
+        rubric_digest="uEi",
+        criteria_scored=0,
+        criteria_total=4,
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def column(model: QueueModel | QueueFilterProxy, col: Column, role: int) -> list[object]:
+    return [model.index(r, col).data(role) for r in range(model.rowCount())]
+
+
+def test_columns_and_headers() -> None:
+    model = QueueModel()
+    assert model.columnCount() == len(HEADERS) == len(Column)
+    found = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert found == HEADERS
+    assert model.headerData(0, Qt.Orientation.Vertical) is None
+    assert model.rowCount() == 0
+
+
+def test_first_page_fills_the_model_with_words_and_ids(demo: tuple[Database, str]) -> None:
+    model, controller, _ = make(demo)
+    controller.refresh()
+    assert model.rowCount() == model.total == 40
+    assert sum(controller.counts.values()) == 40
+    statuses = set(column(model, Column.STATUS, Qt.ItemDataRole.DisplayRole))
+    assert statuses <= {str(w) for w in STATUS_WORDS.values()}
+    assert STATUS_WORDS[SubmissionStatus.IN_PROGRESS] in statuses
+    ids = column(model, Column.LEARNER, SubmissionIdRole)
+    assert ids == [r.id for r in model.rows()]
+    first = model.index(0, Column.RUBRIC)
+    assert first.data() == f"v{model.row_at(0).rubric_version}"
+    assert model.row_at(0).rubric_digest in first.data(Qt.ItemDataRole.ToolTipRole)
+    due = model.index(0, Column.DUE)
+    assert due.data() not in ("", "—")  # the demo's assessments all have a due date
+    assert "criteria scored" in model.index(0, Column.PROGRESS).data(
+        Qt.ItemDataRole.AccessibleTextRole
+    )
+
+
+def test_my_progress_counts_my_draft(demo: tuple[Database, str]) -> None:
+    model, controller, _ = make(demo)
+    controller.set_status(SubmissionStatus.IN_PROGRESS)
+    assert model.rowCount() == controller.counts[SubmissionStatus.IN_PROGRESS] > 0
+    for r in model.rows():
+        assert 0 < r.criteria_scored <= r.criteria_total
+    shown = model.index(0, Column.PROGRESS).data()
+    assert shown == f"{model.row_at(0).criteria_scored}/{model.row_at(0).criteria_total}"
+    # Another assessor has scored nothing here.
+    other = service_query(demo[0], "someone-else")(
+        QueueFilter(status=SubmissionStatus.IN_PROGRESS), 0, 50
+    )
+    assert {r.criteria_scored for r in other.rows} == {0}
+    assert all(r.criteria_total > 0 for r in other.rows)
+
+
+def test_blind_marking_shows_the_anonymous_code(demo: tuple[Database, str]) -> None:
+    model, controller, _ = make(demo)
+    controller.set_assessment(BLIND)
+    assert model.rowCount() == 8
+    learners = column(model, Column.LEARNER, Qt.ItemDataRole.DisplayRole)
+    with demo[0].read() as tx:
+        names = set(tx.scalars(select(m.Learner.name)))
+    assert not names & set(learners)
+    assert all(r.blind for r in model.rows())
+    tip = model.index(0, Column.LEARNER).data(Qt.ItemDataRole.ToolTipRole)
+    assert "blind-marked" in tip
+    spoken = model.index(0, Column.LEARNER).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert spoken == f"Learner: anonymous code {learners[0]}"
+    # Searching by a real name finds nothing in a blind-marked assessment.
+    controller.set_text(sorted(names)[0])
+    controller.refresh()
+    assert model.rowCount() == 0
+
+
+@pytest.mark.parametrize("col", list(Column))
+def test_proxy_sorts_each_column(col: Column) -> None:
+    rows = [
+        row(
+            n,
+            learner=f"learner {'cab'[n % 3]}{n}",
+            assessment=f"Assessment {'zyx'[n % 3]}",
+            rubric_id=f"r{n % 2}",
+            rubric_version=(n * 7) % 11 + 1,  # 1..11, so "v10" must sort after "v9"
+            submitted_at=datetime(2026, 3, 1, tzinfo=UTC) + timedelta(hours=(n * 5) % 9),
+            criteria_scored=n % 5,
+            status=list(SubmissionStatus)[n % 3].value,
+            due_at=None if n % 4 == 0 else datetime(2026, 4, 1 + n, tzinfo=UTC),
+        )
+        for n in range(9)
+    ]
+    model = QueueModel()
+    model.set_rows(rows, len(rows))
+    proxy = QueueFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(col, Qt.SortOrder.AscendingOrder)
+    keys = column(proxy, col, SortRole)
+    assert keys == sorted(keys, key=lambda k: k.lower() if isinstance(k, str) else k)  # type: ignore[union-attr]
+    proxy.sort(col, Qt.SortOrder.DescendingOrder)
+    down = column(proxy, col, SortRole)
+    assert down == sorted(down, key=lambda k: k.lower() if isinstance(k, str) else k, reverse=True)  # type: ignore[union-attr]
+    if col == Column.DUE:
+        assert column(proxy, col, Qt.ItemDataRole.DisplayRole)[:3] == ["—"] * 3
+    if col == Column.STATUS:
+        words = column(proxy, col, Qt.ItemDataRole.DisplayRole)
+        assert words[0] == STATUS_WORDS[SubmissionStatus.FINALIZED]
+
+
+def test_fetch_more_asks_for_the_next_page(qtbot, demo: tuple[Database, str]) -> None:
+    model, controller, query = make(demo, page_size=15)
+    controller.refresh()
+    assert (model.rowCount(), model.total) == (15, 40)
+    assert model.canFetchMore(QModelIndex())
+    with qtbot.waitSignal(model.wanted) as asked:
+        model.fetchMore(QModelIndex())
+    assert asked.args == [15, 15]
+    model.fetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 40
+    assert not model.canFetchMore(QModelIndex())
+    assert [(o, n) for _, o, n in query.calls] == [(0, 15), (15, 15), (30, 10)]
+    assert len({r.id for r in model.rows()}) == 40
+
+
+def test_fetch_more_without_a_reply_asks_once(qtbot) -> None:
+    model = QueueModel(page_size=2)
+    model.set_rows([row(0), row(1)], 5)
+    with qtbot.waitSignal(model.wanted):
+        model.fetchMore(QModelIndex())
+    assert not model.canFetchMore(QModelIndex())  # a page is in flight
+    model.append_rows([row(2)])  # shorter than asked: the queue shrank, stop there
+    assert (model.rowCount(), model.total) == (3, 3)
+    assert not model.canFetchMore(QModelIndex())
+
+
+def test_search_is_debounced(qtbot, demo: tuple[Database, str]) -> None:
+    model, controller, query = make(demo)
+    controller.refresh()
+    query.calls.clear()
+    with qtbot.waitSignal(model.modelReset, timeout=2000):
+        for text in ("s", "su", "sub", "sub-"):
+            controller.set_text(text)
+    qtbot.waitUntil(lambda: len(query.calls) == 1)
+    assert query.calls[0][0].text == "sub-"
+    assert model.rowCount() == 40
+
+
+def test_filters_requery_and_counts_per_status(qtbot, demo: tuple[Database, str]) -> None:
+    model, controller, _ = make(demo)
+    with qtbot.waitSignal(controller.counts_changed) as counted:
+        controller.set_assessment("safe-isolation-l2")
+    counts = counted.args[0]
+    assert sum(counts.values()) == model.rowCount() == 14
+    controller.set_status(SubmissionStatus.TO_SCORE)
+    assert model.rowCount() == counts[SubmissionStatus.TO_SCORE]
+    assert controller.counts == counts  # counts ignore the status filter, for the status line
+    assert {r.status for r in model.rows()} == {SubmissionStatus.TO_SCORE}
+
+
+def test_stale_results_are_dropped(demo: tuple[Database, str]) -> None:
+    waiting: list[tuple[object, object]] = []
+    model = QueueModel()
+    controller = QueueController(
+        model, service_query(*demo), run=lambda work, done: waiting.append((work, done))
+    )
+    controller.set_assessment("site-induction")
+    controller.set_assessment(BLIND)
+    (old_work, old_done), (new_work, new_done) = waiting
+    new_done(new_work())  # type: ignore[operator]
+    old_done(old_work())  # type: ignore[operator]
+    assert {r.assessment_id for r in model.rows()} == {BLIND}
+
+
+def test_next_ungraded() -> None:
+    rows = [
+        row(0, status="finalized"),
+        row(1),
+        row(2, status="in_progress"),
+        row(3, status="finalized"),
+    ]
+    assert next_ungraded(rows, None) == "sub-1"
+    assert next_ungraded(rows, "sub-1") == "sub-2"
+    assert next_ungraded(rows, "sub-2") == "sub-1"  # wraps round
+    assert next_ungraded(rows, "gone") == "sub-1"
+    assert next_ungraded(rows[:1], None) is None
+    assert next_ungraded([row(5)], "sub-5") is None  # only the one already open
+
+
+def test_enter_and_next_ungraded_open_submissions(qtbot, demo: tuple[Database, str]) -> None:
+    model, controller, _ = make(demo)
+    controller.refresh()
+    proxy = QueueFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(Column.LEARNER)
+    with qtbot.waitSignal(controller.open_submission) as opened:
+        controller.activate(proxy.index(0, Column.STATUS))
+    assert opened.args == [proxy.index(0, 0).data(SubmissionIdRole)]
+    first = model.row_at(0).id
+    with qtbot.waitSignal(controller.open_submission) as opened:
+        assert controller.open_next_ungraded(first) == model.row_at(1).id
+    assert opened.args == [model.row_at(1).id]
+
+
+def test_renders_in_a_table_view(qtbot, tmp_path: Path, demo: tuple[Database, str]) -> None:
+    model, controller, _ = make(demo, page_size=25)
+    controller.refresh()
+    proxy = QueueFilterProxy()
+    proxy.setSourceModel(model)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.verticalHeader().hide()
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(Column.ASSESSMENT, QHeaderView.ResizeMode.Stretch)
+    view.sortByColumn(Column.SUBMITTED, Qt.SortOrder.AscendingOrder)
+    view.activated.connect(controller.activate)
+    view.resize(1100, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    view.selectRow(0)
+    with qtbot.waitSignal(controller.open_submission):
+        qtbot.keyClick(view.viewport(), Qt.Key.Key_Return)
+    view.grab().save(str(tmp_path / "queue.png"))
+    assert (tmp_path / "queue.png").stat().st_size > 0
+    assert view.horizontalHeader().sectionSize(Column.LEARNER) > 0
+    # Scrolling to the end pulls the next pages through fetchMore.
+    view.scrollToBottom()
+    qtbot.waitUntil(lambda: model.rowCount() == 40)
+
+
+def test_dates_follow_the_locale() -> None:
+    model = QueueModel()
+    model.set_rows([row(0, due_at=datetime(2026, 4, 9, 12, tzinfo=UTC))], 1)
+    before = QLocale()
+    try:
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        assert model.index(0, Column.DUE).data() == "4/9/26"
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+        assert model.index(0, Column.DUE).data() == "09/04/2026"
+        QLocale.setDefault(QLocale.c())  # no order of day and month to follow: ISO
+        assert model.index(0, Column.DUE).data() == "2026-04-09"
+        assert "2026" in model.index(0, Column.DUE).data(Qt.ItemDataRole.ToolTipRole)
+    finally:
+        QLocale.setDefault(before)
