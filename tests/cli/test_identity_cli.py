@@ -116,13 +116,13 @@ def test_profile_create_refusals_write_nothing(
     extra: list[str],
     message: str,
 ) -> None:
-    before = (demo / "assessor.db").read_bytes()
+    events_before = table_count(demo, "audit_events")
     args = ["profile", "create", "--name", "New Person", "--role", "assessor"]
     args += ["--passphrase-stdin", "--data-dir", str(demo), *extra]
     code, _, err = run_in(capsys, monkeypatch, stdin, *args)
     assert code == 2 and message in err
     assert profile_names(demo) == ["Ada Assessor", "Malik Manager", "Priya Proctor"]
-    assert len(before) > 0
+    assert table_count(demo, "audit_events") == events_before
 
 
 def profile_names(data: Path) -> list[str]:

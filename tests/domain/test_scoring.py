@@ -30,6 +30,7 @@ from assessor.domain.scoring import (
     Selection,
     score,
 )
+from tests.conftest import sample_rubric
 
 D = Decimal
 
@@ -45,28 +46,7 @@ def four_levels() -> tuple[Level, ...]:
 
 def wiring(**changes: Any) -> Rubric:
     """Four criteria, weights 1, 2, 3 and 1.5, one critical, one with a range: max 22.5."""
-    rubric = Rubric(
-        id="wiring",
-        title="Wiring a ring final circuit",
-        kind=RubricKind.ANALYTIC,
-        criteria=(
-            Criterion("plan", "Plan the route", four_levels(), D(1)),
-            Criterion("terminate", "Terminate conductors", four_levels(), D(2)),
-            Criterion("prove-dead", "Prove dead", four_levels(), D(3), minimum_level="competent"),
-            Criterion(
-                "record",
-                "Record results",
-                (
-                    Level("none", "None", D(0)),
-                    Level("partial", "Partial", D(1), max_points=D("2.5")),
-                    Level("full", "Full", D(3)),
-                ),
-                D("1.5"),
-            ),
-        ),
-        pass_rule=PassRule(PassRuleKind.PERCENTAGE, D(60)),
-    )
-    return dataclasses.replace(rubric, **changes)
+    return dataclasses.replace(sample_rubric(), bands=(), **changes)
 
 
 def sel(**levels: str | tuple[str, str]) -> dict[str, Selection]:

@@ -19,6 +19,7 @@ from assessor.services.profiles import add_profile
 from assessor.services.verify import VerifyReport, verify_store
 from assessor.store import models as m
 from assessor.store.audit import event_content
+from assessor.store.blobs import BlobRef
 from assessor.store.db import Database
 from tests.conftest import Seed, sealed_key, seed
 from tests.services.test_finalize import score_all
@@ -57,6 +58,31 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield folder / "assessor.db"
 
 
+def add_evidence(db: Database, submission_id: str, *contents: bytes) -> list[BlobRef]:
+    """Store each content as a blob and as an artifact of the submission, in order."""
+    blobs = [db.blobs.put_bytes(c) for c in contents]
+    with db.write() as tx:
+        for n, blob in enumerate(blobs):
+            tx.add(
+                m.Artifact(
+                    submission_id=submission_id,
+                    position=n,
+                    name=f"file-{n}.txt",
+                    media_type="text/plain",
+                    size=blob.size,
+                    sha256=blob.sha256,
+                )
+            )
+    return blobs
+
+
+def drop_guards(con: sqlite3.Connection) -> None:
+    """What an attacker with the file does first."""
+    names = con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    for (name,) in names:
+        con.execute(f'DROP TRIGGER "{name}"')
+
+
 def copy_of(pristine: Path, folder: Path, *, attacker: bool = True) -> sqlite3.Connection:
     """A copy of the store; as an attacker has it, without triggers and unique indexes."""
     folder.mkdir()
@@ -66,9 +92,7 @@ def copy_of(pristine: Path, folder: Path, *, attacker: bool = True) -> sqlite3.C
     src.close()
     if not attacker:
         return dst
-    names = dst.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
-    for (name,) in names:
-        dst.execute(f'DROP TRIGGER "{name}"')
+    drop_guards(dst)
     for index in ("uq_records_id", "uq_records_digest", "uq_records_issuer_seq"):
         dst.execute(f"DROP INDEX {index}")
     dst.commit()
@@ -193,19 +217,7 @@ def test_every_mutation_of_every_row_is_named(
 
 
 def test_a_corrupt_or_missing_evidence_file_is_named(db: Database, seeded: Seed) -> None:
-    blobs = [db.blobs.put_bytes(f"evidence {n}\n".encode()) for n in range(3)]
-    with db.write() as tx:
-        for n, blob in enumerate(blobs):
-            tx.add(
-                m.Artifact(
-                    submission_id="sub-001",
-                    position=n,
-                    name=f"file-{n}.txt",
-                    media_type="text/plain",
-                    size=blob.size,
-                    sha256=blob.sha256,
-                )
-            )
+    blobs = add_evidence(db, "sub-001", *(f"evidence {n}\n".encode() for n in range(3)))
     report = verify_store(db)
     assert report.ok and report.blobs == 3
     path = db.blobs.path_of(blobs[1].sha256)
@@ -232,24 +244,12 @@ def test_what_is_shown_must_be_what_was_signed(
     db: Database, seeded: Seed, sql: str, table: str
 ) -> None:
     """Rows the app shows for a signed evaluation, edited with the triggers dropped."""
-    blob = db.blobs.put_bytes(b"the learner's report\n")
-    with db.write() as tx:
-        tx.add(
-            m.Artifact(
-                submission_id="sub-001",
-                position=0,
-                name="report.txt",
-                media_type="text/plain",
-                size=blob.size,
-                sha256=blob.sha256,
-            )
-        )
+    add_evidence(db, "sub-001", b"the learner's report\n")
     score_all(db, seeded, "sub-001")
     finalize(db, "sub-001", seeded.signer(db))
     assert verify_store(db).ok
     con = sqlite3.connect(db.path)
-    for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
-        con.execute(f'DROP TRIGGER "{name}"')
+    drop_guards(con)
     con.execute(sql)
     con.commit()
     con.close()
@@ -261,18 +261,7 @@ def test_signed_evidence_cannot_be_swapped_and_a_missing_guard_is_named(
     db: Database, seeded: Seed
 ) -> None:
     score_all(db, seeded, "sub-001")
-    blob = db.blobs.put_bytes(b"evidence\n")
-    with db.write() as tx:
-        tx.add(
-            m.Artifact(
-                submission_id="sub-001",
-                position=0,
-                name="a.txt",
-                media_type="text/plain",
-                size=blob.size,
-                sha256=blob.sha256,
-            )
-        )
+    add_evidence(db, "sub-001", b"evidence\n")
     finalize(db, "sub-001", seeded.signer(db))
     with pytest.raises(IntegrityError, match="evidence named by a signed record"), db.write() as tx:
         tx.connection().exec_driver_sql("UPDATE artifacts SET sha256 = 'f' || substr(sha256, 2)")
