@@ -18,7 +18,8 @@ from assessor.services.rubrics import rubric_by_digest
 from assessor.store import drafts
 from assessor.store import queries as q
 from assessor.store.audit import append_event
-from assessor.store.db import Database, SqlTx
+from assessor.store.db import Database, SqlTx, Tx
+from assessor.store.models import Evaluation
 from assessor.store.records import record_for_evaluation
 
 
@@ -273,38 +274,54 @@ def show_evaluation(db: Database, submission_id: str) -> EvaluationView:
     """The submission's current evaluation (finalized first, else newest draft), or an empty
     sheet when nobody has started one. Shown against the evaluation's own rubric version."""
     with db.read() as tx:
-        current = q.current_evaluation(tx, submission_id)
-        ctx = drafts.draft_context(tx, submission_id, current.assessor_id if current else "")
-        if ctx is None:
-            raise _unknown_submission(db, submission_id)
+        return _shown(tx, submission_id, q.current_evaluation(tx, submission_id))
+
+
+@operation(None)
+def evaluation_for(db: Database, submission_id: str, assessor_id: str) -> EvaluationView:
+    """What `assessor_id` sees when opening the submission: their own draft, else the
+    finalized evaluation, else an empty sheet (another assessor's draft is theirs alone)."""
+    with db.read() as tx:
+        current = q.draft_for(tx, submission_id, assessor_id)
         if current is None:
-            rubric = rubric_by_digest(tx, ctx.rubric_digest)
-            return _view(
-                ctx,
-                rubric,
-                [],
-                evaluation_id=None,
-                status=SubmissionStatus.TO_SCORE.value,
-                assessor_id=None,
-                overall="",
-            )
-        version = current.rubric_version
-        ctx = replace(
-            ctx,
-            rubric_version_id=version.id,
-            rubric_id=version.rubric_id,
-            rubric_version=version.version,
-            rubric_digest=version.digest,
-        )
-        rubric = rubric_by_digest(tx, version.digest)
-        view = _view(
+            current = q.current_evaluation(tx, submission_id)
+            if current is not None and current.status != EvaluationStatus.FINALIZED.value:
+                current = None
+        return _shown(tx, submission_id, current)
+
+
+def _shown(tx: Tx, submission_id: str, current: Evaluation | None) -> EvaluationView:
+    ctx = drafts.draft_context(tx, submission_id, current.assessor_id if current else "")
+    if ctx is None:
+        raise UnknownChoice("submission", submission_id, q.submission_ids(tx))
+    if current is None:
+        rubric = rubric_by_digest(tx, ctx.rubric_digest)
+        return _view(
             ctx,
             rubric,
-            drafts.score_lines(tx, current.id),
-            evaluation_id=current.id,
-            status=current.status,
-            assessor_id=current.assessor_id,
-            overall=current.overall_comment,
+            [],
+            evaluation_id=None,
+            status=SubmissionStatus.TO_SCORE.value,
+            assessor_id=None,
+            overall="",
         )
-        signed = record_for_evaluation(tx, current.id)
-        return replace(view, record=(signed.id, signed.digest)) if signed else view
+    version = current.rubric_version
+    ctx = replace(
+        ctx,
+        rubric_version_id=version.id,
+        rubric_id=version.rubric_id,
+        rubric_version=version.version,
+        rubric_digest=version.digest,
+    )
+    rubric = rubric_by_digest(tx, version.digest)
+    view = _view(
+        ctx,
+        rubric,
+        drafts.score_lines(tx, current.id),
+        evaluation_id=current.id,
+        status=current.status,
+        assessor_id=current.assessor_id,
+        overall=current.overall_comment,
+    )
+    signed = record_for_evaluation(tx, current.id)
+    return replace(view, record=(signed.id, signed.digest)) if signed else view
