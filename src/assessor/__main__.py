@@ -1,3 +1,3 @@
-from assessor.cli import main
+from assessor.app import main
 
 raise SystemExit(main())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from assessor import __version__
 from assessor.cli import catalogue, identity, intake, work
@@ -22,6 +22,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"assessor {__version__}")
     p.add_argument("--data-dir", default=None, metavar="DIR", help=argparse.SUPPRESS)
+    window = p.add_argument_group("the desktop window (when no COMMAND is given)")
+    window.add_argument(
+        "--demo", action="store_true", help="open on a fresh demo folder with a demo profile"
+    )
+    window.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open offscreen on a demo folder, score one criterion, exit 0 when all went well",
+    )
+    window.add_argument(
+        "--screenshots", metavar="DIR", help="with --self-test: write PNG screenshots to DIR"
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     catalogue.register(sub)
     work.register(sub)
@@ -30,19 +42,23 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, *, window: Callable[[argparse.Namespace], int] | None = None
+) -> int:
+    """Run a command; with no COMMAND, `window(args)` opens the GUI (the app passes it in:
+    this package never imports the UI)."""
     parser = _parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "data_dir"):
         args.data_dir = None
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
-        print(
-            "The desktop window arrives with the scoring desk. Meanwhile try:\n"
-            "  assessor demo --data-dir DIR\n  assessor --help",
-            file=sys.stderr,
-        )
-        return 2
+        if window is None:
+            parser.print_usage(sys.stderr)
+            return 2
+        if args.screenshots and not args.self_test:
+            parser.error("--screenshots goes with --self-test")
+        return window(args)
     try:
         return handler(args)
     except ValidationFailed as exc:

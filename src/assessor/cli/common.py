@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
-from assessor.app import open_data
+from assessor.services.data_folder import open_data
 from assessor.domain.errors import DomainError
 from assessor.store.db import Database
 

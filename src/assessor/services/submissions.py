@@ -8,7 +8,15 @@ from assessor.store.db import Database
 from assessor.store.queries import QueueFilter
 from assessor.store.queries import QueueRow as SubmissionRow
 
-__all__ = ["QueueFilter", "SubmissionRow", "list_submissions", "status_counts", "to_json"]
+__all__ = [
+    "QueueFilter",
+    "SubmissionRow",
+    "assessments",
+    "list_submissions",
+    "outbox_waiting",
+    "status_counts",
+    "to_json",
+]
 
 
 def to_json(row: SubmissionRow) -> dict[str, object]:
@@ -44,3 +52,17 @@ def list_submissions(
 def status_counts(db: Database, f: QueueFilter | None = None) -> dict[str, int]:
     with db.read() as tx:
         return q.status_counts(tx, f or QueueFilter())
+
+
+@operation(None)
+def assessments(db: Database) -> list[tuple[str, str]]:
+    """(id, title) of every assessment, for the queue's filter."""
+    with db.read() as tx:
+        return q.assessments(tx)
+
+
+@operation(None)
+def outbox_waiting(db: Database) -> int:
+    """How many signed records wait to be sent to the backend."""
+    with db.read() as tx:
+        return q.outbox_waiting(tx)

@@ -17,6 +17,7 @@ from assessor.store.models import (
     Evaluation,
     EvaluationScore,
     Learner,
+    OutboxItem,
     Profile,
     Record,
     Rubric,
@@ -280,3 +281,15 @@ def referenced_blobs(tx: Session, hashes: Sequence[str]) -> set[str]:
     """Those of `hashes` that some artifact row names."""
     rows = tx.scalars(select(Artifact.sha256).where(Artifact.sha256.in_(hashes)).distinct())
     return set(rows)
+
+
+def assessments(tx: Session) -> list[tuple[str, str]]:
+    """(id, title) of every assessment, by title."""
+    rows = tx.execute(select(Assessment.id, Assessment.title).order_by(Assessment.title))
+    return [(str(i), str(t)) for i, t in rows.all()]
+
+
+def outbox_waiting(tx: Session) -> int:
+    """Signed records not yet acknowledged by the backend."""
+    stmt = select(func.count()).select_from(OutboxItem).where(OutboxItem.state != "acknowledged")
+    return int(tx.execute(stmt).scalar_one())

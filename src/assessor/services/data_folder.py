@@ -1,4 +1,4 @@
-"""Composition root: builds the store and services for a data folder, then a command or the GUI."""
+"""Opening the data folder chosen by the usual rules, for the CLI and the GUI alike."""
 
 from __future__ import annotations
 
@@ -15,3 +15,11 @@ def open_data(data_dir: str | Path | None, *, create: bool = True) -> Database:
     database = Database.open(folder, create=create)
     log.setup(folder)
     return database
+
+
+def schema_revision(db: Database) -> str | None:
+    """The database's migration revision, for diagnostics."""
+    from assessor.store.migrate import current_revision
+
+    with db.read() as tx:
+        return current_revision(tx.connection())

@@ -1,0 +1,254 @@
+"""Opening the desktop window: data folder, profile and key, then the main window.
+
+Every step that touches the disk, the database or the key runs on the task runner; the GUI
+thread only shows what came back. `--demo` and `--self-test` first write a fresh demo folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
+
+from assessor import paths
+from assessor.app.self_test import SelfTest
+from assessor.app.wiring import build_window
+from assessor.domain.errors import DomainError
+from assessor.security.secrets import SecretStore
+from assessor.services.data_folder import open_data
+from assessor.services.demo import DEMO_PASSPHRASE, write_demo
+from assessor.services.profiles import ProfileInfo, Signer, list_profiles, unlock
+from assessor.settings import Settings, SettingsError
+from assessor.settings import load as load_settings
+from assessor.store.db import Database
+from assessor.store.errors import DataFolderLocked
+from assessor.ui import theme
+from assessor.ui.dialogs.error_report import install_excepthook
+from assessor.ui.dialogs.unlock import UnlockDialog, open_secret_store
+from assessor.ui.main_window import MainWindow
+from assessor.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+SETTINGS_FILE = "settings.json"
+EXIT_USAGE = 2
+
+
+@dataclass
+class Opened:
+    db: Database
+    profiles: list[ProfileInfo]
+    settings: Settings
+    settings_path: Path
+    secrets: SecretStore | None
+    secrets_problem: str
+
+
+def prepare(data_dir: str | None, *, demo: bool) -> Opened:
+    """Runs on a worker thread: the demo (if asked), the database, profiles, settings, keyring."""
+
+    folder = Path(data_dir) if data_dir else None
+    if demo:
+        folder = folder or Path(tempfile.mkdtemp(prefix="assessor-demo-"))
+        write_demo(folder)
+    db = open_data(folder)
+    try:
+        settings_path = db.data_dir / SETTINGS_FILE
+        settings = load_settings(settings_path)
+        secrets, problem = open_secret_store()
+        return Opened(db, list_profiles(db), settings, settings_path, secrets, problem or "")
+    except BaseException:
+        db.close()
+        raise
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.self_test:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Assessor")
+    app.setOrganizationName("Assessor")
+    # Until the main window shows, closing the "please wait" or unlock window must not quit.
+    app.setQuitOnLastWindowClosed(False)
+    theme.apply(app)
+    desk_app = DeskApp(app, args)
+    return desk_app.run()
+
+
+class DeskApp:
+    """The window's life: open → unlock → main window → quit (runner stopped, store closed)."""
+
+    def __init__(self, app: QApplication, args: argparse.Namespace) -> None:
+        self.app = app
+        self.args = args
+        self.runner = TaskRunner()
+        self.opened: Opened | None = None
+        self.window: MainWindow | None = None
+        self.status = 0
+        self.hook = install_excepthook(lambda: self.window)
+
+    def run(self) -> int:
+
+        demo = bool(self.args.demo or self.args.self_test)
+        data_dir = self.args.data_dir
+        if self.args.self_test and not data_dir:
+            data_dir = tempfile.mkdtemp(prefix="assessor-self-test-")
+        self.wait: QProgressDialog | None = _busy(
+            "Preparing demo data…" if demo else "Opening your data…"
+        )
+        self.runner.run_parallel(
+            prepare,
+            data_dir,
+            demo=demo,
+            on_done=self._opened,
+            on_error=self._not_opened,
+        )
+        status = QApplication.exec()
+        self.runner.shutdown()
+        if self.opened is not None:
+            self.opened.db.close()
+        return self.status or status
+
+    def _close_wait(self) -> None:
+        if self.wait is not None:
+            self.wait.close()
+            self.wait = None
+
+    def _not_opened(self, exc: BaseException) -> None:
+
+        self._close_wait()
+        folder = paths.data_dir(self.args.data_dir)
+        if isinstance(exc, DataFolderLocked):
+            text = (
+                f"Another Assessor window is already using the data folder\n{folder}\n\n"
+                "Only one window may use a data folder at a time, so that no score is ever"
+                " written twice. Switch to that window, or close it and try again."
+            )
+        elif isinstance(exc, SettingsError | DomainError):
+            text = f"Assessor could not open its data folder {folder}:\n\n{exc}"
+        else:
+            raise exc
+        log.error("could not open %s: %s", folder, exc)
+        if self.args.self_test:
+            print(f"self-test: {text}", file=sys.stderr)
+        else:
+            QMessageBox.critical(None, "Assessor", text)
+        self.status = EXIT_USAGE
+        QApplication.exit(EXIT_USAGE)
+
+    def _opened(self, opened: Opened) -> None:
+
+        self._close_wait()
+        self.opened = opened
+        if not opened.profiles:
+            text = (
+                f"The data folder {opened.db.data_dir} has no profile yet.\n\n"
+                "Create yours first (a profile holds your signing key):\n"
+                "  assessor profile create --name 'Your Name' --role assessor"
+                " --passphrase-stdin"
+            )
+            QMessageBox.information(None, "Assessor", text)
+            self.status = EXIT_USAGE
+            QApplication.exit(EXIT_USAGE)
+            return
+        if self.args.self_test:
+            profile = _assessor_profile(opened.profiles)
+            self.runner.run_serial(
+                unlock,
+                opened.db,
+                profile.id,
+                DEMO_PASSPHRASE,
+                on_done=lambda signer: self._show(profile, signer),
+                on_error=self._fail_self_test,
+            )
+            return
+        self._ask_unlock(opened)
+
+    def _unlock_fn(self) -> Callable[[str, str], Signer]:
+        assert self.opened is not None
+        db = self.opened.db
+        return lambda profile_id, passphrase: unlock(db, profile_id, passphrase)
+
+    def _ask_unlock(self, opened: Opened) -> None:
+
+        last = QSettings().value("last_profile", "")
+        profile = next((p for p in opened.profiles if p.id == last), None)
+
+        def remembered(signer: Signer | None) -> None:
+            if signer is not None and profile is not None:
+                self._show(profile, signer)
+            else:
+                self._unlock_dialog(opened, str(last) or None)
+
+        if profile is None:
+            remembered(None)
+            return
+        UnlockDialog.try_remembered(
+            profile.id, opened.secrets, self._unlock_fn(), self.runner, remembered
+        )
+
+    def _unlock_dialog(self, opened: Opened, current: str | None) -> None:
+
+        dialog = UnlockDialog(
+            opened.profiles,
+            self._unlock_fn(),
+            self.runner,
+            opened.secrets,
+            keyring_problem=opened.secrets_problem or None,
+            current=current,
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            QApplication.exit(0)  # no one unlocked: nothing to show
+            return
+        signer, profile = dialog.signer(), dialog.profile()
+        assert signer is not None and profile is not None
+        self._show(profile, signer)
+
+    def _show(self, profile: ProfileInfo, signer: Signer) -> None:
+
+        assert self.opened is not None
+        QSettings().setValue("last_profile", profile.id)
+        window = build_window(self.opened, profile, signer, self.runner, self._unlock_fn())
+        self.window = window
+        window.show()
+        self.app.setQuitOnLastWindowClosed(True)
+        window.start()
+        if self.args.self_test:
+            self.self_test = SelfTest(window, self.args.screenshots)
+            self.self_test.finished.connect(self._self_test_done)
+            self.self_test.start()
+
+    def _self_test_done(self, ok: bool, message: str) -> None:
+
+        print(f"self-test: {message}", file=sys.stderr if not ok else sys.stdout)
+        self.status = 0 if ok else 1
+        if self.window is not None:
+            self.window.close()
+        QApplication.exit(self.status)
+
+    def _fail_self_test(self, exc: BaseException) -> None:
+        self._self_test_done(False, f"could not unlock the demo profile: {exc}")
+
+
+def _assessor_profile(profiles: list[ProfileInfo]) -> ProfileInfo:
+    return next((p for p in profiles if "assessor" in p.roles), profiles[0])
+
+
+def _busy(text: str) -> QProgressDialog:
+    """A small "please wait" window with a moving bar, for the seconds before the window."""
+    wait = QProgressDialog(text, "", 0, 0)
+    wait.setWindowTitle("Assessor")
+    wait.setCancelButton(None)
+    wait.setWindowModality(Qt.WindowModality.ApplicationModal)
+    wait.setMinimumDuration(0)
+    wait.show()
+    return wait

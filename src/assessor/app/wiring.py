@@ -1,0 +1,101 @@
+"""Builds the main window for an opened data folder and connects its dialogs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from assessor.services.data_folder import schema_revision
+from assessor.services.profiles import ProfileInfo, Signer
+from assessor.settings import Settings
+from assessor.settings import save as save_settings
+from assessor.ui.desk import Desk, Identity
+from assessor.ui.dialogs.diagnostics import DiagnosticsDialog, collect
+from assessor.ui.dialogs.settings_dialog import SettingsDialog
+from assessor.ui.dialogs.shortcuts import ALL_KEYS, ShortcutsDialog
+from assessor.ui.dialogs.unlock import UnlockDialog
+from assessor.ui.main_window import MainWindow
+from assessor.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from assessor.app.window import Opened
+
+log = logging.getLogger(__name__)
+
+# Keys of screens this release does not have yet are not offered.
+SHOWN_KEYS = tuple(row for row in ALL_KEYS if row[0] != "Ctrl+I")
+
+
+def build_window(
+    opened: Opened,
+    profile: ProfileInfo,
+    signer: Signer | None,
+    runner: TaskRunner,
+    unlock: Callable[[str, str], Signer],
+) -> MainWindow:
+    identity = Identity(profile, signer, opened.settings.lock_after_minutes)
+    desk = Desk(
+        db=opened.db,
+        runner=runner,
+        identity=identity,
+        settings=opened.settings,
+        settings_path=opened.settings_path,
+        secrets=opened.secrets,
+        secrets_problem=opened.secrets_problem,
+    )
+    window = MainWindow(desk)
+    identity.setParent(window)
+    window.on_shortcuts = lambda: ShortcutsDialog(SHOWN_KEYS, window).open()
+    window.on_diagnostics = lambda: _diagnostics(window)
+    window.on_settings = lambda: _settings(window)
+    window.on_unlock = lambda: _unlock(window, unlock)
+    return window
+
+
+def _diagnostics(window: MainWindow) -> None:
+    desk = window.desk
+
+    def gather() -> object:
+        return collect(desk.db.data_dir, schema_revision=schema_revision(desk.db))
+
+    desk.runner.run_parallel(
+        gather, on_done=lambda info: DiagnosticsDialog(info, window).open(), key=("diagnostics",)
+    )
+
+
+def _settings(window: MainWindow) -> None:
+    desk = window.desk
+    dialog = SettingsDialog(desk.settings, window)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return
+    chosen: Settings = dialog.result_settings()
+
+    def saved(_none: object) -> None:
+        desk.settings = chosen
+        window.status.showMessage("Settings saved.", 5000)
+
+    def failed(exc: BaseException) -> None:
+        QMessageBox.warning(window, "Settings", f"The settings were not saved: {exc}")
+
+    desk.runner.run_serial(
+        save_settings, desk.settings_path, chosen, on_done=saved, on_error=failed
+    )
+
+
+def _unlock(window: MainWindow, unlock: Callable[[str, str], Signer]) -> None:
+    desk = window.desk
+    dialog = UnlockDialog(
+        [desk.identity.profile],
+        unlock,
+        desk.runner,
+        desk.secrets,
+        window,
+        keyring_problem=desk.secrets_problem or None,
+        current=desk.identity.profile.id,
+    )
+    dialog.unlocked.connect(desk.identity.unlocked)
+    dialog.accepted.connect(window.workspace.unlocked)
+    dialog.open()

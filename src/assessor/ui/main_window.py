@@ -1,0 +1,260 @@
+"""The main window: queue, scoring workspace and rubric library on one stack; menus; status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLineEdit,
+    QMainWindow,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assessor.services.finalize import Finalized
+from assessor.services.submissions import outbox_waiting
+from assessor.ui.desk import Desk
+from assessor.ui.queue_page import QueueView
+from assessor.ui.rubrics.library import RubricLibrary
+from assessor.ui.scoring.workspace import ScoringWorkspace
+from assessor.ui.status import StatusBar
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+class MainWindow(QMainWindow):
+    """`desk` carries the store, the runner and the person. Dialog openers are attributes so
+    the app wires the real ones and tests can watch them."""
+
+    workspace_opened = Signal(str)
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.on_settings: Callable[[], None] | None = None
+        self.on_diagnostics: Callable[[], None] | None = None
+        self.on_shortcuts: Callable[[], None] | None = None
+        self.on_unlock: Callable[[], None] | None = None
+        self.setObjectName("mainWindow")
+        self.resize(1280, 760)
+
+        self.queue = QueueView(desk)
+        self.workspace = ScoringWorkspace(desk)
+        self.rubrics = RubricLibrary(desk.runner, desk.db)
+        self.stack = QStackedWidget()
+        for page in (self.queue, self.workspace, self.rubrics):
+            self.stack.addWidget(page)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_tr("Search learner or assessment…  (Ctrl+F)"))
+        self.search.setAccessibleName(_tr("Search the queue"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(300)
+        self.search.setMaximumWidth(420)
+        self.search.textChanged.connect(self.queue.controller.set_text)
+        self.search.returnPressed.connect(self.queue.focus_table)
+
+        self.nav: dict[str, QToolButton] = {}
+        nav_group = QButtonGroup(self)
+        top = QHBoxLayout()
+        top.setContentsMargins(8, 6, 8, 0)
+        for name, text, page in (
+            ("queue", _tr("&Queue"), self.queue),
+            ("rubrics", _tr("&Rubrics"), self.rubrics),
+        ):
+            button = QToolButton()
+            button.setText(text)
+            button.setCheckable(True)
+            button.setAutoRaise(True)
+            button.clicked.connect(lambda _c=False, p=page: self.show_page(p))
+            nav_group.addButton(button)
+            top.addWidget(button)
+            self.nav[name] = button
+        top.addStretch(1)
+        top.addWidget(self.search)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.status = StatusBar(desk)
+        self.setStatusBar(self.status)
+        self.undo_group = QUndoGroup(self)
+        self._menus()
+        self._wire()
+        self._title()
+        self.show_page(self.queue)
+
+    # -- building ---------------------------------------------------------------------
+
+    def _add(
+        self, menu_name: str, text: str, keys: list[str], slot: Callable[[], object]
+    ) -> QAction:
+        action = QAction(text, self)
+        if keys:
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        action.triggered.connect(lambda _checked=False: slot())
+        self.menus[menu_name].addAction(action)
+        return action
+
+    def _menus(self) -> None:
+        bar = self.menuBar()
+        self.menus = {
+            name: bar.addMenu(text)
+            for name, text in (
+                ("file", _tr("&File")),
+                ("edit", _tr("&Edit")),
+                ("view", _tr("&View")),
+                ("scoring", _tr("&Scoring")),
+                ("help", _tr("&Help")),
+            )
+        }
+        self.unlock_action = self._add("file", _tr("&Unlock my key…"), [], self._unlock)
+        self.lock_action = self._add(
+            "file", _tr("&Lock my key"), ["Ctrl+L"], self.desk.identity.lock
+        )
+        self.menus["file"].addSeparator()
+        self._add("file", _tr("&Settings…"), ["Ctrl+,"], lambda: self._call(self.on_settings))
+        self.menus["file"].addSeparator()
+        self._add("file", _tr("&Quit"), ["Ctrl+Q"], self.close)
+
+        undo = self.undo_group.createUndoAction(self, _tr("&Undo"))
+        undo.setShortcuts([QKeySequence("Ctrl+Z")])
+        redo = self.undo_group.createRedoAction(self, _tr("&Redo"))
+        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        self.menus["edit"].addActions([undo, redo])
+        self.menus["edit"].addSeparator()
+        self._add("edit", _tr("&Find in queue"), ["Ctrl+F"], self.find)
+
+        self._add("view", _tr("&Queue"), ["Ctrl+1"], lambda: self.show_page(self.queue))
+        self._add("view", _tr("&Rubric library"), ["Ctrl+2"], lambda: self.show_page(self.rubrics))
+        self._add("view", _tr("Re&fresh"), ["F5"], self.refresh)
+
+        self.next_action = self._add(
+            "scoring", _tr("Open &next to score"), ["Ctrl+N"], lambda: self.open_next(None)
+        )
+        ws = self.workspace.actions_by_name
+        for name in ("finalize", "next", "previous", "comment", "overall"):
+            self.menus["scoring"].addAction(ws[name])  # active while the workspace has focus
+
+        self._add("help", _tr("&Keyboard shortcuts"), ["F1"], lambda: self._call(self.on_shortcuts))
+        self._add("help", _tr("&Diagnostics"), [], lambda: self._call(self.on_diagnostics))
+
+    def _wire(self) -> None:
+        ws, queue = self.workspace, self.queue
+        queue.controller.open_submission.connect(self.open_submission)
+        ws.back_requested.connect(self.back_to_queue)
+        ws.step_requested.connect(self._step)
+        ws.finalized.connect(self._finalized)
+        ws.loaded.connect(self.workspace_opened)
+        ws.shortcuts_requested.connect(lambda: self._call(self.on_shortcuts))
+        ws.undo_stack_changed.connect(self._undo_stack)
+        ws.save_state_changed.connect(lambda: self.status.show_save(ws.sheet))
+        ws.failed.connect(lambda text: self.status.showMessage(text, 8000))
+        ws.ask_unlock = lambda _w: self._unlock()
+        self.status.retry.connect(lambda: ws.sheet.retry() if ws.sheet else None)
+        self.desk.identity.changed.connect(self._title)
+
+    def _call(self, fn: Callable[[], None] | None) -> None:
+        if fn is not None:
+            fn()
+
+    def _title(self) -> None:
+        identity = self.desk.identity
+        self.setWindowTitle(
+            _tr("Assessor — {0} ({1})").format(identity.profile.name, identity.role)
+        )
+        self.unlock_action.setEnabled(identity.locked)
+        self.lock_action.setEnabled(not identity.locked)
+        self.status.show_identity()
+
+    # -- navigation -------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.queue.start()
+        self.rubrics.refresh()
+        self.refresh_outbox()
+
+    def show_page(self, page: QWidget) -> None:
+        if page is not self.workspace:
+            self.workspace.leave()
+        self.stack.setCurrentWidget(page)
+        for name, target in (("queue", self.queue), ("rubrics", self.rubrics)):
+            self.nav[name].setChecked(target is page)
+        if page is self.queue:
+            self.queue.focus_table()
+        elif page is self.rubrics:
+            page.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def find(self) -> None:
+        self.show_page(self.queue)
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def refresh(self) -> None:
+        self.queue.controller.refresh()
+        self.rubrics.refresh()
+        self.refresh_outbox()
+
+    def refresh_outbox(self) -> None:
+        self.desk.runner.run_parallel(outbox_waiting, self.desk.db, on_done=self.status.show_outbox)
+
+    def open_submission(self, submission_id: str) -> None:
+        self.stack.setCurrentWidget(self.workspace)
+        for button in self.nav.values():
+            button.setChecked(False)
+        self.workspace.open(submission_id)
+        self.queue.select(submission_id)
+
+    def open_next(self, after_id: str | None) -> None:
+        if self.queue.controller.open_next_ungraded(after_id) is None:
+            self.status.showMessage(_tr("Nothing left to score in this list."), 8000)
+            self.back_to_queue()
+
+    def back_to_queue(self) -> None:
+        self.queue.controller.refresh()
+        self.show_page(self.queue)
+
+    def _step(self, after_id: str, direction: int) -> None:
+        if direction > 0:
+            self.open_next(after_id)
+            return
+        rows = self.queue.model.rows()
+        ids = [r.id for r in rows]
+        if after_id in ids and ids.index(after_id) > 0:
+            self.open_submission(ids[ids.index(after_id) - 1])
+
+    def _finalized(self, done: Finalized) -> None:
+        self.status.showMessage(
+            _tr("Finalized & signed: record {0}").format(done.digest[:12] + "…"), 10000
+        )
+        self.refresh_outbox()
+        self.queue.controller.refresh()
+        # Move on once the queue shows the new state, so "next" skips this one.
+        QTimer.singleShot(0, lambda: self.open_next(done.submission_id))
+
+    def _undo_stack(self, stack: QUndoStack) -> None:
+        if stack not in self.undo_group.stacks():
+            self.undo_group.addStack(stack)
+        self.undo_group.setActiveStack(stack)
+
+    def _unlock(self) -> None:
+        self._call(self.on_unlock)
+
+    # -- closing ----------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Comments typed but not yet saved are queued now; the runner finishes every queued
+        # write before the program exits (TaskRunner.shutdown on aboutToQuit).
+        self.workspace.leave()
+        super().closeEvent(event)

@@ -1,0 +1,168 @@
+"""The work queue screen: counts per status (also the status filter), assessment filter, table.
+
+Queries run on the parallel lane; typing in the search field is debounced by the controller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assessor.domain.workflow import SubmissionStatus
+from assessor.services.submissions import assessments
+from assessor.ui import theme
+from assessor.ui.desk import Desk
+from assessor.ui.models.queue import (
+    Column,
+    QueueController,
+    QueueFilterProxy,
+    QueueModel,
+    QueuePage,
+    service_query,
+)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("QueuePage", text)
+
+
+class QueueView(QWidget):
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.model = QueueModel(self, page_size=desk.settings.queue_page_size)
+        self.proxy = QueueFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.controller = QueueController(
+            self.model,
+            service_query(desk.db, desk.assessor_id),
+            run=self._run,
+            debounce_ms=desk.settings.search_delay_ms,
+            parent=self,
+        )
+        self.loads = 0  # queries answered, for tests and the self-test
+
+        self.status_buttons: dict[str | None, QToolButton] = {}
+        group = QButtonGroup(self)
+        group.setExclusive(True)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(_tr("Status:")))
+        for status in (None, *SubmissionStatus):
+            button = QToolButton()
+            button.setCheckable(True)
+            button.setAutoRaise(True)
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            value = None if status is None else status.value
+            button.clicked.connect(lambda _c=False, v=value: self.controller.set_status(v))
+            group.addButton(button)
+            bar.addWidget(button)
+            self.status_buttons[value] = button
+        self.status_buttons[None].setChecked(True)
+        bar.addStretch(1)
+        self.assessment = QComboBox()
+        self.assessment.setAccessibleName(_tr("Assessment filter"))
+        self.assessment.addItem(_tr("All assessments"), None)
+        self.assessment.currentIndexChanged.connect(
+            lambda _i: self.controller.set_assessment(self.assessment.currentData())
+        )
+        label = QLabel(_tr("&Assessment:"))
+        label.setBuddy(self.assessment)
+        bar.addWidget(label)
+        bar.addWidget(self.assessment)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName(_tr("Work queue"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(Column.ASSESSMENT, QHeaderView.ResizeMode.Stretch)
+        widths = {Column.LEARNER: 190, Column.RUBRIC: 60, Column.SUBMITTED: 150}
+        widths |= {Column.PROGRESS: 110, Column.STATUS: 150, Column.DUE: 110}
+        for column, width in widths.items():
+            self.table.setColumnWidth(column, width)
+        self.table.activated.connect(self.controller.activate)
+        self.table.doubleClicked.connect(self.controller.activate)
+
+        self.empty = QLabel()
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+        self.controller.counts_changed.connect(self._counts)
+        self._counts({})
+
+    def _run(self, work: Callable[[], QueuePage], done: Callable[[QueuePage], None]) -> None:
+        def answered(page: QueuePage) -> None:
+            self.loads += 1
+            done(page)
+            self._show_empty()
+
+        self.desk.runner.run_parallel(work, on_done=answered)
+
+    def start(self) -> None:
+        """First load: the rows, and the assessments for the filter."""
+        self.controller.refresh()
+        self.desk.runner.run_parallel(assessments, self.desk.db, on_done=self._assessments)
+
+    def _assessments(self, items: list[tuple[str, str]]) -> None:
+        for assessment_id, title in items:
+            self.assessment.addItem(title, assessment_id)
+
+    def _counts(self, counts: dict[str, int]) -> None:
+        total = sum(counts.values())
+        self.status_buttons[None].setText(_tr("All {0}").format(total))
+        self.status_buttons[None].setAccessibleName(_tr("All statuses, {0}").format(total))
+        for status in SubmissionStatus:
+            word, symbol, _colour = theme.STATES[status.value]
+            n = counts.get(status.value, 0)
+            button = self.status_buttons[status.value]
+            button.setText(f"{symbol} {_tr(word).replace('&', '&&')} {n}")
+            button.setAccessibleName(_tr("{0}, {1} submissions").format(_tr(word), n))
+
+    def _show_empty(self) -> None:
+        empty = self.model.rowCount() == 0
+        f = self.controller.filter
+        self.empty.setText(
+            _tr("No submission matches the search or filters.")
+            if f.text or f.status or f.assessment_id
+            else _tr("No submissions yet. Import a submission package to start.")
+        )
+        self.empty.setVisible(empty)
+
+    def select(self, submission_id: str) -> None:
+        row = self.model.row_of(submission_id)
+        if row is not None:
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            self.table.setCurrentIndex(index)
+            self.table.scrollTo(index)
+
+    def focus_table(self) -> None:
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.table.currentIndex().isValid() and self.proxy.rowCount() > 0:
+            self.table.setCurrentIndex(self.proxy.index(0, 0))

@@ -1,0 +1,356 @@
+"""The rubric side of the workspace: criteria with their levels, the current one opened.
+
+The panel is a view of a ScoreSheet: it reads the sheet and asks it for changes; it never
+saves anything itself. ↑/↓, Tab and Shift+Tab move between criteria while it has focus; the
+workspace binds the other keys.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assessor.domain.numbers import fmt
+from assessor.domain.rubric import Criterion, Level
+from assessor.ui import theme
+from assessor.ui.scoring.sheet import ScoreSheet
+
+COMMENT_DELAY_MS = 600  # typing pauses this long → the comment is saved
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RubricPanel", text)
+
+
+def points_text(level: Level) -> str:
+    span = fmt(level.points) if not level.is_range else f"{fmt(level.points)}–{fmt(level.top)}"
+    return _tr("{0} pts").format(span) if span != "1" else _tr("1 pt")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class LevelTile(QFrame):
+    """One level: key, title, points, full descriptor. Click or press its number."""
+
+    clicked = Signal()
+
+    def __init__(self, key: int, level: Level, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.level = level
+        self.setObjectName("levelTile")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setAccessibleName(
+            _tr("Level {0}: {1}, {2}").format(key, level.title, points_text(level))
+        )
+        self.setAccessibleDescription(level.descriptor)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(2)
+        top = QHBoxLayout()
+        self.title = QLabel(f"<b>[{key}]</b> {_escape(level.title)}")
+        self.title.setWordWrap(True)
+        top.addWidget(self.title, 1)
+        top.addWidget(QLabel(points_text(level)), 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
+        if level.descriptor:
+            text = QLabel(level.descriptor)
+            text.setWordWrap(True)
+            text.setTextFormat(Qt.TextFormat.PlainText)
+            text.setForegroundRole(text.foregroundRole())
+            layout.addWidget(text)
+        self.set_chosen(False)
+
+    def set_chosen(self, chosen: bool) -> None:
+        self.setProperty("chosen", chosen)
+        accent = theme.ACCENT
+        self.setStyleSheet(
+            f"#levelTile {{ background: rgba({accent.red()},{accent.green()},{accent.blue()},60);"
+            f" border: 2px solid {accent.name()}; border-radius: 4px; }}"
+            if chosen
+            else "#levelTile { border-radius: 4px; }"
+        )
+        mark = "● " if chosen else ""
+        name = self.accessibleName().removeprefix("● ")
+        self.setAccessibleName(mark + name)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+        super().mousePressEvent(event)
+
+
+class CriterionCard(QFrame):
+    """A criterion's line; when current, also its levels, points and comment."""
+
+    def __init__(self, number: int, criterion: Criterion, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.number = number
+        self.criterion = criterion
+        self.setObjectName("criterionCard")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        self.header = QLabel()
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setWordWrap(True)
+        layout.addWidget(self.header)
+        self.note = QLabel()  # the comment, shown when the card is closed
+        self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.setIndent(18)
+        layout.addWidget(self.note)
+
+        self.details = QWidget()
+        grid = QGridLayout(self.details)
+        grid.setContentsMargins(18, 2, 0, 2)
+        self.tiles = [LevelTile(n + 1, lv) for n, lv in enumerate(criterion.levels)]
+        for n, tile in enumerate(self.tiles):
+            grid.addWidget(tile, n // 2, n % 2)
+        row = (len(self.tiles) + 1) // 2
+        self.points = QDoubleSpinBox()
+        self.points.setDecimals(2)
+        self.points.setAccessibleName(_tr("Points within the level"))
+        self.points_label = QLabel(_tr("&Points within the level:"))
+        self.points_label.setBuddy(self.points)
+        grid.addWidget(self.points_label, row, 0)
+        grid.addWidget(self.points, row, 1)
+        comment_label = QLabel(_tr("Comment (C):"))
+        self.comment = QPlainTextEdit()
+        self.comment.setTabChangesFocus(True)
+        self.comment.setPlaceholderText(_tr("What the learner should know about this criterion"))
+        self.comment.setAccessibleName(_tr("Comment on {0}").format(criterion.title))
+        self.comment.setFixedHeight(self.comment.fontMetrics().lineSpacing() * 3 + 12)
+        comment_label.setBuddy(self.comment)
+        grid.addWidget(comment_label, row + 1, 0, 1, 2)
+        grid.addWidget(self.comment, row + 2, 0, 1, 2)
+        layout.addWidget(self.details)
+        self.details.hide()
+
+    def show_state(self, sheet: ScoreSheet, current: bool) -> None:
+        c = self.criterion
+        level_id = sheet.level_of(c.id)
+        chosen = c.level(level_id) if level_id else None
+        marker = "▶" if current else "&nbsp;&nbsp;"
+        critical = ""
+        if c.minimum_level:
+            critical = (
+                f" <span style='color:{theme.RED.name()}'><b>"
+                + _tr("CRITICAL ≥ {0}").format(_escape(c.level(c.minimum_level).title))
+                + "</b></span>"
+            )
+        if chosen is not None:
+            selection = sheet.selections[c.id]
+            pts = fmt(selection.points if selection.points is not None else chosen.points)
+            state = f"● {_escape(chosen.title)} ({pts})"
+        else:
+            state = "○ —"
+        self.header.setText(
+            f"<table width='100%'><tr><td>{marker} <b>{self.number}</b> {_escape(c.title)}"
+            f"{critical}</td><td align='right' style='white-space:nowrap'>"
+            + _tr("weight {0}").format(fmt(c.weight))
+            + f"&nbsp;&nbsp;&nbsp;{state}</td></tr></table>"
+        )
+        self.setAccessibleName(
+            _tr("Criterion {0}: {1}, {2}").format(
+                self.number, c.title, chosen.title if chosen else _tr("no level yet")
+            )
+        )
+        for tile in self.tiles:
+            tile.set_chosen(chosen is not None and tile.level.id == chosen.id)
+            tile.setEnabled(sheet.editable)
+        ranged = chosen is not None and chosen.is_range
+        self.points.setVisible(ranged)
+        self.points_label.setVisible(ranged)
+        if ranged and chosen is not None:
+            self.points.blockSignals(True)
+            self.points.setRange(float(chosen.points), float(chosen.top))
+            value = sheet.selections[c.id].points
+            self.points.setValue(float(value if value is not None else chosen.points))
+            self.points.blockSignals(False)
+        text = sheet.comments.get(c.id, "")
+        if self.comment.toPlainText() != text and not self.comment.hasFocus():
+            self.comment.setPlainText(text)
+        self.comment.setReadOnly(not sheet.editable)
+        self.note.setText(_tr("Comment: {0}").format(text) if text and not current else "")
+        self.note.setVisible(bool(text) and not current)
+        self.details.setVisible(current)
+        self.setStyleSheet(
+            f"#criterionCard {{ border-left: 4px solid {theme.ACCENT.name()}; }}"
+            if current
+            else "#criterionCard { border-left: 4px solid transparent; }"
+        )
+
+
+class RubricPanel(QScrollArea):
+    """Focusable list of criterion cards. Emits `finalize_requested` for Ctrl+Enter's button."""
+
+    current_changed = Signal(int)
+
+    def __init__(self, sheet: ScoreSheet, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sheet = sheet
+        self.setWidgetResizable(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName(_tr("Rubric"))
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        body.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setSpacing(2)
+        self.cards = [CriterionCard(n + 1, c) for n, c in enumerate(sheet.rubric.criteria)]
+        self._timers: dict[str, QTimer] = {}
+        for card in self.cards:
+            layout.addWidget(card)
+            self._wire(card)
+        overall_label = QLabel(_tr("Overall comment (O):"))
+        self.overall = QPlainTextEdit(sheet.overall)
+        self.overall.setTabChangesFocus(True)
+        self.overall.setAccessibleName(_tr("Overall comment"))
+        self.overall.setFixedHeight(self.overall.fontMetrics().lineSpacing() * 3 + 12)
+        self.overall.setReadOnly(not sheet.editable)
+        overall_label.setBuddy(self.overall)
+        layout.addSpacing(8)
+        layout.addWidget(overall_label)
+        layout.addWidget(self.overall)
+        layout.addStretch(1)
+        self.setWidget(body)
+        self._debounced(self.overall, "", lambda: sheet.set_overall(self.overall.toPlainText()))
+        self.current = 0
+        sheet.changed.connect(self.refresh)
+        self.refresh()
+
+    # -- moving -----------------------------------------------------------------------
+
+    def set_current(self, index: int) -> None:
+        index = max(0, min(index, len(self.cards) - 1))
+        if index == self.current:
+            return
+        self.flush()
+        self.current = index
+        self.refresh()
+        QTimer.singleShot(0, lambda: self.ensureWidgetVisible(self.cards[self.current], 0, 40))
+        self.current_changed.emit(index)
+
+    def move(self, step: int) -> None:
+        self.set_current(self.current + step)
+
+    def current_criterion(self) -> Criterion:
+        return self.cards[self.current].criterion
+
+    def choose(self, key: int) -> bool:
+        """Key `key` (1-based) picks that level of the current criterion."""
+        card = self.cards[self.current]
+        if not 1 <= key <= len(card.tiles) or not self.sheet.editable:
+            return False
+        self.sheet.choose_level(card.criterion.id, card.tiles[key - 1].level.id)
+        return True
+
+    def edit_comment(self) -> None:
+        self.cards[self.current].comment.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def edit_overall(self) -> None:
+        self.ensureWidgetVisible(self.overall)
+        self.overall.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def editing_text(self) -> bool:
+        editors = [c.comment for c in self.cards] + [self.overall]
+        return any(e.hasFocus() for e in editors)
+
+    def flush(self) -> None:
+        """Save any comment typed but not yet saved (before moving on, finalizing, closing)."""
+        for timer in self._timers.values():
+            if timer.isActive():
+                timer.stop()
+                timer.timeout.emit()
+
+    # -- keys -------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key == Qt.Key.Key_Down:
+            self.move(1)
+        elif key == Qt.Key.Key_Up:
+            self.move(-1)
+        else:
+            super().keyPressEvent(event)
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        # Tab / Shift+Tab move between criteria while the rubric has focus.
+        if self.hasFocus():
+            self.move(1 if forward else -1)
+            return True
+        return super().focusNextPrevChild(forward)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self._show_focus(True)
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self._show_focus(False)
+        super().focusOutEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Esc leaves a comment field, back to the criteria.
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            self.flush()
+            self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return True
+        return super().eventFilter(watched, event)
+
+    # -- internals --------------------------------------------------------------------
+
+    def _show_focus(self, focused: bool) -> None:
+        colour = theme.ACCENT.name() if focused else "transparent"
+        self.setStyleSheet(f"RubricPanel {{ border: 2px solid {colour}; }}")
+
+    def _wire(self, card: CriterionCard) -> None:
+        cid = card.criterion.id
+        for n, tile in enumerate(card.tiles):
+            tile.clicked.connect(lambda n=n, card=card: self._clicked(card, n))
+        card.points.valueChanged.connect(
+            lambda value, cid=cid: self.sheet.set_points(cid, Decimal(str(round(value, 2))))
+        )
+        self._debounced(
+            card.comment, cid, lambda: self.sheet.set_comment(cid, card.comment.toPlainText())
+        )
+
+    def _debounced(self, editor: QPlainTextEdit, name: str, save: object) -> None:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(COMMENT_DELAY_MS)
+        timer.timeout.connect(save)
+        self._timers[name] = timer
+        editor.textChanged.connect(lambda: editor.hasFocus() and timer.start())
+        editor.installEventFilter(self)
+
+    def _clicked(self, card: CriterionCard, n: int) -> None:
+        self.set_current(self.cards.index(card))
+        self.choose(n + 1)
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+
+    def refresh(self, _criterion: str = "") -> None:
+        for n, card in enumerate(self.cards):
+            card.show_state(self.sheet, n == self.current)
+        if self.overall.toPlainText() != self.sheet.overall and not self.overall.hasFocus():
+            self.overall.setPlainText(self.sheet.overall)
