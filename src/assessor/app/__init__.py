@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from assessor import cli
 
 
-def _window(args: argparse.Namespace) -> int:
-    from assessor.app import window
+def _open_window(args: argparse.Namespace) -> int:
+    from assessor.app.window import run
 
-    return window.run(args)
+    return run(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return cli.main(argv, window=_window)
+    return cli.main(argv, window=_open_window)

@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
-from assessor.services.data_folder import open_data
 from assessor.domain.errors import DomainError
+from assessor.services.data_folder import open_data
 from assessor.store.db import Database
 
 Handler = Callable[[argparse.Namespace], int]

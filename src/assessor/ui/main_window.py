@@ -54,7 +54,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText(_tr("Search learner or assessment…  (Ctrl+F)"))
+        self.search.setPlaceholderText(_tr("Search learner, code or submission…  (Ctrl+F)"))
         self.search.setAccessibleName(_tr("Search the queue"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(300)
@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         self.menus["edit"].addActions([undo, redo])
         self.menus["edit"].addSeparator()
-        self._add("edit", _tr("&Find in queue"), ["Ctrl+F"], self.find)
+        self._add("edit", _tr("&Find in queue"), ["Ctrl+F"], self.find_in_queue)
 
         self._add("view", _tr("&Queue"), ["Ctrl+1"], lambda: self.show_page(self.queue))
         self._add("view", _tr("&Rubric library"), ["Ctrl+2"], lambda: self.show_page(self.rubrics))
@@ -196,7 +196,7 @@ class MainWindow(QMainWindow):
         elif page is self.rubrics:
             page.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def find(self) -> None:
+    def find_in_queue(self) -> None:
         self.show_page(self.queue)
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()

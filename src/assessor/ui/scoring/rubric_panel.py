@@ -248,7 +248,7 @@ class RubricPanel(QScrollArea):
         QTimer.singleShot(0, lambda: self.ensureWidgetVisible(self.cards[self.current], 0, 40))
         self.current_changed.emit(index)
 
-    def move(self, step: int) -> None:
+    def step(self, step: int) -> None:
         self.set_current(self.current + step)
 
     def current_criterion(self) -> Criterion:
@@ -285,16 +285,16 @@ class RubricPanel(QScrollArea):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if key == Qt.Key.Key_Down:
-            self.move(1)
+            self.step(1)
         elif key == Qt.Key.Key_Up:
-            self.move(-1)
+            self.step(-1)
         else:
             super().keyPressEvent(event)
 
     def focusNextPrevChild(self, forward: bool) -> bool:
         # Tab / Shift+Tab move between criteria while the rubric has focus.
         if self.hasFocus():
-            self.move(1 if forward else -1)
+            self.step(1 if forward else -1)
             return True
         return super().focusNextPrevChild(forward)
 

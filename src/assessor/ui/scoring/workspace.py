@@ -233,6 +233,7 @@ class ScoringWorkspace(QWidget):
         self.sheet = sheet
         self.panel = RubricPanel(sheet)
         self.panel_slot.addWidget(self.panel)
+        self.panel.show()
         sheet.changed.connect(self._update_result)
         sheet.save_state_changed.connect(self.save_state_changed)
         blind = _tr(" (anonymous)") if ws.blind else ""

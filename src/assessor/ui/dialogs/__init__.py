@@ -1,0 +1,1 @@
+"""The shell's dialogs: unlock, settings, shortcuts, diagnostics and the error report."""
