@@ -211,7 +211,8 @@ class TaskRunner(QObject):
                 older.cancel()
             self._by_key[(lane, key)] = task
         if self._closed:
-            log.debug("task runner shut down; dropped %r", task)
+            # Nothing should write after quit began; say so if something tries.
+            (log.warning if lane == "serial" else log.debug)("shut down; dropped %r", task)
             task.cancel()
             return task
         if self.synchronous:

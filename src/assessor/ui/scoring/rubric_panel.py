@@ -45,6 +45,14 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def set_text(editor: QPlainTextEdit, text: str) -> None:
+    """Show the sheet's text without it counting as the person's edit."""
+    if editor.toPlainText() != text:
+        editor.blockSignals(True)
+        editor.setPlainText(text)
+        editor.blockSignals(False)
+
+
 class LevelTile(QFrame):
     """One level: key, title, points, full descriptor. Click or press its number."""
 
@@ -142,7 +150,8 @@ class CriterionCard(QFrame):
         layout.addWidget(self.details)
         self.details.hide()
 
-    def show_state(self, sheet: ScoreSheet, current: bool) -> None:
+    def show_state(self, sheet: ScoreSheet, current: bool, typing: bool = False) -> None:
+        """`typing`: the comment field holds text not yet handed to the sheet; keep it."""
         c = self.criterion
         level_id = sheet.level_of(c.id)
         chosen = c.level(level_id) if level_id else None
@@ -184,8 +193,8 @@ class CriterionCard(QFrame):
             self.points.setValue(float(value if value is not None else chosen.points))
             self.points.blockSignals(False)
         text = sheet.comments.get(c.id, "")
-        if self.comment.toPlainText() != text and not self.comment.hasFocus():
-            self.comment.setPlainText(text)
+        if not typing and not self.comment.hasFocus():
+            set_text(self.comment, text)
         self.comment.setReadOnly(not sheet.editable)
         self.note.setText(_tr("Comment: {0}").format(text) if text and not current else "")
         self.note.setVisible(bool(text) and not current)
@@ -259,6 +268,7 @@ class RubricPanel(QScrollArea):
         card = self.cards[self.current]
         if not 1 <= key <= len(card.tiles) or not self.sheet.editable:
             return False
+        self.flush()  # typed text first, so the saves keep the order of the person's acts
         self.sheet.choose_level(card.criterion.id, card.tiles[key - 1].level.id)
         return True
 
@@ -341,7 +351,7 @@ class RubricPanel(QScrollArea):
         timer.setInterval(COMMENT_DELAY_MS)
         timer.timeout.connect(save)
         self._timers[name] = timer
-        editor.textChanged.connect(lambda: editor.hasFocus() and timer.start())
+        editor.textChanged.connect(timer.start)
         editor.installEventFilter(self)
 
     def _clicked(self, card: CriterionCard, n: int) -> None:
@@ -351,6 +361,7 @@ class RubricPanel(QScrollArea):
 
     def refresh(self, _criterion: str = "") -> None:
         for n, card in enumerate(self.cards):
-            card.show_state(self.sheet, n == self.current)
-        if self.overall.toPlainText() != self.sheet.overall and not self.overall.hasFocus():
-            self.overall.setPlainText(self.sheet.overall)
+            typing = self._timers[card.criterion.id].isActive()
+            card.show_state(self.sheet, n == self.current, typing)
+        if not self._timers[""].isActive() and not self.overall.hasFocus():
+            set_text(self.overall, self.sheet.overall)
