@@ -95,6 +95,9 @@ class DeskApp:
         self.window: MainWindow | None = None
         self.status = 0
         self.hook = install_excepthook(lambda: self.window)
+        self.tell: Callable[[str], object] = lambda text: QMessageBox.critical(
+            None, "Assessor", text
+        )
 
     def run(self) -> int:
 
@@ -141,7 +144,7 @@ class DeskApp:
         if self.args.self_test:
             print(f"self-test: {text}", file=sys.stderr)
         else:
-            QMessageBox.critical(None, "Assessor", text)
+            self.tell(text)
         self.status = EXIT_USAGE
         QApplication.exit(EXIT_USAGE)
 
@@ -156,7 +159,7 @@ class DeskApp:
                 "  assessor profile create --name 'Your Name' --role assessor"
                 " --passphrase-stdin"
             )
-            QMessageBox.information(None, "Assessor", text)
+            self.tell(text)
             self.status = EXIT_USAGE
             QApplication.exit(EXIT_USAGE)
             return
