@@ -117,3 +117,13 @@ def test_a_copy_for_the_system_viewer_is_read_only_with_a_safe_name(
 )
 def test_safe_name(name: str, expected: str) -> None:
     assert safe_name(name) == expected
+
+
+def test_opening_the_same_file_twice_reuses_the_copy(
+    demo: tuple[Database, str], tmp_path: Path
+) -> None:
+    db, me = demo
+    artifact = open_workspace(db, list_submissions(db, limit=1)[0].id, me).artifacts[0]
+    first = copy_for_viewer(db, artifact, tmp_path / "opened")
+    assert copy_for_viewer(db, artifact, tmp_path / "opened") == first
+    assert [p.name for p in (tmp_path / "opened").iterdir()] == [first.name]

@@ -133,9 +133,13 @@ def copy_for_viewer(db: Database, artifact: ArtifactInfo, folder: Path) -> Path:
     """Copy a verified artifact into `folder` under a safe name, for a system viewer.
     The store's own file is never handed out: a viewer could change it."""
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{artifact.sha256[:12]}-{safe_name(artifact.name)}"
+    target = folder / f"{artifact.sha256[:16]}-{safe_name(artifact.name)}"
+    if target.exists():
+        return target  # opened before: the same bytes, already read-only
     blobs = BlobStore(db.data_dir / "blobs")
-    with blobs.open_verified(artifact.sha256) as src, target.open("wb") as out:
+    partial = target.with_name(target.name + ".part")
+    with blobs.open_verified(artifact.sha256) as src, partial.open("wb") as out:
         shutil.copyfileobj(src, out)
-    target.chmod(0o400)
+    partial.chmod(0o400)
+    partial.replace(target)
     return target

@@ -127,10 +127,17 @@ class CriterionCard(QFrame):
         self.details = QWidget()
         grid = QGridLayout(self.details)
         grid.setContentsMargins(18, 2, 0, 2)
+        first = 0
+        if criterion.description:
+            about = QLabel(criterion.description)
+            about.setWordWrap(True)
+            about.setTextFormat(Qt.TextFormat.PlainText)
+            grid.addWidget(about, 0, 0, 1, 2)
+            first = 1
         self.tiles = [LevelTile(n + 1, lv) for n, lv in enumerate(criterion.levels)]
         for n, tile in enumerate(self.tiles):
-            grid.addWidget(tile, n // 2, n % 2)
-        row = (len(self.tiles) + 1) // 2
+            grid.addWidget(tile, first + n // 2, n % 2)
+        row = first + (len(self.tiles) + 1) // 2
         self.points = QDoubleSpinBox()
         self.points.setDecimals(2)
         self.points.setAccessibleName(_tr("Points within the level"))
@@ -149,6 +156,15 @@ class CriterionCard(QFrame):
         grid.addWidget(self.comment, row + 2, 0, 1, 2)
         layout.addWidget(self.details)
         self.details.hide()
+
+    def _worth(self) -> str:
+        """'up to 2 pts', with the weight when it is not 1."""
+        c = self.criterion
+        best = c.levels[-1].top
+        top = _tr("up to 1 pt") if best == 1 else _tr("up to {0} pts").format(fmt(best))
+        if c.weight == 1:
+            return top
+        return _tr("weight {0} · {1}").format(fmt(c.weight), top)
 
     def show_state(self, sheet: ScoreSheet, current: bool, typing: bool = False) -> None:
         """`typing`: the comment field holds text not yet handed to the sheet; keep it."""
@@ -172,7 +188,7 @@ class CriterionCard(QFrame):
         self.header.setText(
             f"<table width='100%'><tr><td>{marker} <b>{self.number}</b> {_escape(c.title)}"
             f"{critical}</td><td align='right' style='white-space:nowrap'>"
-            + _tr("weight {0}").format(fmt(c.weight))
+            + self._worth()
             + f"&nbsp;&nbsp;&nbsp;{state}</td></tr></table>"
         )
         self.setAccessibleName(

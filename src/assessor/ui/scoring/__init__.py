@@ -1,0 +1,1 @@
+"""The scoring workspace: evidence on the left, rubric on the right."""

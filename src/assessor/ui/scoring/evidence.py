@@ -1,0 +1,577 @@
+"""The evidence side of the scoring workspace: the submission's files in a compact list, the
+chosen one in a viewer (PDF, image, text) or on a page that says what it is and why it is not
+shown, and a bottom bar with its page, zoom and "Open in the system viewer…".
+
+Learners' files are untrusted. Bytes are read (and images and text decoded) on the task
+runner's parallel lane, never on the GUI thread; a file intake could not preview (it has a
+`reason`) is never rendered; opening a file in another program asks first and hands that
+program a copy, never the store's own file.
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont, QImage, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLayout,
+    QMessageBox,
+    QStackedWidget,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assessor.services.workspace import ArtifactInfo
+from assessor.ui import theme
+from assessor.ui.scoring.viewers import (
+    ImageViewer,
+    InfoPage,
+    MessagePage,
+    PdfViewer,
+    TextViewer,
+    Viewer,
+    decode_text,
+)
+from assessor.ui.tasks import Task, TaskRunner
+
+__all__ = ["EvidencePanel", "ask_before_opening", "format_size"]
+
+log = logging.getLogger(__name__)
+
+VIEWABLE = ("pdf", "image", "text")
+_LIST_ROWS = 4  # rows the file list shows before it scrolls
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("EvidencePanel", text)
+
+
+def format_size(size: int) -> str:
+    return QLocale().formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeTraditionalFormat)
+
+
+def _detail(artifact: ArtifactInfo) -> str:
+    if artifact.kind == "pdf" and artifact.pages is not None and artifact.reason is None:
+        return _tr("{n} p").format(n=artifact.pages)
+    return format_size(artifact.size)
+
+
+def _prepare(read: Callable[[ArtifactInfo], bytes], artifact: ArtifactInfo) -> Any:
+    """On a worker thread: the bytes, and for images and text what the viewer shows."""
+    data = read(artifact)
+    if artifact.kind == "image":
+        image = QImage.fromData(data)
+        if image.isNull():
+            raise ValueError(_tr("the image could not be decoded"))
+        return image
+    if artifact.kind == "text":
+        summary = artifact.preview.summary if artifact.preview is not None else None
+        encoding = (summary or {}).get("encoding")
+        return decode_text(data, encoding if isinstance(encoding, str) else None)
+    return data
+
+
+_ERROR_WORDS = {
+    "blob-missing": "its stored copy is missing from the data folder",
+    "blob-corrupt": "its stored copy has changed since it was received",
+}
+
+
+def _words(exc: BaseException) -> str:
+    """What went wrong, in words. The traceback is logged, then dropped: in synchronous mode
+    its frames include the panel's own, and a panel held by such a cycle is deleted whenever
+    the collector runs, possibly while it is being painted."""
+    log.debug("evidence: %s", type(exc).__name__, exc_info=exc)
+    exc.__traceback__ = None
+    code = getattr(exc, "code", None)
+    if isinstance(code, str) and code in _ERROR_WORDS:
+        return _tr(_ERROR_WORDS[code])
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def _weakly(method: Callable[..., None], *first: Any) -> Callable[[Any], None]:
+    """`method(*first, value)`, holding the panel weakly. A task keeps its callbacks, and a
+    failed task's traceback keeps the task: a strong hold would put a top-level panel in a
+    cycle that the collector may delete in the middle of painting it."""
+    ref = weakref.WeakMethod(method)
+
+    def call(value: Any) -> None:
+        target = ref()
+        if target is not None:
+            target(*first, value)
+
+    return call
+
+
+def ask_before_opening(parent: QWidget | None, text: str) -> bool:
+    """The warning shown before a learner's file goes to another program. Cancel is the
+    default button, so Enter does not open it."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        _tr("Open in the system viewer"),
+        text,
+        QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    opening = box.addButton(_tr("Open a copy"), QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    answer = box.clickedButton() is opening
+    box.deleteLater()
+    return answer
+
+
+class _FocusFrame(QFrame):
+    """Frames the viewer, in the accent colour while the keyboard is in it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setContentsMargins(2, 2, 2, 2)
+
+    def watch(self, widget: QWidget) -> None:
+        """Repaint when `widget` gains or loses the focus. (Not QApplication.focusChanged: a
+        connection from the application outlives the panel in PySide.)"""
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            self.update()
+        return False
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        focus = QApplication.focusWidget()
+        inside = focus is not None and self.isAncestorOf(focus)
+        role = QPalette.ColorRole.Highlight if inside else QPalette.ColorRole.Mid
+        painter = QPainter(self)
+        pen = painter.pen()
+        pen.setColor(self.palette().color(role))
+        width = 2 if inside else 1
+        pen.setWidth(width)
+        painter.setPen(pen)
+        painter.drawRect(self.rect().adjusted(width // 2, width // 2, -1, -1))
+        painter.end()
+
+
+class EvidencePanel(QWidget):
+    """The evidence of one submission. The workspace binds its keys to the public methods."""
+
+    loaded = Signal(object)  # ArtifactInfo: its viewer, or its info or error page, shows
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        read: Callable[[ArtifactInfo], bytes],
+        copy_out: Callable[[ArtifactInfo], Path],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        # Seam for tests: the hand-over to the system (`confirm` is the other).
+        self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
+        self._runner = runner
+        self._read = read
+        self._copy_out = copy_out
+        self._artifacts: tuple[ArtifactInfo, ...] = ()
+        self._current: ArtifactInfo | None = None
+        self._task: Task | None = None
+        self._viewer: Viewer | None = None
+        self._build()
+        self.clear()
+
+    # -- building ---------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self._heading = QLabel(self)
+        font = QFont(self._heading.font())
+        font.setBold(True)
+        self._heading.setFont(font)
+
+        self._files = QTreeWidget(self)
+        self._files.setAccessibleName(_tr("Evidence files"))
+        self._files.setColumnCount(2)
+        self._files.setHeaderHidden(True)
+        self._files.setRootIsDecorated(False)
+        self._files.setUniformRowHeights(True)
+        self._files.setAllColumnsShowFocus(True)
+        header = self._files.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self._files.currentItemChanged.connect(self._picked)
+        self._heading.setBuddy(self._files)
+
+        self._message = MessagePage(self)
+        self._message.retry.clicked.connect(self._retry)
+        self._info = InfoPage(self)
+        self._info.open_button.clicked.connect(self.open_external)
+        self._pdf = PdfViewer(self)
+        self._pdf.opened.connect(self._pdf_opened)
+        self._image = ImageViewer(self)
+        self._text = TextViewer(self)
+        self._stack = QStackedWidget(self)
+        for page in (self._message, self._info, self._pdf, self._image, self._text):
+            self._stack.addWidget(page)
+        for viewer in (self._pdf, self._image, self._text):
+            viewer.changed.connect(self._update_bar)
+        frame = _FocusFrame(self)
+        framed = QVBoxLayout(frame)
+        framed.setContentsMargins(0, 0, 0, 0)
+        framed.addWidget(self._stack)
+        for widget in (
+            self._pdf.view,
+            self._image.view,
+            self._text.view,
+            self._info.open_button,
+            self._message.retry,
+        ):
+            frame.watch(widget)
+
+        self._note = QLabel(self)
+        self._note.setWordWrap(True)
+        self._note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        bar = self._build_bar()
+        layout = QVBoxLayout(self)
+        # The bar's minimum width changes with the file shown. Parents read minimumSizeHint();
+        # pinning the panel's own minimum would only make a top-level panel (in tests) resize
+        # its window at every file.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        top = QHBoxLayout()
+        top.addWidget(self._heading, 1)
+        top.addWidget(self._open)  # beside the list: it acts on the file chosen there
+        layout.addLayout(top)
+        layout.addWidget(self._files)
+        layout.addWidget(frame, 1)
+        layout.addWidget(self._note)
+        layout.addWidget(bar)
+
+    def _button(self, text: str, name: str, tip: str, slot: Callable[[], None]) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(text)
+        button.setAccessibleName(name)
+        button.setToolTip(tip)
+        button.setAutoRaise(True)
+        button.clicked.connect(slot)
+        return button
+
+    def _build_bar(self) -> QWidget:
+        self._previous = self._button(
+            _tr("◂ PgUp"), _tr("Previous page"), _tr("Previous page (PgUp)"), self.previous_page
+        )
+        self._page_label = QLabel(self)
+        self._next = self._button(
+            _tr("PgDn ▸"), _tr("Next page"), _tr("Next page (PgDn)"), self.next_page
+        )
+        self._smaller = self._button("−", _tr("Zoom out"), _tr("Zoom out (-)"), self.zoom_out)
+        self._zoom_label = QLabel(self)
+        self._zoom_label.setMinimumWidth(self._zoom_label.fontMetrics().horizontalAdvance("800 %"))
+        self._zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._larger = self._button("+", _tr("Zoom in"), _tr("Zoom in (+)"), self.zoom_in)
+        self._fit = self._button(_tr("Fit"), _tr("Fit"), _tr("Fit to the panel (0)"), self.fit)
+        self._fit.setCheckable(True)
+        self._open = self._button(
+            _tr("Open in the system viewer…"),
+            _tr("Open in the system viewer"),
+            _tr("Open a copy of this file in another program (asks first)"),
+            self.open_external,
+        )
+        self._open.setAutoRaise(False)  # a real button: it leaves the app
+        policy = self._open.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # the list stays put when it hides
+        self._open.setSizePolicy(policy)
+        widget = QWidget(self)
+        bar = QHBoxLayout(widget)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.setSpacing(2)
+        for part in (self._previous, self._page_label, self._next):
+            bar.addWidget(part)
+        bar.addSpacing(12)
+        for part in (self._smaller, self._zoom_label, self._larger, self._fit):
+            bar.addWidget(part)
+        bar.addStretch(1)
+        # As tall when its controls are hidden (loading, details): the viewer does not jump.
+        widget.setFixedHeight(widget.sizeHint().height())
+        return widget
+
+    # -- public -----------------------------------------------------------------------
+
+    def set_artifacts(self, artifacts: Sequence[ArtifactInfo]) -> None:
+        """List `artifacts` and open the first."""
+        self.clear()
+        self._artifacts = tuple(artifacts)
+        count = len(self._artifacts)
+        self._heading.setText(
+            _tr("Evidence · 1 file") if count == 1 else _tr("Evidence · {n} files").format(n=count)
+        )
+        self._files.blockSignals(True)
+        for artifact in self._artifacts:
+            self._files.addTopLevelItem(self._item(artifact))
+        self._files.blockSignals(False)
+        rows = max(1, min(count, _LIST_ROWS))
+        frame = 2 * self._files.frameWidth()
+        self._files.setFixedHeight(rows * self._files.sizeHintForRow(0) + frame if count else 0)
+        self._files.setVisible(bool(count))
+        first = self._files.topLevelItem(0)
+        if first is not None:
+            self._files.setCurrentItem(first)
+        else:
+            self._message.show_text(_tr("No evidence"), _tr("This submission has no files."))
+
+    def clear(self) -> None:
+        self._cancel()
+        self._artifacts = ()
+        self._current = None
+        self._files.blockSignals(True)
+        self._files.clear()
+        self._files.blockSignals(False)
+        self._heading.setText(_tr("Evidence"))
+        for viewer in (self._pdf, self._image, self._text):
+            viewer.clear()
+        self._message.show_text("", "")
+        self._show(self._message, None)
+        self._set_note("")
+
+    def current_artifact(self) -> ArtifactInfo | None:
+        return self._current
+
+    def next_artifact(self) -> None:
+        self._step(+1)
+
+    def previous_artifact(self) -> None:
+        self._step(-1)
+
+    def next_page(self) -> None:
+        if self._viewer is not None:
+            self._viewer.next_page()
+
+    def previous_page(self) -> None:
+        if self._viewer is not None:
+            self._viewer.previous_page()
+
+    def zoom_in(self) -> None:
+        if self._viewer is not None:
+            self._viewer.zoom_in()
+
+    def zoom_out(self) -> None:
+        if self._viewer is not None:
+            self._viewer.zoom_out()
+
+    def fit(self) -> None:
+        if self._viewer is not None:
+            self._viewer.fit()
+        self._update_bar()
+
+    def page(self) -> int:
+        return self._viewer.page() if self._viewer is not None else 0
+
+    def page_count(self) -> int:
+        return self._viewer.page_count() if self._viewer is not None else 0
+
+    def zoom(self) -> float:
+        return self._viewer.zoom() if self._viewer is not None else 1.0
+
+    def confirm(self, question: str) -> bool:
+        """The person's answer to the warning; tests replace it on the instance. A method,
+        not an attribute holding `self`: the panel must not sit in a reference cycle, or the
+        cycle collector could delete a top-level panel in the middle of a paint event."""
+        return ask_before_opening(self, question)
+
+    def open_external(self) -> None:
+        """After the warning, copy the current file out and hand the copy to the system."""
+        artifact = self._current
+        if artifact is None:
+            return
+        question = _tr(
+            "“{name}” comes from the learner and may be unsafe: the program that opens it, "
+            "not Assessor, will read it.\n\nOpen a copy of it in the system viewer?"
+        ).format(name=artifact.name)
+        if not self.confirm(question):
+            return
+        self._set_note(_tr("Copying “{name}” for the system viewer…").format(name=artifact.name))
+        self._runner.run_parallel(
+            self._copy_out,
+            artifact,
+            on_done=_weakly(self._hand_over, artifact),
+            on_error=_weakly(self._not_handed_over, artifact),
+        )
+
+    # -- opening an artifact ----------------------------------------------------------
+
+    def _item(self, artifact: ArtifactInfo) -> QTreeWidgetItem:
+        detail = _detail(artifact)
+        if artifact.reason is not None:
+            detail = f"⚠ {detail}"
+        item = QTreeWidgetItem([artifact.name, detail])
+        item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        lines = [artifact.name, f"{artifact.media_type}, {format_size(artifact.size)}"]
+        if artifact.pages is not None:
+            lines.append(_tr("{n} pages").format(n=artifact.pages))
+        if artifact.reason is not None:
+            lines.append(_tr("cannot preview: {reason}").format(reason=artifact.reason))
+        for column in (0, 1):
+            item.setToolTip(column, "\n".join(lines))
+            item.setData(column, Qt.ItemDataRole.AccessibleTextRole, ", ".join(lines))
+        return item
+
+    def _step(self, delta: int) -> None:
+        current = self._files.currentItem()
+        if current is None:
+            return
+        item = self._files.topLevelItem(self._files.indexOfTopLevelItem(current) + delta)
+        if item is not None:
+            self._files.setCurrentItem(item)
+
+    def _picked(self, item: QTreeWidgetItem | None, _old: QTreeWidgetItem | None) -> None:
+        row = self._files.indexOfTopLevelItem(item) if item is not None else -1
+        if 0 <= row < len(self._artifacts):
+            self._open_artifact(self._artifacts[row])
+
+    def _retry(self) -> None:
+        if self._current is not None:
+            self._open_artifact(self._current)
+
+    def _cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    def _open_artifact(self, artifact: ArtifactInfo) -> None:
+        self._cancel()
+        self._current = artifact
+        self._set_note("")
+        for viewer in (self._pdf, self._image, self._text):
+            viewer.clear()  # nothing of the previous file stays in memory or on screen
+        if artifact.reason is not None or artifact.kind not in VIEWABLE:
+            self._info.show_artifact(artifact, format_size(artifact.size))
+            self._show(self._info, artifact)
+            return
+        self._message.show_loading(_tr("Loading {name}…").format(name=artifact.name))
+        self._show(self._message, None)
+        task = self._runner.run_parallel(
+            _prepare,
+            self._read,
+            artifact,
+            on_done=_weakly(self._content, artifact),
+            on_error=_weakly(self._failed, artifact),
+            key=("evidence", id(self)),
+        )
+        self._task = None if task.finished else task  # finished: synchronous mode
+
+    def _content(self, artifact: ArtifactInfo, content: Any) -> None:
+        if artifact is not self._current:
+            return
+        self._task = None
+        if artifact.kind == "pdf":
+            self._pdf.load(content)  # `opened` continues in _pdf_opened
+        elif artifact.kind == "image":
+            self._image.show_image(content)
+            self._show(self._image, artifact)
+        else:
+            text, cut = content
+            self._text.show_text(text)
+            self._show(self._text, artifact)
+            if cut:
+                self._set_note(
+                    _tr(
+                        "Only the start of this file is shown; open it in the system viewer "
+                        "to read it all."
+                    )
+                )
+
+    def _pdf_opened(self, reason: str | None) -> None:
+        artifact = self._current
+        if artifact is None or artifact.kind != "pdf":
+            return
+        if reason is None:
+            self._show(self._pdf, artifact)
+        else:
+            self._show_error(artifact, reason)
+
+    def _failed(self, artifact: ArtifactInfo, exc: BaseException) -> None:
+        if artifact is self._current:
+            self._task = None
+            self._show_error(artifact, _words(exc))
+
+    def _show_error(self, artifact: ArtifactInfo, words: str) -> None:
+        self._message.show_error(
+            artifact.name,
+            _tr("cannot show this file: {words}").format(words=words),
+            _tr("Your scores are safe, and the rest of the submission can still be scored."),
+        )
+        self._show(self._message, artifact)
+
+    def _show(self, page: QWidget, artifact: ArtifactInfo | None) -> None:
+        """Show `page`; with `artifact`, it is that artifact's final state: say so."""
+        self._stack.setCurrentWidget(page)
+        self._viewer = page if isinstance(page, Viewer) else None
+        self._update_bar()
+        if artifact is not None:
+            self.loaded.emit(artifact)
+
+    def _update_bar(self) -> None:
+        viewer = self._viewer
+        paged = viewer is not None and viewer.has_pages and viewer.page_count() > 0
+        for widget in (self._previous, self._page_label, self._next):
+            widget.setVisible(paged)
+        if viewer is not None and paged:
+            page, count = viewer.page(), viewer.page_count()
+            self._page_label.setText(_tr("page {n} / {count}").format(n=page + 1, count=count))
+            self._previous.setEnabled(page > 0)
+            self._next.setEnabled(page < count - 1)
+        for widget in (self._smaller, self._zoom_label, self._larger, self._fit):
+            widget.setVisible(viewer is not None)
+        if viewer is not None:
+            zoom = viewer.zoom()
+            self._zoom_label.setText(f"{round(zoom * 100)} %")
+            self._zoom_label.setAccessibleName(
+                _tr("Zoom {percent} %").format(percent=round(zoom * 100))
+            )
+            self._smaller.setEnabled(zoom > viewer.min_zoom + 1e-9)
+            self._larger.setEnabled(zoom < viewer.max_zoom - 1e-9)
+            self._fit.setChecked(viewer.fitted())
+        # The details page has its own, larger button.
+        showing_info = self._stack.currentWidget() is self._info
+        self._open.setVisible(self._current is not None and not showing_info)
+
+    # -- handing a copy to the system -------------------------------------------------
+
+    def _hand_over(self, artifact: ArtifactInfo, path: Path) -> None:
+        if self.open_url(QUrl.fromLocalFile(str(path))):
+            self._set_note("")
+        else:
+            self._set_note(
+                _tr("No program on this computer opened “{name}”. A copy is at {path}.").format(
+                    name=artifact.name, path=path
+                ),
+                problem=True,
+            )
+
+    def _not_handed_over(self, artifact: ArtifactInfo, exc: BaseException) -> None:
+        self._set_note(
+            _tr("“{name}” was not opened: {words}").format(name=artifact.name, words=_words(exc)),
+            problem=True,
+        )
+
+    def _set_note(self, text: str, *, problem: bool = False) -> None:
+        self._note.setText(f"⚠ {text}" if problem and text else text)
+        palette = self._note.palette()
+        colour = theme.RED if problem else self.palette().color(QPalette.ColorRole.WindowText)
+        palette.setColor(QPalette.ColorRole.WindowText, colour)
+        self._note.setPalette(palette)
+        self._note.setVisible(bool(text))

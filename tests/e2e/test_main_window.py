@@ -1,0 +1,112 @@
+"""The main window: what the status bar says, a locked key, accessibility."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from assessor.services.demo import DEMO_PASSPHRASE
+from assessor.ui.dialogs.unlock import UnlockDialog
+from tests.e2e.conftest import WAIT_MS, Desk
+
+
+def _open_first_to_score(desk: Desk, qtbot: Any) -> str:
+    window = desk.window
+    row = next(r for r in window.queue.model.rows() if r.status == "to_score")
+    with qtbot.waitSignal(window.workspace_opened, timeout=WAIT_MS):
+        window.open_submission(row.id)
+    return row.id
+
+
+def test_the_status_bar_says_who_where_and_what_is_waiting(desk: Desk) -> None:
+    window = desk.window
+    assert window.windowTitle() == "Assessor — Ada Assessor (assessor)"
+    assert window.status.identity.text() == "Ada Assessor (assessor) · key unlocked"
+    assert window.status.sync.text().strip() == "Offline · 0 records waiting · never synced"
+    assert window.status.folder.toolTip() == str(desk.folder)
+    counts = window.queue.controller.counts
+    button = window.queue.status_buttons["to_score"]
+    assert button.text() == f"▣ To score {counts['to_score']}"
+
+
+def test_a_locked_key_is_asked_for_before_signing(desk: Desk, qtbot: Any) -> None:
+    window, ws = desk.window, desk.window.workspace
+    QTest.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert desk.window.desk.identity.locked
+    assert "key locked" in window.status.identity.text()
+    submission = _open_first_to_score(desk, qtbot)
+    assert ws.sheet is not None and ws.panel is not None
+    for n, criterion in enumerate(ws.sheet.rubric.criteria):
+        ws.panel.set_current(n)
+        ws.panel.choose(len(criterion.levels))
+    answers: list[str] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, UnlockDialog):
+            answers.append("unlock")
+            box.passphrase.setText(DEMO_PASSPHRASE)
+            QTest.keyClick(box.passphrase, Qt.Key.Key_Return)
+        elif isinstance(box, QMessageBox):
+            answers.append(box.windowTitle())
+            QTest.keyClick(box, Qt.Key.Key_Return)
+            return
+        QTimer.singleShot(20, answer)
+
+    QTimer.singleShot(0, answer)
+    with qtbot.waitSignal(ws.finalized, timeout=WAIT_MS) as signed:
+        ws.actions_by_name["finalize"].trigger()
+    assert answers[0] == "unlock" and answers[-1] == "Finalize & sign"
+    assert signed.args[0].submission_id == submission
+    assert not desk.window.desk.identity.locked
+    qtbot.waitUntil(lambda: "1 record waiting" in window.status.sync.text(), timeout=WAIT_MS)
+
+
+def _words(text: str) -> str:
+    """Menu text without its mnemonic marks ("&&" is a real "&")."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def _unnamed(root: QWidget) -> list[str]:
+    """Focusable controls a screen reader could not name."""
+    missing = []
+    for w in root.findChildren(QWidget):
+        if not w.isVisible() or w.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            continue
+        if isinstance(w, QAbstractButton) and w.text().replace("&", "").strip():
+            continue
+        named = (QLineEdit, QComboBox, QAbstractItemView, QPlainTextEdit)
+        if isinstance(w, named) or w.accessibleName() == "":
+            if not w.accessibleName():
+                missing.append(f"{type(w).__name__} {w.objectName()!r}")
+    return missing
+
+
+def test_every_control_has_a_name_and_every_command_a_key(desk: Desk, qtbot: Any) -> None:
+    window = desk.window
+    assert _unnamed(window) == []
+    _open_first_to_score(desk, qtbot)
+    qtbot.waitUntil(lambda: window.workspace.evidence.current_artifact() is not None)
+    assert _unnamed(window) == []
+    menus = {name: menu.actions() for name, menu in window.menus.items()}
+    for name, actions in menus.items():
+        for action in actions:
+            if action.isSeparator():
+                continue
+            assert action.text(), f"an action without words in {name}"
+    keyed = {_words(a.text()): a.shortcut().toString() for a in menus["scoring"]}
+    assert keyed["Finalize & sign"] == "Ctrl+Return"
+    assert keyed["Save and open next"] == "Ctrl+Right"
+    assert keyed["Comment"] == "C"
