@@ -8,12 +8,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractItemView,
     QApplication,
-    QComboBox,
-    QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QWidget,
 )
 
@@ -87,10 +83,8 @@ def _unnamed(root: QWidget) -> list[str]:
             continue
         if isinstance(w, QAbstractButton) and w.text().replace("&", "").strip():
             continue
-        named = (QLineEdit, QComboBox, QAbstractItemView, QPlainTextEdit)
-        if isinstance(w, named) or w.accessibleName() == "":
-            if not w.accessibleName():
-                missing.append(f"{type(w).__name__} {w.objectName()!r}")
+        if not w.accessibleName():
+            missing.append(f"{type(w).__name__} {w.objectName()!r}")
     return missing
 
 

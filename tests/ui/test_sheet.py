@@ -18,7 +18,7 @@ from assessor.services.scoring import (
     save_draft,
 )
 from assessor.store.db import Database
-from assessor.ui.scoring.sheet import SaveState, ScoreSheet
+from assessor.ui.scoring.sheet import SaveState, SaveTracker, ScoreSheet
 from assessor.ui.tasks import TaskRunner
 from tests.conftest import Seed
 
@@ -147,3 +147,29 @@ def test_a_finalized_sheet_refuses_changes(db: Database, seeded: Seed, qapp: QAp
     sheet.choose_level("plan", "competent")
     sheet.set_comment("plan", "x")
     assert sheet.level_of("plan") is None and sheet.undo_stack.count() == 0
+
+
+def test_a_failure_of_a_sheet_left_behind_stays_visible_until_retried(
+    qtbot: Any, db: Database, seeded: Seed, runner: TaskRunner
+) -> None:
+    tracker = SaveTracker()
+    first, gate = make(db, seeded, runner)
+    tracker.watch(first)
+    gate.open.clear()
+    gate.fail = "database is locked"
+    first.choose_level("plan", "competent")
+    second, _ = make(db, seeded, runner)  # the person moved on to another submission
+    tracker.watch(second)
+    del first
+    assert tracker.state is SaveState.SAVING
+    gate.open.set()
+    qtbot.waitUntil(lambda: tracker.state is not SaveState.SAVING, timeout=WAIT_MS)
+    assert tracker.state is SaveState.FAILED and tracker.error == "database is locked"
+    second.choose_level("terminate", "competent")  # the new sheet saves fine...
+    qtbot.waitUntil(lambda: second.state is SaveState.SAVED, timeout=WAIT_MS)
+    assert tracker.state is SaveState.FAILED  # ...and does not hide the old failure
+    gate.fail = None
+    tracker.retry()
+    qtbot.waitUntil(lambda: tracker.state is SaveState.SAVED, timeout=WAIT_MS)
+    assert levels(stored(db, seeded))["plan"] == "competent"
+    assert tracker.saved_at is not None

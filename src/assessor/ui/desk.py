@@ -13,6 +13,7 @@ from assessor.security.secrets import SecretStore
 from assessor.services.profiles import ProfileInfo, Signer
 from assessor.settings import Settings
 from assessor.store.db import Database
+from assessor.ui.scoring.sheet import SaveTracker
 from assessor.ui.tasks import TaskRunner
 
 
@@ -75,6 +76,7 @@ class Desk:
     secrets: SecretStore | None = None
     secrets_problem: str = ""  # why "remember on this computer" is unavailable
     opened_files: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="assessor-")))
+    saves: SaveTracker = field(default_factory=SaveTracker)  # every sheet's writes
 
     @property
     def assessor_id(self) -> str:

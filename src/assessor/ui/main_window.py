@@ -159,10 +159,10 @@ class MainWindow(QMainWindow):
         ws.loaded.connect(self.workspace_opened)
         ws.shortcuts_requested.connect(lambda: self._call(self.on_shortcuts))
         ws.undo_stack_changed.connect(self._undo_stack)
-        ws.save_state_changed.connect(lambda: self.status.show_save(ws.sheet))
+        self.desk.saves.changed.connect(lambda: self.status.show_save(self.desk.saves))
         ws.failed.connect(lambda text: self.status.showMessage(text, 8000))
         ws.ask_unlock = lambda _w: self._unlock()
-        self.status.retry.connect(lambda: ws.sheet.retry() if ws.sheet else None)
+        self.status.retry.connect(self.desk.saves.retry)
         self.desk.identity.changed.connect(self._title)
 
     def _call(self, fn: Callable[[], None] | None) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTime, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTime, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 from assessor.ui import theme
 from assessor.ui.desk import Desk
-from assessor.ui.scoring.sheet import SaveState, ScoreSheet
+from assessor.ui.scoring.sheet import SaveState, SaveTracker
 
 
 def _tr(text: str) -> str:
@@ -33,6 +33,8 @@ class StatusBar(QStatusBar):
         self.identity = QLabel()
         self.sync = QLabel()
         self.save = QLabel()
+        for label in (self.identity, self.sync, self.save):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # names and errors are not markup
         self.save.setAccessibleName(_tr("Save state"))
         self.retry_button = QPushButton(_tr("Retry save"))
         self.retry_button.clicked.connect(self.retry)
@@ -62,25 +64,18 @@ class StatusBar(QStatusBar):
         )
         self.sync.setText(f"  {state} · {records} · {_tr('never synced')}")
 
-    def show_save(self, sheet: ScoreSheet | None) -> None:
-        """'Saved HH:MM:SS' only when every write the screen shows has committed."""
-        self.retry_button.setVisible(sheet is not None and sheet.state is SaveState.FAILED)
-        if sheet is None:
-            self.save.clear()
-            return
-        if sheet.state is SaveState.FAILED:
-            self.save.setText(_tr("Not saved — {0}").format(sheet.error))
-            self.save.setStyleSheet(f"color: {theme.RED.name()}; font-weight: bold;")
-        elif sheet.state is SaveState.SAVING:
+    def show_save(self, saves: SaveTracker) -> None:
+        """'Saved HH:MM:SS' only when every write any sheet queued has committed."""
+        failed = saves.state is SaveState.FAILED
+        self.retry_button.setVisible(failed)
+        self.save.setStyleSheet(f"color: {theme.RED.name()}; font-weight: bold;" if failed else "")
+        if failed:
+            self.save.setText(_tr("Not saved — {0}").format(saves.error))
+        elif saves.state is SaveState.SAVING:
             self.save.setText(_tr("Saving…"))
-            self.save.setStyleSheet("")
-        elif sheet.saved_at is not None:
-            stamp = QLocale().toString(
-                QTime(sheet.saved_at.hour, sheet.saved_at.minute, sheet.saved_at.second),
-                "HH:mm:ss",
-            )
+        elif saves.saved_at is not None:
+            at = saves.saved_at
+            stamp = QLocale().toString(QTime(at.hour, at.minute, at.second), "HH:mm:ss")
             self.save.setText(_tr("Saved {0}").format(stamp))
-            self.save.setStyleSheet("")
         else:
-            self.save.setText(_tr("No changes yet"))
-            self.save.setStyleSheet("")
+            self.save.clear()

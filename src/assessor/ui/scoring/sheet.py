@@ -62,6 +62,51 @@ def field_of(change: DraftChange) -> Field:
     return Field("level", change.criterion_id)
 
 
+class SaveTracker(QObject):
+    """Every sheet's writes, for the one indicator in the status bar. A sheet left behind
+    (the person moved on) stays here while a write of it is queued or has failed: its
+    failure must stay visible, and Retry must still reach it."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._sheets: list[ScoreSheet] = []
+        self.saved_at: datetime | None = None
+
+    def watch(self, sheet: ScoreSheet) -> None:
+        self._sheets.append(sheet)
+        sheet.save_state_changed.connect(self._update)
+        self._update()
+
+    @property
+    def state(self) -> SaveState:
+        states = {s.state for s in self._sheets}
+        if SaveState.FAILED in states:
+            return SaveState.FAILED
+        return SaveState.SAVING if SaveState.SAVING in states else SaveState.SAVED
+
+    @property
+    def error(self) -> str | None:
+        return next((s.error for s in self._sheets if s.state is SaveState.FAILED), None)
+
+    def retry(self) -> None:
+        for sheet in [s for s in self._sheets if s.state is SaveState.FAILED]:
+            sheet.retry()
+
+    def _update(self) -> None:
+        times = [s.saved_at for s in self._sheets if s.saved_at is not None]
+        if times:
+            self.saved_at = max([*times, self.saved_at] if self.saved_at else times)
+        # Keep the newest sheet and any with work outstanding.
+        self._sheets = [
+            s
+            for n, s in enumerate(self._sheets)
+            if n == len(self._sheets) - 1 or s.state is not SaveState.SAVED
+        ]
+        self.changed.emit()
+
+
 class ScoreSheet(QObject):
     changed = Signal(str)  # criterion id ("" for the overall comment)
     save_state_changed = Signal()

@@ -74,7 +74,6 @@ class ScoringWorkspace(QWidget):
     back_requested = Signal()
     step_requested = Signal(str, int)  # after submission id, +1 next / -1 previous
     shortcuts_requested = Signal()
-    save_state_changed = Signal()
     undo_stack_changed = Signal(object)  # the QUndoStack of the sheet now shown
     failed = Signal(str)  # a message for the status bar
 
@@ -109,12 +108,14 @@ class ScoringWorkspace(QWidget):
         self.rubric_layout = QVBoxLayout(self.rubric_side)
         self.rubric_layout.setContentsMargins(0, 0, 0, 0)
         self.banner = QLabel()
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
         self.banner.setWordWrap(True)
         self.banner.hide()
         self.rubric_layout.addWidget(self.banner)
         self.panel_slot = QVBoxLayout()
         self.rubric_layout.addLayout(self.panel_slot, 1)
         self.result = QLabel()
+        self.result.setTextFormat(Qt.TextFormat.PlainText)  # reasons quote rubric titles
         self.result.setWordWrap(True)
         self.result.setAccessibleName(_tr("Result"))
         self.finalize_button = QPushButton(_tr("Finalize && sign   Ctrl+Enter"))
@@ -223,9 +224,10 @@ class ScoringWorkspace(QWidget):
         ev = ws.evaluation
         save = functools.partial(save_draft, self.desk.db, ws.submission_id, self.desk.assessor_id)
         sheet = ScoreSheet(self.desk.runner, save, ev, ws.rubric, editable=ws.editable, parent=self)
+        self.desk.saves.watch(sheet)
         if self.sheet is not None:
-            # Its queued writes still run and call back: the runner's tasks keep it alive.
-            self.sheet.save_state_changed.disconnect(self.save_state_changed)
+            # Its queued writes still run and call back; the save tracker keeps it while
+            # any is outstanding or failed.
             self.sheet.setParent(None)
         if self.panel is not None:
             self.panel_slot.removeWidget(self.panel)
@@ -235,7 +237,6 @@ class ScoringWorkspace(QWidget):
         self.panel_slot.addWidget(self.panel)
         self.panel.show()
         sheet.changed.connect(self._update_result)
-        sheet.save_state_changed.connect(self.save_state_changed)
         blind = _tr(" (anonymous)") if ws.blind else ""
         self.title.setText(
             f"<b>{_esc(ws.learner)}</b>{blind} — {_esc(ws.assessment)}"
@@ -248,7 +249,6 @@ class ScoringWorkspace(QWidget):
         self.evidence.set_artifacts(ws.artifacts)
         self.panel.setFocus(Qt.FocusReason.OtherFocusReason)
         self.undo_stack_changed.emit(sheet.undo_stack)
-        self.save_state_changed.emit()
         self.loaded.emit(ws.submission_id)
 
     def _update_banner(self) -> None:
@@ -295,14 +295,14 @@ class ScoringWorkspace(QWidget):
             return
         panel.flush()
         result = sheet.result()
-        if sheet.state is SaveState.FAILED:
+        if self.desk.saves.state is SaveState.FAILED:
             QMessageBox.warning(
                 self,
                 _tr("Not saved"),
                 _tr(
                     "Some changes are not saved yet ({0}). Retry the save from the status bar"
                     " first; your scores on screen are kept."
-                ).format(sheet.error),
+                ).format(self.desk.saves.error),
             )
             return
         if not result.complete:
