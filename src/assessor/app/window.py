@@ -152,6 +152,7 @@ class DeskApp:
 
         self._close_wait()
         self.opened = opened
+        theme.apply(self.app, opened.settings.theme, opened.settings.font_scale)
         if not opened.profiles:
             text = (
                 f"The data folder {opened.db.data_dir} has no profile yet.\n\n"

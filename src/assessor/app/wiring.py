@@ -6,12 +6,13 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from assessor.services.data_folder import schema_revision
 from assessor.services.profiles import ProfileInfo, Signer
 from assessor.settings import Settings
 from assessor.settings import save as save_settings
+from assessor.ui import theme
 from assessor.ui.desk import Desk, Identity
 from assessor.ui.dialogs.diagnostics import DiagnosticsDialog, collect
 from assessor.ui.dialogs.settings_dialog import SettingsDialog
@@ -75,6 +76,9 @@ def _settings(window: MainWindow) -> None:
 
     def saved(_none: object) -> None:
         desk.settings = chosen
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply(app, chosen.theme, chosen.font_scale)
         window.status.showMessage("Settings saved.", 5000)
 
     def failed(exc: BaseException) -> None:

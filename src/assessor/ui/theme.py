@@ -28,14 +28,59 @@ def is_dark(palette: QPalette | None = None) -> bool:
     return p.color(QPalette.ColorRole.Window).lightness() < 128
 
 
-def apply(app: QApplication) -> None:
-    """Fusion with the system palette (light or dark), our accent as the highlight."""
-    app.setStyle("Fusion")
-    palette = app.palette()
+_DARK = {
+    QPalette.ColorRole.Window: "#2b2d30",
+    QPalette.ColorRole.WindowText: "#e6e6e6",
+    QPalette.ColorRole.Base: "#1f2023",
+    QPalette.ColorRole.AlternateBase: "#26282b",
+    QPalette.ColorRole.Text: "#e6e6e6",
+    QPalette.ColorRole.Button: "#34363a",
+    QPalette.ColorRole.ButtonText: "#e6e6e6",
+    QPalette.ColorRole.ToolTipBase: "#34363a",
+    QPalette.ColorRole.ToolTipText: "#e6e6e6",
+    QPalette.ColorRole.PlaceholderText: "#8c8f94",
+    QPalette.ColorRole.Mid: "#4a4d52",
+    QPalette.ColorRole.Dark: "#1a1b1d",
+}
+
+
+def palette_for(mode: str, system: QPalette) -> QPalette:
+    """The system's palette, or Fusion's light one, or our dark one; with our accent."""
+    if mode == "light":
+        palette = QApplication.style().standardPalette()
+    elif mode == "dark":
+        palette = QPalette(system)
+        for role, colour in _DARK.items():
+            palette.setColor(role, QColor(colour))
+        palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6b6e73"))
+        palette.setColor(
+            QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6b6e73")
+        )
+    else:
+        palette = QPalette(system)
     palette.setColor(QPalette.ColorRole.Highlight, ACCENT)
     palette.setColor(QPalette.ColorRole.HighlightedText, QColor("white"))
     palette.setColor(QPalette.ColorRole.Link, ACCENT.lighter(130) if is_dark(palette) else ACCENT)
-    app.setPalette(palette)
+    return palette
+
+
+_system: QPalette | None = None
+_base_font: QFont | None = None
+
+
+def apply(app: QApplication, mode: str = "system", font_scale: float = 1.0) -> None:
+    """Fusion with the chosen palette (the system's by default) and font size."""
+    global _system, _base_font
+    app.setStyle("Fusion")
+    if _system is None:
+        _system, _base_font = QPalette(app.palette()), QFont(app.font())
+    app.setPalette(palette_for(mode, _system))
+    assert _base_font is not None
+    font = QFont(_base_font)
+    size = _base_font.pointSizeF()
+    if size > 0:
+        font.setPointSizeF(size * font_scale)
+    app.setFont(font)
 
 
 def monospace() -> QFont:
