@@ -9,12 +9,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from assessor.app.window import DeskApp
 from assessor.cli import _parser
+from assessor.services.demo import DEMO_PASSPHRASE
 from assessor.store.db import Database
+from assessor.ui.dialogs.unlock import UnlockDialog
 
 
 def test_self_test_scores_one_criterion_and_writes_screenshots(tmp_path: Path) -> None:
@@ -59,3 +63,36 @@ def test_a_second_window_on_a_taken_folder_says_so_and_exits_2(
     assert status == 2
     assert len(told) == 1 and "already using the data folder" in told[0]
     assert str(demo_folder) in told[0]
+
+
+def test_demo_opens_after_the_demo_passphrase_is_typed(
+    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`assessor --demo`: a fresh demo folder, the unlock window, then the main window."""
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    folder = tmp_path / "demo"
+    args = _parser().parse_args(["--demo", "--data-dir", str(folder)])
+    desk_app = DeskApp(qapp, args)
+    seen: list[str] = []
+
+    def drive() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, UnlockDialog):
+            seen.append(dialog.windowTitle())
+            dialog.passphrase.setText(DEMO_PASSPHRASE)
+            QTest.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+        window = desk_app.window
+        if window is not None and window.isVisible() and window.queue.loads > 0:
+            seen.append(window.windowTitle())
+            window.close()
+            return
+        QTimer.singleShot(20, drive)
+
+    QTimer.singleShot(0, drive)
+    status = desk_app.run()
+    desk_app.hook.uninstall()
+    assert status == 0
+    assert seen[0] == "Unlock your profile" and seen[-1] == "Assessor — Ada Assessor (assessor)"
+    assert (folder / "assessor.db").exists()
+    assert QSettings().value("last_profile")  # the next start offers the same profile
