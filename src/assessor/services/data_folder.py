@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assessor import log, paths
+from assessor.services.access import operation
 from assessor.store.db import Database
 
 
@@ -17,6 +18,7 @@ def open_data(data_dir: str | Path | None, *, create: bool = True) -> Database:
     return database
 
 
+@operation(None)
 def schema_revision(db: Database) -> str | None:
     """The database's migration revision, for diagnostics."""
     from assessor.store.migrate import current_revision
