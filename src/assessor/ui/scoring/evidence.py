@@ -10,25 +10,17 @@ program a copy, never the store's own file.
 
 from __future__ import annotations
 
-import logging
-import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QImage, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont, QPalette
 from PySide6.QtWidgets import (
-    QApplication,
-    QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLayout,
-    QMessageBox,
     QStackedWidget,
-    QToolButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -36,6 +28,9 @@ from PySide6.QtWidgets import (
 
 from assessor.services.workspace import ArtifactInfo
 from assessor.ui import theme
+from assessor.ui.scoring.evidence_chrome import EvidenceBar, FocusFrame, tool_button
+from assessor.ui.scoring.evidence_files import FileList, ask_before_opening, format_size
+from assessor.ui.scoring.evidence_tasks import in_words, prepare, weakly
 from assessor.ui.scoring.viewers import (
     ImageViewer,
     InfoPage,
@@ -43,128 +38,16 @@ from assessor.ui.scoring.viewers import (
     PdfViewer,
     TextViewer,
     Viewer,
-    decode_text,
 )
 from assessor.ui.tasks import Task, TaskRunner
 
 __all__ = ["EvidencePanel", "ask_before_opening", "format_size"]
 
-log = logging.getLogger(__name__)
-
 VIEWABLE = ("pdf", "image", "text")
-_LIST_ROWS = 4  # rows the file list shows before it scrolls
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("EvidencePanel", text)
-
-
-def format_size(size: int) -> str:
-    return QLocale().formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeTraditionalFormat)
-
-
-def _detail(artifact: ArtifactInfo) -> str:
-    if artifact.kind == "pdf" and artifact.pages is not None and artifact.reason is None:
-        return _tr("{n} p").format(n=artifact.pages)
-    return format_size(artifact.size)
-
-
-def _prepare(read: Callable[[ArtifactInfo], bytes], artifact: ArtifactInfo) -> Any:
-    """On a worker thread: the bytes, and for images and text what the viewer shows."""
-    data = read(artifact)
-    if artifact.kind == "image":
-        image = QImage.fromData(data)
-        if image.isNull():
-            raise ValueError(_tr("the image could not be decoded"))
-        return image
-    if artifact.kind == "text":
-        summary = artifact.preview.summary if artifact.preview is not None else None
-        encoding = (summary or {}).get("encoding")
-        return decode_text(data, encoding if isinstance(encoding, str) else None)
-    return data
-
-
-_ERROR_WORDS = {
-    "blob-missing": "its stored copy is missing from the data folder",
-    "blob-corrupt": "its stored copy has changed since it was received",
-}
-
-
-def _words(exc: BaseException) -> str:
-    """What went wrong, in words. The traceback is logged, then dropped: in synchronous mode
-    its frames include the panel's own, and a panel held by such a cycle is deleted whenever
-    the collector runs, possibly while it is being painted."""
-    log.debug("evidence: %s", type(exc).__name__, exc_info=exc)
-    exc.__traceback__ = None
-    code = getattr(exc, "code", None)
-    if isinstance(code, str) and code in _ERROR_WORDS:
-        return _tr(_ERROR_WORDS[code])
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return str(exc) or type(exc).__name__
-
-
-def _weakly(method: Callable[..., None], *first: Any) -> Callable[[Any], None]:
-    """`method(*first, value)`, holding the panel weakly. A task keeps its callbacks, and a
-    failed task's traceback keeps the task: a strong hold would put a top-level panel in a
-    cycle that the collector may delete in the middle of painting it."""
-    ref = weakref.WeakMethod(method)
-
-    def call(value: Any) -> None:
-        target = ref()
-        if target is not None:
-            target(*first, value)
-
-    return call
-
-
-def ask_before_opening(parent: QWidget | None, text: str) -> bool:
-    """The warning shown before a learner's file goes to another program. Cancel is the
-    default button, so Enter does not open it."""
-    box = QMessageBox(
-        QMessageBox.Icon.Warning,
-        _tr("Open in the system viewer"),
-        text,
-        QMessageBox.StandardButton.Cancel,
-        parent,
-    )
-    opening = box.addButton(_tr("Open a copy"), QMessageBox.ButtonRole.AcceptRole)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.exec()
-    answer = box.clickedButton() is opening
-    box.deleteLater()
-    return answer
-
-
-class _FocusFrame(QFrame):
-    """Frames the viewer, in the accent colour while the keyboard is in it."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setContentsMargins(2, 2, 2, 2)
-
-    def watch(self, widget: QWidget) -> None:
-        """Repaint when `widget` gains or loses the focus. (Not QApplication.focusChanged: a
-        connection from the application outlives the panel in PySide.)"""
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
-            self.update()
-        return False
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        focus = QApplication.focusWidget()
-        inside = focus is not None and self.isAncestorOf(focus)
-        role = QPalette.ColorRole.Highlight if inside else QPalette.ColorRole.Mid
-        painter = QPainter(self)
-        pen = painter.pen()
-        pen.setColor(self.palette().color(role))
-        width = 2 if inside else 1
-        pen.setWidth(width)
-        painter.setPen(pen)
-        painter.drawRect(self.rect().adjusted(width // 2, width // 2, -1, -1))
-        painter.end()
 
 
 class EvidencePanel(QWidget):
@@ -200,17 +83,7 @@ class EvidencePanel(QWidget):
         font.setBold(True)
         self._heading.setFont(font)
 
-        self._files = QTreeWidget(self)
-        self._files.setAccessibleName(_tr("Evidence files"))
-        self._files.setColumnCount(2)
-        self._files.setHeaderHidden(True)
-        self._files.setRootIsDecorated(False)
-        self._files.setUniformRowHeights(True)
-        self._files.setAllColumnsShowFocus(True)
-        header = self._files.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self._files = FileList(self)
         self._files.currentItemChanged.connect(self._picked)
         self._heading.setBuddy(self._files)
 
@@ -227,7 +100,7 @@ class EvidencePanel(QWidget):
             self._stack.addWidget(page)
         for viewer in (self._pdf, self._image, self._text):
             viewer.changed.connect(self._update_bar)
-        frame = _FocusFrame(self)
+        frame = FocusFrame(self)
         framed = QVBoxLayout(frame)
         framed.setContentsMargins(0, 0, 0, 0)
         framed.addWidget(self._stack)
@@ -244,7 +117,18 @@ class EvidencePanel(QWidget):
         self._note.setWordWrap(True)
         self._note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        bar = self._build_bar()
+        self._bar = EvidenceBar(self, self)
+        self._open = tool_button(
+            self,
+            _tr("Open in the system viewer…"),
+            _tr("Open in the system viewer"),
+            _tr("Open a copy of this file in another program (asks first)"),
+            self.open_external,
+        )
+        self._open.setAutoRaise(False)  # a real button: it leaves the app
+        policy = self._open.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # the list stays put when it hides
+        self._open.setSizePolicy(policy)
         layout = QVBoxLayout(self)
         # The bar's minimum width changes with the file shown. Parents read minimumSizeHint();
         # pinning the panel's own minimum would only make a top-level panel (in tests) resize
@@ -259,55 +143,7 @@ class EvidencePanel(QWidget):
         layout.addWidget(self._files)
         layout.addWidget(frame, 1)
         layout.addWidget(self._note)
-        layout.addWidget(bar)
-
-    def _button(self, text: str, name: str, tip: str, slot: Callable[[], None]) -> QToolButton:
-        button = QToolButton(self)
-        button.setText(text)
-        button.setAccessibleName(name)
-        button.setToolTip(tip)
-        button.setAutoRaise(True)
-        button.clicked.connect(slot)
-        return button
-
-    def _build_bar(self) -> QWidget:
-        self._previous = self._button(
-            _tr("◂ PgUp"), _tr("Previous page"), _tr("Previous page (PgUp)"), self.previous_page
-        )
-        self._page_label = QLabel(self)
-        self._next = self._button(
-            _tr("PgDn ▸"), _tr("Next page"), _tr("Next page (PgDn)"), self.next_page
-        )
-        self._smaller = self._button("−", _tr("Zoom out"), _tr("Zoom out (-)"), self.zoom_out)
-        self._zoom_label = QLabel(self)
-        self._zoom_label.setMinimumWidth(self._zoom_label.fontMetrics().horizontalAdvance("800 %"))
-        self._zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._larger = self._button("+", _tr("Zoom in"), _tr("Zoom in (+)"), self.zoom_in)
-        self._fit = self._button(_tr("Fit"), _tr("Fit"), _tr("Fit to the panel (0)"), self.fit)
-        self._fit.setCheckable(True)
-        self._open = self._button(
-            _tr("Open in the system viewer…"),
-            _tr("Open in the system viewer"),
-            _tr("Open a copy of this file in another program (asks first)"),
-            self.open_external,
-        )
-        self._open.setAutoRaise(False)  # a real button: it leaves the app
-        policy = self._open.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)  # the list stays put when it hides
-        self._open.setSizePolicy(policy)
-        widget = QWidget(self)
-        bar = QHBoxLayout(widget)
-        bar.setContentsMargins(0, 0, 0, 0)
-        bar.setSpacing(2)
-        for part in (self._previous, self._page_label, self._next):
-            bar.addWidget(part)
-        bar.addSpacing(12)
-        for part in (self._smaller, self._zoom_label, self._larger, self._fit):
-            bar.addWidget(part)
-        bar.addStretch(1)
-        # As tall when its controls are hidden (loading, details): the viewer does not jump.
-        widget.setFixedHeight(widget.sizeHint().height())
-        return widget
+        layout.addWidget(self._bar)
 
     # -- public -----------------------------------------------------------------------
 
@@ -319,14 +155,7 @@ class EvidencePanel(QWidget):
         self._heading.setText(
             _tr("Evidence · 1 file") if count == 1 else _tr("Evidence · {n} files").format(n=count)
         )
-        self._files.blockSignals(True)
-        for artifact in self._artifacts:
-            self._files.addTopLevelItem(self._item(artifact))
-        self._files.blockSignals(False)
-        rows = max(1, min(count, _LIST_ROWS))
-        frame = 2 * self._files.frameWidth()
-        self._files.setFixedHeight(rows * self._files.sizeHintForRow(0) + frame if count else 0)
-        self._files.setVisible(bool(count))
+        self._files.fill(self._artifacts)
         first = self._files.topLevelItem(0)
         if first is not None:
             self._files.setCurrentItem(first)
@@ -337,9 +166,7 @@ class EvidencePanel(QWidget):
         self._cancel()
         self._artifacts = ()
         self._current = None
-        self._files.blockSignals(True)
-        self._files.clear()
-        self._files.blockSignals(False)
+        self._files.empty()
         self._heading.setText(_tr("Evidence"))
         for viewer in (self._pdf, self._image, self._text):
             viewer.clear()
@@ -351,10 +178,10 @@ class EvidencePanel(QWidget):
         return self._current
 
     def next_artifact(self) -> None:
-        self._step(+1)
+        self._files.step(+1)
 
     def previous_artifact(self) -> None:
-        self._step(-1)
+        self._files.step(-1)
 
     def next_page(self) -> None:
         if self._viewer is not None:
@@ -407,35 +234,11 @@ class EvidencePanel(QWidget):
         self._runner.run_parallel(
             self._copy_out,
             artifact,
-            on_done=_weakly(self._hand_over, artifact),
-            on_error=_weakly(self._not_handed_over, artifact),
+            on_done=weakly(self._hand_over, artifact),
+            on_error=weakly(self._not_handed_over, artifact),
         )
 
     # -- opening an artifact ----------------------------------------------------------
-
-    def _item(self, artifact: ArtifactInfo) -> QTreeWidgetItem:
-        detail = _detail(artifact)
-        if artifact.reason is not None:
-            detail = f"⚠ {detail}"
-        item = QTreeWidgetItem([artifact.name, detail])
-        item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        lines = [artifact.name, f"{artifact.media_type}, {format_size(artifact.size)}"]
-        if artifact.pages is not None:
-            lines.append(_tr("{n} pages").format(n=artifact.pages))
-        if artifact.reason is not None:
-            lines.append(_tr("cannot preview: {reason}").format(reason=artifact.reason))
-        for column in (0, 1):
-            item.setToolTip(column, "\n".join(lines))
-            item.setData(column, Qt.ItemDataRole.AccessibleTextRole, ", ".join(lines))
-        return item
-
-    def _step(self, delta: int) -> None:
-        current = self._files.currentItem()
-        if current is None:
-            return
-        item = self._files.topLevelItem(self._files.indexOfTopLevelItem(current) + delta)
-        if item is not None:
-            self._files.setCurrentItem(item)
 
     def _picked(self, item: QTreeWidgetItem | None, _old: QTreeWidgetItem | None) -> None:
         row = self._files.indexOfTopLevelItem(item) if item is not None else -1
@@ -464,11 +267,11 @@ class EvidencePanel(QWidget):
         self._message.show_loading(_tr("Loading {name}…").format(name=artifact.name))
         self._show(self._message, None)
         task = self._runner.run_parallel(
-            _prepare,
+            prepare,
             self._read,
             artifact,
-            on_done=_weakly(self._content, artifact),
-            on_error=_weakly(self._failed, artifact),
+            on_done=weakly(self._content, artifact),
+            on_error=weakly(self._failed, artifact),
             key=("evidence", id(self)),
         )
         self._task = None if task.finished else task  # finished: synchronous mode
@@ -506,7 +309,7 @@ class EvidencePanel(QWidget):
     def _failed(self, artifact: ArtifactInfo, exc: BaseException) -> None:
         if artifact is self._current:
             self._task = None
-            self._show_error(artifact, _words(exc))
+            self._show_error(artifact, in_words(exc))
 
     def _show_error(self, artifact: ArtifactInfo, words: str) -> None:
         self._message.show_error(
@@ -525,26 +328,7 @@ class EvidencePanel(QWidget):
             self.loaded.emit(artifact)
 
     def _update_bar(self) -> None:
-        viewer = self._viewer
-        paged = viewer is not None and viewer.has_pages and viewer.page_count() > 0
-        for widget in (self._previous, self._page_label, self._next):
-            widget.setVisible(paged)
-        if viewer is not None and paged:
-            page, count = viewer.page(), viewer.page_count()
-            self._page_label.setText(_tr("page {n} / {count}").format(n=page + 1, count=count))
-            self._previous.setEnabled(page > 0)
-            self._next.setEnabled(page < count - 1)
-        for widget in (self._smaller, self._zoom_label, self._larger, self._fit):
-            widget.setVisible(viewer is not None)
-        if viewer is not None:
-            zoom = viewer.zoom()
-            self._zoom_label.setText(f"{round(zoom * 100)} %")
-            self._zoom_label.setAccessibleName(
-                _tr("Zoom {percent} %").format(percent=round(zoom * 100))
-            )
-            self._smaller.setEnabled(zoom > viewer.min_zoom + 1e-9)
-            self._larger.setEnabled(zoom < viewer.max_zoom - 1e-9)
-            self._fit.setChecked(viewer.fitted())
+        self._bar.show_viewer(self._viewer)
         # The details page has its own, larger button.
         showing_info = self._stack.currentWidget() is self._info
         self._open.setVisible(self._current is not None and not showing_info)
@@ -564,7 +348,7 @@ class EvidencePanel(QWidget):
 
     def _not_handed_over(self, artifact: ArtifactInfo, exc: BaseException) -> None:
         self._set_note(
-            _tr("“{name}” was not opened: {words}").format(name=artifact.name, words=_words(exc)),
+            _tr("“{name}” was not opened: {words}").format(name=artifact.name, words=in_words(exc)),
             problem=True,
         )
 
