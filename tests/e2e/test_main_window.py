@@ -104,3 +104,39 @@ def test_every_control_has_a_name_and_every_command_a_key(desk: Desk, qtbot: Any
     assert keyed["Finalize & sign"] == "Ctrl+Return"
     assert keyed["Save and open next"] == "Ctrl+Right"
     assert keyed["Comment"] == "C"
+
+
+def test_a_cancelled_unlock_does_not_sign_later(desk: Desk, qtbot: Any) -> None:
+    window, ws = desk.window, desk.window.workspace
+    desk.window.desk.identity.lock()
+    _open_first_to_score(desk, qtbot)
+    assert ws.sheet is not None and ws.panel is not None
+    for n, criterion in enumerate(ws.sheet.rubric.criteria):
+        ws.panel.set_current(n)
+        ws.panel.choose(len(criterion.levels))
+    asked: list[str] = []
+    ws.confirm = lambda _w, title, _text: asked.append(title) is None and False
+    ws.actions_by_name["finalize"].trigger()  # once the saves landed: the unlock window
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), UnlockDialog))
+    QApplication.activeModalWidget().reject()
+    window.show_page(window.queue)
+    window.unlock_action.trigger()  # File → Unlock, later, for another reason
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, UnlockDialog)
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+        dialog.passphrase.setText(DEMO_PASSPHRASE)
+        QTest.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    assert asked == []  # no signing box popped up on the queue page
+
+
+def test_tab_leaves_the_rubric_at_its_last_criterion(desk: Desk, qtbot: Any) -> None:
+    ws = desk.window.workspace
+    _open_first_to_score(desk, qtbot)
+    assert ws.panel is not None
+    ws.panel.setFocus()
+    seen = set()
+    for _ in range(len(ws.panel.cards) + 2):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.add(type(QApplication.focusWidget()).__name__)
+    assert ws.panel.current == len(ws.panel.cards) - 1
+    assert seen - {"RubricPanel"}, "Tab never left the rubric"

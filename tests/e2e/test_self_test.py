@@ -96,3 +96,16 @@ def test_demo_opens_after_the_demo_passphrase_is_typed(
     assert seen[0] == "Unlock your profile" and seen[-1] == "Assessor — Ada Assessor (assessor)"
     assert (folder / "assessor.db").exists()
     assert QSettings().value("last_profile")  # the next start offers the same profile
+
+
+def test_a_data_folder_that_cannot_be_opened_ends_with_status_2(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    done = subprocess.run(
+        [sys.executable, "-m", "assessor", "--self-test", "--data-dir", str(blocker / "sub")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "could not open its data folder" in done.stderr

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from assessor.domain.errors import DomainError
 from assessor.services.scoring import (
     DraftChange,
     EvaluationView,
@@ -19,6 +20,7 @@ from assessor.services.scoring import (
 )
 from assessor.store.db import Database
 from assessor.ui.scoring.sheet import SaveState, SaveTracker, ScoreSheet
+from assessor.ui.scoring.workspace import finalize_as_shown, shown
 from assessor.ui.tasks import TaskRunner
 from tests.conftest import Seed
 
@@ -173,3 +175,30 @@ def test_a_failure_of_a_sheet_left_behind_stays_visible_until_retried(
     qtbot.waitUntil(lambda: tracker.state is SaveState.SAVED, timeout=WAIT_MS)
     assert levels(stored(db, seeded))["plan"] == "competent"
     assert tracker.saved_at is not None
+
+
+def test_signing_refuses_when_the_saved_draft_differs_from_the_screen(
+    db: Database, seeded: Seed, qapp: QApplication
+) -> None:
+    sheet, _gate = make(db, seeded, TaskRunner(synchronous=True))
+    for criterion in seeded.rubric.criteria:
+        sheet.choose_level(criterion.id, criterion.levels[-1].id)
+    signer = seeded.signer(db)
+    screen = shown(sheet)
+    changed = dict(screen[0])
+    changed["plan"] = ("not-yet", changed["plan"][1], "")  # a save that never landed
+    with pytest.raises(DomainError, match="nothing was signed"):
+        finalize_as_shown(db, seeded.submission_ids[0], signer, (changed, screen[1]))
+    assert stored(db, seeded).status == "draft"
+    done = finalize_as_shown(db, seeded.submission_ids[0], signer, screen)
+    assert done.submission_id == seeded.submission_ids[0]
+
+
+def test_a_signed_sheet_has_nothing_to_undo(db: Database, seeded: Seed, qapp: QApplication) -> None:
+    sheet, gate = make(db, seeded, TaskRunner(synchronous=True))
+    sheet.choose_level("plan", "competent")
+    sheet.finalized()
+    assert sheet.undo_stack.count() == 0 and not sheet.undo_stack.canUndo()
+    calls = len(gate.calls)
+    sheet.apply(SetLevel("plan", "not-yet"))
+    assert sheet.level_of("plan") == "competent" and len(gate.calls) == calls

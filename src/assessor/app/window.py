@@ -21,12 +21,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialo
 from assessor import paths
 from assessor.app.self_test import SelfTest
 from assessor.app.wiring import build_window
-from assessor.domain.errors import DomainError
 from assessor.security.secrets import SecretStore
 from assessor.services.data_folder import open_data
 from assessor.services.demo import DEMO_PASSPHRASE, write_demo
 from assessor.services.profiles import ProfileInfo, Signer, list_profiles, unlock
-from assessor.settings import Settings, SettingsError
+from assessor.settings import Settings
 from assessor.settings import load as load_settings
 from assessor.store.db import Database
 from assessor.store.errors import DataFolderLocked
@@ -136,11 +135,11 @@ class DeskApp:
                 "Only one window may use a data folder at a time, so that no score is ever"
                 " written twice. Switch to that window, or close it and try again."
             )
-        elif isinstance(exc, SettingsError | DomainError):
-            text = f"Assessor could not open its data folder {folder}:\n\n{exc}"
         else:
-            raise exc
-        log.error("could not open %s: %s", folder, exc)
+            # Anything else too (a file where the folder should be, no permission...): say
+            # so and end, rather than leave a process with no window.
+            text = f"Assessor could not open its data folder {folder}:\n\n{exc}"
+        log.error("could not open %s: %s", folder, exc, exc_info=exc)
         if self.args.self_test:
             print(f"self-test: {text}", file=sys.stderr)
         else:
@@ -214,6 +213,7 @@ class DeskApp:
             QApplication.exit(0)  # no one unlocked: nothing to show
             return
         signer, profile = dialog.signer(), dialog.profile()
+        dialog.deleteLater()
         assert signer is not None and profile is not None
         self._show(profile, signer)
 

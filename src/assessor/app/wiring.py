@@ -102,4 +102,6 @@ def _unlock(window: MainWindow, unlock: Callable[[str, str], Signer]) -> None:
     )
     dialog.unlocked.connect(desk.identity.unlocked)
     dialog.accepted.connect(window.workspace.unlocked)
+    dialog.rejected.connect(window.workspace.unlock_cancelled)
+    dialog.finished.connect(dialog.deleteLater)  # it must not keep the key after it closed
     dialog.open()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -20,8 +21,10 @@ from PySide6.QtWidgets import (
 from assessor.services.finalize import Finalized
 from assessor.services.submissions import outbox_waiting
 from assessor.ui.desk import Desk
+from assessor.ui.models.queue import next_ungraded
 from assessor.ui.queue_page import QueueView
 from assessor.ui.rubrics.library import RubricLibrary
+from assessor.ui.scoring.sheet import SaveState
 from assessor.ui.scoring.workspace import ScoringWorkspace
 from assessor.ui.status import StatusBar
 
@@ -186,8 +189,14 @@ class MainWindow(QMainWindow):
         self.refresh_outbox()
 
     def show_page(self, page: QWidget) -> None:
-        if page is not self.workspace:
+        in_workspace = page is self.workspace
+        if not in_workspace:
             self.workspace.leave()
+        # Undo and the scoring commands act on the submission on screen, never a hidden one.
+        sheet = self.workspace.sheet
+        self._activate(sheet.undo_stack if in_workspace and sheet else None)
+        for action in self.workspace.actions_by_name.values():
+            action.setEnabled(in_workspace)
         self.stack.setCurrentWidget(page)
         for name, target in (("queue", self.queue), ("rubrics", self.rubrics)):
             self.nav[name].setChecked(target is page)
@@ -210,14 +219,17 @@ class MainWindow(QMainWindow):
         self.desk.runner.run_parallel(outbox_waiting, self.desk.db, on_done=self.status.show_outbox)
 
     def open_submission(self, submission_id: str) -> None:
-        self.stack.setCurrentWidget(self.workspace)
+        self.show_page(self.workspace)
         for button in self.nav.values():
             button.setChecked(False)
         self.workspace.open(submission_id)
         self.queue.select(submission_id)
 
     def open_next(self, after_id: str | None) -> None:
-        if self.queue.controller.open_next_ungraded(after_id) is None:
+        found = next_ungraded(self.queue.shown_rows(), after_id)
+        if found is not None:
+            self.open_submission(found)
+        else:
             self.status.showMessage(_tr("Nothing left to score in this list."), 8000)
             self.back_to_queue()
 
@@ -229,8 +241,7 @@ class MainWindow(QMainWindow):
         if direction > 0:
             self.open_next(after_id)
             return
-        rows = self.queue.model.rows()
-        ids = [r.id for r in rows]
+        ids = [r.id for r in self.queue.shown_rows()]
         if after_id in ids and ids.index(after_id) > 0:
             self.open_submission(ids[ids.index(after_id) - 1])
 
@@ -244,9 +255,15 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: self.open_next(done.submission_id))
 
     def _undo_stack(self, stack: QUndoStack) -> None:
+        for old in self.undo_group.stacks():
+            if old is not stack:
+                self.undo_group.removeStack(old)  # a sheet left behind is not undone from here
         if stack not in self.undo_group.stacks():
             self.undo_group.addStack(stack)
-        self.undo_group.setActiveStack(stack)
+        self._activate(stack if self.stack.currentWidget() is self.workspace else None)
+
+    def _activate(self, stack: QUndoStack | None) -> None:
+        self.undo_group.setActiveStack(stack)  # type: ignore[arg-type]  # None: no stack
 
     def _unlock(self) -> None:
         self._call(self.on_unlock)
@@ -257,4 +274,28 @@ class MainWindow(QMainWindow):
         # Comments typed but not yet saved are queued now; the runner finishes every queued
         # write before the program exits (TaskRunner.shutdown on aboutToQuit).
         self.workspace.leave()
+        if self.desk.saves.state is SaveState.FAILED and not self.quit_unsaved(
+            self.desk.saves.error or ""
+        ):
+            event.ignore()
+            return
         super().closeEvent(event)
+
+    def quit_unsaved(self, error: str) -> bool:
+        """Ask before quitting with changes a failed save did not write. True: quit anyway."""
+        box = QMessageBox(QMessageBox.Icon.Warning, _tr("Not saved"), "", parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
+            _tr(
+                "Some of your changes are not saved ({0}). If you quit now they are lost."
+                " Retry the save first, or quit without them."
+            ).format(error)
+        )
+        retry = box.addButton(_tr("Retry the save"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_tr("Quit without them"), QMessageBox.ButtonRole.DestructiveRole)
+        stay = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(retry)
+        box.exec()
+        if box.clickedButton() is retry:
+            self.desk.saves.retry()
+        return box.clickedButton() not in (retry, stay)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from assessor.domain.workflow import SubmissionStatus
-from assessor.services.submissions import assessments
+from assessor.services.submissions import SubmissionRow, assessments
 from assessor.ui import theme
 from assessor.ui.desk import Desk
 from assessor.ui.models.queue import (
@@ -154,6 +154,13 @@ class QueueView(QWidget):
             else _tr("No submissions yet. Import a submission package to start.")
         )
         self.empty.setVisible(empty)
+
+    def shown_rows(self) -> list[SubmissionRow]:
+        """The loaded rows in the order the table shows them (the person may have sorted)."""
+        return [
+            self.model.row_at(self.proxy.mapToSource(self.proxy.index(n, 0)).row())
+            for n in range(self.proxy.rowCount())
+        ]
 
     def select(self, submission_id: str) -> None:
         row = self.model.row_of(submission_id)

@@ -319,10 +319,11 @@ class RubricPanel(QScrollArea):
 
     def focusNextPrevChild(self, forward: bool) -> bool:
         # Tab / Shift+Tab move between criteria while the rubric has focus.
-        if self.hasFocus():
+        last = len(self.cards) - 1
+        if self.hasFocus() and (self.current < last if forward else self.current > 0):
             self.step(1 if forward else -1)
             return True
-        return super().focusNextPrevChild(forward)
+        return super().focusNextPrevChild(forward)  # past the ends: on to the next control
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         self._show_focus(True)
@@ -368,6 +369,8 @@ class RubricPanel(QScrollArea):
         timer.timeout.connect(save)
         self._timers[name] = timer
         editor.textChanged.connect(timer.start)
+        editor.textChanged.connect(lambda: self.sheet.typing(name, True))
+        timer.timeout.connect(lambda: self.sheet.typing(name, False))
         editor.installEventFilter(self)
 
     def _clicked(self, card: CriterionCard, n: int) -> None:

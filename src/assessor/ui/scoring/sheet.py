@@ -10,6 +10,7 @@ failed value itself: a later change to the same field may already be saved.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -136,6 +137,7 @@ class ScoreSheet(QObject):
         self.saved_at: datetime | None = None
         self.error: str | None = None
         self._pending = 0
+        self._typing: set[str] = set()
         self._failed: list[Field] = []
 
     # -- reading ----------------------------------------------------------------------
@@ -151,7 +153,22 @@ class ScoreSheet(QObject):
     def state(self) -> SaveState:
         if self._failed:
             return SaveState.FAILED
-        return SaveState.SAVING if self._pending else SaveState.SAVED
+        return SaveState.SAVING if self._pending or self._typing else SaveState.SAVED
+
+    def typing(self, field: str, busy: bool) -> None:
+        """Text typed into `field` is not handed over yet: not "saved" until it is."""
+        before = bool(self._typing)
+        if busy:
+            self._typing.add(field)
+        else:
+            self._typing.discard(field)
+        if before != bool(self._typing):
+            self.save_state_changed.emit()
+
+    def finalized(self) -> None:
+        """Signed: nothing to undo or change any more."""
+        self.editable = False
+        self.undo_stack.clear()
 
     @property
     def pending(self) -> int:
@@ -183,7 +200,9 @@ class ScoreSheet(QObject):
         self.undo_stack.push(_TextCommand(self, None, self.overall, text))
 
     def apply(self, change: DraftChange) -> None:
-        """Show the change now and queue its save."""
+        """Show the change now and queue its save. A finalized sheet takes no change."""
+        if not self.editable:
+            return
         if isinstance(change, SetLevel):
             self.selections[change.criterion_id] = Selection(change.level_id, change.points)
         elif isinstance(change, ClearLevel):
@@ -245,13 +264,16 @@ class _LevelCommand(QUndoCommand):
     ) -> None:
         title = sheet.rubric.criterion(criterion_id).title
         super().__init__(_tr("level of “{0}”").format(title))
-        self.sheet, self.criterion_id = sheet, criterion_id
+        # Weakly: the stack (a child of the sheet) owns the command; a strong reference
+        # back would keep every sheet ever opened alive.
+        self._sheet, self.criterion_id = weakref.ref(sheet), criterion_id
         self.old, self.new = old, new
         self.old_points = sheet.selections[criterion_id].points if old else None
 
     def _set(self, level_id: str | None, points: Decimal | None = None) -> None:
-        c = self.criterion_id
-        self.sheet.apply(ClearLevel(c) if level_id is None else SetLevel(c, level_id, points))
+        c, sheet = self.criterion_id, self._sheet()
+        if sheet is not None:
+            sheet.apply(ClearLevel(c) if level_id is None else SetLevel(c, level_id, points))
 
     def redo(self) -> None:
         self._set(self.new)
@@ -268,14 +290,17 @@ class _TextCommand(QUndoCommand):
             else _tr("comment on “{0}”").format(sheet.rubric.criterion(criterion_id).title)
         )
         super().__init__(what)
-        self.sheet, self.criterion_id = sheet, criterion_id
+        self._sheet, self.criterion_id = weakref.ref(sheet), criterion_id
         self.old, self.new = old, new
 
     def _set(self, text: str) -> None:
+        sheet = self._sheet()
+        if sheet is None:
+            return
         if self.criterion_id is None:
-            self.sheet.apply(SetOverallComment(text))
+            sheet.apply(SetOverallComment(text))
         else:
-            self.sheet.apply(SetComment(self.criterion_id, text))
+            sheet.apply(SetComment(self.criterion_id, text))
 
     def redo(self) -> None:
         self._set(self.new)

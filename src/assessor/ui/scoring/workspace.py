@@ -10,8 +10,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,11 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assessor.domain.errors import DomainError
 from assessor.domain.numbers import fmt
 from assessor.domain.scoring import Outcome, ScoreResult
 from assessor.services.finalize import Finalized, finalize
-from assessor.services.scoring import EvaluationView, save_draft
+from assessor.services.profiles import Signer
+from assessor.services.scoring import EvaluationView, evaluation_for, save_draft
 from assessor.services.workspace import Workspace, copy_for_viewer, open_workspace, read_artifact
+from assessor.store.db import Database
 from assessor.ui import theme
 from assessor.ui.desk import Desk
 from assessor.ui.scoring.evidence import EvidencePanel
@@ -61,6 +65,7 @@ AskUnlock = Callable[[QWidget], None]
 
 def confirm_box(parent: QWidget, title: str, text: str) -> bool:
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # learner names are not markup
     sign = box.addButton(_tr("Finalize && sign"), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(sign)
@@ -86,6 +91,8 @@ class ScoringWorkspace(QWidget):
         self.sheet: ScoreSheet | None = None
         self.panel: RubricPanel | None = None
         self._finalizing = False
+        self._waiting = False
+        self.loading = False
         self._after_unlock: Callable[[], None] | None = None
 
         self.title = QLabel(_tr("No submission open"))
@@ -145,7 +152,7 @@ class ScoringWorkspace(QWidget):
         action = QAction(text, self)
         action.setShortcuts([QKeySequence(k) for k in keys])
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(lambda _checked=False: slot())
+        action.triggered.connect(lambda _checked=False: None if self.loading else slot())
         self.addAction(action)
         self.actions_by_name[name] = action
 
@@ -199,8 +206,14 @@ class ScoringWorkspace(QWidget):
 
     def open(self, submission_id: str) -> None:
         self.leave()
+        self._after_unlock = None
+        self.loading = True
+        if self.panel is not None:
+            self.panel.setEnabled(False)  # keys must not reach the sheet being left
         self.title.setText(_tr("Opening…"))
-        self.desk.runner.run_parallel(
+        # On the serial lane: the read comes after every write still queued for any sheet,
+        # so reopening a submission shows what was saved, not what was there before.
+        self.desk.runner.run_serial(
             open_workspace,
             self.desk.db,
             submission_id,
@@ -216,10 +229,14 @@ class ScoringWorkspace(QWidget):
             self.panel.flush()
 
     def _not_opened(self, submission_id: str, exc: BaseException) -> None:
-        self.title.setText(_tr("Could not open {0}: {1}").format(submission_id, exc))
+        self.loading = False
+        self.title.setText(_esc(_tr("Could not open {0}: {1}").format(submission_id, exc)))
         self.failed.emit(str(exc))
 
     def _show(self, ws: Workspace) -> None:
+        self.loading = False
+        if self.panel is not None:
+            self.panel.flush()
         self.workspace = ws
         ev = ws.evaluation
         save = functools.partial(save_draft, self.desk.db, ws.submission_id, self.desk.assessor_id)
@@ -295,6 +312,11 @@ class ScoringWorkspace(QWidget):
             return
         panel.flush()
         result = sheet.result()
+        if self.desk.saves.state is SaveState.SAVING:
+            if not self._waiting:  # let queued saves land, then look again
+                self._waiting = True
+                QTimer.singleShot(50, self._finalize_later)
+            return
         if self.desk.saves.state is SaveState.FAILED:
             QMessageBox.warning(
                 self,
@@ -335,26 +357,35 @@ class ScoringWorkspace(QWidget):
         self._finalizing = True
         self.finalize_button.setEnabled(False)
         self.desk.runner.run_serial(
-            finalize,
+            finalize_as_shown,
             self.desk.db,
             ws.submission_id,
             signer,
+            shown(sheet),
             on_done=self._signed,
             on_error=self._not_signed,
         )
 
+    def _finalize_later(self) -> None:
+        self._waiting = False
+        self.finalize()
+
     def unlocked(self) -> None:
-        """The window's unlock dialog succeeded: carry on with what needed the key."""
+        """The window's unlock dialog succeeded: carry on with what needed the key, if the
+        person is still where they asked for it."""
         then, self._after_unlock = self._after_unlock, None
-        if then is not None:
+        if then is not None and self.isVisible():
             then()
+
+    def unlock_cancelled(self) -> None:
+        self._after_unlock = None
 
     def _signed(self, done: Finalized) -> None:
         self._finalizing = False
         self.desk.identity.touch()
         ws, sheet = self.workspace, self.sheet
         if sheet is not None and ws is not None and ws.submission_id == done.submission_id:
-            sheet.editable = False
+            sheet.finalized()
             sheet.last_view = _with_record(sheet.last_view, done)
             self._update_banner()
             if self.panel:
@@ -369,6 +400,37 @@ class ScoringWorkspace(QWidget):
             _tr("Not signed"),
             _tr("The result was not signed: {0}\nYour scores are saved as a draft.").format(exc),
         )
+
+
+Shown = tuple[dict[str, tuple[str | None, Decimal | None, str]], str]
+
+
+def shown(sheet: ScoreSheet) -> Shown:
+    """What the screen shows: level, points and comment per criterion, and the overall one."""
+    criteria = {}
+    for c in sheet.rubric.criteria:
+        chosen = sheet.selections.get(c.id)
+        level = chosen.level_id if chosen else None
+        points = None
+        if chosen is not None and level is not None:
+            points = chosen.points if chosen.points is not None else c.level(level).points
+        criteria[c.id] = (level, points, sheet.comments.get(c.id, ""))
+    return criteria, sheet.overall
+
+
+def finalize_as_shown(
+    db: Database, submission_id: str, signer: Signer, expected: Shown
+) -> Finalized:
+    """Sign only if the saved draft is what the person saw (runs on the serial lane, after
+    every queued save): a save that failed must not let something else be signed."""
+    view = evaluation_for(db, submission_id, signer.profile.id)
+    saved = {c.id: (c.level_id, c.points, c.comment) for c in view.criteria}
+    if (saved, view.overall_comment) != expected:
+        raise DomainError(
+            "what is saved differs from what the screen shows, so nothing was signed;"
+            " check the scores and try again"
+        )
+    return finalize(db, submission_id, signer)
 
 
 def _with_record(view: EvaluationView, done: Finalized) -> EvaluationView:
