@@ -132,6 +132,7 @@ class RubricDiffView(QWidget):
         self._rubrics: tuple[Rubric, Rubric] | None = None
 
         self.summary = QLabel(self)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
         self.change_list = QTreeWidget(self)
         self.change_list.setColumnCount(2)
@@ -150,7 +151,9 @@ class RubricDiffView(QWidget):
         self.change_list.itemActivated.connect(self._follow)
 
         self.left_caption = QLabel(self)
+        self.left_caption.setTextFormat(Qt.TextFormat.PlainText)
         self.right_caption = QLabel(self)
+        self.right_caption.setTextFormat(Qt.TextFormat.PlainText)
         self.left = RubricGrid(self, name=_tr("Older version"), compact=True)
         self.right = RubricGrid(self, name=_tr("Newer version"), compact=True)
         sides = QSplitter(Qt.Orientation.Horizontal, self)

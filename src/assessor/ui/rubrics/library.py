@@ -98,6 +98,7 @@ class RubricLibrary(QWidget):
         self.tree.currentItemChanged.connect(self._chosen)
 
         self.heading = QLabel(_tr("No rubric chosen"), self)
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
         font = self.heading.font()
         font.setBold(True)
         self.heading.setFont(font)
@@ -127,6 +128,7 @@ class RubricLibrary(QWidget):
         bar.addWidget(self.back_button)
 
         self.status = QLabel(self)  # loading and errors; hidden when there is nothing to say
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
         self.status.setAutoFillBackground(True)
         self.status.setContentsMargins(6, 4, 6, 4)
@@ -136,6 +138,7 @@ class RubricLibrary(QWidget):
         self.grid = RubricGrid(self)
         self.diff = RubricDiffView(self)
         self.message = QLabel(self)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.stack = QStackedWidget(self)

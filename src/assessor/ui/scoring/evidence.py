@@ -114,6 +114,7 @@ class EvidencePanel(QWidget):
             frame.watch(widget)
 
         self._note = QLabel(self)
+        self._note.setTextFormat(Qt.TextFormat.PlainText)
         self._note.setWordWrap(True)
         self._note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 

@@ -98,6 +98,7 @@ def ask_before_opening(parent: QWidget | None, text: str) -> bool:
         QMessageBox.StandardButton.Cancel,
         parent,
     )
+    box.setTextFormat(Qt.TextFormat.PlainText)  # the file name is the learner's, not markup
     opening = box.addButton(_tr("Open a copy"), QMessageBox.ButtonRole.AcceptRole)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     box.exec()

@@ -17,6 +17,7 @@ def _tr(text: str) -> str:
 
 def _label(parent: QWidget, *, bold: bool = False, selectable: bool = False) -> QLabel:
     label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # names and reasons come from the learner
     label.setWordWrap(True)
     if bold:
         font = QFont(label.font())
