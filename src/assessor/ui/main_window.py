@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self.lock_action = self._add(
             "file", _tr("&Lock my key"), ["Ctrl+L"], self.desk.identity.lock
         )
+        self._add("file", _tr("&Retry the save"), ["Ctrl+S"], self.desk.saves.retry)
         self.menus["file"].addSeparator()
         self._add("file", _tr("&Settings…"), ["Ctrl+,"], lambda: self._call(self.on_settings))
         self.menus["file"].addSeparator()

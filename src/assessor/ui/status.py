@@ -36,7 +36,7 @@ class StatusBar(QStatusBar):
         for label in (self.identity, self.sync, self.save):
             label.setTextFormat(Qt.TextFormat.PlainText)  # names and errors are not markup
         self.save.setAccessibleName(_tr("Save state"))
-        self.retry_button = QPushButton(_tr("Retry save"))
+        self.retry_button = QPushButton(_tr("Retry save (Ctrl+S)"))
         self.retry_button.clicked.connect(self.retry)
         self.retry_button.hide()
         self.folder = QLabel(_tr("data: {0}").format(short_path(desk.db.data_dir)))
