@@ -140,3 +140,16 @@ def test_tab_leaves_the_rubric_at_its_last_criterion(desk: Desk, qtbot: Any) -> 
         seen.add(type(QApplication.focusWidget()).__name__)
     assert ws.panel.current == len(ws.panel.cards) - 1
     assert seen - {"RubricPanel"}, "Tab never left the rubric"
+
+
+def test_next_goes_on_to_rows_not_loaded_yet(desk: Desk, qtbot: Any) -> None:
+    window = desk.window
+    window.queue.model.page_size = 5
+    window.queue.controller.refresh()
+    qtbot.waitUntil(lambda: window.queue.model.rowCount() == 5, timeout=WAIT_MS)
+    last = window.queue.shown_rows()[-1].id
+    with qtbot.waitSignal(window.workspace_opened, timeout=WAIT_MS) as opened:
+        window.open_next(last)
+    assert window.queue.model.rowCount() > 5  # the next page was fetched...
+    ids = [r.id for r in window.queue.shown_rows()]
+    assert ids.index(opened.args[0]) > ids.index(last)  # ...and the next one came from it

@@ -227,12 +227,28 @@ class MainWindow(QMainWindow):
         self.queue.select(submission_id)
 
     def open_next(self, after_id: str | None) -> None:
-        found = next_ungraded(self.queue.shown_rows(), after_id)
+        """The next submission to score after `after_id`, in the table's order; rows not yet
+        loaded come before wrapping round to the top."""
+        rows = self.queue.shown_rows()
+        ids = [r.id for r in rows]
+        later = rows[ids.index(after_id) + 1 :] if after_id in ids else rows
+        found = next_ungraded(later, after_id)
+        model = self.queue.model
+        if found is None and (model.canFetchMore() or model.fetching):
+            self._next_after = after_id
+            model.rowsInserted.connect(self._next_when_loaded)
+            model.fetchMore()  # does nothing when a page is already on its way
+            return
+        found = found or next_ungraded(rows, after_id)
         if found is not None:
             self.open_submission(found)
         else:
             self.status.showMessage(_tr("Nothing left to score in this list."), 8000)
             self.back_to_queue()
+
+    def _next_when_loaded(self) -> None:
+        self.queue.model.rowsInserted.disconnect(self._next_when_loaded)
+        QTimer.singleShot(0, lambda: self.open_next(self._next_after))
 
     def back_to_queue(self) -> None:
         self.queue.controller.refresh()

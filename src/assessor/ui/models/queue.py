@@ -168,6 +168,11 @@ class QueueModel(QAbstractTableModel):
     # Reading -----------------------------------------------------------------------------
 
     @property
+    def fetching(self) -> bool:
+        """A page has been asked for and has not arrived yet."""
+        return self._asked is not None
+
+    @property
     def total(self) -> int:
         return self._total
 
