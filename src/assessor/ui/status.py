@@ -69,6 +69,9 @@ class StatusBar(QStatusBar):
         failed = saves.state is SaveState.FAILED
         self.retry_button.setVisible(failed)
         self.save.setStyleSheet(f"color: {theme.RED.name()}; font-weight: bold;" if failed else "")
+        self.save.setToolTip(
+            _tr("Your scores stay on screen. Retry with Ctrl+S or the button.") if failed else ""
+        )
         if failed:
             self.save.setText(_tr("Not saved — {0}").format(saves.error))
         elif saves.state is SaveState.SAVING:
