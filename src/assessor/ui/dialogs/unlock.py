@@ -15,7 +15,6 @@ import math
 import time
 from collections.abc import Callable, Sequence
 
-from keyring.backend import KeyringBackend
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -33,56 +32,26 @@ from PySide6.QtWidgets import (
 
 from assessor.domain.errors import DomainError
 from assessor.security.keys import UnlockThrottled, WrongPassphrase
-from assessor.security.secrets import InsecureKeyring, KeyringUnavailable, SecretStore
+from assessor.security.secrets import SecretStore
 from assessor.services.profiles import ProfileInfo, Signer
 from assessor.ui import theme
+from assessor.ui.dialogs import unlock_keyring
+from assessor.ui.dialogs.unlock_keyring import (
+    Unlock,
+    keyring_words,
+    open_secret_store,
+    profile_label,
+    wait_words,
+)
 from assessor.ui.tasks import Task, TaskRunner
 
 __all__ = ["UnlockDialog", "keyring_words", "open_secret_store", "profile_label", "wait_words"]
 
 log = logging.getLogger(__name__)
 
-Unlock = Callable[[str, str], Signer]
-
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("UnlockDialog", text)
-
-
-def profile_label(profile: ProfileInfo) -> str:
-    """The profile as the chooser shows it, e.g. "Ada Assessor — assessor, manager"."""
-    return f"{profile.name} — {', '.join(profile.roles)}"
-
-
-def wait_words(seconds: float) -> str:
-    whole = max(1, math.ceil(seconds))
-    if whole < 120:
-        return _tr("{n} s").format(n=whole)
-    return _tr("{n} min").format(n=math.ceil(whole / 60))
-
-
-_KEYRINGS = {
-    "keyring.backends.SecretService.Keyring": "the Secret Service keyring",
-    "keyring.backends.libsecret.Keyring": "the Secret Service keyring",
-    "keyring.backends.macOS.Keyring": "the macOS Keychain",
-    "keyring.backends.Windows.WinVaultKeyring": "the Windows Credential Locker",
-    "assessor.security.secrets.MemoryKeyring": "memory until Assessor quits",
-}
-
-
-def keyring_words(backend_name: str) -> str:
-    return _tr(_KEYRINGS.get(backend_name, "this computer's keyring"))
-
-
-def open_secret_store(
-    backend: KeyringBackend | None = None,
-) -> tuple[SecretStore | None, str | None]:
-    """The secure keyring, or None and the reason in words. Loading keyring may talk to
-    D-Bus: run this on the parallel lane."""
-    try:
-        return SecretStore(backend), None
-    except (InsecureKeyring, KeyringUnavailable) as exc:
-        return None, exc.message
 
 
 class UnlockDialog(QDialog):
@@ -232,39 +201,9 @@ class UnlockDialog(QDialog):
         runner: TaskRunner,
         on_done: Callable[[Signer | None], None],
     ) -> None:
-        """Unlock with the remembered secret, without showing anything. `on_done(signer)`
-        on success; `on_done(None)` when nothing is remembered or it did not work (then
-        show the dialog). A remembered secret that is wrong (the passphrase was changed)
-        is forgotten."""
-        if secrets is None:
-            on_done(None)
-            return
-
-        def got_secret(secret: str | None) -> None:
-            if not secret:
-                on_done(None)
-                return
-            runner.run_serial(unlock, profile_id, secret, on_done=on_done, on_error=failed)
-
-        def unreadable(exc: BaseException) -> None:
-            log.warning("could not read the remembered unlock secret: %s", exc)
-            on_done(None)
-
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, WrongPassphrase):
-                log.info("the remembered unlock secret no longer opens the profile; forgot it")
-                runner.run_parallel(
-                    secrets.forget_unlock,
-                    profile_id,
-                    on_error=lambda e: log.warning("could not forget the unlock secret: %s", e),
-                )
-            elif not isinstance(exc, UnlockThrottled):
-                log.warning("unlocking with the remembered secret failed: %s", exc)
-            on_done(None)
-
-        runner.run_parallel(
-            secrets.unlock_secret, profile_id, on_done=got_secret, on_error=unreadable
-        )
+        """Unlock with the remembered secret, without showing anything; `on_done(None)` when
+        that did not work (then show the dialog). See `unlock_keyring.try_remembered`."""
+        unlock_keyring.try_remembered(profile_id, secrets, unlock, runner, on_done)
 
     # -- flow ---------------------------------------------------------------------------
 

@@ -10,7 +10,6 @@ a tint and a word ("+ added", "− removed", "~ changed"), never the colour alon
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import (
@@ -22,7 +21,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -33,10 +32,20 @@ from PySide6.QtWidgets import (
 )
 
 from assessor.domain.numbers import fmt
-from assessor.domain.rubric import Criterion, GradeBand, Level, PassRule, PassRuleKind, Rubric
+from assessor.domain.rubric import Criterion, Level, Rubric
 from assessor.domain.rubric_diff import ChangeKind
 from assessor.services.rubrics import RubricVersionInfo
-from assessor.ui.theme import AMBER, GREEN, RED
+from assessor.ui.rubrics.grid_text import (
+    MARKS,
+    band_text,
+    critical_text,
+    mark_label,
+    pass_rule_text,
+    points_text,
+    points_words,
+    short_digest,
+    tint,
+)
 
 __all__ = [
     "MARKS",
@@ -61,81 +70,9 @@ MarkRole = Qt.ItemDataRole.UserRole + 3  # "added" | "removed" | "changed" | Non
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-# Change kind → (symbol, word, colour): the same triple in the grid and in the change list.
-MARKS: dict[str, tuple[str, str, QColor]] = {
-    "added": ("+", "added", GREEN),
-    "removed": ("−", "removed", RED),
-    "changed": ("~", "changed", AMBER),
-}
-
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("RubricGrid", text)
-
-
-def mark_label(kind: str) -> str:
-    """ "+ added", "− removed", "~ changed" (translated word)."""
-    symbol, word, _ = MARKS[kind]
-    return f"{symbol} {_tr(word)}"
-
-
-def tint(colour: QColor, palette: QPalette | None = None, amount: float = 0.28) -> QColor:
-    """`colour` blended into the palette's base: a background that keeps text readable in
-    light and dark palettes alike."""
-    base = (palette or QGuiApplication.palette()).color(QPalette.ColorRole.Base)
-    return QColor(
-        round(base.red() + (colour.red() - base.red()) * amount),
-        round(base.green() + (colour.green() - base.green()) * amount),
-        round(base.blue() + (colour.blue() - base.blue()) * amount),
-    )
-
-
-def short_digest(digest: str) -> str:
-    """`uEi…7Qf`: enough to tell versions apart at a glance; the full digest goes in a tooltip."""
-    return digest if len(digest) <= 8 else f"{digest[:3]}…{digest[-3:]}"
-
-
-def _points(value: Decimal) -> str:
-    return _tr("1 point") if value == 1 else _tr("{} points").format(fmt(value))
-
-
-def points_text(level: Level) -> str:
-    """ "2 points", "1 point", or a range "1–2.5 points"."""
-    if level.max_points is None:
-        return _points(level.points)
-    return _tr("{}–{} points").format(fmt(level.points), fmt(level.max_points))
-
-
-def pass_rule_text(rule: PassRule) -> str:
-    if rule.kind == PassRuleKind.PERCENTAGE:
-        return _tr("Pass at {} %").format(fmt(rule.threshold))
-    return _tr("Pass at {}").format(_points(rule.threshold))
-
-
-def _level_title(rubric: Rubric, level_id: str) -> str:
-    for c in rubric.criteria:
-        if level_id in c.level_ids():
-            return c.level(level_id).title
-    return level_id
-
-
-def band_text(band: GradeBand, rubric: Rubric) -> str:
-    """ "Merit (≥ 80 %, every criterion ≥ Competent)"."""
-    rules = []
-    if band.min_percentage is not None:
-        rules.append(f"≥ {fmt(band.min_percentage)} %")
-    if band.min_points is not None:
-        rules.append(f"≥ {_points(band.min_points)}")
-    if band.every_criterion_at_least is not None:
-        level = _level_title(rubric, band.every_criterion_at_least)
-        rules.append(_tr("every criterion ≥ {}").format(level))
-    return f"{band.title} ({', '.join(rules)})" if rules else band.title
-
-
-def critical_text(criterion: Criterion) -> str:
-    if criterion.minimum_level is None:
-        return ""
-    return _tr("CRITICAL ≥ {}").format(criterion.level(criterion.minimum_level).title)
 
 
 @dataclass
@@ -372,7 +309,7 @@ class RubricGrid(QWidget):
             self.summary.setToolTip(_tr("Digest: {}").format(info.digest))
         parts += [
             pass_rule_text(rubric.pass_rule),
-            _tr("maximum {}").format(_points(rubric.max_points)),
+            _tr("maximum {}").format(points_words(rubric.max_points)),
         ]
         self.summary.setText(" · ".join(parts))
         self.bands.setText(

@@ -11,20 +11,16 @@ Keys: arrows move through the versions, Ctrl+D compares the chosen version with 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence, QPalette, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -34,40 +30,15 @@ from assessor.services.rubrics import RubricVersionInfo, list_versions, show_ver
 from assessor.store.db import Database
 from assessor.ui.rubrics.diff import Compared, RubricDiffView, Shown, compare_versions
 from assessor.ui.rubrics.grid import RubricGrid, short_digest, tint
+from assessor.ui.rubrics.versions import RefRole, rubric_item, version_tree
 from assessor.ui.tasks import TaskRunner
 from assessor.ui.theme import RED
 
 __all__ = ["RefRole", "RubricLibrary"]
 
-RefRole = Qt.ItemDataRole.UserRole + 1  # "id@version" of a tree item (a rubric: its latest)
-
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("RubricLibrary", text)
-
-
-def _version_date(info: RubricVersionInfo) -> datetime | None:
-    # RubricVersionInfo does not carry its dates yet; show them as soon as it does.
-    for name in ("published_at", "imported_at"):
-        value = getattr(info, name, None)
-        if isinstance(value, datetime):
-            return value
-    return None
-
-
-def _short_date(value: datetime) -> str:
-    locale = QLocale()
-    moment = QDateTime.fromMSecsSinceEpoch(int(value.timestamp() * 1000))
-    if locale.language() == QLocale.Language.C:
-        return moment.toString("yyyy-MM-dd")  # C's short form reads either way round
-    return locale.toString(moment.date(), QLocale.FormatType.ShortFormat)
-
-
-def _state(info: RubricVersionInfo) -> str:
-    """ "Published 14/11/2026", "Draft" (with its import date when known)."""
-    when = _version_date(info)
-    word = _tr("Published") if info.published else _tr("Draft")
-    return word if when is None else f"{word} {_short_date(when)}"
 
 
 class RubricLibrary(QWidget):
@@ -84,17 +55,7 @@ class RubricLibrary(QWidget):
         self._current: str | None = None  # ref of the version on the right
         self._comparing: tuple[str, str] | None = None
 
-        self.tree = QTreeWidget(self)
-        self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels([_tr("Rubric"), _tr("Kind"), _tr("State"), _tr("Digest")])
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setAllColumnsShowFocus(True)
-        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.tree.header().setStretchLastSection(False)
-        self.tree.setAccessibleName(_tr("Rubrics and their versions"))
-        self.tree.setMinimumWidth(320)
+        self.tree = version_tree(self)
         self.tree.currentItemChanged.connect(self._chosen)
 
         self.heading = QLabel(_tr("No rubric chosen"), self)
@@ -232,7 +193,7 @@ class RubricLibrary(QWidget):
             by_rubric.setdefault(info.id, []).append(info)
         self._items.clear()
         for rubric_id, infos in by_rubric.items():
-            self.tree.addTopLevelItem(self._rubric_item(rubric_id, infos))
+            self.tree.addTopLevelItem(rubric_item(rubric_id, infos, self._items))
         self.tree.expandAll()
         self.tree.blockSignals(False)
         if not self._versions:
@@ -246,32 +207,6 @@ class RubricLibrary(QWidget):
         # The version shown before, else the latest version of the first rubric.
         first = self._items[by_rubric[self._versions[0].id][-1].ref]
         self.tree.setCurrentItem(self._items.get(keep or "", first))
-
-    def _rubric_item(self, rubric_id: str, infos: list[RubricVersionInfo]) -> QTreeWidgetItem:
-        latest = infos[-1]
-        count = _tr("1 version") if len(infos) == 1 else _tr("{} versions").format(len(infos))
-        item = QTreeWidgetItem([latest.title, latest.kind, count, ""])
-        item.setData(0, RefRole, latest.ref)
-        item.setToolTip(0, f"{latest.title}\n{rubric_id}")
-        item.setData(0, Qt.ItemDataRole.AccessibleTextRole, f"{latest.title}, {count}")
-        for info in infos:
-            child = QTreeWidgetItem(
-                [f"v{info.version}", info.kind, _state(info), short_digest(info.digest)]
-            )
-            child.setData(0, RefRole, info.ref)
-            child.setToolTip(0, f"{info.title}\n{info.ref}")
-            child.setToolTip(3, info.digest)
-            date = _version_date(info)
-            if date is not None:
-                moment = QDateTime.fromMSecsSinceEpoch(int(date.timestamp() * 1000))
-                child.setToolTip(2, QLocale().toString(moment, QLocale.FormatType.LongFormat))
-            spoken = _tr("version {}, {}, {}, digest {}").format(
-                info.version, info.kind, _state(info), info.digest
-            )
-            child.setData(0, Qt.ItemDataRole.AccessibleTextRole, spoken)
-            item.addChild(child)
-            self._items[info.ref] = child
-        return item
 
     def version_item(self, ref: str) -> QTreeWidgetItem | None:
         """The list's row for version `ref` ("id@n")."""
