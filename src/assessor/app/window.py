@@ -23,7 +23,6 @@ from assessor.app.self_test import SelfTest
 from assessor.app.wiring import build_window
 from assessor.security.secrets import SecretStore
 from assessor.services.data_folder import open_data
-from assessor.services.demo import DEMO_PASSPHRASE, write_demo
 from assessor.services.profiles import ProfileInfo, Signer, list_profiles, unlock
 from assessor.settings import Settings
 from assessor.settings import load as load_settings
@@ -56,14 +55,15 @@ def prepare(data_dir: str | None, *, demo: bool) -> Opened:
 
     folder = Path(data_dir) if data_dir else None
     if demo:
+        from assessor.services.demo import write_demo  # reportlab and friends: only for a demo
+
         folder = folder or Path(tempfile.mkdtemp(prefix="assessor-demo-"))
         write_demo(folder)
     db = open_data(folder)
     try:
         settings_path = db.data_dir / SETTINGS_FILE
         settings = load_settings(settings_path)
-        secrets, problem = open_secret_store()
-        return Opened(db, list_profiles(db), settings, settings_path, secrets, problem or "")
+        return Opened(db, list_profiles(db), settings, settings_path, None, "")
     except BaseException:
         db.close()
         raise
@@ -91,6 +91,7 @@ class DeskApp:
         self.args = args
         self.runner = TaskRunner()
         self.opened: Opened | None = None
+        self.keyring: tuple[SecretStore | None, str | None] | None = None
         self.window: MainWindow | None = None
         self.status = 0
         self.hook = install_excepthook(lambda: self.window)
@@ -114,6 +115,8 @@ class DeskApp:
             on_done=self._opened,
             on_error=self._not_opened,
         )
+        # Finding the keyring loads every keyring backend: alongside, not after, the store.
+        self.runner.run_parallel(open_secret_store, on_done=self._keyring_found)
         status = QApplication.exec()
         self.runner.shutdown()
         if self.opened is not None:
@@ -147,10 +150,18 @@ class DeskApp:
         self.status = EXIT_USAGE
         QApplication.exit(EXIT_USAGE)
 
-    def _opened(self, opened: Opened) -> None:
+    def _keyring_found(self, found: tuple[SecretStore | None, str | None]) -> None:
+        self.keyring = found
+        if self.opened is not None:
+            self._opened(self.opened)
 
-        self._close_wait()
+    def _opened(self, opened: Opened) -> None:
         self.opened = opened
+        if self.keyring is None:
+            return  # _keyring_found carries on
+        opened.secrets, problem = self.keyring
+        opened.secrets_problem = problem or ""
+        self._close_wait()
         theme.apply(self.app, opened.settings.theme, opened.settings.font_scale)
         if not opened.profiles:
             text = (
@@ -164,6 +175,8 @@ class DeskApp:
             QApplication.exit(EXIT_USAGE)
             return
         if self.args.self_test:
+            from assessor.services.demo import DEMO_PASSPHRASE
+
             profile = _assessor_profile(opened.profiles)
             self.runner.run_serial(
                 unlock,

@@ -11,11 +11,13 @@ from assessor import paths
 from assessor.cli.common import command, open_db, out, table
 from assessor.domain.numbers import fmt, to_json_number
 from assessor.domain.rubric import Rubric
-from assessor.services import demo, rubrics
+from assessor.services import rubrics
 from assessor.services.rubric_files import validate_rubric_files
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from assessor.services import demo  # reportlab and the evidence makers: only here
+
     target = paths.data_dir(args.data_dir)
     print(f"Writing demo data to {target} …", file=sys.stderr)
     s = demo.write_demo(target)
