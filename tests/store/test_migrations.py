@@ -475,3 +475,16 @@ def test_verify_knows_every_guard_trigger_of_the_head(engine: Engine, tmp_path: 
 
     migrate.upgrade(engine)
     assert set(GUARD_TRIGGERS) == triggers(tmp_path / "assessor.db") == TRIGGERS
+
+
+def test_revisions_read_from_the_files_agree_with_alembic(tmp_path: Path) -> None:
+    """Starting reads the revisions without importing Alembic; Alembic must agree."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(migrate.SCRIPT_LOCATION))
+    assert migrate.head_revision() == script.get_current_head()
+    assert migrate.known_revisions() == {s.revision for s in script.walk_revisions()}
+    with Database.open(tmp_path / "data") as db, db.read() as tx:
+        conn = tx.connection()
+        assert migrate.current_revision(conn) == script.get_current_head()
+        assert MigrationContext.configure(conn).get_current_revision() == script.get_current_head()

@@ -17,16 +17,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 from assessor.store.engine import immediate
 from assessor.store.errors import NotAssessorDatabase, SchemaTooNew, StoreError
 from assessor.store.files import fsync_dir, fsync_file
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,11 @@ def _read_only_uri(path: Path) -> str:
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
-    """An Alembic configuration built in code; env.py takes the connection from it."""
+    """An Alembic configuration built in code; env.py takes the connection from it.
+    Alembic is imported only here and in the steps below: most starts migrate nothing, and
+    importing it costs about a tenth of a second (benchmarks/bench_gui_start.py)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(SCRIPT_LOCATION))
     if connection is not None:
@@ -86,28 +91,41 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-def _script() -> ScriptDirectory:
-    return _script_at(str(SCRIPT_LOCATION))
+_REVISION = re.compile(r"^revision(?:: str)? = \"([^\"]+)\"", re.M)
+_DOWN = re.compile(r"^down_revision(?:: [^=]+)? = \"([^\"]+)\"", re.M)
 
 
 @functools.cache
-def _script_at(location: str) -> ScriptDirectory:
-    return ScriptDirectory(location)
+def _revisions() -> dict[str, str | None]:
+    """Each revision and the one it follows, read from the migration files themselves
+    (tests/store/test_migrations.py checks this against Alembic's own reading)."""
+    found: dict[str, str | None] = {}
+    for path in sorted((SCRIPT_LOCATION / "versions").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(text), _DOWN.search(text)
+        if revision is not None:
+            found[revision.group(1)] = down.group(1) if down else None
+    return found
 
 
 def head_revision() -> str:
-    head = _script().get_current_head()
-    if head is None:
-        raise StoreError(f"no migrations in {SCRIPT_LOCATION}")
-    return head
+    revisions = _revisions()
+    heads = set(revisions) - {d for d in revisions.values() if d is not None}
+    if len(heads) != 1:
+        raise StoreError(f"expected one head revision in {SCRIPT_LOCATION}, found {heads}")
+    return heads.pop()
 
 
 def known_revisions() -> frozenset[str]:
-    return frozenset(script.revision for script in _script().walk_revisions())
+    return frozenset(_revisions())
 
 
 def current_revision(conn: Connection) -> str | None:
-    return MigrationContext.configure(conn).get_current_revision()
+    try:
+        row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+    except OperationalError:  # no such table: nothing applied yet
+        return None
+    return None if row is None else str(row[0])
 
 
 def pending(conn: Connection) -> bool:
@@ -120,10 +138,14 @@ def pending(conn: Connection) -> bool:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations in one IMMEDIATE transaction: all of them or none."""
+    from alembic import command
+
     _migrate(engine, lambda config: command.upgrade(config, revision))
 
 
 def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
     _migrate(engine, lambda config: command.downgrade(config, revision))
 
 
