@@ -127,6 +127,7 @@ class Submission(Base):
     __table_args__ = (
         Index("ix_submissions_status_assessment", "status", "assessment_id", "submitted_at"),
         Index("ix_submissions_assessment_submitted", "assessment_id", "submitted_at"),
+        Index("ix_submissions_submitted_id", "submitted_at", "id"),  # the queue's order
     )
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
     learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id"), index=True)
