@@ -17,7 +17,9 @@ from PySide6.QtWidgets import QApplication
 from assessor.app.window import DeskApp
 from assessor.cli import _parser
 from assessor.services.demo import DEMO_PASSPHRASE
+from assessor.services.profiles import list_profiles
 from assessor.store.db import Database
+from assessor.ui.dialogs.new_profile import NewProfileDialog
 from assessor.ui.dialogs.unlock import UnlockDialog
 
 
@@ -109,3 +111,43 @@ def test_a_data_folder_that_cannot_be_opened_ends_with_status_2(tmp_path: Path) 
     )
     assert done.returncode == 2, done.stdout + done.stderr
     assert "could not open its data folder" in done.stderr
+
+
+def test_an_empty_folder_asks_for_a_profile_then_opens(qapp: QApplication, tmp_path: Path) -> None:
+    """The first start: no profile yet. The person makes theirs and goes straight in."""
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    folder = tmp_path / "empty"
+    desk_app = DeskApp(qapp, _parser().parse_args(["--data-dir", str(folder)]))
+    seen: list[str] = []
+
+    def drive() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, NewProfileDialog) and not seen:
+            seen.append(dialog.windowTitle())
+            dialog.name.setText("Ann Other")
+            dialog.passphrase.setText("short")
+            seen.append(dialog.problem.text())
+            assert not dialog.create_button.isEnabled()
+            dialog.passphrase.setText("a long enough sentence")
+            dialog.repeat.setText("a long enough sentence")
+            assert dialog.create_button.isEnabled()
+            QTest.keyClick(dialog.repeat, Qt.Key.Key_Return)
+        window = desk_app.window
+        if window is not None and window.isVisible() and window.queue.loads > 0:
+            seen.append(window.windowTitle())
+            seen.append(window.status.identity.text())
+            window.close()
+            return
+        QTimer.singleShot(20, drive)
+
+    QTimer.singleShot(0, drive)
+    status = desk_app.run()
+    desk_app.hook.uninstall()
+    assert status == 0
+    assert seen[0] == "Create your profile"
+    assert "at least 10 characters" in seen[1]
+    assert seen[2] == "Assessor — Ann Other (assessor)"
+    assert seen[3].endswith("key unlocked")
+    with Database.open(folder) as db:
+        assert [p.name for p in list_profiles(db)] == ["Ann Other"]

@@ -23,13 +23,20 @@ from assessor.app.self_test import SelfTest
 from assessor.app.wiring import build_window
 from assessor.security.secrets import SecretStore
 from assessor.services.data_folder import open_data
-from assessor.services.profiles import ProfileInfo, Signer, list_profiles, unlock
+from assessor.services.profiles import (
+    ProfileInfo,
+    Signer,
+    create_profile,
+    list_profiles,
+    unlock,
+)
 from assessor.settings import Settings
 from assessor.settings import load as load_settings
 from assessor.store.db import Database
 from assessor.store.errors import DataFolderLocked
 from assessor.ui import theme
 from assessor.ui.dialogs.error_report import install_excepthook
+from assessor.ui.dialogs.new_profile import NewProfileDialog
 from assessor.ui.dialogs.unlock import UnlockDialog, open_secret_store
 from assessor.ui.main_window import MainWindow
 from assessor.ui.tasks import TaskRunner
@@ -164,15 +171,7 @@ class DeskApp:
         self._close_wait()
         theme.apply(self.app, opened.settings.theme, opened.settings.font_scale)
         if not opened.profiles:
-            text = (
-                f"The data folder {opened.db.data_dir} has no profile yet.\n\n"
-                "Create yours first (a profile holds your signing key):\n"
-                "  assessor profile create --name 'Your Name' --role assessor"
-                " --passphrase-stdin"
-            )
-            self.tell(text)
-            self.status = EXIT_USAGE
-            QApplication.exit(EXIT_USAGE)
+            self._first_profile(opened)
             return
         if self.args.self_test:
             from assessor.services.demo import DEMO_PASSPHRASE
@@ -188,6 +187,24 @@ class DeskApp:
             )
             return
         self._ask_unlock(opened)
+
+    def _first_profile(self, opened: Opened) -> None:
+        """An empty data folder: the person makes their profile, then works."""
+        db = opened.db
+
+        def create(name: str, roles: list[str], passphrase: str) -> Signer:
+            info = create_profile(db, name, roles, passphrase)
+            return unlock(db, info.id, passphrase)
+
+        dialog = NewProfileDialog(create, self.runner)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            QApplication.exit(0)  # nobody to work as: nothing to show
+            return
+        signer = dialog.signer()
+        dialog.deleteLater()
+        assert signer is not None
+        opened.profiles = [signer.profile]
+        self._show(signer.profile, signer)
 
     def _unlock_fn(self) -> Callable[[str, str], Signer]:
         assert self.opened is not None
