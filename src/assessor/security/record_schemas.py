@@ -14,10 +14,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import jsonschema
-import jsonschema.validators
-from jsonschema.exceptions import ValidationError
-
 from assessor.domain.errors import Problem
 
 RECORD_SCHEMAS = {
@@ -69,6 +65,8 @@ def _regex(pattern: str) -> re.Pattern[str]:
 
 
 def _pattern(validator: Any, pattern: str, instance: object, schema: Any) -> Iterator[Any]:
+    from jsonschema.exceptions import ValidationError
+
     if isinstance(instance, str) and not _regex(pattern).search(instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
@@ -87,6 +85,8 @@ def record_schema(kind: str) -> dict[str, Any]:
 
 @cache
 def _validator(kind: str) -> Any:
+    import jsonschema.validators  # loaded when first needed: not on every start
+
     base = jsonschema.Draft202012Validator
     validator_class = jsonschema.validators.extend(
         base,

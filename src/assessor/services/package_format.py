@@ -9,8 +9,6 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-import jsonschema
-
 from assessor.domain.errors import Problem, ValidationFailed
 from assessor.security.canonical import StrictJSONError, loads_strict
 from assessor.services.rubric_files import load_schema
@@ -77,6 +75,8 @@ def has_control(text: str) -> bool:
 
 @cache
 def _validator() -> Any:
+    import jsonschema.validators  # loaded when first needed: not on every start
+
     checker = jsonschema.FormatChecker(formats=())
     checker.checks("date-time")(lambda v: not isinstance(v, str) or _parse_time(v) is not None)
     return jsonschema.Draft202012Validator(load_schema(SCHEMA), format_checker=checker)

@@ -21,9 +21,6 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import jsonschema.validators
-
 from assessor.domain.errors import Problem, ValidationFailed
 from assessor.domain.rubric import FORMAT, Rubric
 from assessor.domain.rubric_format import MAX_ID_LENGTH, join_pointer, parse_rubric_document
@@ -155,6 +152,8 @@ def _is_uuid(value: object) -> bool:
 def _format_checker() -> Any:
     """uuid, date and date-time asserted with the stdlib, so no optional package changes
     what counts as valid (jsonschema checks date-time only if rfc3339-validator is there)."""
+    import jsonschema.validators  # loaded when first needed: not on every start
+
     checker = jsonschema.FormatChecker(formats=())
     checker.checks("uuid")(_is_uuid)
     checker.checks("date")(_is_date)
@@ -164,6 +163,8 @@ def _format_checker() -> Any:
 
 @cache
 def _case_validator() -> Any:
+    import jsonschema.validators  # loaded when first needed: not on every start
+
     base = jsonschema.Draft201909Validator
     validator_class = jsonschema.validators.extend(
         base, type_checker=base.TYPE_CHECKER.redefine("integer", _is_integer)
