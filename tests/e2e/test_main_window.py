@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -153,3 +154,53 @@ def test_next_goes_on_to_rows_not_loaded_yet(desk: Desk, qtbot: Any) -> None:
     assert window.queue.model.rowCount() > 5  # the next page was fetched...
     ids = [r.id for r in window.queue.shown_rows()]
     assert ids.index(opened.args[0]) > ids.index(last)  # ...and the next one came from it
+
+
+class _SlowDisk:
+    """The sheet's real save behind a gate, failing while `fail` is set: a slow or full disk."""
+
+    def __init__(self, save: Any) -> None:
+        self.save, self.open, self.fail = save, threading.Event(), ""
+        self.open.set()
+
+    def __call__(self, changes: Any) -> Any:
+        assert self.open.wait(WAIT_MS / 1000)
+        if self.fail:
+            raise OSError(self.fail)
+        return self.save(changes)
+
+
+def test_reopening_while_a_save_is_queued_shows_the_saved_level(desk: Desk, qtbot: Any) -> None:
+    window, ws = desk.window, desk.window.workspace
+    submission = _open_first_to_score(desk, qtbot)
+    assert ws.sheet is not None and ws.panel is not None
+    disk = _SlowDisk(ws.sheet._save)
+    ws.sheet._save = disk
+    disk.open.clear()
+    criterion = ws.sheet.rubric.criteria[0]
+    ws.panel.choose(len(criterion.levels))
+    window.back_to_queue()
+    with qtbot.waitSignal(window.workspace_opened, timeout=WAIT_MS):
+        window.open_submission(submission)  # the read waits behind the held write
+        disk.open.set()
+    assert ws.sheet is not None and ws.sheet.level_of(criterion.id) == criterion.levels[-1].id
+
+
+def test_quitting_with_a_failed_save_asks_first(desk: Desk, qtbot: Any) -> None:
+    window, ws = desk.window, desk.window.workspace
+    _open_first_to_score(desk, qtbot)
+    assert ws.sheet is not None and ws.panel is not None
+    disk = _SlowDisk(ws.sheet._save)
+    ws.sheet._save = disk
+    disk.fail = "disk full"
+    ws.panel.choose(1)
+    qtbot.waitUntil(lambda: window.status.save.text() == "Not saved — disk full", timeout=WAIT_MS)
+    asked: list[str] = []
+    window.quit_unsaved = lambda error: asked.append(error) is None and False  # Cancel
+    window.close()
+    assert asked == ["disk full"] and window.isVisible()
+    disk.fail = ""
+    window.desk.saves.retry()
+    qtbot.waitUntil(lambda: window.status.save.text().startswith("Saved "), timeout=WAIT_MS)
+    window.close()
+    assert not window.isVisible() and asked == ["disk full"]  # saved: no question
