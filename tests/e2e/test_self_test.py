@@ -77,6 +77,7 @@ def test_demo_opens_after_the_demo_passphrase_is_typed(
     args = _parser().parse_args(["--demo", "--data-dir", str(folder)])
     desk_app = DeskApp(qapp, args)
     seen: list[str] = []
+    opened_files: list[Path] = []
 
     def drive() -> None:
         dialog = QApplication.activeModalWidget()
@@ -87,6 +88,7 @@ def test_demo_opens_after_the_demo_passphrase_is_typed(
         window = desk_app.window
         if window is not None and window.isVisible() and window.queue.loads > 0:
             seen.append(window.windowTitle())
+            opened_files.append(window.desk.opened_files)
             window.close()
             return
         QTimer.singleShot(20, drive)
@@ -98,6 +100,7 @@ def test_demo_opens_after_the_demo_passphrase_is_typed(
     assert seen[0] == "Unlock your profile" and seen[-1] == "Assessor — Ada Assessor (assessor)"
     assert (folder / "assessor.db").exists()
     assert QSettings().value("last_profile")  # the next start offers the same profile
+    assert opened_files and not opened_files[0].exists()  # viewer copies go with the session
 
 
 def test_a_data_folder_that_cannot_be_opened_ends_with_status_2(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable
@@ -126,6 +127,9 @@ class DeskApp:
         self.runner.run_parallel(open_secret_store, on_done=self._keyring_found)
         status = QApplication.exec()
         self.runner.shutdown()
+        if self.window is not None:
+            # Copies of learners' files handed to system viewers do not outlive the session.
+            shutil.rmtree(self.window.desk.opened_files, ignore_errors=True)
         if self.opened is not None:
             self.opened.db.close()
         return self.status or status
