@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from assessor.app.window import DeskApp
 from assessor.cli import _parser
@@ -21,6 +22,7 @@ from assessor.services.profiles import list_profiles
 from assessor.store.db import Database
 from assessor.ui.dialogs.new_profile import NewProfileDialog
 from assessor.ui.dialogs.unlock import UnlockDialog
+from assessor.ui.main_window import MainWindow
 
 
 def test_self_test_scores_one_criterion_and_writes_screenshots(tmp_path: Path) -> None:
@@ -67,28 +69,33 @@ def test_a_second_window_on_a_taken_folder_says_so_and_exits_2(
     assert str(demo_folder) in told[0]
 
 
-def test_demo_opens_after_the_demo_passphrase_is_typed(
-    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """`assessor --demo`: a fresh demo folder, the unlock window, then the main window."""
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+def _own_settings(folder: Path) -> None:
+    """QSettings (the last profile used) in the test's folder, not the user's."""
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    folder = tmp_path / "demo"
-    args = _parser().parse_args(["--demo", "--data-dir", str(folder)])
-    desk_app = DeskApp(qapp, args)
-    seen: list[str] = []
-    opened_files: list[Path] = []
+
+
+def _run_to_the_queue(
+    desk_app: DeskApp, answer: Callable[[QWidget], None]
+) -> tuple[int, MainWindow | None]:
+    """Run the app as a person would: each modal window that asks something goes to `answer`
+    once (the "please wait" one asks nothing); the main window is closed once its queue has
+    loaded. The exit status and that window."""
+    answered: list[QWidget] = []
+    shown: list[MainWindow] = []
 
     def drive() -> None:
         dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, UnlockDialog):
-            seen.append(dialog.windowTitle())
-            dialog.passphrase.setText(DEMO_PASSPHRASE)
-            QTest.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+        if (
+            dialog is not None
+            and not isinstance(dialog, QProgressDialog)
+            and dialog not in answered
+        ):
+            answered.append(dialog)
+            answer(dialog)
         window = desk_app.window
         if window is not None and window.isVisible() and window.queue.loads > 0:
-            seen.append(window.windowTitle())
-            opened_files.append(window.desk.opened_files)
+            shown.append(window)
             window.close()
             return
         QTimer.singleShot(20, drive)
@@ -96,11 +103,29 @@ def test_demo_opens_after_the_demo_passphrase_is_typed(
     QTimer.singleShot(0, drive)
     status = desk_app.run()
     desk_app.hook.uninstall()
-    assert status == 0
-    assert seen[0] == "Unlock your profile" and seen[-1] == "Assessor — Ada Assessor (assessor)"
+    return status, (shown[0] if shown else None)
+
+
+def test_demo_opens_after_the_demo_passphrase_is_typed(qapp: QApplication, tmp_path: Path) -> None:
+    """`assessor --demo`: a fresh demo folder, the unlock window, then the main window."""
+    _own_settings(tmp_path)
+    folder = tmp_path / "demo"
+    desk_app = DeskApp(qapp, _parser().parse_args(["--demo", "--data-dir", str(folder)]))
+    asked: list[str] = []
+
+    def answer(dialog: QWidget) -> None:
+        asked.append(dialog.windowTitle())
+        if isinstance(dialog, UnlockDialog):
+            dialog.passphrase.setText(DEMO_PASSPHRASE)
+            QTest.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+
+    status, window = _run_to_the_queue(desk_app, answer)
+    assert status == 0 and window is not None
+    assert asked == ["Unlock your profile"]
+    assert window.windowTitle() == "Assessor — Ada Assessor (assessor)"
     assert (folder / "assessor.db").exists()
     assert QSettings().value("last_profile")  # the next start offers the same profile
-    assert opened_files and not opened_files[0].exists()  # viewer copies go with the session
+    assert not window.desk.opened_files.exists()  # viewer copies go with the session
 
 
 def test_a_data_folder_that_cannot_be_opened_ends_with_status_2(tmp_path: Path) -> None:
@@ -118,39 +143,28 @@ def test_a_data_folder_that_cannot_be_opened_ends_with_status_2(tmp_path: Path) 
 
 def test_an_empty_folder_asks_for_a_profile_then_opens(qapp: QApplication, tmp_path: Path) -> None:
     """The first start: no profile yet. The person makes theirs and goes straight in."""
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    _own_settings(tmp_path)
     folder = tmp_path / "empty"
     desk_app = DeskApp(qapp, _parser().parse_args(["--data-dir", str(folder)]))
-    seen: list[str] = []
+    seen: list[object] = []
 
-    def drive() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, NewProfileDialog) and not seen:
-            seen.append(dialog.windowTitle())
-            dialog.name.setText("Ann Other")
-            dialog.passphrase.setText("short")
-            seen.append(dialog.problem.text())
-            assert not dialog.create_button.isEnabled()
-            dialog.passphrase.setText("a long enough sentence")
-            dialog.repeat.setText("a long enough sentence")
-            assert dialog.create_button.isEnabled()
-            QTest.keyClick(dialog.repeat, Qt.Key.Key_Return)
-        window = desk_app.window
-        if window is not None and window.isVisible() and window.queue.loads > 0:
-            seen.append(window.windowTitle())
-            seen.append(window.status.identity.text())
-            window.close()
-            return
-        QTimer.singleShot(20, drive)
+    def answer(dialog: QWidget) -> None:
+        assert isinstance(dialog, NewProfileDialog)
+        seen.append(dialog.windowTitle())
+        dialog.name.setText("Ann Other")
+        dialog.passphrase.setText("short")
+        seen.extend([dialog.problem.text(), dialog.create_button.isEnabled()])
+        dialog.passphrase.setText("a long enough sentence")
+        dialog.repeat.setText("a long enough sentence")
+        seen.append(dialog.create_button.isEnabled())
+        QTest.keyClick(dialog.repeat, Qt.Key.Key_Return)
 
-    QTimer.singleShot(0, drive)
-    status = desk_app.run()
-    desk_app.hook.uninstall()
-    assert status == 0
-    assert seen[0] == "Create your profile"
-    assert "at least 10 characters" in seen[1]
-    assert seen[2] == "Assessor — Ann Other (assessor)"
-    assert seen[3].endswith("key unlocked")
+    status, window = _run_to_the_queue(desk_app, answer)
+    assert status == 0 and window is not None
+    title, problem, short_ok, long_ok = seen
+    assert title == "Create your profile"
+    assert "at least 10 characters" in str(problem) and not short_ok and long_ok
+    assert window.windowTitle() == "Assessor — Ann Other (assessor)"
+    assert window.status.identity.text().endswith("key unlocked")
     with Database.open(folder) as db:
         assert [p.name for p in list_profiles(db)] == ["Ann Other"]

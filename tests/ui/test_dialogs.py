@@ -29,6 +29,7 @@ from assessor.ui.dialogs.error_report import ErrorDialog, ExceptHook, install_ex
 from assessor.ui.dialogs.settings_dialog import SettingsDialog
 from assessor.ui.dialogs.shortcuts import ALL_KEYS, SCORING_KEYS, ShortcutsDialog
 from assessor.ui.dialogs.unlock import UnlockDialog, open_secret_store
+from assessor.ui.dialogs.unlock_keyring import try_remembered
 from assessor.ui.tasks import TaskRunner
 from tests.conftest import PASSPHRASE, sealed_key
 
@@ -482,7 +483,7 @@ def test_remember_then_unlock_without_the_dialog(
     assert secrets.unlock_secret(people[1].id) is None
 
     results: list[Signer | None] = []
-    UnlockDialog.try_remembered(ada.id, secrets, unlocker(db), threaded, results.append)
+    try_remembered(ada.id, secrets, unlocker(db), threaded, results.append)
     qtbot.waitUntil(lambda: len(results) == 1, timeout=WAIT_MS)
     signer = results[0]
     assert signer is not None and signer.did == ada.did
@@ -499,7 +500,7 @@ def test_try_remembered_forgets_a_secret_that_no_longer_opens(
     secrets.remember_unlock(ada.id, "the passphrase before it changed")
     results: list[Signer | None] = []
     runner = TaskRunner(synchronous=True)
-    UnlockDialog.try_remembered(ada.id, secrets, unlocker(db), runner, results.append)
+    try_remembered(ada.id, secrets, unlocker(db), runner, results.append)
     assert results == [None]
     assert secrets.unlock_secret(ada.id) is None
     assert failures(db, ada.id) == 1
@@ -514,10 +515,8 @@ def test_try_remembered_with_nothing_remembered(db: Database, people: list[Profi
 
     runner = TaskRunner(synchronous=True)
     results: list[Signer | None] = []
-    UnlockDialog.try_remembered(people[0].id, None, unlock, runner, results.append)
-    UnlockDialog.try_remembered(
-        people[0].id, SecretStore(MemoryKeyring()), unlock, runner, results.append
-    )
+    try_remembered(people[0].id, None, unlock, runner, results.append)
+    try_remembered(people[0].id, SecretStore(MemoryKeyring()), unlock, runner, results.append)
     assert results == [None, None]
     assert calls == []
 

@@ -39,6 +39,7 @@ from assessor.ui import theme
 from assessor.ui.dialogs.error_report import install_excepthook
 from assessor.ui.dialogs.new_profile import NewProfileDialog
 from assessor.ui.dialogs.unlock import UnlockDialog, open_secret_store
+from assessor.ui.dialogs.unlock_keyring import try_remembered
 from assessor.ui.main_window import MainWindow
 from assessor.ui.tasks import TaskRunner
 
@@ -229,9 +230,7 @@ class DeskApp:
         if profile is None:
             remembered(None)
             return
-        UnlockDialog.try_remembered(
-            profile.id, opened.secrets, self._unlock_fn(), self.runner, remembered
-        )
+        try_remembered(profile.id, opened.secrets, self._unlock_fn(), self.runner, remembered)
 
     def _unlock_dialog(self, opened: Opened, current: str | None) -> None:
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
@@ -35,7 +35,6 @@ from assessor.security.keys import UnlockThrottled, WrongPassphrase
 from assessor.security.secrets import SecretStore
 from assessor.services.profiles import ProfileInfo, Signer
 from assessor.ui import theme
-from assessor.ui.dialogs import unlock_keyring
 from assessor.ui.dialogs.unlock_keyring import (
     Unlock,
     keyring_words,
@@ -191,19 +190,6 @@ class UnlockDialog(QDialog):
     @property
     def busy(self) -> bool:
         return self._task is not None
-
-    @classmethod
-    def try_remembered(
-        cls,
-        profile_id: str,
-        secrets: SecretStore | None,
-        unlock: Unlock,
-        runner: TaskRunner,
-        on_done: Callable[[Signer | None], None],
-    ) -> None:
-        """Unlock with the remembered secret, without showing anything; `on_done(None)` when
-        that did not work (then show the dialog). See `unlock_keyring.try_remembered`."""
-        unlock_keyring.try_remembered(profile_id, secrets, unlock, runner, on_done)
 
     # -- flow ---------------------------------------------------------------------------
 
