@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from assessor.services.demo import DEMO_PASSPHRASE
 from assessor.ui.dialogs.unlock import UnlockDialog
+from assessor.ui.models.queue import Column
 from tests.e2e.conftest import WAIT_MS, Desk
 
 
@@ -204,3 +205,15 @@ def test_quitting_with_a_failed_save_asks_first(desk: Desk, qtbot: Any) -> None:
     qtbot.waitUntil(lambda: window.status.save.text().startswith("Saved "), timeout=WAIT_MS)
     window.close()
     assert not window.isVisible() and asked == ["disk full"]  # saved: no question
+
+
+def test_next_follows_the_order_the_table_shows(desk: Desk, qtbot: Any) -> None:
+    window = desk.window
+    window.queue.table.sortByColumn(Column.LEARNER, Qt.SortOrder.DescendingOrder)
+    shown = [r for r in window.queue.shown_rows() if r.status != "finalized"]
+    assert [r.id for r in shown] != [
+        r.id for r in window.queue.model.rows() if r.status != "finalized"
+    ]  # sorting changed the order, so the test tells the two apart
+    with qtbot.waitSignal(window.workspace_opened, timeout=WAIT_MS) as opened:
+        window.open_next(shown[0].id)
+    assert opened.args[0] == shown[1].id

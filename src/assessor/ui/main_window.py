@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 from assessor.services.finalize import Finalized
 from assessor.services.submissions import outbox_waiting
 from assessor.ui.desk import Desk
-from assessor.ui.models.queue import next_ungraded
 from assessor.ui.queue_page import QueueView
 from assessor.ui.rubrics.library import RubricLibrary
 from assessor.ui.scoring.sheet import SaveState
@@ -144,9 +143,7 @@ class MainWindow(QMainWindow):
         self._add("view", _tr("&Rubric library"), ["Ctrl+2"], lambda: self.show_page(self.rubrics))
         self._add("view", _tr("Re&fresh"), ["F5"], self.refresh)
 
-        self.next_action = self._add(
-            "scoring", _tr("Open &next to score"), ["Ctrl+N"], lambda: self.open_next(None)
-        )
+        self._add("scoring", _tr("Open &next to score"), ["Ctrl+N"], lambda: self.open_next(None))
         ws = self.workspace.actions_by_name
         for name in ("finalize", "next", "previous", "comment", "overall"):
             self.menus["scoring"].addAction(ws[name])  # active while the workspace has focus
@@ -157,6 +154,7 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         ws, queue = self.workspace, self.queue
         queue.controller.open_submission.connect(self.open_submission)
+        queue.nothing_left.connect(self._nothing_left)
         ws.back_requested.connect(self.back_to_queue)
         ws.step_requested.connect(self._step)
         ws.finalized.connect(self._finalized)
@@ -227,28 +225,11 @@ class MainWindow(QMainWindow):
         self.queue.select(submission_id)
 
     def open_next(self, after_id: str | None) -> None:
-        """The next submission to score after `after_id`, in the table's order; rows not yet
-        loaded come before wrapping round to the top."""
-        rows = self.queue.shown_rows()
-        ids = [r.id for r in rows]
-        later = rows[ids.index(after_id) + 1 :] if after_id in ids else rows
-        found = next_ungraded(later, after_id)
-        model = self.queue.model
-        if found is None and (model.canFetchMore() or model.fetching):
-            self._next_after = after_id
-            model.rowsInserted.connect(self._next_when_loaded)
-            model.fetchMore()  # does nothing when a page is already on its way
-            return
-        found = found or next_ungraded(rows, after_id)
-        if found is not None:
-            self.open_submission(found)
-        else:
-            self.status.showMessage(_tr("Nothing left to score in this list."), 8000)
-            self.back_to_queue()
+        self.queue.open_next(after_id)  # opens through the controller, or says nothing is left
 
-    def _next_when_loaded(self) -> None:
-        self.queue.model.rowsInserted.disconnect(self._next_when_loaded)
-        QTimer.singleShot(0, lambda: self.open_next(self._next_after))
+    def _nothing_left(self) -> None:
+        self.status.showMessage(_tr("Nothing left to score in this list."), 8000)
+        self.back_to_queue()
 
     def back_to_queue(self) -> None:
         self.queue.controller.refresh()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -31,6 +31,7 @@ from assessor.ui.models.queue import (
     QueueFilterProxy,
     QueueModel,
     QueuePage,
+    next_ungraded,
     service_query,
 )
 
@@ -40,6 +41,8 @@ def _tr(text: str) -> str:
 
 
 class QueueView(QWidget):
+    nothing_left = Signal()  # "next to score" found nothing in this list
+
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
@@ -161,6 +164,29 @@ class QueueView(QWidget):
             self.model.row_at(self.proxy.mapToSource(self.proxy.index(n, 0)).row())
             for n in range(self.proxy.rowCount())
         ]
+
+    def open_next(self, after_id: str | None) -> None:
+        """Open the next submission to score after `after_id`, in the table's order; rows not
+        loaded yet come before wrapping round to the top. `nothing_left` when there is none."""
+        rows = self.shown_rows()
+        ids = [r.id for r in rows]
+        found = next_ungraded(
+            rows[ids.index(after_id) + 1 :] if after_id in ids else rows, after_id
+        )
+        if found is None and (self.model.canFetchMore() or self.model.fetching):
+            self._next_after = after_id
+            self.model.rowsInserted.connect(self._next_when_loaded)
+            self.model.fetchMore()  # does nothing when a page is already on its way
+            return
+        found = found or next_ungraded(rows, after_id)
+        if found is None:
+            self.nothing_left.emit()
+        else:
+            self.controller.open_submission.emit(found)
+
+    def _next_when_loaded(self) -> None:
+        self.model.rowsInserted.disconnect(self._next_when_loaded)
+        QTimer.singleShot(0, lambda: self.open_next(self._next_after))
 
     def select(self, submission_id: str) -> None:
         row = self.model.row_of(submission_id)

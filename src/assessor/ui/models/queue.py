@@ -319,7 +319,7 @@ def service_query(db: Database, assessor_id: str | None) -> Query:
 
 
 class QueueController(QObject):
-    """Filter changes → (debounced) query → model; Enter and "next ungraded" → `open`."""
+    """Filter changes → (debounced) query → model; Enter → `open_submission`."""
 
     counts_changed = Signal(dict)  # status → count, for the status line
     open_submission = Signal(str)
@@ -374,12 +374,6 @@ class QueueController(QObject):
         submission_id = index.data(SubmissionIdRole)
         if submission_id:
             self.open_submission.emit(submission_id)
-
-    def open_next_ungraded(self, after_id: str | None = None) -> str | None:
-        found = next_ungraded(self.model.rows(), after_id)
-        if found is not None:
-            self.open_submission.emit(found)
-        return found
 
     def _first(self, generation: int, page: QueuePage) -> None:
         if generation != self._generation:
