@@ -76,7 +76,9 @@ def _own_settings(folder: Path) -> None:
 
 
 def _run_to_the_queue(
-    desk_app: DeskApp, answer: Callable[[QWidget], None]
+    desk_app: DeskApp,
+    answer: Callable[[QWidget], None],
+    before_close: Callable[[MainWindow], None] = lambda _w: None,
 ) -> tuple[int, MainWindow | None]:
     """Run the app as a person would: each modal window that asks something goes to `answer`
     once (the "please wait" one asks nothing); the main window is closed once its queue has
@@ -96,6 +98,7 @@ def _run_to_the_queue(
         window = desk_app.window
         if window is not None and window.isVisible() and window.queue.loads > 0:
             shown.append(window)
+            before_close(window)
             window.close()
             return
         QTimer.singleShot(20, drive)
@@ -119,13 +122,18 @@ def test_demo_opens_after_the_demo_passphrase_is_typed(qapp: QApplication, tmp_p
             dialog.passphrase.setText(DEMO_PASSPHRASE)
             QTest.keyClick(dialog.passphrase, Qt.Key.Key_Return)
 
-    status, window = _run_to_the_queue(desk_app, answer)
+    made: list[bool] = []  # a viewer copy folder existed before closing
+    status, window = _run_to_the_queue(
+        desk_app, answer, lambda w: made.append(w.desk.viewer_folder().is_dir())
+    )
     assert status == 0 and window is not None
     assert asked == ["Unlock your profile"]
     assert window.windowTitle() == "Assessor — Ada Assessor (assessor)"
     assert (folder / "assessor.db").exists()
     assert QSettings().value("last_profile")  # the next start offers the same profile
-    assert not window.desk.opened_files.exists()  # viewer copies go with the session
+    folder_made = window.desk.opened_files
+    assert made == [True] and folder_made is not None
+    assert not folder_made.exists()  # viewer copies go with the session
 
 
 def test_a_data_folder_that_cannot_be_opened_ends_with_status_2(tmp_path: Path) -> None:

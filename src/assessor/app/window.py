@@ -128,7 +128,7 @@ class DeskApp:
         self.runner.run_parallel(open_secret_store, on_done=self._keyring_found)
         status = QApplication.exec()
         self.runner.shutdown()
-        if self.window is not None:
+        if self.window is not None and self.window.desk.opened_files is not None:
             # Copies of learners' files handed to system viewers do not outlive the session.
             shutil.rmtree(self.window.desk.opened_files, ignore_errors=True)
         if self.opened is not None:

@@ -4,6 +4,7 @@ and their key while it is unlocked."""
 from __future__ import annotations
 
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from assessor.settings import Settings
 from assessor.store.db import Database
 from assessor.ui.scoring.sheet import SaveTracker
 from assessor.ui.tasks import TaskRunner
+
+_folder_lock = threading.Lock()
 
 
 class Identity(QObject):
@@ -75,8 +78,16 @@ class Desk:
     settings_path: Path
     secrets: SecretStore | None = None
     secrets_problem: str = ""  # why "remember on this computer" is unavailable
-    opened_files: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="assessor-")))
+    opened_files: Path | None = None  # made by viewer_folder() the first time it is needed
     saves: SaveTracker = field(default_factory=SaveTracker)  # every sheet's writes
+
+    def viewer_folder(self) -> Path:
+        """A private folder for copies handed to system viewers, made on first use (from a
+        worker: it touches the disk). The window removes it when it closes."""
+        with _folder_lock:
+            if self.opened_files is None:
+                self.opened_files = Path(tempfile.mkdtemp(prefix="assessor-"))
+            return self.opened_files
 
     @property
     def assessor_id(self) -> str:

@@ -109,7 +109,7 @@ class ScoringWorkspace(QWidget):
         self.evidence = EvidencePanel(
             desk.runner,
             lambda a: read_artifact(db, a.sha256),
-            lambda a: copy_for_viewer(db, a, desk.opened_files),
+            lambda a: copy_for_viewer(db, a, desk.viewer_folder()),
         )
         self.rubric_side = QWidget()
         self.rubric_layout = QVBoxLayout(self.rubric_side)
