@@ -7,6 +7,7 @@ workspace binds the other keys.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
@@ -86,6 +87,8 @@ class LevelTile(QFrame):
         self.set_chosen(False)
 
     def set_chosen(self, chosen: bool) -> None:
+        if self.property("chosen") == chosen:
+            return  # restyling repolishes the tile: only when it changes
         self.setProperty("chosen", chosen)
         accent = theme.ACCENT
         self.setStyleSheet(
@@ -215,11 +218,6 @@ class CriterionCard(QFrame):
         self.note.setText(_tr("Comment: {0}").format(text) if text and not current else "")
         self.note.setVisible(bool(text) and not current)
         self.details.setVisible(current)
-        self.setStyleSheet(
-            f"#criterionCard {{ border-left: 4px solid {theme.ACCENT.name()}; }}"
-            if current
-            else "#criterionCard { border-left: 4px solid transparent; }"
-        )
 
 
 class RubricPanel(QScrollArea):
@@ -362,7 +360,7 @@ class RubricPanel(QScrollArea):
             card.comment, cid, lambda: self.sheet.set_comment(cid, card.comment.toPlainText())
         )
 
-    def _debounced(self, editor: QPlainTextEdit, name: str, save: object) -> None:
+    def _debounced(self, editor: QPlainTextEdit, name: str, save: Callable[[], None]) -> None:
         timer = QTimer(self)
         timer.setSingleShot(True)
         timer.setInterval(COMMENT_DELAY_MS)
