@@ -60,7 +60,8 @@ class Opened:
 
 
 def prepare(data_dir: str | None, *, demo: bool) -> Opened:
-    """Runs on a worker thread: the demo (if asked), the database, profiles, settings, keyring."""
+    """Runs on a worker thread: the demo (if asked), the database, profiles, settings. The
+    keyring is found by a task of its own, alongside (`DeskApp.run`)."""
 
     folder = Path(data_dir) if data_dir else None
     if demo:
@@ -125,7 +126,12 @@ class DeskApp:
             on_error=self._not_opened,
         )
         # Finding the keyring loads every keyring backend: alongside, not after, the store.
-        self.runner.run_parallel(open_secret_store, on_done=self._keyring_found)
+        self.runner.run_parallel(
+            open_secret_store,
+            on_done=self._keyring_found,
+            # A keyring that breaks in an unforeseen way costs "remember", not the start.
+            on_error=lambda exc: self._keyring_found((None, f"the keyring failed: {exc}")),
+        )
         status = QApplication.exec()
         self.runner.shutdown()
         if self.window is not None and self.window.desk.opened_files is not None:
