@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
+from assessor.app import window as window_module
 from assessor.app.window import DeskApp
 from assessor.cli import _parser
 from assessor.services.demo import DEMO_PASSPHRASE
@@ -176,3 +177,25 @@ def test_an_empty_folder_asks_for_a_profile_then_opens(qapp: QApplication, tmp_p
     assert window.status.identity.text().endswith("key unlocked")
     with Database.open(folder) as db:
         assert [p.name for p in list_profiles(db)] == ["Ann Other"]
+
+
+def test_a_broken_keyring_costs_remember_not_the_start(
+    qapp: QApplication, demo_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object) -> object:
+        raise RuntimeError("D-Bus went away")
+
+    monkeypatch.setattr(window_module, "open_secret_store", broken)
+    _own_settings(tmp_path)
+    desk_app = DeskApp(qapp, _parser().parse_args(["--data-dir", str(demo_folder)]))
+    remember: list[tuple[bool, str]] = []
+
+    def answer(dialog: QWidget) -> None:
+        assert isinstance(dialog, UnlockDialog)
+        remember.append((dialog.remember.isEnabled(), dialog.remember.toolTip()))
+        dialog.passphrase.setText(DEMO_PASSPHRASE)
+        QTest.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+
+    status, window = _run_to_the_queue(desk_app, answer)
+    assert status == 0 and window is not None
+    assert remember and remember[0][0] is False and "D-Bus went away" in remember[0][1]
