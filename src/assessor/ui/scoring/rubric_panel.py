@@ -84,12 +84,13 @@ class LevelTile(QFrame):
             text.setTextFormat(Qt.TextFormat.PlainText)
             text.setForegroundRole(text.foregroundRole())
             layout.addWidget(text)
+        self._chosen: bool | None = None
         self.set_chosen(False)
 
     def set_chosen(self, chosen: bool) -> None:
-        if self.property("chosen") == chosen:
+        if self._chosen is chosen:
             return  # restyling repolishes the tile: only when it changes
-        self.setProperty("chosen", chosen)
+        self._chosen = chosen
         accent = theme.ACCENT
         self.setStyleSheet(
             f"#levelTile {{ background: rgba({accent.red()},{accent.green()},{accent.blue()},60);"
