@@ -84,13 +84,9 @@ class LevelTile(QFrame):
             text.setTextFormat(Qt.TextFormat.PlainText)
             text.setForegroundRole(text.foregroundRole())
             layout.addWidget(text)
-        self._chosen: bool | None = None
         self.set_chosen(False)
 
     def set_chosen(self, chosen: bool) -> None:
-        if self._chosen is chosen:
-            return  # restyling repolishes the tile: only when it changes
-        self._chosen = chosen
         accent = theme.ACCENT
         self.setStyleSheet(
             f"#levelTile {{ background: rgba({accent.red()},{accent.green()},{accent.blue()},60);"
