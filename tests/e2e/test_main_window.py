@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 
 from assessor.services.demo import DEMO_PASSPHRASE
 from assessor.ui.dialogs.unlock import UnlockDialog
-from assessor.ui.models.queue import Column
+from assessor.ui.main_window import MainWindow
+from assessor.ui.models.queue import Column, QueuePage
 from tests.e2e.conftest import WAIT_MS, Desk
 
 
@@ -157,6 +158,57 @@ def test_next_goes_on_to_rows_not_loaded_yet(desk: Desk, qtbot: Any) -> None:
     assert ids.index(opened.args[0]) > ids.index(last)  # ...and the next one came from it
 
 
+def _in_small_pages(window: MainWindow, qtbot: Any) -> list[Any]:
+    """The queue reloaded 5 rows a page; the rows shown once the table stops asking for more
+    to fill itself (more pages are left)."""
+    model = window.queue.model
+    model.page_size = 5
+    window.queue.controller.refresh()
+    qtbot.waitUntil(lambda: model.rowCount() >= 5 and not model.fetching, timeout=WAIT_MS)
+    qtbot.wait(100)
+    assert not model.fetching and model.canFetchMore()
+    return window.queue.shown_rows()
+
+
+def test_next_when_the_next_page_cannot_be_read_says_so_and_can_be_asked_again(
+    desk: Desk, qtbot: Any
+) -> None:
+    window = desk.window
+    last = _in_small_pages(window, qtbot)[-1].id
+    real = window.queue.controller._query
+    broken = threading.Event()
+    broken.set()
+
+    def flaky(*args: Any) -> Any:
+        if broken.is_set():
+            raise OSError("database is locked")
+        return real(*args)
+
+    window.queue.controller._query = flaky
+    opened: list[str] = []
+    window.workspace_opened.connect(opened.append)
+    with qtbot.waitSignal(window.queue.controller.failed, timeout=WAIT_MS):
+        window.open_next(last)
+    qtbot.waitUntil(lambda: "database is locked" in window.status.currentMessage())
+    qtbot.wait(50)
+    assert opened == [] and not window.queue.model.fetching  # told, and nothing hangs
+    broken.clear()
+    with qtbot.waitSignal(window.workspace_opened, timeout=WAIT_MS):
+        window.open_next(last)  # asked again: the page comes, and the next one opens
+    ids = [r.id for r in window.queue.shown_rows()]
+    assert ids.index(opened[-1]) > ids.index(last)
+
+
+def test_next_when_the_queue_shrank_ends_instead_of_waiting(desk: Desk, qtbot: Any) -> None:
+    window = desk.window
+    shown = _in_small_pages(window, qtbot)
+    window.queue.controller._query = lambda f, offset, limit: QueuePage([], None)
+    to_score = [r for r in shown if r.status != "finalized"]
+    with qtbot.waitSignal(window.workspace_opened, timeout=WAIT_MS) as opened:
+        window.open_next(to_score[-1].id)  # nothing after it: wraps round to the first
+    assert opened.args[0] == to_score[0].id
+
+
 class _SlowDisk:
     """The sheet's real save behind a gate, failing while `fail` is set: a slow or full disk."""
 
@@ -217,3 +269,23 @@ def test_next_follows_the_order_the_table_shows(desk: Desk, qtbot: Any) -> None:
     with qtbot.waitSignal(window.workspace_opened, timeout=WAIT_MS) as opened:
         window.open_next(shown[0].id)
     assert opened.args[0] == shown[1].id
+
+
+def test_a_queue_that_cannot_be_read_says_why_in_place_of_the_rows(
+    desk: Desk, qtbot: Any, tmp_path: Any
+) -> None:
+    window, queue = desk.window, desk.window.queue
+    queue.model.set_rows([], 0)  # as at a start whose first read fails
+
+    def locked(*_args: Any) -> Any:
+        raise OSError("database is locked")
+
+    queue.controller._query = locked
+    with qtbot.waitSignal(queue.controller.failed, timeout=WAIT_MS):
+        queue.controller.refresh()
+    qtbot.waitUntil(queue.empty.isVisible, timeout=WAIT_MS)
+    assert queue.empty.text() == (
+        "Could not read the queue: database is locked\nPress F5 to try again."
+    )
+    qtbot.wait(20)  # let the layout give the table's place to the message
+    window.grab().save(str(tmp_path / "queue-unreadable.png"))

@@ -211,6 +211,74 @@ def test_fetch_more_without_a_reply_asks_once(qtbot) -> None:
     assert not model.canFetchMore(QModelIndex())
 
 
+def test_a_failed_page_settles_and_can_be_asked_for_again(qtbot) -> None:
+    model = QueueModel(page_size=2)
+    model.set_rows([row(0), row(1)], 5)
+    model.fetchMore(QModelIndex())
+    with qtbot.waitSignal(model.settled):
+        model.fetch_failed("disk I/O error")
+    assert (model.fetch_error, model.fetching) == ("disk I/O error", False)
+    with qtbot.waitSignal(model.wanted) as asked:  # scrolling again retries
+        model.fetchMore(QModelIndex())
+    assert asked.args == [2, 2] and model.fetch_error is None
+    with qtbot.waitSignal(model.settled):
+        model.append_rows([])  # nothing came: the queue shrank to what is shown
+    assert not model.canFetchMore(QModelIndex())
+
+
+class Flaky(Recording):
+    """The real query, failing while `broken` is set (a locked or unreadable database)."""
+
+    broken = False
+
+    def __call__(self, f: QueueFilter, offset: int, limit: int) -> QueuePage:
+        if self.broken:
+            raise OSError("database is locked")
+        return super().__call__(f, offset, limit)
+
+
+def test_failed_queries_are_told_and_leave_nothing_waiting(
+    qtbot, demo: tuple[Database, str]
+) -> None:
+    query = Flaky(*demo)
+    model = QueueModel(page_size=15)
+    controller = QueueController(model, query)
+    controller.refresh()
+    query.broken = True
+    with qtbot.waitSignal(controller.failed) as told, qtbot.waitSignal(model.settled):
+        model.fetchMore(QModelIndex())
+    assert told.args == ["Could not read more of the queue: database is locked"]
+    assert model.rowCount() == 15 and model.canFetchMore(QModelIndex())
+    with qtbot.waitSignal(controller.failed) as told:
+        controller.refresh()
+    assert told.args == ["Could not read the queue: database is locked"]
+    assert model.rowCount() == 15  # what was shown stays
+    query.broken = False
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 30
+
+
+def test_a_page_of_an_old_filter_does_not_leave_the_model_waiting(
+    qtbot, demo: tuple[Database, str]
+) -> None:
+    waiting: list[tuple[object, object, object]] = []
+    model = QueueModel(page_size=15)
+    controller = QueueController(
+        model, service_query(*demo), run=lambda *call: waiting.append(call)
+    )
+    controller.refresh()
+    work, done, _ = waiting.pop()
+    done(work())  # type: ignore[operator]
+    model.fetchMore(QModelIndex())
+    controller.set_assessment("site-induction")  # its first page has not come yet
+    (more_work, more_done, _), (_first, _, first_failed) = waiting
+    first_failed(OSError("database is locked"))  # type: ignore[operator]
+    assert model.fetching  # still waiting for the old page
+    with qtbot.waitSignal(model.settled):
+        more_done(more_work())  # type: ignore[operator]
+    assert not model.fetching and model.rowCount() == 15  # dropped, and not waited for
+
+
 def test_search_is_debounced(qtbot, demo: tuple[Database, str]) -> None:
     model, controller, query = make(demo)
     controller.refresh()
@@ -239,7 +307,7 @@ def test_stale_results_are_dropped(demo: tuple[Database, str]) -> None:
     waiting: list[tuple[object, object]] = []
     model = QueueModel()
     controller = QueueController(
-        model, service_query(*demo), run=lambda work, done: waiting.append((work, done))
+        model, service_query(*demo), run=lambda work, done, _failed: waiting.append((work, done))
     )
     controller.set_assessment("site-induction")
     controller.set_assessment(BLIND)

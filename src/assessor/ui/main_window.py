@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         ws, queue = self.workspace, self.queue
         queue.controller.open_submission.connect(self.open_submission)
         queue.nothing_left.connect(self._nothing_left)
+        queue.controller.failed.connect(lambda text: self.status.showMessage(text, 8000))
         ws.back_requested.connect(self.back_to_queue)
         ws.step_requested.connect(self._step)
         ws.finalized.connect(self._finalized)

@@ -27,6 +27,8 @@ from assessor.ui import theme
 from assessor.ui.desk import Desk
 from assessor.ui.models.queue import (
     Column,
+    Done,
+    Failed,
     QueueController,
     QueueFilterProxy,
     QueueModel,
@@ -116,17 +118,28 @@ class QueueView(QWidget):
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty)
+        layout.addWidget(self.empty, 1)  # in the table's place while there are no rows
         self.controller.counts_changed.connect(self._counts)
+        self.controller.failed.connect(self._failed)
         self._counts({})
+        self._error: str | None = None  # why the last query failed, shown if nothing is
+        self._waiting_next = False  # "next" waits for a page of rows not loaded yet
 
-    def _run(self, work: Callable[[], QueuePage], done: Callable[[QueuePage], None]) -> None:
+    def _run(self, work: Callable[[], QueuePage], done: Done, failed: Failed) -> None:
         def answered(page: QueuePage) -> None:
             self.loads += 1
+            self._error = None
             done(page)
             self._show_empty()
 
-        self.desk.runner.run_parallel(work, on_done=answered)
+        def refused(exc: BaseException) -> None:
+            failed(exc)
+            self._show_empty()
+
+        self.desk.runner.run_parallel(work, on_done=answered, on_error=refused)
+
+    def _failed(self, text: str) -> None:
+        self._error = text
 
     def start(self) -> None:
         """First load: the rows, and the assessments for the filter."""
@@ -151,12 +164,15 @@ class QueueView(QWidget):
     def _show_empty(self) -> None:
         empty = self.model.rowCount() == 0
         f = self.controller.filter
-        self.empty.setText(
-            _tr("No submission matches the search or filters.")
-            if f.text or f.status or f.assessment_id
-            else _tr("No submissions yet. Import a submission package to start.")
-        )
+        if self._error:
+            text = self._error + "\n" + _tr("Press F5 to try again.")
+        elif f.text or f.status or f.assessment_id:
+            text = _tr("No submission matches the search or filters.")
+        else:
+            text = _tr("No submissions yet. Import a submission package to start.")
+        self.empty.setText(text)
         self.empty.setVisible(empty)
+        self.table.setVisible(not empty)
 
     def shown_rows(self) -> list[SubmissionRow]:
         """The loaded rows in the order the table shows them (the person may have sorted)."""
@@ -174,8 +190,9 @@ class QueueView(QWidget):
             rows[ids.index(after_id) + 1 :] if after_id in ids else rows, after_id
         )
         if found is None and (self.model.canFetchMore() or self.model.fetching):
-            self._next_after = after_id
-            self.model.rowsInserted.connect(self._next_when_loaded)
+            if not self._waiting_next:
+                self.model.settled.connect(self._next_when_settled)
+            self._next_after, self._waiting_next = after_id, True
             self.model.fetchMore()  # does nothing when a page is already on its way
             return
         found = found or next_ungraded(rows, after_id)
@@ -184,9 +201,11 @@ class QueueView(QWidget):
         else:
             self.controller.open_submission.emit(found)
 
-    def _next_when_loaded(self) -> None:
-        self.model.rowsInserted.disconnect(self._next_when_loaded)
-        QTimer.singleShot(0, lambda: self.open_next(self._next_after))
+    def _next_when_settled(self) -> None:
+        self.model.settled.disconnect(self._next_when_settled)
+        self._waiting_next = False
+        if self.model.fetch_error is None:  # else the person has been told why
+            QTimer.singleShot(0, lambda: self.open_next(self._next_after))
 
     def select(self, submission_id: str) -> None:
         row = self.model.row_of(submission_id)

@@ -125,6 +125,9 @@ class QueueModel(QAbstractTableModel):
     """Rows of the queue, in the order the service returned them."""
 
     wanted = Signal(int, int)  # offset, limit: the next page, for the controller to fetch
+    # The page asked for by `wanted` is no longer awaited: it arrived (perhaps empty), failed,
+    # or a new query replaced it. Whoever waits for more rows waits for this, not for rows.
+    settled = Signal()
 
     def __init__(self, parent: QObject | None = None, *, page_size: int = 200) -> None:
         super().__init__(parent)
@@ -132,16 +135,21 @@ class QueueModel(QAbstractTableModel):
         self._rows: list[SubmissionRow] = []
         self._total = 0
         self._asked: int | None = None  # limit of the page in flight, if any
+        self.fetch_error: str | None = None  # why the last page asked for did not come
 
     # Feeding -----------------------------------------------------------------------------
 
     def set_rows(self, rows: Sequence[SubmissionRow], total: int) -> None:
         """Replace everything: the first page of a new query and how many rows it has."""
+        awaited = self._asked is not None
         self.beginResetModel()
         self._rows = list(rows)
         self._total = max(total, len(self._rows))
         self._asked = None
+        self.fetch_error = None
         self.endResetModel()
+        if awaited:
+            self.settled.emit()
 
     def append_rows(self, rows: Sequence[SubmissionRow]) -> None:
         """The page asked for by `wanted`, inserted as one batch."""
@@ -155,6 +163,13 @@ class QueueModel(QAbstractTableModel):
         if short:  # the queue shrank since it was counted: stop asking
             self._total = len(self._rows)
         self._total = max(self._total, len(self._rows))
+        self.settled.emit()
+
+    def fetch_failed(self, reason: str) -> None:
+        """The page asked for will not come; asking again (scrolling, F5) may work."""
+        self._asked = None
+        self.fetch_error = reason
+        self.settled.emit()
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._asked is None and len(self._rows) < self._total
@@ -163,6 +178,7 @@ class QueueModel(QAbstractTableModel):
         if not self.canFetchMore(parent):
             return
         self._asked = min(self.page_size, self._total - len(self._rows))
+        self.fetch_error = None
         self.wanted.emit(len(self._rows), self._asked)
 
     # Reading -----------------------------------------------------------------------------
@@ -300,12 +316,20 @@ class QueuePage:
 
 
 Query = Callable[[QueueFilter, int, int], QueuePage]
-# run(work, done): call `work` somewhere (a worker thread) and `done(result)` on the GUI thread.
-Runner = Callable[[Callable[[], QueuePage], Callable[[QueuePage], None]], None]
+Done = Callable[[QueuePage], None]
+Failed = Callable[[BaseException], None]
+# run(work, done, failed): call `work` somewhere (a worker thread), then `done(result)` or
+# `failed(error)` on the GUI thread.
+Runner = Callable[[Callable[[], QueuePage], Done, Failed], None]
 
 
-def _inline(work: Callable[[], QueuePage], done: Callable[[QueuePage], None]) -> None:
-    done(work())
+def _inline(work: Callable[[], QueuePage], done: Done, failed: Failed) -> None:
+    try:
+        page = work()
+    except Exception as exc:  # the runner's contract: every error goes to `failed`
+        failed(exc)
+    else:
+        done(page)
 
 
 def service_query(db: Database, assessor_id: str | None) -> Query:
@@ -323,6 +347,7 @@ class QueueController(QObject):
 
     counts_changed = Signal(dict)  # status → count, for the status line
     open_submission = Signal(str)
+    failed = Signal(str)  # a query failed: what to tell the person
 
     def __init__(
         self,
@@ -340,6 +365,7 @@ class QueueController(QObject):
         self._run = run
         self._filter = QueueFilter()
         self._generation = 0  # results of an older filter are dropped, not shown
+        self._fetch_generation = 0  # the generation of the latest page asked for
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(debounce_ms)
@@ -367,7 +393,11 @@ class QueueController(QObject):
         self._debounce.stop()
         self._generation += 1
         generation, f, limit = self._generation, self._filter, self.model.page_size
-        self._run(lambda: self._query(f, 0, limit), lambda page: self._first(generation, page))
+        self._run(
+            lambda: self._query(f, 0, limit),
+            lambda page: self._first(generation, page),
+            lambda exc: self._first_failed(generation, exc),
+        )
 
     def activate(self, index: QModelIndex | QPersistentModelIndex) -> None:
         """Enter or double-click on a row (of the model or of a proxy over it)."""
@@ -387,10 +417,35 @@ class QueueController(QObject):
         self.counts = counts
         self.counts_changed.emit(dict(counts))
 
+    def _first_failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self.failed.emit(_tr("Could not read the queue: {0}").format(exc))
+
     def _fetch(self, offset: int, limit: int) -> None:
         generation, f = self._generation, self._filter
-        self._run(lambda: self._query(f, offset, limit), lambda page: self._more(generation, page))
+        self._fetch_generation = generation
+        self._run(
+            lambda: self._query(f, offset, limit),
+            lambda page: self._more(generation, page),
+            lambda exc: self._more_failed(generation, exc),
+        )
 
     def _more(self, generation: int, page: QueuePage) -> None:
         if generation == self._generation:
             self.model.append_rows(page.rows)
+        else:
+            self._abandon(generation)
+
+    def _more_failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            reason = _tr("Could not read more of the queue: {0}").format(exc)
+            self.model.fetch_failed(reason)
+            self.failed.emit(reason)
+        else:
+            self._abandon(generation)
+
+    def _abandon(self, generation: int) -> None:
+        """A page of an older filter came back. If the model still waits for it (the newer
+        filter's first page has not arrived), it waits no more."""
+        if self.model.fetching and self._fetch_generation == generation:
+            self.model.fetch_failed(_tr("the filter changed"))
