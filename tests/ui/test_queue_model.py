@@ -218,7 +218,9 @@ def test_a_failed_page_settles_and_can_be_asked_for_again(qtbot) -> None:
     with qtbot.waitSignal(model.settled):
         model.fetch_failed("disk I/O error")
     assert (model.fetch_error, model.fetching) == ("disk I/O error", False)
-    with qtbot.waitSignal(model.wanted) as asked:  # scrolling again retries
+    assert not model.canFetchMore(QModelIndex())  # the view does not hammer a failing disk
+    model.retry_fetching()
+    with qtbot.waitSignal(model.wanted) as asked:
         model.fetchMore(QModelIndex())
     assert asked.args == [2, 2] and model.fetch_error is None
     with qtbot.waitSignal(model.settled):
@@ -248,12 +250,13 @@ def test_failed_queries_are_told_and_leave_nothing_waiting(
     with qtbot.waitSignal(controller.failed) as told, qtbot.waitSignal(model.settled):
         model.fetchMore(QModelIndex())
     assert told.args == ["Could not read more of the queue: database is locked"]
-    assert model.rowCount() == 15 and model.canFetchMore(QModelIndex())
+    assert model.rowCount() == 15 and not model.canFetchMore(QModelIndex())
     with qtbot.waitSignal(controller.failed) as told:
         controller.refresh()
     assert told.args == ["Could not read the queue: database is locked"]
     assert model.rowCount() == 15  # what was shown stays
     query.broken = False
+    model.retry_fetching()
     model.fetchMore(QModelIndex())
     assert model.rowCount() == 30
 

@@ -52,10 +52,10 @@ def runner(qapp: QApplication) -> Iterator[TaskRunner]:
     assert tasks.shutdown(timeout=10)
 
 
-def make(db: Database, seed: Seed, runner: TaskRunner) -> tuple[ScoreSheet, Gate]:
+def make(db: Database, seed: Seed, runner: TaskRunner, label: str = "") -> tuple[ScoreSheet, Gate]:
     gate = Gate(db, seed)
     view = evaluation_for(db, seed.submission_ids[0], seed.assessor_id)
-    return ScoreSheet(runner, gate, view, seed.rubric), gate
+    return ScoreSheet(runner, gate, view, seed.rubric, label=label), gate
 
 
 def stored(db: Database, seed: Seed) -> EvaluationView:
@@ -155,18 +155,19 @@ def test_a_failure_of_a_sheet_left_behind_stays_visible_until_retried(
     qtbot: Any, db: Database, seeded: Seed, runner: TaskRunner
 ) -> None:
     tracker = SaveTracker()
-    first, gate = make(db, seeded, runner)
+    first, gate = make(db, seeded, runner, label="Amara Okafor (Safe isolation)")
     tracker.watch(first)
     gate.open.clear()
     gate.fail = "database is locked"
     first.choose_level("plan", "competent")
-    second, _ = make(db, seeded, runner)  # the person moved on to another submission
+    second, _ = make(db, seeded, runner, label="Mei Chen (Safe isolation)")  # moved on
     tracker.watch(second)
     del first
     assert tracker.state is SaveState.SAVING
     gate.open.set()
     qtbot.waitUntil(lambda: tracker.state is not SaveState.SAVING, timeout=WAIT_MS)
-    assert tracker.state is SaveState.FAILED and tracker.error == "database is locked"
+    assert tracker.state is SaveState.FAILED
+    assert tracker.error == "Amara Okafor (Safe isolation): database is locked"  # not Mei's
     second.choose_level("terminate", "competent")  # the new sheet saves fine...
     qtbot.waitUntil(lambda: second.state is SaveState.SAVED, timeout=WAIT_MS)
     assert tracker.state is SaveState.FAILED  # ...and does not hide the old failure

@@ -184,6 +184,7 @@ class QueueView(QWidget):
     def open_next(self, after_id: str | None) -> None:
         """Open the next submission to score after `after_id`, in the table's order; rows not
         loaded yet come before wrapping round to the top. `nothing_left` when there is none."""
+        self.model.retry_fetching()  # asking for "next" again is asking to try again
         rows = self.shown_rows()
         ids = [r.id for r in rows]
         found = next_ungraded(

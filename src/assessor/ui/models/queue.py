@@ -166,19 +166,24 @@ class QueueModel(QAbstractTableModel):
         self.settled.emit()
 
     def fetch_failed(self, reason: str) -> None:
-        """The page asked for will not come; asking again (scrolling, F5) may work."""
+        """The page asked for will not come. The view is not let to ask again by itself (it
+        would, on every repaint); F5 or `retry_fetching` lets it."""
         self._asked = None
         self.fetch_error = reason
         self.settled.emit()
 
+    def retry_fetching(self) -> None:
+        self.fetch_error = None
+
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._asked is None and len(self._rows) < self._total
+        if parent.isValid() or self._asked is not None or self.fetch_error is not None:
+            return False
+        return len(self._rows) < self._total
 
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
         if not self.canFetchMore(parent):
             return
         self._asked = min(self.page_size, self._total - len(self._rows))
-        self.fetch_error = None
         self.wanted.emit(len(self._rows), self._asked)
 
     # Reading -----------------------------------------------------------------------------

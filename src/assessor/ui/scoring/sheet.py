@@ -89,7 +89,14 @@ class SaveTracker(QObject):
 
     @property
     def error(self) -> str | None:
-        return next((s.error for s in self._sheets if s.state is SaveState.FAILED), None)
+        """Whose changes were not saved, and why: the person may have moved on from them."""
+        failed = [s for s in self._sheets if s.state is SaveState.FAILED]
+        if not failed:
+            return None
+        first = failed[0]
+        text = f"{first.label}: {first.error}" if first.label else str(first.error)
+        more = len(failed) - 1
+        return text + (_tr(" (and {0} more)").format(more) if more else "")
 
     def retry(self) -> None:
         for sheet in [s for s in self._sheets if s.state is SaveState.FAILED]:
@@ -120,10 +127,12 @@ class ScoreSheet(QObject):
         rubric: Rubric,
         *,
         editable: bool = True,
+        label: str = "",
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.runner = runner
+        self.label = label  # whose sheet, for messages about it
         self.rubric = rubric
         self.editable = editable
         self.undo_stack = QUndoStack(self)

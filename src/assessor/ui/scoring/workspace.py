@@ -240,7 +240,15 @@ class ScoringWorkspace(QWidget):
         self.workspace = ws
         ev = ws.evaluation
         save = functools.partial(save_draft, self.desk.db, ws.submission_id, self.desk.assessor_id)
-        sheet = ScoreSheet(self.desk.runner, save, ev, ws.rubric, editable=ws.editable, parent=self)
+        sheet = ScoreSheet(
+            self.desk.runner,
+            save,
+            ev,
+            ws.rubric,
+            editable=ws.editable,
+            label=f"{ws.learner} ({ws.assessment})",
+            parent=self,
+        )
         self.desk.saves.watch(sheet)
         if self.sheet is not None:
             # Its queued writes still run and call back; the save tracker keeps it while
