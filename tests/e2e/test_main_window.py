@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -18,6 +20,8 @@ from assessor.services.demo import DEMO_PASSPHRASE
 from assessor.ui.dialogs.unlock import UnlockDialog
 from assessor.ui.main_window import MainWindow
 from assessor.ui.models.queue import Column, QueuePage
+from assessor.ui.scoring import workspace as workspace_ui
+from assessor.ui.scoring.sheet import SaveState
 from tests.e2e.conftest import WAIT_MS, Desk
 
 
@@ -298,3 +302,62 @@ def test_a_queue_that_cannot_be_read_says_why_in_place_of_the_rows(
     )
     qtbot.wait(20)  # let the layout give the table's place to the message
     window.grab().save(str(tmp_path / "queue-unreadable.png"))
+
+
+def test_level_keys_do_nothing_while_the_next_submission_loads(desk: Desk, qtbot: Any) -> None:
+    window, ws = desk.window, desk.window.workspace
+    first = _open_first_to_score(desk, qtbot)
+    assert ws.sheet is not None
+    left = ws.sheet
+    second = next(
+        r.id for r in window.queue.model.rows() if r.status == "to_score" and r.id != first
+    )
+    gate = threading.Event()
+    real = workspace_ui.open_workspace
+
+    def slow(*args: Any) -> Any:
+        assert gate.wait(WAIT_MS / 1000)  # a slow disk: the load is still on its way
+        return real(*args)
+
+    workspace_ui.open_workspace = slow
+    try:
+        window.open_submission(second)
+        assert ws.loading
+        for n in (1, 2):
+            ws.actions_by_name[f"level{n}"].trigger()  # the person keeps typing
+        with qtbot.waitSignal(window.workspace_opened, timeout=WAIT_MS):
+            gate.set()
+    finally:
+        workspace_ui.open_workspace = real
+    assert left.selections == {} and ws.sheet is not None and ws.sheet.selections == {}
+
+
+def test_undo_acts_only_on_the_submission_on_screen(desk: Desk, qtbot: Any) -> None:
+    window, ws = desk.window, desk.window.workspace
+    _open_first_to_score(desk, qtbot)
+    assert ws.sheet is not None and ws.panel is not None
+    criterion = ws.sheet.rubric.criteria[0].id
+    ws.panel.choose(1)
+    window.show_page(window.queue)
+    window.undo_group.undo()  # Ctrl+Z in the queue: the hidden sheet is not touched
+    assert ws.sheet.level_of(criterion) is not None
+    window.show_page(window.workspace)
+    window.undo_group.undo()
+    assert ws.sheet.level_of(criterion) is None
+
+
+def test_a_sheet_left_behind_is_freed_once_its_saves_are_done(desk: Desk, qtbot: Any) -> None:
+    window, ws = desk.window, desk.window.workspace
+    first = _open_first_to_score(desk, qtbot)
+    assert ws.sheet is not None and ws.panel is not None
+    ws.panel.choose(1)  # an undo command now refers back to the sheet
+    left = weakref.ref(ws.sheet)
+    qtbot.waitUntil(lambda: window.desk.saves.state is SaveState.SAVED, timeout=WAIT_MS)
+    second = next(
+        r.id for r in window.queue.model.rows() if r.status == "to_score" and r.id != first
+    )
+    with qtbot.waitSignal(window.workspace_opened, timeout=WAIT_MS):
+        window.open_submission(second)
+    qtbot.wait(10)
+    gc.collect()
+    assert left() is None  # every submission opened in a day would otherwise stay in memory
