@@ -361,3 +361,18 @@ def test_a_sheet_left_behind_is_freed_once_its_saves_are_done(desk: Desk, qtbot:
     qtbot.wait(10)
     gc.collect()
     assert left() is None  # every submission opened in a day would otherwise stay in memory
+
+
+def test_a_remembered_passphrase_can_be_forgotten(desk: Desk, qtbot: Any) -> None:
+    window, secrets = desk.window, desk.window.desk.secrets
+    assert secrets is not None
+    secrets.remember_unlock(desk.profile.id, DEMO_PASSPHRASE)
+    forget = next(
+        a for a in window.menus["file"].actions() if a.text() == "&Forget my remembered passphrase"
+    )
+    forget.trigger()
+    qtbot.waitUntil(lambda: "no longer remembered" in window.status.currentMessage())
+    assert secrets.unlock_secret(desk.profile.id) is None
+    window.status.clearMessage()
+    forget.trigger()  # nothing left to forget is not an error
+    qtbot.waitUntil(lambda: "no longer remembered" in window.status.currentMessage())

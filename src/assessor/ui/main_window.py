@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
             "file", _tr("&Lock my key"), ["Ctrl+L"], self.desk.identity.lock
         )
         self._add("file", _tr("&Retry the save"), ["Ctrl+S"], self.desk.saves.retry)
+        self._add("file", _tr("&Forget my remembered passphrase"), [], self.forget_passphrase)
         self.menus["file"].addSeparator()
         self._add("file", _tr("&Settings…"), ["Ctrl+,"], lambda: self._call(self.on_settings))
         self.menus["file"].addSeparator()
@@ -266,6 +267,23 @@ class MainWindow(QMainWindow):
 
     def _unlock(self) -> None:
         self._call(self.on_unlock)
+
+    def forget_passphrase(self) -> None:
+        """Remove the passphrase "Remember on this computer" stored for this profile."""
+        secrets, say = self.desk.secrets, self.status.showMessage
+        if secrets is None:
+            say(
+                _tr("Nothing is remembered on this computer: {0}").format(self.desk.secrets_problem)
+            )
+            return
+        self.desk.runner.run_parallel(  # the keyring may stop to ask the person
+            secrets.forget_unlock,
+            self.desk.identity.profile.id,
+            on_done=lambda _none: say(
+                _tr("Your passphrase is no longer remembered on this computer."), 10000
+            ),
+            on_error=lambda exc: say(_tr("Could not forget the passphrase: {0}").format(exc)),
+        )
 
     # -- closing ----------------------------------------------------------------------
 
