@@ -8,6 +8,9 @@ and commit the output next to the earlier ones; never regenerate an old fixture,
 stands for files already on users' disks. The rows are plain SQL with fixed values, spelled the
 way that release wrote them (UTC times as text, decimals as text), so the script depends only
 on the migrations up to 0001, not on today's models. Tests load the dump with `load_fixture`.
+
+Later schemas have their own writer beside this one (`make_fixture_0003.py`), built from the
+helpers here: `chain` for the audit log, `build` for the file, `dump` for the text.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ import hashlib
 import sqlite3
 import sys
 import tempfile
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from assessor.domain.rubric import Criterion, Level, PassRule, PassRuleKind, Rubric, RubricKind
 from assessor.security.audit import GENESIS, event_hash
@@ -33,6 +38,12 @@ T0 = "2026-03-02T09:00:00.000000Z"
 T1 = "2026-03-02T10:15:30.250000Z"
 T2 = "2026-03-02T11:40:00.000000Z"
 EVIDENCE = b"Ring final circuit: test results sheet\n"
+
+Row = tuple[object, ...]
+# What `build` does after migrating: insert rows into a table, or run one SQL statement (for
+# a change the release made to a row after writing it, such as finalizing an evaluation).
+Step = tuple[str, Sequence[Row]] | str
+Event = tuple[int, str, str, str, str, str, dict[str, Any]]
 
 
 def rubric(title: str) -> Rubric:
@@ -53,7 +64,7 @@ def rubric(title: str) -> Rubric:
     )
 
 
-def rows() -> dict[str, list[tuple[object, ...]]]:
+def rows() -> dict[str, list[Row]]:
     v1 = canonicalize(rubric("Wiring a ring final circuit").to_document())
     v2 = canonicalize(rubric("Wiring a ring final circuit (draft 2)").to_document())
     sha = hashlib.sha256(EVIDENCE).hexdigest()
@@ -183,14 +194,21 @@ def rows() -> dict[str, list[tuple[object, ...]]]:
     }
 
 
-def audit_events() -> list[tuple[object, ...]]:
+def audit_events() -> list[Row]:
     """Three events chained the way `store.audit.append_event` chains them."""
-    events = [
-        (1, T0, "system", "rubric.import", "rubric_version", "wiring@1", {"source": "json"}),
-        (2, T0, "system", "rubric.publish", "rubric_version", "wiring@1", {}),
-        (3, T1, "Ada Assessor", "evaluation.finalize", "evaluation", "sub-001", {"total": "8"}),
-    ]
-    out: list[tuple[object, ...]] = []
+    return chain(
+        [
+            (1, T0, "system", "rubric.import", "rubric_version", "wiring@1", {"source": "json"}),
+            (2, T0, "system", "rubric.publish", "rubric_version", "wiring@1", {}),
+            (3, T1, "Ada Assessor", "evaluation.finalize", "evaluation", "sub-001", {"total": "8"}),
+        ]
+    )
+
+
+def chain(events: Iterable[Event]) -> list[Row]:
+    """`audit_events` rows of (seq, at, actor, action, entity type, entity id, payload), each
+    hashed over the one before it as `store.audit.append_event` does."""
+    out: list[Row] = []
     prev = GENESIS
     for seq, at, actor, action, etype, eid, payload in events:
         content = {
@@ -209,16 +227,22 @@ def audit_events() -> list[tuple[object, ...]]:
     return out
 
 
-def build(db_path: Path) -> None:
+def build(db_path: Path, revision: str = REVISION, steps: Iterable[Step] | None = None) -> None:
+    """Migrate an empty file to exactly `revision`, then take the steps (by default, this
+    schema's `rows`) in one transaction, with the triggers of that revision in force."""
     engine = create_sqlite_engine(db_path)
     try:
-        migrate.upgrade(engine, REVISION)
+        migrate.upgrade(engine, revision)
     finally:
         engine.dispose()
     con = sqlite3.connect(db_path)
     try:
         with con:
-            for table, values in rows().items():
+            for step in rows().items() if steps is None else steps:
+                if isinstance(step, str):
+                    con.execute(step)
+                    continue
+                table, values = step
                 marks = ", ".join("?" * len(values[0]))
                 con.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
         con.execute("PRAGMA journal_mode=DELETE")
@@ -247,12 +271,16 @@ def load_fixture(sql: Path, db_path: Path) -> None:
         con.close()
 
 
-def main() -> int:
+def write(out: Path, revision: str = REVISION, steps: Iterable[Step] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "assessor.db"
-        build(db_path)
-        OUT.write_text(dump(db_path), encoding="utf-8")
-    print(f"wrote {OUT}")
+        build(db_path, revision, steps)
+        out.write_text(dump(db_path), encoding="utf-8")
+    print(f"wrote {out}")
+
+
+def main() -> int:
+    write(OUT)
     return 0
 
 
