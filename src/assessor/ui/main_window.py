@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from assessor.services.finalize import Finalized
 from assessor.services.submissions import outbox_waiting
 from assessor.ui.desk import Desk
+from assessor.ui.errors import in_words
 from assessor.ui.queue_page import QueueView
 from assessor.ui.rubrics.library import RubricLibrary
 from assessor.ui.scoring.sheet import SaveState
@@ -272,17 +273,21 @@ class MainWindow(QMainWindow):
         """Remove the passphrase "Remember on this computer" stored for this profile."""
         secrets, say = self.desk.secrets, self.status.showMessage
         if secrets is None:
-            say(
-                _tr("Nothing is remembered on this computer: {0}").format(self.desk.secrets_problem)
-            )
+            why = self.desk.secrets_problem
+            say(_tr("Nothing is remembered on this computer") + (f": {why}" if why else "."))
             return
+
+        def failed(exc: BaseException) -> None:
+            words = in_words(exc, what="forgetting the passphrase")  # "could not forget …"
+            say(words[:1].upper() + words[1:])
+
         self.desk.runner.run_parallel(  # the keyring may stop to ask the person
             secrets.forget_unlock,
             self.desk.identity.profile.id,
             on_done=lambda _none: say(
                 _tr("Your passphrase is no longer remembered on this computer."), 10000
             ),
-            on_error=lambda exc: say(_tr("Could not forget the passphrase: {0}").format(exc)),
+            on_error=failed,
         )
 
     # -- closing ----------------------------------------------------------------------

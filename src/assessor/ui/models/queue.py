@@ -36,6 +36,7 @@ from assessor.services.submissions import (
     status_counts,
 )
 from assessor.store.db import Database
+from assessor.ui.errors import in_words
 
 __all__ = [
     "Column",
@@ -424,7 +425,7 @@ class QueueController(QObject):
 
     def _first_failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:
-            self.failed.emit(_tr("Could not read the queue: {0}").format(exc))
+            self.failed.emit(_tr("Could not read the queue: {0}").format(in_words(exc)))
 
     def _fetch(self, offset: int, limit: int) -> None:
         generation, f = self._generation, self._filter
@@ -443,7 +444,7 @@ class QueueController(QObject):
 
     def _more_failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:
-            reason = _tr("Could not read more of the queue: {0}").format(exc)
+            reason = _tr("Could not read more of the queue: {0}").format(in_words(exc))
             self.model.fetch_failed(reason)
             self.failed.emit(reason)
         else:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from assessor.services.rubrics import RubricVersionInfo, list_versions, show_version
 from assessor.store.db import Database
+from assessor.ui.errors import in_words
 from assessor.ui.rubrics.diff import Compared, RubricDiffView, Shown, compare_versions
 from assessor.ui.rubrics.grid import RubricGrid, short_digest, tint
 from assessor.ui.rubrics.versions import RefRole, rubric_item, version_tree
@@ -356,7 +357,7 @@ class RubricLibrary(QWidget):
         self.status.setVisible(bool(text))
 
     def _failed(self, what: str, exc: BaseException) -> None:
-        reason = str(exc).rstrip(".") or type(exc).__name__
+        reason = in_words(exc, what=what).rstrip(".")
         self._say(
             _tr("{}: {}. Nothing was changed. Press F5 to try again.").format(what, reason),
             error=True,

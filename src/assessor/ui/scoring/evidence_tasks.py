@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QImage
 
 from assessor.services.workspace import ArtifactInfo
+from assessor.ui import errors
 from assessor.ui.scoring.viewers import decode_text
 
 log = logging.getLogger("assessor.ui.scoring.evidence")  # the panel's log, as it always was
@@ -46,14 +47,14 @@ def in_words(exc: BaseException) -> str:
     """What went wrong, in words. The traceback is logged, then dropped: in synchronous mode
     its frames include the panel's own, and a panel held by such a cycle is deleted whenever
     the collector runs, possibly while it is being painted."""
-    log.debug("evidence: %s", type(exc).__name__, exc_info=exc)
-    exc.__traceback__ = None
     code = getattr(exc, "code", None)
-    if isinstance(code, str) and code in _ERROR_WORDS:
-        return _tr(_ERROR_WORDS[code])
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return str(exc) or type(exc).__name__
+    words = (
+        _tr(_ERROR_WORDS[code])
+        if isinstance(code, str) and code in _ERROR_WORDS
+        else errors.in_words(exc, what="evidence")
+    )
+    exc.__traceback__ = None
+    return words
 
 
 def weakly(method: Callable[..., None], *first: Any) -> Callable[[Any], None]:

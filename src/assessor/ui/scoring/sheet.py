@@ -9,7 +9,6 @@ failed value itself: a later change to the same field may already be saved.
 
 from __future__ import annotations
 
-import logging
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,9 +29,8 @@ from assessor.services.scoring import (
     SetLevel,
     SetOverallComment,
 )
+from assessor.ui.errors import in_words
 from assessor.ui.tasks import TaskRunner
-
-log = logging.getLogger(__name__)
 
 Save = Callable[[list[DraftChange]], EvaluationView]
 
@@ -96,7 +94,7 @@ class SaveTracker(QObject):
         first = failed[0]
         text = f"{first.label}: {first.error}" if first.label else str(first.error)
         more = len(failed) - 1
-        return text + (_tr(" (and {0} more)").format(more) if more else "")
+        return text + (_tr(" (and changes to {0} other submissions)").format(more) if more else "")
 
     def retry(self) -> None:
         for sheet in [s for s in self._sheets if s.state is SaveState.FAILED]:
@@ -261,9 +259,8 @@ class ScoreSheet(QObject):
 
     def _not_saved(self, changes: list[DraftChange], exc: BaseException) -> None:
         self._pending -= 1
-        log.warning("autosave failed: %s", exc)
         self._failed.extend(field_of(c) for c in changes)
-        self.error = str(exc) or type(exc).__name__
+        self.error = in_words(exc, what="autosave")
         self.save_state_changed.emit()
 
 

@@ -34,6 +34,7 @@ from assessor.services.workspace import Workspace, copy_for_viewer, open_workspa
 from assessor.store.db import Database
 from assessor.ui import theme
 from assessor.ui.desk import Desk
+from assessor.ui.errors import in_words
 from assessor.ui.scoring.evidence import EvidencePanel
 from assessor.ui.scoring.rubric_panel import RubricPanel
 from assessor.ui.scoring.sheet import SaveState, ScoreSheet
@@ -230,8 +231,9 @@ class ScoringWorkspace(QWidget):
 
     def _not_opened(self, submission_id: str, exc: BaseException) -> None:
         self.loading = False
-        self.title.setText(_esc(_tr("Could not open {0}: {1}").format(submission_id, exc)))
-        self.failed.emit(str(exc))
+        words = in_words(exc, what="opening a submission")
+        self.title.setText(_esc(_tr("Could not open {0}: {1}").format(submission_id, words)))
+        self.failed.emit(words)
 
     def _show(self, ws: Workspace) -> None:
         self.loading = False
