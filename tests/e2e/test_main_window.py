@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 import weakref
 from typing import Any
 
@@ -169,7 +170,9 @@ def _in_small_pages(window: MainWindow, qtbot: Any) -> list[Any]:
     model.page_size = 5
     window.queue.controller.refresh()
     quiet = 0  # checks in a row with no page on its way
+    deadline = time.monotonic() + WAIT_MS / 1000
     while quiet < 20:
+        assert time.monotonic() < deadline, "the table kept asking for pages"
         qtbot.wait(10)
         quiet = 0 if model.fetching or model.rowCount() < 5 else quiet + 1
     assert model.canFetchMore()
@@ -200,6 +203,8 @@ def test_next_when_the_next_page_cannot_be_read_says_so_and_can_be_asked_again(
         window.open_next(last)
     qtbot.waitUntil(lambda: "database is locked" in window.status.currentMessage())
     calls = len(broken_calls)
+    window.show_page(window.queue)
+    window.queue.table.scrollToBottom()  # where the table asks for more rows by itself
     qtbot.wait(200)
     assert opened == [] and not window.queue.model.fetching  # told, and nothing hangs
     assert len(broken_calls) == calls  # nor is the failing disk asked again and again
@@ -208,6 +213,27 @@ def test_next_when_the_next_page_cannot_be_read_says_so_and_can_be_asked_again(
         window.open_next(last)  # asked again: the page comes, and the next one opens
     ids = [r.id for r in window.queue.shown_rows()]
     assert ids.index(opened[-1]) > ids.index(last)
+
+
+def test_going_back_to_the_queue_forgets_a_next_still_on_its_way(desk: Desk, qtbot: Any) -> None:
+    window = desk.window
+    last = _in_small_pages(window, qtbot)[-1].id
+    _open_first_to_score(desk, qtbot)
+    real, gate = window.queue.controller._query, threading.Event()
+
+    def slow(*args: Any) -> Any:
+        assert gate.wait(WAIT_MS / 1000)
+        return real(*args)
+
+    window.queue.controller._query = slow
+    opened: list[str] = []
+    window.workspace_opened.connect(opened.append)
+    window.open_next(last)  # needs the next page, which the disk is slow to give
+    window.workspace.actions_by_name["back"].trigger()  # Esc: the person went back
+    gate.set()
+    qtbot.waitUntil(lambda: window.queue.loads >= 2 and not window.queue.model.fetching)
+    qtbot.wait(100)
+    assert opened == [] and window.stack.currentWidget() is window.queue
 
 
 def test_next_when_the_queue_shrank_ends_instead_of_waiting(desk: Desk, qtbot: Any) -> None:
@@ -300,6 +326,8 @@ def test_a_queue_that_cannot_be_read_says_why_in_place_of_the_rows(
     assert queue.empty.text() == (
         "Could not read the queue: database is locked\nPress F5 to try again."
     )
+    queue.focus_table()  # as after Enter in the search box: the message takes the focus
+    assert queue.empty.hasFocus() and queue.empty.accessibleName() == queue.empty.text()
     qtbot.wait(20)  # let the layout give the table's place to the message
     window.grab().save(str(tmp_path / "queue-unreadable.png"))
 

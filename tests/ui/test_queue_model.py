@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QLocale, QModelIndex, Qt
@@ -261,25 +262,66 @@ def test_failed_queries_are_told_and_leave_nothing_waiting(
     assert model.rowCount() == 30
 
 
-def test_a_page_of_an_old_filter_does_not_leave_the_model_waiting(
+class Held:
+    """A runner that holds each query until the test answers it, in any order."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[Any, Any, Any]] = []
+
+    def __call__(self, work: Any, done: Any, failed: Any) -> None:
+        self.calls.append((work, done, failed))
+
+    def answer(self, n: int) -> None:
+        work, done, _ = self.calls[n]
+        done(work())
+
+    def fail(self, n: int, exc: BaseException) -> None:
+        self.calls[n][2](exc)
+
+
+def test_a_page_asked_for_during_a_refresh_is_not_added_to_the_new_rows(
+    demo: tuple[Database, str],
+) -> None:
+    held = Held()
+    model = QueueModel(page_size=5)
+    controller = QueueController(model, service_query(*demo), run=held)
+    controller.refresh()
+    held.answer(0)
+    model.fetchMore(QModelIndex())
+    held.answer(1)
+    assert model.rowCount() == 10
+    controller.refresh()  # finalizing refreshes the queue...
+    model.fetchMore(QModelIndex())  # ...and "next" asks for more before it has come back
+    held.answer(2)  # the refresh: rows 0-4 again
+    held.answer(3)  # the page asked for at offset 10: dropped, not appended after row 4
+    assert model.rowCount() == 5 and not model.fetching
+    model.fetchMore(QModelIndex())
+    held.answer(4)
+    ids = [r.id for r in model.rows()]
+    everything = [r.id for r in service_query(*demo)(QueueFilter(), 0, 10).rows]
+    assert ids == everything  # no gap, no row twice
+
+
+def test_a_filter_that_cannot_be_read_shows_no_rows_of_another(
     qtbot, demo: tuple[Database, str]
 ) -> None:
-    waiting: list[tuple[object, object, object]] = []
+    held = Held()
     model = QueueModel(page_size=15)
-    controller = QueueController(
-        model, service_query(*demo), run=lambda *call: waiting.append(call)
-    )
+    controller = QueueController(model, service_query(*demo), run=held)
     controller.refresh()
-    work, done, _ = waiting.pop()
-    done(work())  # type: ignore[operator]
+    held.answer(0)
     model.fetchMore(QModelIndex())
-    controller.set_assessment("site-induction")  # its first page has not come yet
-    (more_work, more_done, _), (_first, _, first_failed) = waiting
-    first_failed(OSError("database is locked"))  # type: ignore[operator]
-    assert model.fetching  # still waiting for the old page
-    with qtbot.waitSignal(model.settled):
-        more_done(more_work())  # type: ignore[operator]
-    assert not model.fetching and model.rowCount() == 15  # dropped, and not waited for
+    controller.set_assessment("site-induction")
+    with qtbot.waitSignal(controller.failed):
+        held.fail(2, OSError("database is locked"))
+    assert model.rowCount() == 0 and not model.fetching  # not the previous filter's rows
+    held.answer(1)  # the previous filter's page, late: dropped
+    assert model.rowCount() == 0
+    controller.refresh()
+    held.fail(3, OSError("database is locked"))  # the same filter failing again...
+    controller.refresh()
+    held.answer(4)
+    assert {r.assessment_id for r in model.rows()} == {"site-induction"}
 
 
 def test_search_is_debounced(qtbot, demo: tuple[Database, str]) -> None:

@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
         in_workspace = page is self.workspace
         if not in_workspace:
             self.workspace.leave()
+            self.queue.cancel_next()  # the person left: a "next" still on its way is not wanted
         # Undo and the scoring commands act on the submission on screen, never a hidden one.
         sheet = self.workspace.sheet
         self._activate(sheet.undo_stack if in_workspace and sheet else None)

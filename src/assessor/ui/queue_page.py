@@ -110,8 +110,9 @@ class QueueView(QWidget):
         self.table.activated.connect(self.controller.activate)
         self.table.doubleClicked.connect(self.controller.activate)
 
-        self.empty = QLabel()
+        self.empty = QLabel()  # in the table's place: focusable, so a screen reader reads it
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.empty.hide()
 
         layout = QVBoxLayout(self)
@@ -121,6 +122,8 @@ class QueueView(QWidget):
         layout.addWidget(self.empty, 1)  # in the table's place while there are no rows
         self.controller.counts_changed.connect(self._counts)
         self.controller.failed.connect(self._failed)
+        self.controller.loaded.connect(self._loaded)
+        self.controller.filter_changed.connect(self.cancel_next)
         self._counts({})
         self._error: str | None = None  # why the last query failed, shown if nothing is
         self._waiting_next = False  # "next" waits for a page of rows not loaded yet
@@ -128,7 +131,6 @@ class QueueView(QWidget):
     def _run(self, work: Callable[[], QueuePage], done: Done, failed: Failed) -> None:
         def answered(page: QueuePage) -> None:
             self.loads += 1
-            self._error = None
             done(page)
             self._show_empty()
 
@@ -140,6 +142,9 @@ class QueueView(QWidget):
 
     def _failed(self, text: str) -> None:
         self._error = text
+
+    def _loaded(self) -> None:
+        self._error = None
 
     def start(self) -> None:
         """First load: the rows, and the assessments for the filter."""
@@ -171,8 +176,12 @@ class QueueView(QWidget):
         else:
             text = _tr("No submissions yet. Import a submission package to start.")
         self.empty.setText(text)
+        self.empty.setAccessibleName(text)
+        had_focus = self.table.hasFocus() or self.empty.hasFocus()
         self.empty.setVisible(empty)
         self.table.setVisible(not empty)
+        if had_focus:
+            self.focus_table()
 
     def shown_rows(self) -> list[SubmissionRow]:
         """The loaded rows in the order the table shows them (the person may have sorted)."""
@@ -203,10 +212,16 @@ class QueueView(QWidget):
             self.controller.open_submission.emit(found)
 
     def _next_when_settled(self) -> None:
-        self.model.settled.disconnect(self._next_when_settled)
-        self._waiting_next = False
+        self.cancel_next()
         if self.model.fetch_error is None:  # else the person has been told why
             QTimer.singleShot(0, lambda: self.open_next(self._next_after))
+
+    def cancel_next(self) -> None:
+        """Forget a "next" still waiting for rows: the person went elsewhere, or changed
+        the list it would have been chosen from."""
+        if self._waiting_next:
+            self.model.settled.disconnect(self._next_when_settled)
+            self._waiting_next = False
 
     def select(self, submission_id: str) -> None:
         row = self.model.row_of(submission_id)
@@ -216,6 +231,9 @@ class QueueView(QWidget):
             self.table.scrollTo(index)
 
     def focus_table(self) -> None:
+        if self.table.isHidden():  # no rows: the message says why
+            self.empty.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
         if not self.table.currentIndex().isValid() and self.proxy.rowCount() > 0:
             self.table.setCurrentIndex(self.proxy.index(0, 0))

@@ -354,6 +354,8 @@ class QueueController(QObject):
     counts_changed = Signal(dict)  # status → count, for the status line
     open_submission = Signal(str)
     failed = Signal(str)  # a query failed: what to tell the person
+    loaded = Signal()  # rows of the current query reached the model
+    filter_changed = Signal()
 
     def __init__(
         self,
@@ -371,7 +373,9 @@ class QueueController(QObject):
         self._run = run
         self._filter = QueueFilter()
         self._generation = 0  # results of an older filter are dropped, not shown
-        self._fetch_generation = 0  # the generation of the latest page asked for
+        # The query whose rows the model holds: more pages are asked of it, not of a newer
+        # filter whose first page has not arrived.
+        self._shown: tuple[int, QueueFilter] = (0, self._filter)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(debounce_ms)
@@ -385,14 +389,17 @@ class QueueController(QObject):
     def set_text(self, text: str) -> None:
         """Typing: query once the person pauses."""
         self._filter = replace(self._filter, text=text.strip() or None)
+        self.filter_changed.emit()
         self._debounce.start()
 
     def set_status(self, status: str | None) -> None:
         self._filter = replace(self._filter, status=status)
+        self.filter_changed.emit()
         self.refresh()
 
     def set_assessment(self, assessment_id: str | None) -> None:
         self._filter = replace(self._filter, assessment_id=assessment_id)
+        self.filter_changed.emit()
         self.refresh()
 
     def refresh(self) -> None:
@@ -401,8 +408,8 @@ class QueueController(QObject):
         generation, f, limit = self._generation, self._filter, self.model.page_size
         self._run(
             lambda: self._query(f, 0, limit),
-            lambda page: self._first(generation, page),
-            lambda exc: self._first_failed(generation, exc),
+            lambda page: self._first(generation, f, page),
+            lambda exc: self._first_failed(generation, f, exc),
         )
 
     def activate(self, index: QModelIndex | QPersistentModelIndex) -> None:
@@ -411,25 +418,32 @@ class QueueController(QObject):
         if submission_id:
             self.open_submission.emit(submission_id)
 
-    def _first(self, generation: int, page: QueuePage) -> None:
+    def _first(self, generation: int, f: QueueFilter, page: QueuePage) -> None:
         if generation != self._generation:
             return
         counts = page.counts or {}
-        if self._filter.status:
-            total = counts.get(self._filter.status, 0)
+        if f.status:
+            total = counts.get(f.status, 0)
         else:
             total = sum(counts.values()) if page.counts is not None else len(page.rows)
+        self._shown = (generation, f)
         self.model.set_rows(page.rows, total)
         self.counts = counts
         self.counts_changed.emit(dict(counts))
+        self.loaded.emit()
 
-    def _first_failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
-            self.failed.emit(_tr("Could not read the queue: {0}").format(in_words(exc)))
+    def _first_failed(self, generation: int, f: QueueFilter, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        if f != self._shown[1]:
+            # The rows on screen answer another filter: show none rather than the wrong ones.
+            self._shown = (generation, f)
+            self.model.set_rows([], 0)
+        self.failed.emit(_tr("Could not read the queue: {0}").format(in_words(exc)))
 
     def _fetch(self, offset: int, limit: int) -> None:
-        generation, f = self._generation, self._filter
-        self._fetch_generation = generation
+        # The next page of the rows shown, whatever the newest filter: `offset` counts them.
+        generation, f = self._shown
         self._run(
             lambda: self._query(f, offset, limit),
             lambda page: self._more(generation, page),
@@ -437,21 +451,13 @@ class QueueController(QObject):
         )
 
     def _more(self, generation: int, page: QueuePage) -> None:
-        if generation == self._generation:
+        # Rows replaced since it was asked for: set_rows has stopped the model waiting.
+        if generation == self._shown[0]:
             self.model.append_rows(page.rows)
-        else:
-            self._abandon(generation)
+            self.loaded.emit()
 
     def _more_failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
+        if generation == self._shown[0]:
             reason = _tr("Could not read more of the queue: {0}").format(in_words(exc))
             self.model.fetch_failed(reason)
             self.failed.emit(reason)
-        else:
-            self._abandon(generation)
-
-    def _abandon(self, generation: int) -> None:
-        """A page of an older filter came back. If the model still waits for it (the newer
-        filter's first page has not arrived), it waits no more."""
-        if self.model.fetching and self._fetch_generation == generation:
-            self.model.fetch_failed(_tr("the filter changed"))
