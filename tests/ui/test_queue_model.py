@@ -279,15 +279,23 @@ class Held:
         self.calls[n][2](exc)
 
 
-def test_a_page_asked_for_during_a_refresh_is_not_added_to_the_new_rows(
-    demo: tuple[Database, str],
-) -> None:
+def held_queue(
+    demo: tuple[Database, str], page_size: int
+) -> tuple[Held, QueueModel, QueueController]:
+    """A queue over the demo whose first page has come, and a second asked for."""
     held = Held()
-    model = QueueModel(page_size=5)
+    model = QueueModel(page_size=page_size)
     controller = QueueController(model, service_query(*demo), run=held)
     controller.refresh()
     held.answer(0)
     model.fetchMore(QModelIndex())
+    return held, model, controller
+
+
+def test_a_page_asked_for_during_a_refresh_is_not_added_to_the_new_rows(
+    demo: tuple[Database, str],
+) -> None:
+    held, model, controller = held_queue(demo, page_size=5)
     held.answer(1)
     assert model.rowCount() == 10
     controller.refresh()  # finalizing refreshes the queue...
@@ -305,12 +313,7 @@ def test_a_page_asked_for_during_a_refresh_is_not_added_to_the_new_rows(
 def test_a_filter_that_cannot_be_read_shows_no_rows_of_another(
     qtbot, demo: tuple[Database, str]
 ) -> None:
-    held = Held()
-    model = QueueModel(page_size=15)
-    controller = QueueController(model, service_query(*demo), run=held)
-    controller.refresh()
-    held.answer(0)
-    model.fetchMore(QModelIndex())
+    held, model, controller = held_queue(demo, page_size=15)
     controller.set_assessment("site-induction")
     with qtbot.waitSignal(controller.failed):
         held.fail(2, OSError("database is locked"))
