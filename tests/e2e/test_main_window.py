@@ -8,6 +8,7 @@ import time
 import weakref
 from typing import Any
 
+from keyring.errors import KeyringLocked
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -404,3 +405,43 @@ def test_a_remembered_passphrase_can_be_forgotten(desk: Desk, qtbot: Any) -> Non
     window.status.clearMessage()
     forget.trigger()  # nothing left to forget is not an error
     qtbot.waitUntil(lambda: "no longer remembered" in window.status.currentMessage())
+
+
+def test_a_passphrase_that_cannot_be_forgotten_says_why_once(desk: Desk, qtbot: Any) -> None:
+    window, secrets = desk.window, desk.window.desk.secrets
+    assert secrets is not None
+
+    def locked(service: str, username: str) -> None:
+        raise KeyringLocked("locked")
+
+    secrets._backend.delete_password = locked  # type: ignore[method-assign]
+    window.forget_passphrase()
+    qtbot.waitUntil(lambda: "keyring is locked" in window.status.currentMessage())
+    assert window.status.currentMessage() == (
+        "Could not forget the unlock secret: the keyring is locked; unlock it and try again"
+    )
+
+
+def test_a_late_answer_to_an_old_filter_keeps_the_error_of_the_current_one(
+    desk: Desk, qtbot: Any
+) -> None:
+    queue = desk.window.queue
+    real, gate = queue.controller._query, threading.Event()
+
+    def query(f: Any, offset: int, limit: int) -> Any:
+        if f.status == "draft":
+            assert gate.wait(WAIT_MS / 1000)  # the older filter's answer comes late
+            return real(f, offset, limit)
+        raise OSError("database is locked")
+
+    queue.controller._query = query
+    queue.controller.set_status("draft")
+    with qtbot.waitSignal(queue.controller.failed, timeout=WAIT_MS):
+        queue.controller.set_status("to_score")
+    loads = queue.loads
+    gate.set()
+    qtbot.waitUntil(lambda: queue.loads > loads, timeout=WAIT_MS)
+    assert queue.model.rowCount() == 0  # the late rows are not shown...
+    assert queue.empty.isVisibleTo(queue) and queue.empty.text().startswith(
+        "Could not read the queue: database is locked"
+    )  # ...and the reason stays
