@@ -203,3 +203,23 @@ def test_a_signed_sheet_has_nothing_to_undo(db: Database, seeded: Seed, qapp: QA
     calls = len(gate.calls)
     sheet.apply(SetLevel("plan", "not-yet"))
     assert sheet.level_of("plan") == "competent" and len(gate.calls) == calls
+
+
+def test_several_failed_sheets_are_counted_after_the_first(
+    qtbot: Any, db: Database, seeded: Seed, runner: TaskRunner
+) -> None:
+    tracker = SaveTracker()
+    said = [
+        "Amara: disk full",
+        "Amara: disk full (and changes to one other submission)",
+        "Amara: disk full (and changes to 2 other submissions)",
+    ]
+    for name, criterion, words in zip(
+        ["Amara", "Mei", "Ola"], ["plan", "terminate", "plan"], said, strict=True
+    ):
+        sheet, gate = make(db, seeded, runner, label=name)
+        gate.fail = "disk full"
+        tracker.watch(sheet)
+        sheet.choose_level(criterion, "competent")
+        qtbot.waitUntil(lambda s=sheet: s.state is SaveState.FAILED, timeout=WAIT_MS)
+        assert tracker.error == words

@@ -94,7 +94,13 @@ class SaveTracker(QObject):
         first = failed[0]
         text = f"{first.label}: {first.error}" if first.label else str(first.error)
         more = len(failed) - 1
-        return text + (_tr(" (and changes to {0} other submissions)").format(more) if more else "")
+        if more:
+            text += (
+                _tr(" (and changes to one other submission)")
+                if more == 1
+                else _tr(" (and changes to {0} other submissions)").format(more)
+            )
+        return text
 
     def retry(self) -> None:
         for sheet in [s for s in self._sheets if s.state is SaveState.FAILED]:
