@@ -30,18 +30,9 @@ from assessor.store.types import utcnow
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def _conformance() -> Path:
-    """The official vectors: $ASSESSOR_CONFORMANCE, else `shared/conformance` beside the
-    repository or beside any folder above it (CI may clone the repository elsewhere)."""
-    if os.environ.get("ASSESSOR_CONFORMANCE"):
-        return Path(os.environ["ASSESSOR_CONFORMANCE"])
-    for folder in Path(__file__).resolve().parents[1].parents:
-        if (folder / "shared" / "conformance").is_dir():
-            return folder / "shared" / "conformance"
-    return Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
-
-
-CONFORMANCE = _conformance()
+# The vendored official vectors and schemas (tests/conformance/README.md names their sources).
+# The one place that knows the folder: tests import CONFORMANCE from here.
+CONFORMANCE = Path(__file__).resolve().parent / "conformance"
 
 
 def levels(points: tuple[int, ...] = (0, 1, 2, 3)) -> tuple[Level, ...]:

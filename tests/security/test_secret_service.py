@@ -3,7 +3,7 @@
 Each test runs `dbus-run-session -- sh -c …`: the shell starts gnome-keyring-daemon with a
 fresh login keyring under tmp_path, unlocked with a password on stdin, then a Python child that
 uses SecretStore() as the app would and prints what it saw as JSON. The daemon is stopped by
-its pid (asked of the bus) before the session ends. Install the tools: .ci/secret-service.sh.
+its pid (asked of the bus) before the session ends. Install the tools: .ci/system-packages.sh.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ KEYRING_DAEMON = shutil.which("gnome-keyring-daemon")
 pytestmark = pytest.mark.skipif(
     DBUS_RUN_SESSION is None or KEYRING_DAEMON is None,
     reason="needs dbus-run-session and gnome-keyring-daemon "
-    "(Debian packages dbus and gnome-keyring; run .ci/secret-service.sh)",
+    "(Debian packages dbus and gnome-keyring; run .ci/system-packages.sh)",
 )
 
 TOKEN = "tok-8f3a61c2-secret-service"

@@ -28,8 +28,8 @@ from assessor.services.rubric_files import (
     slugify,
     validate_rubric_files,
 )
+from tests.conftest import CONFORMANCE
 
-CONFORMANCE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance"
 CASE_OFFICIAL = CONFORMANCE / "case" / "case-v1p1-cfpackage.json"
 RESOURCES = Path(str(resources.files("assessor") / "resources"))
 DEMO = RESOURCES / "demo" / "rubrics"
