@@ -81,6 +81,9 @@ def test_tampering_with_any_part_fails_as_wrong_passphrase(
         tampered = dataclasses.replace(
             sealed, kdf=dataclasses.replace(sealed.kdf, salt=flip(sealed.kdf.salt))
         )
+    elif field == "public_key":  # another usable key (a flipped bit is often off the curve)
+        other = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
+        tampered = dataclasses.replace(sealed, public_key=other)
     else:
         tampered = dataclasses.replace(sealed, **{field: flip(getattr(sealed, field), 5)})
     with pytest.raises(WrongPassphrase):

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from assessor import paths
 from assessor.cli.common import UsageError, command, open_db, out, read_passphrase, table
 from assessor.domain.errors import ValidationFailed
 from assessor.domain.roles import PROFILE_ROLES
@@ -64,49 +62,38 @@ def cmd_record_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _roster_file(path: Path) -> dict[str, tuple[str, ...]]:
-    try:
-        entries = json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"{path}: cannot read a profile list: {exc}", location=str(path)) from None
-    roster: dict[str, tuple[str, ...]] = {}
-    wanted = "a profile list as written by `assessor profile list --json`"
-    if not isinstance(entries, list):
-        raise UsageError(f"{path}: /: must be {wanted}", location=str(path))
-    for n, entry in enumerate(entries):
-        roles = entry.get("roles") if isinstance(entry, dict) else None
-        did = entry.get("did") if isinstance(entry, dict) else None
-        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
-            raise UsageError(
-                f"{path}: /{n}/roles: must be a list of role names", location=str(path)
-            )
-        if did is not None:
-            if not isinstance(did, str):
-                raise UsageError(f"{path}: /{n}/did: must be a did:key", location=str(path))
-            roster[did] = tuple(roles)
-    return roster
-
-
-def _roster(args: argparse.Namespace) -> dict[str, tuple[str, ...]] | None:
-    """Known keys and roles: a --roster file, else the data folder's profiles when there is
-    one (--data-dir, $ASSESSOR_DATA_DIR or the user data folder), else none."""
+def _roster(args: argparse.Namespace) -> records.Roster:
+    """Only what the reader gives: --roster FILE, or --data-dir DIR (its profiles and
+    records), or nothing. Never the default data folder: the same file must get the same
+    answer on every machine."""
+    if args.roster and args.data_dir:
+        raise UsageError("give one roster: --roster FILE or --data-dir DIR, not both")
     if args.roster:
-        return _roster_file(Path(args.roster))
-    if (paths.data_dir(args.data_dir) / "assessor.db").is_file():
+        return records.load_roster(Path(args.roster))
+    if args.data_dir:
         with open_db(args, create=False) as db:
             return records.local_roster(db)
-    return None
+    return records.NO_ROSTER
+
+
+def _roster_words(roster: records.Roster) -> str:
+    if roster.source == "file":
+        return f"roster: the file {roster.path}"
+    if roster.source == "data-folder":
+        return f"roster: the data folder {roster.path}"
+    return "roster: none (give --roster FILE or --data-dir DIR to check who holds the key)"
 
 
 def cmd_record_verify(args: argparse.Namespace) -> int:
-    expect = {"submission": args.submission, "issuer": args.issuer, "roster": _roster(args)}
+    roster = _roster(args)
+    expect = {"submission": args.submission, "issuer": args.issuer, "roster": roster}
     try:
         found = records.check_record_file(Path(args.file), **expect)
     except ValidationFailed as exc:
         if not args.json:
             raise
         problems = [{"location": p.location, "message": p.message} for p in exc.problems]
-        out({"file": args.file, "valid": False, "problems": problems})
+        out({"file": args.file, "valid": False, "roster": roster.to_json(), "problems": problems})
         return 2
     if args.json:
         out(
@@ -114,11 +101,16 @@ def cmd_record_verify(args: argparse.Namespace) -> int:
                 "file": args.file,
                 "valid": found.ok,
                 "signerChecked": found.roster_checked,
+                "roster": roster.to_json(),
                 "problem": found.problem,
                 "id": found.id,
                 "kind": found.kind,
                 "digest": found.digest,
                 "issuer": found.issuer,
+                "issuerName": found.issuer_name,
+                "role": found.role,
+                "claimedName": found.claimed_name,
+                "claimedRole": found.claimed_role,
                 "seq": found.seq,
             }
         )
@@ -128,13 +120,14 @@ def cmd_record_verify(args: argparse.Namespace) -> int:
             print(f"  signed by {found.issuer_name} ({found.role}) {found.issuer}")
         else:
             print(
-                f"  signed by the key {found.issuer}, which says it is {found.issuer_name} "
-                f"({found.role}); not checked against any roster: give --roster FILE or "
-                "--data-dir DIR to check who holds that key"
+                f"  signed by the key {found.issuer}, which says it is {found.claimed_name} "
+                f"({found.claimed_role}); not checked against any roster"
             )
         print(f"  seq {found.seq} · digest {found.digest}")
+        print(f"  {_roster_words(roster)}")
     else:
         print(f"{args.file}: REJECTED: {found.problem}", file=sys.stderr)
+        print(f"  {_roster_words(roster)}", file=sys.stderr)
     return 0 if found.ok else 1
 
 
@@ -215,8 +208,8 @@ def register(sub: Any) -> None:
     c.add_argument(
         "--roster",
         metavar="FILE",
-        help="known keys and roles (from `assessor profile list --json`); with --data-dir, "
-        "the data folder's profiles",
+        help="known keys, names and roles (from `assessor profile list --json`); or give "
+        "--data-dir DIR to use that data folder's profiles. Without either, no roster is used",
     )
     command(
         sub,

@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from assessor.domain.errors import DomainError
 from assessor.security.canonical import StrictJSONError, loads_strict
+from assessor.security.ed25519_points import check_public_key
 from assessor.security.multibase import public_key_multibase
 
 FORMAT_VERSION = 1
@@ -140,6 +141,10 @@ class SealedKey:
                 raise ValueError(f"{name}: must be {length} bytes")
         if not isinstance(self.kdf, KdfParams):
             raise ValueError("kdf: must be KdfParams")
+        try:
+            check_public_key(self.public_key)
+        except ValueError as exc:
+            raise ValueError(f"public_key: {exc}") from None
 
     def __repr__(self) -> str:
         # The public key is public; nonce and ciphertext are left out all the same.

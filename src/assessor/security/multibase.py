@@ -10,6 +10,8 @@ import re
 
 import base58
 
+from assessor.security.ed25519_points import check_public_key
+
 BASE58BTC_PREFIX = "z"
 ED25519_PUB_HEADER = b"\xed\x01"  # multicodec ed25519-pub, as an unsigned varint
 ED25519_PRIV_HEADER = b"\x80\x26"  # multicodec ed25519-priv, as an unsigned varint
@@ -62,8 +64,9 @@ def public_key_multibase(public_bytes: bytes) -> str:
 
 
 def public_key_from_multibase(text: str) -> bytes:
-    """The raw 32-byte Ed25519 public key inside a 'z6Mk…' Multikey."""
-    return _decode_key(text, ED25519_PUB_HEADER, "public key")
+    """The raw 32-byte Ed25519 public key inside a 'z6Mk…' Multikey; ValueError for a key that
+    is not a canonical encoding of a point of large order (see ed25519_points)."""
+    return check_public_key(_decode_key(text, ED25519_PUB_HEADER, "public key"))
 
 
 def private_key_multibase(seed: bytes) -> str:

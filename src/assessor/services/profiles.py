@@ -141,7 +141,10 @@ def unlock(db: Database, ref: str, passphrase: str, *, now: datetime | None = No
         raise DomainError(f"profile '{info.name}' has no signing key (made by an older release)")
     if blocked is not None and blocked > now:
         raise keys.UnlockThrottled((blocked - now).total_seconds())
-    sealed = keys.SealedKey.from_json(sealed_json)
+    try:
+        sealed = keys.SealedKey.from_json(sealed_json)
+    except ValueError as exc:  # e.g. a small-order public key written into the file
+        raise DomainError(f"profile '{info.name}': its stored key is unusable ({exc})") from None
     if did_key(sealed.public_key) != info.did:
         raise DomainError(f"profile '{info.name}': its sealed key is not the key of its identity")
     try:

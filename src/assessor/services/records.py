@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from assessor.domain.errors import Problem, UnknownChoice, ValidationFailed
 from assessor.domain.policy import Operation, State
+from assessor.security.canonical import StrictJSONError, loads_strict
 from assessor.security.did import public_key_from_did
 from assessor.security.records import (
     ProofInvalid,
@@ -22,7 +23,9 @@ from assessor.services.access import Actor, check, operation
 from assessor.store import queries as q
 from assessor.store import records as r
 from assessor.store.db import Database
+from assessor.store.errors import StoreError
 from assessor.store.files import atomic_output
+from assessor.store.safe_read import read_regular_file
 
 # The role a record's issuer must hold to make it.
 ROLE_FOR_KIND = {
@@ -51,14 +54,17 @@ class RecordCheck:
     """What `record verify` found: `problem` is None when the record is valid."""
 
     problem: str | None
+    roster: Roster
     roster_checked: bool = False  # False: issuer name and role are the signer's own claims
     kind: str | None = None
     id: str | None = None
     digest: str | None = None
     issuer: str | None = None
-    issuer_name: str | None = None
+    issuer_name: str | None = None  # the roster's name when checked, else the claimed one
     role: str | None = None
     seq: int | None = None
+    claimed_name: str | None = None
+    claimed_role: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -91,16 +97,148 @@ def export_record(db: Database, ref: str, out: Path, actor: Actor | None = None)
     return _info(stored)
 
 
+@dataclass(frozen=True)
+class RosterEntry:
+    """Who holds a key, as the roster says."""
+
+    did: str
+    name: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Roster:
+    """What `record verify` checks a signer against: nothing (`source` "none"), a profile
+    list file, or a data folder (whose stored records are also compared by id)."""
+
+    source: str  # none | file | data-folder
+    path: str | None = None
+    entries: Mapping[str, RosterEntry] = field(default_factory=dict)  # by did
+    records: Mapping[str, str] = field(default_factory=dict)  # record id → digest
+
+    @property
+    def used(self) -> bool:
+        return self.source != "none"
+
+    def describe(self) -> str:
+        if self.source == "file":
+            return f"the roster {self.path}"
+        if self.source == "data-folder":
+            return f"the data folder {self.path}"
+        return "no roster"
+
+    def to_json(self) -> dict[str, object]:
+        return {"source": self.source, "path": self.path}
+
+
+NO_ROSTER = Roster("none")
+ROSTER_LIMIT = 4 << 20  # a profile list of tens of thousands of people
+RECORD_LIMIT = 16 << 20  # far above any record (a hundred criteria with long comments)
+_WANTED = "a profile list as written by `assessor profile list --json`"
+
+
 @operation(None)
-def local_roster(db: Database) -> dict[str, tuple[str, ...]]:
-    """did → roles of this machine's profiles, to check a record's claimed role."""
+def local_roster(db: Database) -> Roster:
+    """This data folder's profiles (did → name, roles) and records (id → digest)."""
     with db.read() as tx:
-        return {p.did: tuple(p.roles.split()) for p in q.all_profiles(tx) if p.did}
+        entries = {
+            p.did: RosterEntry(p.did, p.name, tuple(p.roles.split()))
+            for p in q.all_profiles(tx)
+            if p.did
+        }
+        stored = {s.id: s.digest for s in r.all_records(tx)}
+    return Roster("data-folder", str(db.data_dir), entries, stored)
+
+
+def _roster_entry(entry: object, at: str) -> tuple[RosterEntry | None, list[Problem]]:
+    if not isinstance(entry, dict):
+        return None, [Problem(at, "must be a profile (an object with name, roles and did)")]
+    name, roles, did = entry.get("name"), entry.get("roles"), entry.get("did")
+    problems = []
+    if not isinstance(name, str) or not name.strip():
+        problems.append(Problem(f"{at}/name", "must be the profile's name"))
+    if not isinstance(roles, list) or not all(isinstance(x, str) for x in roles):
+        problems.append(Problem(f"{at}/roles", "must be a list of role names"))
+    if did is None:  # a profile made before keys existed: nothing to check against
+        return None, problems
+    if not isinstance(did, str):
+        return None, [*problems, Problem(f"{at}/did", "must be a did:key")]
+    try:
+        public_key_from_did(did)
+    except ValueError as exc:
+        problems.append(Problem(f"{at}/did", str(exc)))
+    if problems:
+        return None, problems
+    assert isinstance(name, str) and isinstance(roles, list)
+    return RosterEntry(did, name, tuple(roles)), []
+
+
+@operation(None)
+def load_roster(path: Path) -> Roster:
+    """A roster file (the output of `assessor profile list --json`): every entry's did is
+    parsed as a key. ValidationFailed names each problem by JSON pointer."""
+    source = str(path)
+    try:
+        data = read_regular_file(path, ROSTER_LIMIT)
+        entries = loads_strict(data, allow_decimals=False)
+    except OSError as exc:
+        unread = Problem("", f"cannot read: {exc.strerror}")
+        raise ValidationFailed([unread], source=source) from None
+    except StoreError as exc:
+        raise ValidationFailed([Problem("", exc.message)], source=source) from None
+    except StrictJSONError as exc:
+        wrong = [Problem(at, message) for at, message in exc.problems]
+        raise ValidationFailed(wrong, source=source) from None
+    except RecursionError:
+        raise ValidationFailed([Problem("", "nested too deeply")], source=source) from None
+    if not isinstance(entries, list):
+        raise ValidationFailed([Problem("", f"must be {_WANTED}")], source=source)
+    found: dict[str, RosterEntry] = {}
+    problems: list[Problem] = []
+    for n, item in enumerate(entries):
+        entry, wrong = _roster_entry(item, f"/{n}")
+        problems += wrong
+        if entry is not None and entry.did in found:
+            problems.append(Problem(f"/{n}/did", "the same key is listed twice"))
+        elif entry is not None:
+            found[entry.did] = entry
+    if problems:
+        raise ValidationFailed(problems, source=source)
+    return Roster("file", source, found)
 
 
 def _issuer(document: Mapping[str, Any]) -> Mapping[str, Any]:
     issuer = document.get("issuer")
     return issuer if isinstance(issuer, Mapping) else {}
+
+
+def _against_roster(found: RecordCheck, roster: Roster, wanted: str) -> RecordCheck:
+    """The signer as the roster knows them: name and role shown are the roster's."""
+    entry = roster.entries.get(str(found.issuer))
+    where = roster.describe()
+    if entry is None:
+        return _fail(found, f"the signing key {found.issuer} is not a known profile in {where}")
+    held = ", ".join(entry.roles) or "no role"
+    if wanted not in entry.roles:
+        return _fail(
+            found,
+            f"the signing key does not hold the {wanted} role: {where} lists it as "
+            f"'{entry.name}' ({held})",
+        )
+    if (found.claimed_name, found.claimed_role) != (entry.name, wanted):
+        return _fail(
+            found,
+            f"the record says it was signed by '{found.claimed_name}' ({found.claimed_role}), "
+            f"but {where} lists the signing key as '{entry.name}' ({held})",
+        )
+    stored = roster.records.get(str(found.id))
+    if stored is not None and stored != found.digest:
+        return _fail(
+            found,
+            f"a record with the id {found.id} is already in {where} with another digest "
+            f"({stored}; this file's is {found.digest})",
+        )
+    return replace(found, roster_checked=True, issuer_name=entry.name, role=wanted)
 
 
 @operation(None)
@@ -110,12 +248,14 @@ def check_record_bytes(
     source: str = "",
     submission: str | None = None,
     issuer: str | None = None,
-    roster: Mapping[str, tuple[str, ...]] | None = None,
+    roster: Roster = NO_ROSTER,
 ) -> RecordCheck:
     """Check a record offline: strict JSON and its kind's schema (ValidationFailed, naming
     every problem), then the proof, that the issuer is the signing key, that the issuer's
-    claimed role may make this kind (and, given a roster of did → roles, that the key holds
-    it), and the expectations given (which submission, which issuer)."""
+    claimed role may make this kind, and, given a roster, that the roster lists the key under
+    the claimed name with that role (the name and role reported are then the roster's), and
+    that a data folder does not hold another record under the same id; then the expectations
+    given (which submission, which issuer). Uses only what it is given."""
     try:
         document = parse_record(data)
     except ValidationFailed as exc:
@@ -127,7 +267,8 @@ def check_record_bytes(
     claimed = _issuer(document)
     found = RecordCheck(
         None,
-        roster is not None,
+        roster,
+        False,
         kind,
         str(document["id"]),
         record_digest(document),
@@ -135,6 +276,8 @@ def check_record_bytes(
         str(claimed.get("name")),
         str(claimed.get("role")),
         int(document["device"]["seq"]),
+        str(claimed.get("name")),
+        str(claimed.get("role")),
     )
     try:
         proof = verify(document)
@@ -151,12 +294,10 @@ def check_record_bytes(
     if found.role != wanted:
         claim = f"the issuer claims '{found.role}'"
         return _fail(found, f"{kind} records are made by the {wanted} role, but {claim}")
-    if roster is not None:
-        roles = roster.get(str(found.issuer))
-        if roles is None:
-            return _fail(found, f"the signing key {found.issuer} is not a known profile")
-        if wanted not in roles:
-            return _fail(found, f"the signing key does not hold the {wanted} role")
+    if roster.used:
+        found = _against_roster(found, roster, wanted)
+        if not found.ok:
+            return found
     if issuer is not None and found.issuer != issuer:
         return _fail(found, f"signed by {found.issuer}, not by the expected {issuer}")
     if submission is not None:
@@ -169,17 +310,18 @@ def check_record_bytes(
 
 
 def _fail(found: RecordCheck, problem: str) -> RecordCheck:
-    return RecordCheck(problem, *(getattr(found, f) for f in _FIELDS))
-
-
-_FIELDS = ("roster_checked", "kind", "id", "digest", "issuer", "issuer_name", "role", "seq")
+    return replace(found, problem=problem, roster_checked=False)
 
 
 @operation(None)
 def check_record_file(path: Path, **expect: Any) -> RecordCheck:
+    """`check_record_bytes` of a file: a regular file of at most RECORD_LIMIT bytes (a pipe
+    or a device is refused rather than read until memory runs out)."""
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path, RECORD_LIMIT)
     except OSError as exc:
         problem = Problem("", f"cannot read: {exc.strerror}")
         raise ValidationFailed([problem], source=str(path)) from None
+    except StoreError as exc:
+        raise ValidationFailed([Problem("", exc.message)], source=str(path)) from None
     return check_record_bytes(data, source=str(path), **expect)
