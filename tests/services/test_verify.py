@@ -222,7 +222,7 @@ def test_a_corrupt_or_missing_evidence_file_is_named(db: Database, seeded: Seed)
     assert report.ok and report.blobs == 3
     path = db.blobs.path_of(blobs[1].sha256)
     path.chmod(0o644)
-    path.write_bytes(b"evidence 1 changed\n")
+    path.write_bytes(b"evidence X\n")  # the recorded size, other bytes
     found = verify_store(db).finding
     assert found is not None and (found.table, found.index) == ("artifacts", 2)
     assert "does not hash" in found.problem

@@ -26,6 +26,7 @@ from assessor.store import queries as q
 from assessor.store import records as r
 from assessor.store.audit import append_event
 from assessor.store.db import Database, Tx
+from assessor.store.errors import StoreError
 
 KIND = "ArtifactAssessmentRecord"
 
@@ -129,6 +130,20 @@ def _supersedes(tx: Tx, evaluation: m.Evaluation) -> dict[str, str] | None:
     }
 
 
+def _check_evidence(db: Database, tx: Tx, submission_id: str) -> None:
+    """A record vouches for the evidence by digest: sign only what is intact on disk."""
+    for e in r.evidence(tx, submission_id):
+        try:
+            problem = db.blobs.problem(e.sha256, e.size)
+        except StoreError as exc:
+            problem = exc.message
+        if problem is not None:
+            raise NotAllowed(
+                f"cannot finalize {submission_id}: its evidence file '{e.name}' is not as it "
+                f"was imported ({problem}; {db.blobs.path_of(e.sha256)}); nothing was signed"
+            )
+
+
 @operation(Operation.EVALUATION_FINALIZE)
 def finalize(db: Database, submission_id: str, signer: Signer) -> Finalized:
     """Sign the signer's complete draft of the submission and store the record, its outbox
@@ -150,6 +165,7 @@ def finalize(db: Database, submission_id: str, signer: Signer) -> Finalized:
         result = score(rubric, selections)
         if not result.complete:
             raise NotAllowed("cannot finalize: " + "; ".join(result.reasons))
+        _check_evidence(db, tx, submission_id)
         now = datetime.now(UTC)
         tail = r.chain_tail(tx, signer.did)
         seq, prev = (tail[0] + 1, tail[1]) if tail else (1, None)

@@ -102,5 +102,5 @@ def _add(db: Database, zf: zipfile.ZipFile, a: ArtifactSpec) -> None:
     info.file_size = a.size  # lets zipfile choose ZIP64 up front for large files
     stored = a.media_type.startswith(_STORED_TYPES)
     info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-    with db.blobs.open_verified(a.sha256) as src, zf.open(info, "w") as dst:
+    with db.blobs.open_verified(a.sha256, limit=a.size) as src, zf.open(info, "w") as dst:
         shutil.copyfileobj(src, dst, CHUNK)

@@ -257,25 +257,23 @@ def _shown_as_signed(tx: Tx, i: int, row: integrity.RecordRow, body: dict[str, A
 
 
 def _blobs(tx: Tx, blobs: BlobStore, progress: Progress) -> int:
-    checked: dict[str, bool] = {}
-    for n, (artifact_id, submission_id, sha256) in enumerate(integrity.artifact_hashes(tx), 1):
-        if sha256 not in checked:
+    """Every artifact's blob: a regular file (never a pipe, device, folder or link), read no
+    further than its recorded size, hashing to its name."""
+    checked: dict[tuple[str, int], str | None] = {}
+    for n, (artifact_id, submission_id, sha256, size) in enumerate(
+        integrity.artifact_hashes(tx), 1
+    ):
+        if (sha256, size) not in checked:
             try:
-                checked[sha256] = blobs.verify(sha256)
-            except StoreError as exc:
+                checked[sha256, size] = blobs.problem(sha256, size)
+            except StoreError as exc:  # missing, or a name that is not a hash
                 raise _Bad(Finding("artifacts", artifact_id, submission_id, exc.message)) from None
             if n % 100 == 0:
                 progress("evidence files", n)
-        if not checked[sha256]:
-            raise _Bad(
-                Finding(
-                    "artifacts",
-                    artifact_id,
-                    submission_id,
-                    f"evidence blob {sha256[:12]}… does not hash to its name",
-                )
-            )
-    return len(checked)
+        problem = checked[sha256, size]
+        if problem is not None:
+            raise _Bad(Finding("artifacts", artifact_id, submission_id, problem))
+    return len({sha256 for sha256, _ in checked})
 
 
 @operation(Operation.STORE_VERIFY)

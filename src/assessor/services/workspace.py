@@ -112,10 +112,10 @@ def read_artifact(db: Database, sha256: str, *, limit: int = VIEWER_LIMIT) -> by
     BlobCorrupt otherwise). Refuses files over `limit`."""
     blobs = BlobStore(db.data_dir / "blobs")
     path = blobs.path_of(sha256)
-    size = path.stat().st_size if path.exists() else 0
+    size = path.lstat().st_size if path.exists() else 0
     if size > limit:
         raise ValueError(f"the file is {size} bytes, more than the viewer reads ({limit})")
-    return blobs.read_bytes(sha256)
+    return blobs.read_bytes(sha256, limit=limit)  # a regular file, read no further than that
 
 
 _UNSAFE = re.compile(r"[^\w.\- ]+")
@@ -138,7 +138,10 @@ def copy_for_viewer(db: Database, artifact: ArtifactInfo, folder: Path) -> Path:
         return target  # opened before: the same bytes, already read-only
     blobs = BlobStore(db.data_dir / "blobs")
     partial = target.with_name(target.name + ".part")
-    with blobs.open_verified(artifact.sha256) as src, partial.open("wb") as out:
+    with (
+        blobs.open_verified(artifact.sha256, limit=artifact.size) as src,
+        partial.open("wb") as out,
+    ):
         shutil.copyfileobj(src, out)
     partial.chmod(0o400)
     partial.replace(target)

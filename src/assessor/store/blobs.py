@@ -3,6 +3,10 @@
 Layout: `blobs/sha256/ab/cd/<64 hex>`, with `blobs/tmp/` for writes in progress. A blob appears
 under its final name only complete and synced (temp file, fsync, atomic rename, fsync of the
 directory), so a crash leaves at most a stray temp file, never a partial blob. Reads verify.
+
+Reads trust nothing below `blobs/sha256`: each folder and the file are opened without
+following links, anything but a regular file is refused (a named pipe would block forever, a
+link to /dev/zero read forever), and a read given the recorded size stops just past it.
 """
 
 from __future__ import annotations
@@ -17,13 +21,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from assessor.store.errors import BlobCorrupt, BlobMismatch, BlobMissing, InvalidBlobHash
+from assessor.store.errors import (
+    BlobCorrupt,
+    BlobMismatch,
+    BlobMissing,
+    BlobTooLarge,
+    BlobUnreadable,
+    InvalidBlobHash,
+)
 from assessor.store.files import fsync_dir, make_dirs
+from assessor.store.safe_read import NotRegularFile, open_regular
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
 CHUNK = 1 << 20
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+# Walking folder by folder needs dir_fd and O_NOFOLLOW (POSIX); elsewhere the last component
+# is still opened without following a link.
+_WALK_SAFELY = os.open in os.supports_dir_fd and hasattr(os, "O_NOFOLLOW") and _DIRECTORY != 0
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _HEX2 = re.compile(r"[0-9a-f]{2}")
 
@@ -106,22 +122,35 @@ class BlobStore:
         with path.open("rb") as src:
             return self.put_stream(src)
 
-    def open_verified(self, sha256: str) -> BinaryIO:
+    def open_verified(self, sha256: str, *, limit: int | None = None) -> BinaryIO:
         """A reader that raises BlobCorrupt when it reaches the end of bytes that do not hash
-        to `sha256`. Nothing read is trustworthy until the end has been reached."""
+        to `sha256`, and BlobTooLarge as soon as more than `limit` bytes come (give the
+        artifact's recorded size). Nothing read is trustworthy until the end was reached."""
         path = self.path_of(sha256)
-        raw = _VerifyingReader(self._open(sha256, path), sha256, path)
+        raw = _VerifyingReader(self._open(sha256, path), sha256, path, limit)
         return io.BufferedReader(raw, CHUNK)
 
-    def read_bytes(self, sha256: str) -> bytes:
-        with self.open_verified(sha256) as reader:
+    def read_bytes(self, sha256: str, *, limit: int | None = None) -> bytes:
+        with self.open_verified(sha256, limit=limit) as reader:
             return reader.read()
 
-    def verify(self, sha256: str) -> bool:
-        """Whether the stored bytes hash to `sha256`; BlobMissing if there are none."""
-        path = self.path_of(sha256)
-        with self._open(sha256, path) as f:
-            return _hash_file(f) == sha256
+    def problem(self, sha256: str, size: int | None = None) -> str | None:
+        """What is wrong with the stored blob (None: intact), reading at most `size` + 1
+        bytes when the recorded size is given. BlobMissing when there is nothing there."""
+        try:
+            with self.open_verified(sha256, limit=size) as reader:
+                while reader.read(CHUNK):
+                    pass
+        except BlobCorrupt:
+            return f"evidence blob {sha256[:12]}… does not hash to its name"
+        except (BlobTooLarge, BlobUnreadable) as exc:
+            return exc.message
+        return None
+
+    def verify(self, sha256: str, size: int | None = None) -> bool:
+        """Whether the stored bytes are a regular file hashing to `sha256` (and of at most
+        `size` bytes when given); BlobMissing if there is nothing there."""
+        return self.problem(sha256, size) is None
 
     def iter_hashes(self) -> Iterator[str]:
         """Every blob name in the store, sorted; stray files that are not blobs are skipped."""
@@ -151,21 +180,42 @@ class BlobStore:
                 removed += 1
         return removed
 
-    @staticmethod
-    def _open(sha256: str, path: Path) -> BinaryIO:
+    def _open(self, sha256: str, path: Path) -> BinaryIO:
+        """The blob's regular file, reached from `blobs/sha256` without following a link."""
         try:
-            return path.open("rb")
+            if not _WALK_SAFELY:
+                return os.fdopen(open_regular(path, follow=False), "rb")
+            fd = os.open(self._objects, os.O_RDONLY | _DIRECTORY)
+            try:
+                for part in (sha256[:2], sha256[2:4]):
+                    inner = os.open(part, os.O_RDONLY | _DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+                    os.close(fd)
+                    fd = inner
+                return os.fdopen(open_regular(Path(sha256), follow=False, dir_fd=fd), "rb")
+            finally:
+                os.close(fd)
         except FileNotFoundError:
             raise BlobMissing(sha256, path) from None
+        except NotRegularFile as exc:
+            raise BlobUnreadable(sha256, path, exc.what) from None
+        except OSError as exc:  # ELOOP or ENOTDIR: a folder on the way is a link or a file
+            raise BlobUnreadable(
+                sha256,
+                path,
+                f"cannot be opened safely ({exc.strerror}: a link or a file "
+                "where a folder should be)",
+            ) from None
 
 
 class _VerifyingReader(io.RawIOBase):
-    def __init__(self, f: BinaryIO, sha256: str, path: Path) -> None:
+    def __init__(self, f: BinaryIO, sha256: str, path: Path, limit: int | None) -> None:
         self._f = f
         self._hash = hashlib.sha256()
         self._sha256 = sha256
         self._path = path
         self._checked = False
+        self._limit = limit
+        self._read = 0
 
     def readable(self) -> bool:
         return True
@@ -173,6 +223,9 @@ class _VerifyingReader(io.RawIOBase):
     def readinto(self, buffer: WriteableBuffer) -> int:
         view = memoryview(buffer).cast("B")
         data = self._f.read(len(view))
+        self._read += len(data)
+        if self._limit is not None and self._read > self._limit:
+            raise BlobTooLarge(self._sha256, self._path, self._limit)
         if data:
             view[: len(data)] = data
             self._hash.update(data)
@@ -197,13 +250,6 @@ def _copy_hashing(chunks: Iterable[bytes], out: BinaryIO) -> tuple[str, int]:
         out.write(chunk)
         size += len(chunk)
     return digest.hexdigest(), size
-
-
-def _hash_file(f: BinaryIO) -> str:
-    digest = hashlib.sha256()
-    while chunk := f.read(CHUNK):
-        digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _sorted_dirs(parent: Path) -> list[Path]:

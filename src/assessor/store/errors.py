@@ -84,6 +84,31 @@ class BlobCorrupt(StoreError):
         self.actual = actual
 
 
+class BlobUnreadable(StoreError):
+    """Where a blob should be there is something else: a named pipe, a device, a directory, a
+    symbolic link. Never read: it could block or never end."""
+
+    code = "blob-unreadable"
+
+    def __init__(self, sha256: str, path: Path, what: str) -> None:
+        super().__init__(f"evidence blob {sha256[:12]}… {what}", location=str(path))
+        self.sha256 = sha256
+
+
+class BlobTooLarge(StoreError):
+    """The stored file holds more bytes than recorded (or than the reader takes)."""
+
+    code = "blob-too-large"
+
+    def __init__(self, sha256: str, path: Path, limit: int) -> None:
+        super().__init__(
+            f"evidence blob {sha256[:12]}… holds more than the {limit} bytes expected",
+            location=str(path),
+        )
+        self.sha256 = sha256
+        self.limit = limit
+
+
 class BlobMismatch(StoreError):
     """Bytes offered under a hash hash to something else; they were not kept."""
 

@@ -47,7 +47,7 @@ SELECT number, CAST(id AS BLOB), CAST(kind AS BLOB), CAST(issuer AS BLOB), seq,
   CAST(prev AS BLOB), CAST(digest AS BLOB), CAST(body AS BLOB), evaluation_id, submission_id
 FROM records ORDER BY number"""
 _HEADS = "SELECT chain, length, CAST(head AS BLOB) FROM chain_heads"
-_ARTIFACTS = "SELECT id, submission_id, sha256 FROM artifacts ORDER BY id"
+_ARTIFACTS = "SELECT id, submission_id, sha256, size FROM artifacts ORDER BY id"
 _EVALUATION = "SELECT status, total, maximum, outcome FROM evaluations WHERE id = ?"
 _SCORES = """SELECT criterion_id, level_id, points, comment FROM evaluation_scores
 WHERE evaluation_id = ? ORDER BY position"""
@@ -91,9 +91,9 @@ def chain_heads(tx: Tx) -> dict[str, tuple[int, bytes]]:
     return {str(c): (int(n), bytes(h)) for c, n, h in driver(tx).execute(_HEADS)}
 
 
-def artifact_hashes(tx: Tx) -> list[tuple[int, str, str]]:
-    """(artifact id, submission id, sha256) in artifact order."""
-    return [(int(i), str(s), str(h)) for i, s, h in driver(tx).execute(_ARTIFACTS)]
+def artifact_hashes(tx: Tx) -> list[tuple[int, str, str, int]]:
+    """(artifact id, submission id, sha256, recorded size) in artifact order."""
+    return [(int(i), str(s), str(h), int(n)) for i, s, h, n in driver(tx).execute(_ARTIFACTS)]
 
 
 def evaluation_row(tx: Tx, evaluation_id: str) -> tuple[str, str, str, str] | None:
