@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
+import os
 from pathlib import Path
+
+
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Log files are created 0600, like everything in the data folder; a log that cannot be
+    written (a full disk) never breaks the command that logs."""
+
+    def _open(self) -> io.TextIOWrapper:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
+        fd = os.open(self.baseFilename, flags, 0o600)
+        return open(fd, "a", encoding=self.encoding, errors=self.errors)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
 
 
 def setup(data_dir: Path, *, verbose: bool = False) -> None:
     logs = data_dir / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(
-        logs / "assessor.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
-    )
+    try:
+        if not logs.is_dir():
+            logs.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.chmod(logs, 0o700)
+        handler = _PrivateRotatingFileHandler(
+            logs / "assessor.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError:  # no room or no right to write a log: run without one
+        return
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("assessor")
     root.setLevel(logging.DEBUG if verbose else logging.INFO)

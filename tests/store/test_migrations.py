@@ -437,11 +437,15 @@ def test_a_file_that_is_not_sqlite_is_refused(data_dir: Path) -> None:
     assert path.read_bytes().startswith(b"not a database")
 
 
-def test_an_empty_file_is_a_new_database(data_dir: Path) -> None:
+@pytest.mark.parametrize("create", [True, False], ids=["writing", "reading"])
+def test_an_empty_file_is_refused_not_rebuilt(data_dir: Path, create: bool) -> None:
+    """A 0-byte assessor.db is a database that lost its content, never a new one: Assessor
+    builds a new database aside and renames it in, so it never leaves an empty one itself."""
     (data_dir / "assessor.db").touch()
-    with Database.open(data_dir) as db, db.read() as tx:
-        assert migrate.current_revision(tx.connection()) == migrate.head_revision()
-    assert backups(data_dir) == []
+    with pytest.raises(NotAssessorDatabase, match=r"it is empty, 0 bytes; restore it"):
+        Database.open(data_dir, create=create)
+    assert (data_dir / "assessor.db").stat().st_size == 0
+    assert not (data_dir / "assessor.db-wal").exists()
 
 
 def test_backup_of_a_database_without_revision_is_labelled_empty(tmp_path: Path) -> None:

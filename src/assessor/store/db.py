@@ -4,6 +4,7 @@ used through short read or write transactions."""
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -12,12 +13,14 @@ from types import TracebackType
 from typing import cast
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 
-from assessor.store import migrate
+from assessor.store import folder, migrate
 from assessor.store.blobs import BlobStore
 from assessor.store.engine import create_sqlite_engine, immediate
 from assessor.store.errors import StoreError
+from assessor.store.files import fsync_dir, fsync_file
 from assessor.store.lock import DataFolderLock
 
 log = logging.getLogger(__name__)
@@ -28,6 +31,7 @@ SqlTx = sqlite3.Connection  # the autosave path's transaction (see drafts.py)
 DB_NAME = "assessor.db"
 BLOBS_DIR = "blobs"
 BACKUPS_DIR = "backups"
+_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 class Database:
@@ -43,12 +47,26 @@ class Database:
 
     @classmethod
     def open(cls, data_dir: Path, *, create: bool = True) -> Database:
-        """Take the data folder, refuse a file that is not ours or too new, back up and
-        migrate when a migration is pending."""
+        """Take the data folder, refuse a file that is not ours, too new, empty or truncated,
+        back up and migrate when a migration is pending. With create=False (a command that
+        only reads) nothing is created and nothing migrated: a missing, empty or outdated
+        database is an error that says so. A new database is built aside and renamed into
+        place complete, so a crash never leaves an empty `assessor.db` behind."""
+        folder.check_data_dir(data_dir)
         path = data_dir / DB_NAME
+        try:
+            return cls._open(data_dir, path, create)
+        except (OSError, sqlite3.Error, SQLAlchemyError) as exc:
+            full = folder.disk_full(exc, data_dir)
+            if full is None:
+                raise
+            raise full from exc
+
+    @classmethod
+    def _open(cls, data_dir: Path, path: Path, create: bool) -> Database:
         if create:
-            data_dir.mkdir(parents=True, exist_ok=True)
-        elif not path.is_file():
+            folder.make_private_dir(data_dir)
+        elif not data_dir.is_dir() or not os.path.lexists(path):
             raise StoreError(
                 f"no Assessor database in {data_dir}; check the folder (--data-dir)",
                 location=str(data_dir),
@@ -57,13 +75,20 @@ class Database:
             lock = DataFolderLock(data_dir)
             lock.acquire()
             undo_on_error.callback(lock.release)
+            if create and not os.path.lexists(path):
+                _create_aside(path)
+            folder.check_database_file(path)
+            folder.keep_private(path, *(path.with_name(path.name + x) for x in _SIDE_FILES))
             state = migrate.inspect_file(path)
+            if not create:  # before the engine, whose first connection sets WAL mode
+                _check_readable_as_is(path, state)
             engine = create_sqlite_engine(path)
             undo_on_error.callback(engine.dispose)
-            _bring_up_to_date(engine, path, data_dir / BACKUPS_DIR, state)
+            _bring_up_to_date(engine, path, data_dir / BACKUPS_DIR, state, may_change=create)
             configure_mappers()  # once at start-up rather than inside the first save
             database = cls(data_dir, engine, lock)
-            database.blobs.remove_stale_temp_files()  # no write can be running: we hold the lock
+            if create:  # no write can be running: we hold the lock
+                database.blobs.remove_stale_temp_files()
             undo_on_error.pop_all()
         return database
 
@@ -80,7 +105,7 @@ class Database:
     def write(self) -> Iterator[Session]:
         """One BEGIN IMMEDIATE transaction: committed (durably) when the block ends normally,
         rolled back when it raises."""
-        with self._writers() as session, session.begin():
+        with self._disk_trouble(), self._writers() as session, session.begin():
             # Begin now, not at the first statement, so the write lock is held from the start.
             session.connection()
             yield session
@@ -90,6 +115,10 @@ class Database:
         """A BEGIN IMMEDIATE transaction on a pooled driver connection (pragmas as every
         connection), without an ORM session: for the autosave path, where the session's own
         cost was a third of a save. Committed durably when the block ends, else rolled back."""
+        with self._disk_trouble():
+            yield from self._write_sql()
+
+    def _write_sql(self) -> Iterator[SqlTx]:
         proxy = self.engine.raw_connection()
         try:
             conn = cast(sqlite3.Connection, proxy.driver_connection)
@@ -103,6 +132,18 @@ class Database:
                 raise
         finally:
             proxy.close()
+
+    @contextmanager
+    def _disk_trouble(self) -> Iterator[None]:
+        """A write that fails for want of space says so (and that nothing was lost): SQLite
+        rolls the transaction back whole."""
+        try:
+            yield
+        except (OSError, sqlite3.Error, SQLAlchemyError) as exc:
+            full = folder.disk_full(exc, self.data_dir)
+            if full is None:
+                raise
+            raise full from exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -121,7 +162,7 @@ class Database:
 
 
 def _bring_up_to_date(
-    engine: Engine, path: Path, backups_dir: Path, state: migrate.FileState
+    engine: Engine, path: Path, backups_dir: Path, state: migrate.FileState, *, may_change: bool
 ) -> None:
     with engine.connect() as conn:
         current = migrate.current_revision(conn)
@@ -133,7 +174,42 @@ def _bring_up_to_date(
         return
     if not needed:
         return
+    if not may_change:
+        _check_readable_as_is(path, state)
     if not state.empty:
         migrate.backup(path, backups_dir)
     log.info("migrating %s from %s to %s", path, current or "empty", migrate.head_revision())
     migrate.upgrade(engine)
+
+
+def _check_readable_as_is(path: Path, state: migrate.FileState) -> None:
+    """For a command that only reads: the file must be usable without any change."""
+    if state.empty or state.revision is None:
+        raise StoreError(f"{path} holds no Assessor data", location=str(path))
+    if state.revision in migrate.known_revisions() and state.revision != migrate.head_revision():
+        raise StoreError(
+            f"{path} was written by an older Assessor (schema {state.revision}; this one uses "
+            f"{migrate.head_revision()}). A command that only reads never upgrades it: open "
+            "the window or run a command that changes data, and it is upgraded after a backup",
+            location=str(path),
+        )
+
+
+def _create_aside(path: Path) -> None:
+    """A new database, migrated to head under a temporary name, then renamed into place."""
+    aside = path.with_name(path.name + ".new")
+    for stale in (aside, *(aside.with_name(aside.name + x) for x in _SIDE_FILES)):
+        stale.unlink(missing_ok=True)
+    folder.create_private_file(aside)
+    engine = create_sqlite_engine(aside)
+    try:
+        migrate.upgrade(engine)
+        with engine.connect() as conn:  # fold the WAL in: the renamed file must be whole
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+    for side in _SIDE_FILES:
+        aside.with_name(aside.name + side).unlink(missing_ok=True)
+    fsync_file(aside)
+    os.replace(aside, path)
+    fsync_dir(path.parent)

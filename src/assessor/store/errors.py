@@ -52,6 +52,23 @@ class NotAssessorDatabase(StoreError):
         super().__init__(f"{path} is not an Assessor database ({reason})", location=str(path))
 
 
+class DiskFull(StoreError):
+    """The disk holding the data folder has no room left. Nothing is damaged: SQLite rolled
+    the transaction back, a blob is written whole or not at all."""
+
+    code = "disk-full"
+
+    def __init__(self, folder: Path, free: int | None) -> None:
+        left = "" if free is None else f" ({free} bytes free)"
+        super().__init__(
+            f"the disk holding {folder} is full{left}. Nothing was changed and the data "
+            "already saved there is intact; free some space and try again",
+            location=str(folder),
+        )
+        self.folder = folder
+        self.free = free
+
+
 class InvalidBlobHash(StoreError):
     """A blob was named by something other than 64 lowercase hex digits."""
 

@@ -29,13 +29,14 @@ def fsync_file(path: Path) -> None:
 
 
 def make_dirs(path: Path) -> None:
-    """mkdir -p that also syncs each new directory's entry in its parent."""
+    """mkdir -p that also syncs each new directory's entry in its parent. New folders are
+    private (0700): they hold the data folder's blobs and settings."""
     missing: list[Path] = []
     while not path.is_dir():
         missing.append(path)
         path = path.parent
     for directory in reversed(missing):
-        directory.mkdir(exist_ok=True)
+        directory.mkdir(mode=0o700, exist_ok=True)
         fsync_dir(directory.parent)
 
 

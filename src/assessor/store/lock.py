@@ -32,7 +32,7 @@ class DataFolderLock:
         """Take the lock or raise DataFolderLocked naming the holder's pid."""
         if self._fd is not None:
             return
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             if not _try_lock(fd):
                 raise DataFolderLocked(self.folder, _read_pid(fd))

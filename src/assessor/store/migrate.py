@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
+from assessor.store import folder
 from assessor.store.engine import immediate
 from assessor.store.errors import NotAssessorDatabase, SchemaTooNew, StoreError
 from assessor.store.files import fsync_dir, fsync_file
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 SCHEMA_MAJOR = 1
 APPLICATION_ID = 0x41535352  # "ASSR"
 SCRIPT_LOCATION = Path(__file__).with_name("migrations")
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class FileState:
     empty: bool  # no schema objects at all: a new database, nothing to back up
     application_id: int
     user_version: int
+    revision: str | None = None  # Alembic's, read without opening the file for writing
 
 
 def inspect_file(path: Path) -> FileState:
@@ -52,7 +55,16 @@ def inspect_file(path: Path) -> FileState:
     try:
         state = _read_header(path)
     except sqlite3.DatabaseError as exc:
-        raise NotAssessorDatabase(path, str(exc)) from exc
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+            raise NotAssessorDatabase(path, str(exc)) from exc
+        full = folder.disk_full(exc, path.parent)
+        if full is not None:
+            raise full from exc
+        # Locked, unreadable, an I/O error: the file may well be fine; say so, touch nothing.
+        raise StoreError(
+            f"cannot read {path} ({exc}); it was not changed", location=str(path)
+        ) from exc
     if state.application_id not in (0, APPLICATION_ID):
         raise NotAssessorDatabase(path, f"application id {state.application_id:#x}")
     if state.application_id == 0 and not state.empty:
@@ -69,9 +81,18 @@ def _read_header(path: Path) -> FileState:
         application_id = con.execute("PRAGMA application_id").fetchone()[0]
         user_version = con.execute("PRAGMA user_version").fetchone()[0]
         objects = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        revision = _revision(con)
     finally:
         con.close()
-    return FileState(objects == 0, application_id, user_version)
+    return FileState(objects == 0, application_id, user_version, revision)
+
+
+def _revision(con: sqlite3.Connection) -> str | None:
+    has_table = con.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).fetchone()
+    row = con.execute("SELECT version_num FROM alembic_version").fetchone() if has_table else None
+    return None if row is None else str(row[0])
 
 
 def _read_only_uri(path: Path) -> str:
@@ -176,12 +197,13 @@ def _check_foreign_keys(conn: Connection) -> None:
 
 def backup(db_path: Path, backups_dir: Path) -> Path:
     """A consistent copy made with SQLite's backup API, named for its time and revision."""
-    backups_dir.mkdir(parents=True, exist_ok=True)
+    folder.make_private_dir(backups_dir)
     source = sqlite3.connect(_read_only_uri(db_path), uri=True)
     try:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         final = backups_dir / f"assessor-{stamp}-{_revision_label(source)}.db"
         partial = final.with_name(final.name + ".partial")
+        folder.create_private_file(partial)  # a copy of everything: as private as the original
         target = sqlite3.connect(partial)
         try:
             source.backup(target)
@@ -197,10 +219,7 @@ def backup(db_path: Path, backups_dir: Path) -> Path:
 
 
 def _revision_label(con: sqlite3.Connection) -> str:
-    has_table = con.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-    ).fetchone()
-    row = con.execute("SELECT version_num FROM alembic_version").fetchone() if has_table else None
-    if row is None:
+    revision = _revision(con)
+    if revision is None:
         return "empty"
-    return re.sub(r"[^A-Za-z0-9_-]", "_", str(row[0]))[:60]
+    return re.sub(r"[^A-Za-z0-9_-]", "_", revision)[:60]

@@ -1,0 +1,59 @@
+"""Run inside a private mount namespace with a small tmpfs at argv[1] (see test_disk_full):
+copy the demo folder argv[2] there, fill the disk, run commands, print what each said."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from assessor.cli import main
+
+
+def fill(mount: Path, leave: int) -> None:
+    """Write a filler file until the disk is full, then give back `leave` bytes."""
+    filler = mount / "filler"
+    with filler.open("wb") as f:
+        try:
+            while True:
+                f.write(b"\0" * 65536)
+                f.flush()
+        except OSError:
+            pass
+    with filler.open("r+b") as f:
+        f.truncate(max(0, filler.stat().st_size - leave))
+
+
+def run(*argv: str) -> dict[str, object]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return {"argv": list(argv[:3]), "code": code, "out": out.getvalue(), "err": err.getvalue()}
+
+
+def main_() -> None:
+    mount, demo = Path(sys.argv[1]), Path(sys.argv[2])
+    data = mount / "data"
+    shutil.copytree(demo, data, ignore=shutil.ignore_patterns("assessor.lock"))
+    d = ("--data-dir", str(data))
+    results = []
+    fill(mount, 0)
+    results.append(run("verify", *d))
+    results.append(run("submission", "list", *d))
+    results.append(run("score", "sub-001", "--level", "prove-dead=competent", *d))
+    (mount / "filler").unlink()
+    fill(mount, 200_000)  # room to open and read, not for a 600 kB comment
+    results.append(run("verify", *d))
+    big = "prove-dead=" + "x" * 600_000
+    results.append(run("score", "sub-001", "--level", "prove-dead=competent", "--comment", big, *d))
+    (mount / "filler").unlink()
+    results.append(run("verify", *d))
+    results.append(run("evaluation", "show", "sub-001", "--json", *d))
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main_()
