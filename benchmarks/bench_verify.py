@@ -1,90 +1,97 @@
-"""`assessor verify` over a store of N signed records (default 10,000), each with its audit
-event, against the floor: raw Ed25519 verification of the same records' signed bytes.
+"""`assessor verify` over a store of N submissions scored and signed through the services
+(default 10,000), against the floor: raw Ed25519 verification of the same records' signed
+bytes.
 
 The store's check does more than the floor (strict parse, canonical form, digest, per-key
-chain, audit chain): the ratio says what that costs. Goal: verify 10k records in seconds.
+chain, audit chain and the replay of every row it carries, what was signed against what is
+shown): the ratio says what that costs. Goal: verify 10k records in seconds.
 
 Run: python3 benchmarks/bench_verify.py [N]
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from assessor.security.canonical import canonicalize
-from assessor.security.did import did_key, verification_method
+from assessor.domain.rubric import Criterion, Level, PassRule, PassRuleKind, Rubric, RubricKind
+from assessor.security import keys
+from assessor.security.did import public_key_from_did
 from assessor.security.multibase import decode_base58btc
-from assessor.security.records import RECORD_CONTEXT, record_digest, sign, signing_input
+from assessor.security.records import signing_input
+from assessor.services.finalize import finalize
+from assessor.services.profiles import add_profile, unlock
+from assessor.services.rubrics import import_rubric
+from assessor.services.scoring import SetLevel, save_draft
 from assessor.services.verify import verify_store
-from assessor.store.audit import append_event
+from assessor.store import engine
+from assessor.store import models as m
 from assessor.store.db import Database
-from assessor.store.records import append_record
+from assessor.store.records import all_records
+from assessor.store.types import utcnow
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-DIGEST = "uEiDjUbnVTQJ0kcY4Q1XvWzRkyhEKGUOi7kpcHnDRz6ZX9w"
-
-
-def document(n: int, did: str, prev: str | None) -> dict[str, object]:
-    return {
-        "@context": list(RECORD_CONTEXT),
-        "id": f"urn:uuid:00000000-0000-7000-8000-{n:012d}",
-        "type": ["VerifiableCredential", "ArtifactAssessmentRecord"],
-        "issuer": {"id": did, "name": "Bench Assessor", "role": "assessor"},
-        "validFrom": "2026-11-24T10:00:00Z",
-        "credentialSubject": {
-            "id": f"urn:assessor:learner:l-{n}",
-            "scores": [
-                {"criterion": f"c{c}", "level": "competent", "points": 2, "comment": "ok"}
-                for c in range(8)
-            ],
-            "total": "16",
-            "outcome": "pass",
-        },
-        "relatedResource": [{"id": "urn:assessor:rubric:r@1", "digestMultibase": DIGEST}],
-        "device": {"seq": n, "prev": prev},
-    }
+PASSPHRASE = "bench passphrase"
+RUBRIC = Rubric(
+    id="bench",
+    title="Bench rubric",
+    kind=RubricKind.ANALYTIC,
+    criteria=tuple(
+        Criterion(
+            f"c{c}",
+            f"Criterion {c}",
+            tuple(Level(f"l{p}", f"Level {p}", Decimal(p)) for p in range(4)),
+            Decimal(1),
+        )
+        for c in range(8)
+    ),
+    pass_rule=PassRule(PassRuleKind.PERCENTAGE, Decimal(50)),
+)
 
 
 def build(folder: Path) -> tuple[Database, list[tuple[bytes, bytes, bytes]]]:
-    key = Ed25519PrivateKey.generate()
-    public = key.public_key().public_bytes_raw()
-    did, method = did_key(public), verification_method(public)
-    floor_inputs = []
+    """N submissions scored and finalized through the services, as an assessor would (the
+    durability pragma off while building: only verify is measured)."""
+    engine.PRAGMAS = tuple(p.replace("=FULL", "=OFF") for p in engine.PRAGMAS)
     db = Database.open(folder)
-    prev = None
+    sealed, _ = keys.create_key(PASSPHRASE, cost=(1, 1, 8))
     with db.write() as tx:
-        for n in range(1, N + 1):
-            signed = sign(document(n, did, prev), key, method, created="2026-11-24T10:00:00Z")
-            body, digest = canonicalize(signed), record_digest(signed)
-            append_record(
-                tx,
-                id=str(signed["id"]),
-                kind="ArtifactAssessmentRecord",
-                issuer=did,
-                seq=n,
-                prev=prev,
-                digest=digest,
-                body=body,
+        info = import_rubric(tx, RUBRIC, source_format="bench", actor="system")
+        assessor = add_profile(tx, "Bench Assessor", ["assessor"], sealed)
+        version = tx.query(m.RubricVersion).filter_by(digest=info.digest).one()
+        tx.add(m.Achievement(id="badge", title="Badge", kind="badge"))
+        tx.add(
+            m.Assessment(id="a", title="A", achievement_id="badge", rubric_version_id=version.id)
+        )
+        now = utcnow()
+        for n in range(N):
+            tx.add(m.Learner(id=f"l-{n}", name=f"Learner {n}", anonymous_code=f"C-{n:06d}"))
+            tx.add(
+                m.Submission(
+                    id=f"s-{n:06d}", learner_id=f"l-{n}", assessment_id="a", submitted_at=now
+                )
             )
-            append_event(
-                tx,
-                actor="bench",
-                action="evaluation.finalize",
-                entity_type="evaluation",
-                entity_id=str(n),
-                payload={"record": signed["id"], "digest": digest},
-            )
-            proof = dict(signed["proof"])  # type: ignore[arg-type]
+    signer = unlock(db, assessor.id, PASSPHRASE)
+    levels = [SetLevel(c.id, "l2") for c in RUBRIC.criteria]
+    for n in range(N):
+        save_draft(db, f"s-{n:06d}", assessor.id, levels)
+        finalize(db, f"s-{n:06d}", signer)
+    floor_inputs = []
+    with db.read() as tx:
+        for stored in all_records(tx):
+            signed = json.loads(stored.body)
+            proof = dict(signed["proof"])
             signature = proof.pop("proofValue")
             unsecured = {k: v for k, v in signed.items() if k != "proof"}
+            public = public_key_from_did(signed["issuer"]["id"])
             data = signing_input(unsecured, proof).hash_data
             floor_inputs.append((public, decode_base58btc(str(signature)), data))
-            prev = digest
     return db, floor_inputs
 
 

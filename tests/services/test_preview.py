@@ -282,9 +282,13 @@ def test_the_demo_comes_with_its_previews(tmp_path: Path) -> None:
     assert len(stored) == summary.artifacts
     assert not [p for p in stored if "error" in p]
     assert {p["kind"] for p in stored} == {"pdf", "image", "text"}
-    assert [json.loads(e) for (e,) in events] == [
-        {"artifacts": summary.artifacts, "cannotPreview": 0, "typeMismatches": 0}
-    ]
+    (payload,) = [json.loads(e) for (e,) in events]
+    rows = payload.pop("rows")  # the stored previews, as the audit log holds them
+    assert payload == {"artifacts": summary.artifacts, "cannotPreview": 0, "typeMismatches": 0}
+    assert len(rows) == summary.artifacts
+    assert {(op, table, tuple(change)) for op, table, _, change in rows} == {
+        ("update", "artifacts", ("preview",))
+    }
 
 
 # -- stored previews ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@ head hold on its rows, and what it holds reads back (and carries on) through the
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -115,7 +116,16 @@ def test_fixture_0003_opens_at_head_with_every_row_kept(fixture_0003: Path, data
     with Database.open(data_dir) as db, db.read() as tx:
         assert migrate.current_revision(tx.connection()) == migrate.head_revision()
     after = row_counts(fixture_0003)
-    assert {t: after[t] for t in before} == before
+    # Every row kept; the log gains one event: 0005's baseline of the rows it found.
+    assert {t: after[t] for t in before} == {**before, "audit_events": before["audit_events"] + 1}
+    con = sqlite3.connect(fixture_0003)
+    (action, actor, payload) = con.execute(
+        "SELECT action, actor, payload FROM audit_events ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
+    con.close()
+    assert (action, actor) == ("store.baseline", "system")
+    baselined = {table for _, table, _, _ in json.loads(payload)["rows"]}
+    assert baselined == set(before) - {"audit_events", "chain_heads"}
     assert triggers(fixture_0003) == TRIGGERS
     copies = backups(data_dir)
     assert len(copies) == (0 if migrate.head_revision() == "0003" else 1)
@@ -131,7 +141,15 @@ def test_fixture_0003_keeps_every_value_it_held(fixture_0003: Path, data_dir: Pa
     assert "preview" in columns["artifacts"] and "sealed_key" in columns["profiles"]
     before = values(fixture_0003, columns)
     Database.open(data_dir).close()
-    assert values(fixture_0003, columns) == before
+    after = values(fixture_0003, columns)
+    # The audit log only grows (0005's baseline event), and its head moves with it.
+    events_after, events_before = after.pop("audit_events"), before.pop("audit_events")
+    assert len(events_after) == len(events_before) + 1
+    assert set(events_before) <= set(events_after)
+    assert [row[:1] for row in after.pop("chain_heads")] == [
+        row[:1] for row in before.pop("chain_heads")
+    ]
+    assert after == before
 
 
 def test_fixture_0003_verifies_at_head(opened: Database) -> None:
@@ -204,8 +222,9 @@ def test_rows_the_guards_leave_free_stay_free(opened: Database) -> None:
         audit_length = tx.get_one(m.ChainHead, "audit").length
         for sql in free:
             assert tx.connection().execute(text(sql)).rowcount == 1, sql
+        # The draft's own assessor: verify refuses evaluation rows anyone else wrote.
         digest = append_event(
-            tx, actor="test", action="test.event", entity_type="test", entity_id="1", payload={}
+            tx, actor=ADA, action="test.event", entity_type="test", entity_id="1", payload={}
         )
     with opened.read() as tx:
         head = tx.get_one(m.ChainHead, "audit")

@@ -12,4 +12,9 @@ GENESIS = "0" * 64
 
 def event_hash(prev_hash: str, event: dict[str, Any]) -> str:
     """SHA-256 hex over prev_hash (ASCII) + 0x0A + canonical JSON of the event."""
-    return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + canonicalize(event)).hexdigest()
+    return chain_hash(prev_hash, canonicalize(event))
+
+
+def chain_hash(prev_hash: str, canonical_event: bytes) -> str:
+    """`event_hash` of an event already in its canonical bytes."""
+    return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + canonical_event).hexdigest()

@@ -156,6 +156,14 @@ def unlock(db: Database, ref: str, passphrase: str, *, now: datetime | None = No
         row = tx.get(m.Profile, info.id)
         if row is not None and (row.failed_unlocks or row.unlock_blocked_until is not None):
             row.failed_unlocks, row.unlock_blocked_until = 0, None
+            append_event(  # the throttle's count starts again: the log says why
+                tx,
+                actor=info.id,
+                action="profile.unlock",
+                entity_type="profile",
+                entity_id=info.id,
+                payload={"failuresCleared": True},
+            )
     return Signer(info, key)
 
 

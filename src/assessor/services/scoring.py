@@ -159,7 +159,7 @@ def _unknown_submission(db: Database, submission_id: str) -> UnknownChoice:
         return UnknownChoice("submission", submission_id, q.submission_ids(tx))
 
 
-def _start_draft(tx: SqlTx, ctx: drafts.DraftContext, assessor_id: str) -> str:
+def _start_draft(tx: SqlTx, ctx: drafts.DraftContext, assessor_id: str, rubric: Rubric) -> str:
     evaluation_id = uuid7()
     drafts.insert_draft(
         tx,
@@ -168,6 +168,15 @@ def _start_draft(tx: SqlTx, ctx: drafts.DraftContext, assessor_id: str) -> str:
         assessor_id=assessor_id,
         rubric_version_id=ctx.rubric_version_id,
         engine_version=ENGINE_VERSION,
+    )
+    empty = score(rubric, {})
+    drafts.set_totals(
+        tx,
+        evaluation_id,
+        total=empty.total,
+        maximum=empty.maximum,
+        outcome=empty.outcome.value,
+        band=empty.band,
     )
     append_event(
         tx,
@@ -226,12 +235,38 @@ def save_draft(
             state=State.FINALIZED if finalized and ctx.evaluation_id is None else State.DRAFT,
         )
         rubric = rubric_by_digest(tx, ctx.rubric_digest)
-        evaluation_id = ctx.evaluation_id or _start_draft(tx, ctx, assessor_id)
+        if ctx.evaluation_id is not None and not changes:  # nothing to write
+            return _view(
+                ctx,
+                rubric,
+                drafts.score_lines(tx, ctx.evaluation_id),
+                evaluation_id=ctx.evaluation_id,
+                status=EvaluationStatus.DRAFT.value,
+                assessor_id=assessor_id,
+                overall=ctx.overall_comment,
+            )
+        # Each audit event carries the rows its change wrote (store/capture.py): the status
+        # goes with the start or the first change, the totals with the change they follow.
+        if ctx.submission_status != SubmissionStatus.IN_PROGRESS.value:
+            drafts.set_submission_status(tx, ctx.submission_id, SubmissionStatus.IN_PROGRESS.value)
+        evaluation_id = ctx.evaluation_id or _start_draft(tx, ctx, assessor_id, rubric)
         overall = ctx.overall_comment
+        lines: list[drafts.ScoreLine] = []
+        result = None  # for a new, empty draft: scored by _view
         for change in changes:
             payload = _apply(tx, evaluation_id, rubric, change)
             if isinstance(change, SetOverallComment):
                 overall = change.text
+            lines = drafts.score_lines(tx, evaluation_id)
+            result = score(rubric, _selections(lines))
+            drafts.set_totals(
+                tx,
+                evaluation_id,
+                total=result.total,
+                maximum=result.maximum,
+                outcome=result.outcome.value,
+                band=result.band,
+            )
             append_event(
                 tx,
                 actor=assessor_id,
@@ -240,18 +275,6 @@ def save_draft(
                 entity_id=evaluation_id,
                 payload=payload,
             )
-        lines = drafts.score_lines(tx, evaluation_id)
-        result = score(rubric, _selections(lines))
-        drafts.set_totals(
-            tx,
-            evaluation_id,
-            total=result.total,
-            maximum=result.maximum,
-            outcome=result.outcome.value,
-            band=result.band,
-        )
-        if ctx.submission_status != SubmissionStatus.IN_PROGRESS.value:
-            drafts.set_submission_status(tx, ctx.submission_id, SubmissionStatus.IN_PROGRESS.value)
         return _view(
             ctx,
             rubric,

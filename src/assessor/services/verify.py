@@ -17,14 +17,16 @@ from typing import Any
 
 from assessor.domain.errors import ValidationFailed
 from assessor.domain.policy import Operation
-from assessor.security.audit import GENESIS, event_hash
+from assessor.security.audit import GENESIS, chain_hash
 from assessor.security.canonical import canonicalize
 from assessor.security.did import public_key_from_did, public_key_from_verification_method
 from assessor.security.digests import digest_bytes, multibase_digest
 from assessor.security.records import ProofInvalid, parse_record, record_kind, verify
 from assessor.services.access import Actor, check, operation
-from assessor.store import integrity
-from assessor.store.audit import event_content
+from assessor.services.finalize import learner_uri
+from assessor.services.verify_replay import Replay, ReplayError, differences
+from assessor.store import integrity, migrate
+from assessor.store.audit import event_bytes
 from assessor.store.blobs import BlobStore
 from assessor.store.db import Database, Tx
 from assessor.store.errors import StoreError
@@ -66,8 +68,9 @@ def _text(value: bytes | None) -> str | None:
     return None if value is None else value.decode("utf-8")
 
 
-def _audit(tx: Tx, progress: Progress) -> tuple[int, list[tuple[str, int]]]:
-    """Check the chain; return its length and the record digests it names, in order."""
+def _audit(tx: Tx, replay: Replay, progress: Progress) -> tuple[int, list[tuple[str, int]]]:
+    """Check the chain and replay its rows; return its length and the record digests it
+    names, in order."""
     prev, count, named = GENESIS, 0, []
     for i, row in enumerate(integrity.audit_rows(tx), start=1):
         count = i
@@ -78,23 +81,31 @@ def _audit(tx: Tx, progress: Progress) -> tuple[int, list[tuple[str, int]]]:
         if row.seq != i:
             raise bad(f"sequence number {row.seq} where {i} was expected")
         try:
-            fields = [row.at, row.actor, row.action, row.entity_type, row.entity_id]
-            at, actor, action, entity_type, entity_id = (f.decode("utf-8") for f in fields)
-            payload = json.loads(row.payload.decode("utf-8"))
+            fields = [row.at, row.actor, row.action, row.entity_type, row.entity_id, row.payload]
+            at, actor, action, entity_type, entity_id, text = (f.decode("utf-8") for f in fields)
+            payload = json.loads(text)
             prev_hash, stored = row.prev_hash.decode("ascii"), row.hash.decode("ascii")
+            canonical = event_bytes(row.seq, at, actor, action, entity_type, entity_id, text)
         except (UnicodeDecodeError, ValueError) as exc:
             raise bad(f"unreadable ({exc})") from None
         if prev_hash != prev:
             raise bad("does not follow the event before it (prev_hash differs)")
-        content = event_content(row.seq, at, actor, action, entity_type, entity_id, payload)
-        if event_hash(prev, content) != stored:
+        # The stored payload text itself is hashed: the writer stored its canonical form.
+        if chain_hash(prev, canonical) != stored:
             raise bad("its hash does not match its content")
         if action == "evaluation.finalize" and isinstance(payload, dict):
             named.append((str(payload.get("digest")), i))
+        try:
+            replay.apply(i, actor, action, payload)
+        except ReplayError as exc:
+            raise bad(str(exc)) from None
         prev = stored
         if i % 1000 == 0:
             progress("audit events", i)
-    length, head = integrity.chain_heads(tx).get("audit", (0, GENESIS.encode()))
+    heads = integrity.chain_heads(tx)
+    for chain in sorted(set(heads) - {"audit", "records"}):
+        raise _Bad(Finding("chain_heads", 1, chain, "a chain Assessor does not keep"))
+    length, head = heads.get("audit", (0, GENESIS.encode()))
     if length > count:
         raise _Bad(
             Finding(
@@ -200,16 +211,76 @@ def _records(
     if count < len(named):
         digest, event = named[count]
         raise _Bad(Finding("records", count + 1, digest, f"missing: named by audit event #{event}"))
-    length, _ = integrity.chain_heads(tx).get("records", (0, b""))
+    length, head = integrity.chain_heads(tx).get("records", (0, b""))
     if length != count:
         raise _Bad(
             Finding("records", min(length, count) + 1, "-", f"the record log head counts {length}")
         )
+    newest = _text(checked[-1][1].digest) if checked else GENESIS
+    if head.decode("ascii", "replace") != newest:
+        raise _Bad(Finding("records", count, "-", "the record log head names another record"))
     return checked
 
 
-def _text_number(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
+def _text_number(value: Any) -> Decimal | str | None:
+    """A stored or signed number as an exact value; text that is no number stays text (and
+    so never equals a number)."""
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return f"not a number: {value!r}"
+
+
+def _digest_of_hex(sha256: object) -> str:
+    """The multibase digest of a stored hex SHA-256; a value that is no such hex stays as it
+    is (and so never equals a signed digest)."""
+    if isinstance(sha256, str) and len(sha256) == 64:
+        try:
+            return multibase_digest(bytes.fromhex(sha256))
+        except ValueError:
+            pass
+    return f"not a SHA-256: {sha256!r}"
+
+
+def _signed_context(tx: Tx, body: dict[str, Any], bad: Callable[[str, str], _Bad]) -> None:
+    """The rows around a signed evaluation that the app shows with it: learner, submission,
+    rubric version, overall comment, band, assessor."""
+    subject = body["credentialSubject"]
+    context = integrity.signed_context(tx, str(subject.get("evaluation")))
+    if context is None:
+        raise bad("evaluations", "the signed evaluation is missing")
+    submission, rubric = subject.get("submission", {}), subject.get("rubric", {})
+    issuer = body.get("issuer", {})
+    submitted = context["submittedAt"]
+    checks = [
+        ("submissions", "learner", learner_uri(str(context["learner"])), subject.get("id")),
+        ("evaluations", "submission", context["submission"], submission.get("id")),
+        ("submissions", "assessment", context["assessment"], submission.get("assessment")),
+        ("submissions", "attempt", context["attempt"], submission.get("attempt")),
+        (
+            "submissions",
+            "submission time",
+            f"{submitted[:19]}Z" if isinstance(submitted, str) else submitted,
+            submission.get("submittedAt"),
+        ),
+        ("evaluations", "rubric", context["rubric"], rubric.get("id")),
+        ("evaluations", "rubric version", context["version"], rubric.get("version")),
+        ("evaluations", "rubric digest", context["digest"], rubric.get("digestMultibase")),
+        (
+            "evaluations",
+            "overall comment",
+            context["overallComment"],
+            subject.get("overallComment"),
+        ),
+        ("evaluations", "band", context["band"], subject.get("band")),
+        ("evaluations", "engine version", context["engineVersion"], subject.get("engineVersion")),
+        ("evaluations", "assessor", context["assessorDid"], issuer.get("id")),
+    ]
+    for table, what, stored, signed in checks:
+        if stored != signed:
+            raise bad(table, f"the {what} differs from what was signed")
 
 
 def _shown_as_signed(tx: Tx, i: int, row: integrity.RecordRow, body: dict[str, Any]) -> None:
@@ -228,6 +299,7 @@ def _shown_as_signed(tx: Tx, i: int, row: integrity.RecordRow, body: dict[str, A
     evaluation = integrity.evaluation_row(tx, str(evaluation_id))
     if evaluation is None or evaluation[0] == "draft":
         raise bad("evaluations", "the signed evaluation is missing or back in draft")
+    _signed_context(tx, body, bad)
     signed_totals = (subject.get("total"), subject.get("maximum"), subject.get("outcome"))
     if (_text_number(evaluation[1]), _text_number(evaluation[2]), evaluation[3]) != (
         _text_number(signed_totals[0]),
@@ -245,7 +317,7 @@ def _shown_as_signed(tx: Tx, i: int, row: integrity.RecordRow, body: dict[str, A
     if [x for x in scores if x[1] is not None] != signed_scores:
         raise bad("evaluation_scores", "scores differ from what was signed")
     evidence = [
-        (name, media, size, multibase_digest(bytes.fromhex(sha)))
+        (name, media, size, _digest_of_hex(sha))
         for name, media, size, sha in integrity.evidence_rows(tx, str(submission.get("id")))
     ]
     signed_evidence = [
@@ -276,28 +348,59 @@ def _blobs(tx: Tx, blobs: BlobStore, progress: Progress) -> int:
     return len({sha256 for sha256, _ in checked})
 
 
+def _replayed(tx: Tx, replay: Replay) -> None:
+    """Every captured table must be what the audit log's rows replay to."""
+    for found in differences(tx, replay):
+        raise _Bad(Finding(found.table, found.index, found.id, found.problem))
+
+
+def _schema(tx: Tx) -> None:
+    """The file's schema must be the one a new database gets at head, object for object and
+    in its full SQL text: a guard trigger rewritten under its own name is a change too."""
+    head = migrate.head_revision()
+    revisions = integrity.revisions(tx)
+    if revisions != [head]:
+        found = ", ".join(revisions) or "none"
+        raise _Bad(
+            Finding(
+                "alembic_version", 1, found, f"schema revision {found}; this Assessor's is {head}"
+            )
+        )
+    expected, actual = integrity.expected_schema(), integrity.schema(tx)
+    for kind, name in sorted(set(expected) | set(actual)):
+        table = "triggers" if kind == "trigger" else "schema"
+        if (kind, name) not in actual:
+            where = "a guard was removed outside Assessor" if kind == "trigger" else "removed"
+            raise _Bad(Finding(table, 1, name, f"missing: {where}"))
+        if (kind, name) not in expected:
+            raise _Bad(Finding(table, 1, name, f"a {kind} Assessor never made"))
+        if actual[kind, name] != expected[kind, name]:
+            raise _Bad(Finding(table, 1, name, f"its SQL differs from the {kind} Assessor made"))
+
+
 @operation(Operation.STORE_VERIFY)
 def verify_store(db: Database, progress: Progress | None = None) -> VerifyReport:
-    """Check everything in one read snapshot; stop at the first bad item."""
+    """Check everything in one read snapshot; stop at the first bad item: the audit chain
+    (replaying the rows it carries), every record's signature and chain, that what is shown
+    for a signed evaluation is what was signed, that every table is what the log replays to,
+    every evidence file, and the schema with its guard triggers."""
     check(Actor.local(), Operation.STORE_VERIFY)
     report = progress or (lambda what, n: None)
     events = records = issuers = blobs = 0
     finding = None
     with db.read() as tx:
         try:
-            events, named = _audit(tx, report)
+            replay = Replay()
+            events, named = _audit(tx, replay, report)
             signed = _records(tx, named, report)
             records, issuers = len(signed), len({row.issuer for _, row, _ in signed})
             for i, row, body in signed:
                 _shown_as_signed(tx, i, row, body)
+            _replayed(tx, replay)
             blobs = _blobs(tx, db.blobs, report)
-            missing = [t for t in integrity.GUARD_TRIGGERS if t not in integrity.trigger_names(tx)]
-            if missing:
-                raise _Bad(
-                    Finding(
-                        "triggers", 1, missing[0], "missing: a guard was removed outside Assessor"
-                    )
-                )
+            _schema(tx)
         except _Bad as bad:
             finding = bad.finding
+        except integrity.DATABASE_ERRORS as exc:  # a page SQLite cannot read
+            finding = Finding("database", 1, db.path.name, f"damaged: {exc}")
     return VerifyReport(events, records, issuers, blobs, finding)

@@ -1,4 +1,5 @@
-"""Appending to the hash-chained audit log inside the caller's transaction."""
+"""Appending to the hash-chained audit log inside the caller's transaction, with the rows the
+transaction wrote (see capture.py): an event says what was done and with which values."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ import json
 from datetime import datetime
 from typing import Any
 
-from assessor.security.audit import GENESIS, event_hash
+from sqlalchemy.orm import Session
+
+from assessor.security.audit import GENESIS, chain_hash
 from assessor.security.canonical import canonicalize
+from assessor.store import capture
 from assessor.store.drafts import SqlOrSession, driver
 from assessor.store.types import format_utc, utcnow
 
@@ -39,6 +43,30 @@ def event_content(
     }
 
 
+def event_bytes(
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    payload_text: str,
+) -> bytes:
+    """RFC 8785 bytes of `event_content(...)` when the payload is held as its canonical text:
+    that text is spliced in rather than parsed and written again (the payload is by far the
+    largest part, and this runs for every event on every save and every verify). Keys sort
+    as action, actor, at, entity, payload, seq."""
+    head = canonicalize(
+        {
+            "action": action,
+            "actor": actor,
+            "at": at,
+            "entity": {"type": entity_type, "id": entity_id},
+        }
+    )
+    return b'%s,"payload":%s,"seq":%d}' % (head[:-1], payload_text.encode("utf-8"), seq)
+
+
 def append_event(
     tx: SqlOrSession,
     *,
@@ -50,14 +78,21 @@ def append_event(
 ) -> str:
     """Chain a new event to the last one and return its hash. Call inside a write
     (BEGIN IMMEDIATE) transaction, so no other writer can append between reading the tail
-    and inserting. Hand-written SQL, because it runs on every autosave (see drafts.py)."""
+    and inserting. The rows written since the last event go into `payload["rows"]`.
+    Hand-written SQL, because it runs on every autosave (see drafts.py)."""
+    if isinstance(tx, Session):
+        tx.flush()  # what the caller added before the event belongs to it
     conn = driver(tx)
+    rows = capture.take(conn)
+    if rows:
+        if "rows" in payload:
+            raise ValueError("'rows' in an audit payload is the store's own")
+        payload = {**payload, "rows": rows}
     last = conn.execute(_TAIL).fetchone()
     seq, prev = (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS)
     at = format_utc(utcnow())
     text = canonicalize(payload).decode("utf-8")
-    content = event_content(seq, at, actor, action, entity_type, entity_id, payload)
-    digest = event_hash(prev, content)
+    digest = chain_hash(prev, event_bytes(seq, at, actor, action, entity_type, entity_id, text))
     conn.execute(
         _INSERT,
         {
@@ -73,3 +108,20 @@ def append_event(
         },
     )
     return digest
+
+
+def seal(tx: SqlOrSession) -> None:
+    """Before a write transaction commits: rows written after its last event (or in a
+    transaction that appended none) get an event of their own, so none escapes the log."""
+    if isinstance(tx, Session):
+        tx.flush()
+    conn = driver(tx)
+    if capture.has_pending(conn):
+        append_event(
+            tx,
+            actor="system",
+            action="store.write",
+            entity_type="store",
+            entity_id="-",
+            payload={},
+        )

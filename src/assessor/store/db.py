@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 
-from assessor.store import folder, migrate
+from assessor.store import audit, capture, folder, migrate
 from assessor.store.blobs import BlobStore
 from assessor.store.engine import create_sqlite_engine, immediate
 from assessor.store.errors import StoreError
@@ -42,6 +42,7 @@ class Database:
         self.blobs = BlobStore(data_dir / BLOBS_DIR)
         self.engine = engine
         self._lock = lock
+        capture.attach(engine)  # from now on every connection logs what it writes
         self._readers = sessionmaker(bind=engine, expire_on_commit=False)
         self._writers = sessionmaker(bind=immediate(engine), expire_on_commit=False)
 
@@ -109,6 +110,7 @@ class Database:
             # Begin now, not at the first statement, so the write lock is held from the start.
             session.connection()
             yield session
+            audit.seal(session)
 
     @contextmanager
     def write_sql(self) -> Iterator[SqlTx]:
@@ -125,6 +127,7 @@ class Database:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
+                audit.seal(conn)
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
@@ -167,6 +170,8 @@ def _bring_up_to_date(
     with engine.connect() as conn:
         current = migrate.current_revision(conn)
         needed = migrate.pending(conn)
+    if current is None and not state.empty:
+        raise _no_revision(path)
     if current is not None and current not in migrate.known_revisions():
         if state.user_version < migrate.SCHEMA_MAJOR:
             raise StoreError(f"{path} has an unknown schema revision {current}", location=str(path))
@@ -184,8 +189,10 @@ def _bring_up_to_date(
 
 def _check_readable_as_is(path: Path, state: migrate.FileState) -> None:
     """For a command that only reads: the file must be usable without any change."""
-    if state.empty or state.revision is None:
+    if state.empty:
         raise StoreError(f"{path} holds no Assessor data", location=str(path))
+    if state.revision is None:
+        raise _no_revision(path)
     if state.revision in migrate.known_revisions() and state.revision != migrate.head_revision():
         raise StoreError(
             f"{path} was written by an older Assessor (schema {state.revision}; this one uses "
@@ -193,6 +200,14 @@ def _check_readable_as_is(path: Path, state: migrate.FileState) -> None:
             "the window or run a command that changes data, and it is upgraded after a backup",
             location=str(path),
         )
+
+
+def _no_revision(path: Path) -> StoreError:
+    return StoreError(
+        f"{path} has tables but no schema revision (alembic_version is empty or missing): "
+        "it was changed outside Assessor; it was not opened",
+        location=str(path),
+    )
 
 
 def _create_aside(path: Path) -> None:

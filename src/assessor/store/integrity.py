@@ -1,13 +1,26 @@
 """Raw reads for `assessor verify`: rows exactly as stored, read as bytes so that a corrupted
-value is reported rather than crashing the decoder, and without the ORM's type conversions."""
+value is reported rather than crashing the decoder, and without the ORM's type conversions;
+the tables as the audit log's row images (capture.py); and the schema a fresh database at
+head has, to compare the file's with."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
+from sqlalchemy import create_engine
+from sqlalchemy.exc import DatabaseError as SqlAlchemyDatabaseError
+from sqlalchemy.pool import StaticPool
+
+from assessor.store import capture, migrate
 from assessor.store.db import Tx
 from assessor.store.drafts import driver
+
+# What reading a damaged file raises (the driver's own, or SQLAlchemy's wrapping of it).
+DATABASE_ERRORS = (sqlite3.DatabaseError, SqlAlchemyDatabaseError)
 
 
 @dataclass(frozen=True)
@@ -54,6 +67,16 @@ WHERE evaluation_id = ? ORDER BY position"""
 _EVIDENCE = """SELECT name, media_type, size, sha256 FROM artifacts
 WHERE submission_id = ? ORDER BY position"""
 _TRIGGERS = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+_SIGNED_CONTEXT = """
+SELECT e.overall_comment, e.band, e.engine_version, e.submission_id, s.learner_id,
+  s.assessment_id, s.attempt, s.submitted_at, v.rubric_id, v.version, v.digest, p.did
+FROM evaluations AS e
+LEFT OUTER JOIN submissions AS s ON s.id = e.submission_id
+LEFT OUTER JOIN rubric_versions AS v ON v.id = e.rubric_version_id
+LEFT OUTER JOIN profiles AS p ON p.id = e.assessor_id
+WHERE e.id = ?"""
+_SCHEMA = "SELECT type, name, tbl_name, sql FROM main.sqlite_master ORDER BY type, name"
+_REVISIONS = "SELECT version_num FROM alembic_version"
 
 # Every guard trigger the migrations create (tests/store checks this against the head).
 GUARD_TRIGGERS = (
@@ -101,6 +124,26 @@ def evaluation_row(tx: Tx, evaluation_id: str) -> tuple[str, str, str, str] | No
     return None if row is None else (str(row[0]), str(row[1]), str(row[2]), str(row[3]))
 
 
+def signed_context(tx: Tx, evaluation_id: str) -> dict[str, Any] | None:
+    """What a signed evaluation's record repeats from other rows, as stored."""
+    names = [
+        "overallComment",
+        "band",
+        "engineVersion",
+        "submission",
+        "learner",
+        "assessment",
+        "attempt",
+        "submittedAt",
+        "rubric",
+        "version",
+        "digest",
+        "assessorDid",
+    ]
+    row = driver(tx).execute(_SIGNED_CONTEXT, (evaluation_id,)).fetchone()
+    return None if row is None else dict(zip(names, row, strict=True))
+
+
 def score_rows(tx: Tx, evaluation_id: str) -> list[tuple[str, str | None, str | None, str]]:
     return [tuple(r) for r in driver(tx).execute(_SCORES, (evaluation_id,))]
 
@@ -111,3 +154,48 @@ def evidence_rows(tx: Tx, submission_id: str) -> list[tuple[str, str, int, str]]
 
 def trigger_names(tx: Tx) -> set[str]:
     return {str(name) for (name,) in driver(tx).execute(_TRIGGERS)}
+
+
+def revisions(tx: Tx) -> list[str]:
+    try:
+        return [str(r) for (r,) in driver(tx).execute(_REVISIONS)]
+    except sqlite3.OperationalError:  # no such table
+        return []
+
+
+SchemaObject = tuple[str, str]  # (type, name)
+
+
+def schema(tx: Tx) -> dict[SchemaObject, tuple[str, str | None]]:
+    """Every object of the file's schema: (type, name) → (table, SQL text as stored)."""
+    return {
+        (str(t), str(n)): (str(tbl), None if sql is None else str(sql))
+        for t, n, tbl, sql in driver(tx).execute(_SCHEMA)
+    }
+
+
+@cache
+def expected_schema() -> dict[SchemaObject, tuple[str, str | None]]:
+    """The schema a new database has at head: the migrations run on an in-memory database.
+    A file migrated from any released revision has the same SQL text, object for object."""
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    try:
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql(_SCHEMA).fetchall()
+    finally:
+        engine.dispose()
+    return {
+        (str(t), str(n)): (str(tbl), None if sql is None else str(sql)) for t, n, tbl, sql in rows
+    }
+
+
+def captured_tables(tx: Tx) -> list[capture.TableShape]:
+    return capture.captured_tables(driver(tx))
+
+
+def table_images(
+    tx: Tx, shape: capture.TableShape
+) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """The table's rows as the audit log holds them, in rowid order."""
+    return capture.rows_of(driver(tx), shape)

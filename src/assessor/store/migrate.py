@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEMA_MAJOR = 1
+SCHEMA_MAJOR = 2
 APPLICATION_ID = 0x41535352  # "ASSR"
 SCRIPT_LOCATION = Path(__file__).with_name("migrations")
 _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26

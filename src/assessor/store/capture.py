@@ -1,0 +1,212 @@
+"""Every row a transaction writes goes into the audit log with its values, so that `verify`
+can replay the log and compare the state it produces with the tables.
+
+On each of Assessor's own connections, TEMP triggers (invisible in the file, gone with the
+connection) note the old and new values of every row inserted, updated or deleted in the
+captured tables into a TEMP table. `audit.append_event` takes what is noted into the event
+it writes (`payload["rows"]`); a write transaction that noted rows but appended no event gets
+one before it commits (`store.write`). So no path can change a captured row without the log
+saying how, whether it goes through the ORM, Core or hand-written SQL; an attacker with the
+file writes through none of these, and `verify` sees the difference.
+
+A change is `["insert", table, key, values]` (every column), `["update", table, key,
+changed columns]` or `["delete", table, key]`; `key` lists the primary-key values. Large
+columns that are content-addressed elsewhere are logged as their digest (`DIGESTED`).
+See docs/decisions/0014-verify-replays-the-audit-log.md.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from assessor.security.digests import digest_bytes
+
+# Not captured: the audit log itself, the chain heads its triggers keep, Alembic's revision.
+EXCLUDED = frozenset({"audit_events", "chain_heads", "alembic_version"})
+# Logged as the digest of their UTF-8 text (big, and each checked against a digest anyway).
+DIGESTED = frozenset(
+    {
+        ("rubric_versions", "document"),
+        ("records", "body"),
+        ("outbox_items", "body"),
+        ("profiles", "sealed_key"),
+    }
+)
+_CREATE_PENDING = (
+    "CREATE TEMP TABLE IF NOT EXISTS audit_pending (n INTEGER PRIMARY KEY, "
+    "tbl TEXT NOT NULL, old_key TEXT, old TEXT, new_key TEXT, new TEXT)"
+)
+_ANY_PENDING = "SELECT 1 FROM temp.audit_pending LIMIT 1"
+_PENDING = "SELECT tbl, old_key, old, new_key, new FROM temp.audit_pending ORDER BY n"
+_CLEAR = "DELETE FROM temp.audit_pending"
+# Names go into SQL text: only plain identifiers (the schema's own) are ever used.
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+Key = tuple[Any, ...]
+Change = list[Any]
+
+
+@dataclass(frozen=True)
+class TableShape:
+    name: str
+    columns: tuple[str, ...]
+    key: tuple[str, ...]  # primary-key columns, or ("rowid",) for a table without one
+
+    def json_object(self, alias: str) -> str:
+        """SQL building the row's JSON object from `alias` (NEW, OLD or the table)."""
+        names = (("rowid",) if self.key == ("rowid",) else ()) + self.columns
+        return "json_object(" + ", ".join(f"'{c}', {alias}.\"{c}\"" for c in names) + ")"
+
+    def json_key(self, alias: str) -> str:
+        return "json_array(" + ", ".join(f'{alias}."{c}"' for c in self.key) + ")"
+
+
+def captured_tables(conn: sqlite3.Connection) -> list[TableShape]:
+    """The shape of every captured table, read from the file's own schema."""
+    names = [
+        str(n)
+        for (n,) in conn.execute(
+            "SELECT name FROM main.sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+        )
+    ]
+    shapes = []
+    for name in names:
+        if name in EXCLUDED or not _IDENTIFIER.match(name):
+            continue  # a table Assessor never made: verify names it as not in the schema
+        info = conn.execute(f'PRAGMA main.table_info("{name}")').fetchall()
+        columns = tuple(str(row[1]) for row in info)
+        if not all(_IDENTIFIER.match(c) for c in columns):
+            continue
+        keyed = sorted((row[5], str(row[1])) for row in info if row[5])
+        shapes.append(TableShape(name, columns, tuple(c for _, c in keyed) or ("rowid",)))
+    return shapes
+
+
+def install(conn: sqlite3.Connection) -> None:
+    """Create the TEMP table and triggers on one connection (idempotent)."""
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute(_CREATE_PENDING)
+    for shape in captured_tables(conn):
+        old = (shape.json_key("OLD"), shape.json_object("OLD"))
+        new = (shape.json_key("NEW"), shape.json_object("NEW"))
+        for when, values in (
+            ("INSERT", ("NULL", "NULL", *new)),
+            ("UPDATE", (*old, *new)),
+            ("DELETE", (*old, "NULL", "NULL")),
+        ):
+            trigger = f'"audit_capture_{shape.name}_{when.lower()}"'
+            body = f"VALUES ('{shape.name}', {', '.join(values)})"
+            # Identifiers come from captured_tables, which keeps only plain ones.
+            ddl = (
+                f'CREATE TEMP TRIGGER IF NOT EXISTS {trigger} AFTER {when} ON main."{shape.name}" '
+                "BEGIN INSERT INTO audit_pending (tbl, old_key, old, new_key, new) "
+                + body
+                + "; END"
+            )
+            conn.execute(ddl)
+
+
+def attach(engine: Engine) -> None:
+    """Install on every connection the engine opens from now on (and drop those it holds,
+    opened before: during a migration, which logs its own changes)."""
+    event.listen(engine, "connect", _on_connect)
+    engine.dispose()
+
+
+def _on_connect(dbapi_connection: Any, connection_record: ConnectionPoolEntry) -> None:
+    install(dbapi_connection)
+
+
+def has_pending(conn: sqlite3.Connection) -> bool:
+    try:
+        return conn.execute(_ANY_PENDING).fetchone() is not None
+    except sqlite3.OperationalError:  # not installed on this connection (a migration)
+        return False
+
+
+def take(conn: sqlite3.Connection) -> list[Change]:
+    """The changes noted since the last call, merged per row, in the order first touched;
+    the notes are cleared."""
+    try:
+        rows = conn.execute(_PENDING).fetchall()
+    except sqlite3.OperationalError:  # not installed on this connection (a migration)
+        return []
+    if not rows:
+        return []
+    conn.execute(_CLEAR)
+    first: dict[tuple[str, Key], dict[str, Any] | None] = {}
+    last: dict[tuple[str, Key], dict[str, Any] | None] = {}
+    for table, old_key_text, old_text, new_key_text, new_text in rows:
+        old = None if old_text is None else json.loads(old_text)
+        new = None if new_text is None else json.loads(new_text)
+        old_key = None if old_key_text is None else tuple(json.loads(old_key_text))
+        new_key = None if new_key_text is None else tuple(json.loads(new_key_text))
+        if old_key is not None and old_key != new_key:  # deleted, or its key changed
+            first.setdefault((table, old_key), old)
+            last[table, old_key] = None
+        if new_key is not None:
+            first.setdefault((table, new_key), old if old_key == new_key else None)
+            last[table, new_key] = new
+    return [c for (table, key), old in first.items() if (c := _change(table, key, old, last))]
+
+
+def _change(
+    table: str,
+    key: Key,
+    old: dict[str, Any] | None,
+    last: dict[tuple[str, Key], dict[str, Any] | None],
+) -> Change | None:
+    new = last[table, key]
+    if old is None and new is None:
+        return None
+    if new is None:
+        return ["delete", table, list(key)]
+    values = image(table, new)
+    if old is None:
+        return ["insert", table, list(key), values]
+    before = image(table, old)
+    changed = {c: v for c, v in values.items() if before.get(c, _ABSENT) != v}
+    return ["update", table, list(key), changed] if changed else None
+
+
+_ABSENT = object()
+
+
+def image(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A row's values as the log holds them: digested columns replaced by their digest."""
+    for column in _DIGESTED_BY_TABLE.get(table, ()):
+        value = row.get(column)
+        if isinstance(value, str):
+            row[column] = digest_bytes(value.encode("utf-8"))
+    return row
+
+
+_DIGESTED_BY_TABLE: dict[str, tuple[str, ...]] = {}
+for _table, _column in sorted(DIGESTED):
+    _DIGESTED_BY_TABLE[_table] = (*_DIGESTED_BY_TABLE.get(_table, ()), _column)
+
+
+def rows_of(conn: sqlite3.Connection, shape: TableShape) -> Iterator[tuple[Key, dict[str, Any]]]:
+    """The table's rows as images (for `verify` and the baseline), in rowid order."""
+    table = f'main."{shape.name}"'
+    select = f"SELECT {shape.json_key(table)}, {shape.json_object(table)} FROM {table}"  # noqa: S608
+    for key_text, text in conn.execute(select + " ORDER BY rowid"):
+        yield tuple(json.loads(key_text)), image(shape.name, json.loads(text))
+
+
+def baseline(conn: sqlite3.Connection, tables: Iterable[TableShape]) -> list[Change]:
+    """Every row of the given tables as an insert: the starting state of a replay."""
+    return [
+        ["insert", shape.name, list(key), values]
+        for shape in tables
+        for key, values in rows_of(conn, shape)
+    ]
