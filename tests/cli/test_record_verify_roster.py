@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -156,3 +157,22 @@ def test_one_roster_at_a_time(
         "--data-dir", str(demo),
     )  # fmt: skip
     assert code == 2 and "give one roster" in err
+
+
+@pytest.mark.timeout(30)
+def test_a_record_or_roster_that_is_no_regular_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """/dev/zero would be read until memory runs out, a named pipe would block forever."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    for path in ("/dev/zero", str(pipe)):
+        code, _, err = run(capsys, "record", "verify", path)
+        assert code == 2 and f"{path}: /: " in err and "not a regular file" in err
+        code, _, err = run(capsys, "record", "verify", path, "--roster", path)
+        assert code == 2 and "not a regular file" in err
+    big = tmp_path / "big.json"
+    with big.open("wb") as f:
+        f.truncate(17 << 20)
+    code, _, err = run(capsys, "record", "verify", str(big))
+    assert code == 2 and "larger than" in err
