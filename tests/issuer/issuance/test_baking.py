@@ -194,7 +194,7 @@ def test_unsafe_or_invalid_svgs_are_refused(case: str) -> None:
         unbake_svg(svg)
 
 
-# ---- the default badge ----------------------------------------------------------------------------
+# ---- the default badge --------------------------------------------------------------------------
 
 
 def test_the_default_badge_escapes_and_wraps_the_name() -> None:

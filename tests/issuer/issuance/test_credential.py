@@ -209,7 +209,7 @@ def test_learner_name_is_published_only_salted_and_hashed() -> None:
     text = json.dumps(c, ensure_ascii=False)
     assert "Ada Lovelace" not in text
     identity = c["credentialSubject"]["identifier"][0]
-    expected = hashlib.sha256("Ada Lovelace6b1f0e2d9c8a7b6c".encode()).hexdigest()
+    expected = hashlib.sha256(b"Ada Lovelace6b1f0e2d9c8a7b6c").hexdigest()
     assert identity == {
         "type": "IdentityObject",
         "identityType": "name",

@@ -15,8 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from issuer.issuance.baking import bake_png
 from issuer.issuance.badge_image import badge_png
+from issuer.issuance.baking import bake_png
 from issuer.issuance.credential import achievement_json
 from issuer.issuance.pages import achievement_page, credential_page, linkedin_url
 from issuer.issuance.view import (
@@ -235,7 +235,7 @@ def test_the_achievement_page_shows_the_definition_escaped() -> None:
     assert {url for _, _, url in page.urls} == {document["image"]["id"]}
 
 
-# ---- a real browser -------------------------------------------------------------------------------
+# ---- a real browser -----------------------------------------------------------------------------
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

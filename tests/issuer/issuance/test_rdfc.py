@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import socket
 from typing import Any
 
@@ -101,7 +102,7 @@ def test_a_document_with_an_unknown_context_is_refused_without_fetching(
     with pytest.raises(rdfc.UnsafeDocument, match="not a bundled context"):
         _sign(document)
     # canonical_nquads has no shape check: the loader itself refuses
-    with pytest.raises(rdfc.CanonicalizationError, match="evil-context.json' is not one"):
+    with pytest.raises(rdfc.CanonicalizationError, match=r"evil-context\.json' is not one"):
         rdfc.canonical_nquads(document)
     assert no_network == []
 
@@ -158,7 +159,7 @@ def test_verify_rejects_what_safe_mode_reports_even_with_a_valid_signature(case:
     change, pointer = UNSAFE[case]
     signed = _signed()
     change(signed)
-    with pytest.raises(rdfc.ProofInvalid, match="not covered|not a|not defined|null|empty"):
+    with pytest.raises(rdfc.ProofInvalid, match=re.escape(pointer)):
         _verify(signed)
 
 
