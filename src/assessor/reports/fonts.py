@@ -106,12 +106,14 @@ def _to_unicode_cmap(name: str, subset: list[int]) -> str:
     )
 
 
-class _JoinedFormsFont(TTFont):  # type: ignore[misc]  # reportlab has no type hints
-    """A TrueType font whose embedded subsets map presentation forms back to letters.
+class _ReportFont(TTFont):  # type: ignore[misc]  # reportlab has no type hints
+    """A TrueType font whose embedded subsets say exactly which text each glyph is.
 
-    reportlab writes each subset's ToUnicode CMap from the code points drawn; this replaces the
-    CMap of a subset holding presentation forms once reportlab has written it. The CMap's
-    registration name is reportlab's; tests/reports fail if that ever changes.
+    reportlab writes each subset's ToUnicode CMap itself, with two faults this replaces once it
+    has written it: a character beyond U+FFFF is written as five hex digits instead of its
+    UTF-16 surrogate pair (so 👍 reads back as nothing), and an Arabic presentation form reads
+    back as the shape, not the letters. The CMap's registration name is reportlab's;
+    tests/reports fail if that ever changes.
     """
 
     def addObjects(self, doc: Any) -> None:
@@ -119,8 +121,6 @@ class _JoinedFormsFont(TTFont):  # type: ignore[misc]  # reportlab has no type h
         subsets = [list(s) for s in state.subsets] if state is not None else []
         super().addObjects(doc)
         for n, subset in enumerate(subsets):
-            if not any(is_presentation_form(c) for c in subset):
-                continue
             base = b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))
             base_name = base.decode("pdfdoc")
             stream = doc.idToObject["toUnicodeCMap:" + base_name]
@@ -141,8 +141,7 @@ def register() -> None:
         if _REGISTERED:
             return
         for font in ALL:
-            kind = _JoinedFormsFont if font is ARABIC else TTFont
-            loaded = kind(font.name, str(resource_file("fonts", font.file)))
+            loaded = _ReportFont(font.name, str(resource_file("fonts", font.file)))
             pdfmetrics.registerFont(loaded)
             _CMAPS[font.name] = loaded.face.charToGlyph
         _REGISTERED = True

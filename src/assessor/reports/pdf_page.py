@@ -196,6 +196,7 @@ def render(story: list[Any], facts: PageFacts, out: BinaryIO, *, title: str = ""
         author="Assessor",
         creator=f"Assessor {__version__}",
         subject=facts.title,
+        initialFontName=fonts.REGULAR.name,  # else Helvetica: a font not embedded
     )
     doc.addPageTemplates(
         [PageTemplate(id="report", frames=[frame], onPage=lambda c, d: _draw_page(c, facts))]

@@ -192,54 +192,79 @@ def _levels_in_display_order(line: str, base_level: int) -> list[tuple[int, int]
 class Run:
     x: float  # from the line's left edge, in points
     font: str
-    text: str
+    text: str  # in display order
     width: float
+    start: int  # the logical index of its first character: runs are drawn in logical order
     mirrored: bool = False  # draw reflected: a bracket in right-to-left text
 
 
 @dataclass(frozen=True)
 class Line:
-    runs: tuple[Run, ...]
+    runs: tuple[Run, ...]  # in logical order, each placed at its display position
     width: float
     rtl: bool  # the paragraph's direction is right to left
 
 
 _STRONG_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u200f\u061c]")
+# What text extractors (pypdf among them) take for right-to-left letters: a run of them drawn
+# in display order is read back reversed, so into logical order.
+_RTL_LETTER = re.compile("[\u0590-\u065f\u066e-\u06ef\u06fa-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+def _reads_back(text: str, rtl: bool) -> bool:
+    """Whether a run drawn as one string in display order reads back in logical order: left
+    to right without right-to-left letters, or right to left made only of single letters."""
+    if not rtl:
+        return _RTL_LETTER.search(text) is None
+    return all(_RTL_LETTER.match(ch) and len(unicodedata.normalize("NFKC", ch)) == 1 for ch in text)
 
 
 def _display_runs(glyphs: list[_Glyph], size: float, base_level: int) -> tuple[Run, ...]:
+    """Runs of one line: each one font, one direction, logically contiguous, placed where the
+    bidirectional algorithm puts it, and listed in logical order. Each is drawn as its own
+    text chunk (a font change ends a chunk for extractors), so text read back from the PDF is
+    in the order it was written whatever the mix of directions."""
     text = "".join(g.ch for g in glyphs)
     if base_level == 0 and not _STRONG_RTL.search(text):
         order = [(i, 0) for i in range(len(glyphs))]
     else:
         order = _levels_in_display_order(text, base_level)
-    runs: list[Run] = []
+    groups: list[list[tuple[int, int, float]]] = []  # (logical index, level, x)
     x = 0.0
-    current: list[str] = []
-    current_font = ""
-    run_x = 0.0
-    run_width = 0.0
-
-    def close() -> None:
-        if current:
-            runs.append(Run(run_x, current_font, "".join(current), run_width))
-
     for index, level in order:
         g = glyphs[index]
-        advance = g.width * size
-        if level % 2 and unicodedata.mirrored(g.ch):
-            close()
-            current = []
-            runs.append(Run(x, g.font, g.ch, advance, mirrored=True))
-            run_x, run_width, current_font = x + advance, 0.0, ""
-        elif g.font != current_font or not current:
-            close()
-            current, current_font, run_x, run_width = [g.ch], g.font, x, advance
-        else:
-            current.append(g.ch)
-            run_width += advance
-        x += advance
-    close()
+        mirrored = bool(level % 2) and unicodedata.mirrored(g.ch)
+        if groups and not mirrored:
+            last_index, last_level, _ = groups[-1][-1]
+            step = -1 if level % 2 else 1
+            same_font = glyphs[last_index].font == g.font
+            last_mirrored = bool(last_level % 2) and unicodedata.mirrored(glyphs[last_index].ch)
+            if (
+                same_font
+                and last_level == level
+                and index == last_index + step
+                and not last_mirrored
+            ):
+                groups[-1].append((index, level, x))
+                x += g.width * size
+                continue
+        groups.append([(index, level, x)])
+        x += g.width * size
+    runs: list[Run] = []
+    for group in groups:
+        font = glyphs[group[0][0]].font
+        rtl = bool(group[0][1] % 2)
+        chars = "".join(glyphs[i].ch for i, _, _ in group)
+        if len(group) == 1 or _reads_back(chars, rtl):
+            width = sum(glyphs[i].width for i, _, _ in group) * size
+            mirrored = rtl and len(group) == 1 and unicodedata.mirrored(chars)
+            start = min(i for i, _, _ in group)
+            runs.append(Run(group[0][2], font, chars, width, start, mirrored))
+        else:  # one chunk per character, in logical order
+            runs.extend(
+                Run(gx, font, glyphs[i].ch, glyphs[i].width * size, i) for i, _, gx in group
+            )
+    runs.sort(key=lambda run: run.start)
     return tuple(runs)
 
 

@@ -223,7 +223,6 @@ def _from_record(
     rubric_ref = subject["rubric"]
     rubric = rubric_by_digest(tx, str(rubric_ref["digestMultibase"]))
     criteria = _signed_criteria(subject)
-    result = score(rubric, _selections(criteria))
     signed_values = (
         _decimal(subject["total"]),
         _decimal(subject["maximum"]),
@@ -231,12 +230,19 @@ def _from_record(
         subject["band"],
     )
     problems = []
-    if signed_values != (result.total, result.maximum, result.outcome.value, result.band):
-        problems.append(
-            f"the signed result ({subject['total']} of {subject['maximum']}, "
-            f"{subject['outcome']}) is not what the rubric gives for these levels "
-            f"({result.total} of {result.maximum}, {result.outcome.value})"
-        )
+    reasons: tuple[str, ...] = ()
+    try:
+        result = score(rubric, _selections(criteria))
+    except DomainError as exc:  # only a record that fails its check can hold such levels
+        problems.append(f"the signed levels do not fit the rubric: {exc.message}")
+    else:
+        reasons = result.reasons
+        if signed_values != (result.total, result.maximum, result.outcome.value, result.band):
+            problems.append(
+                f"the signed result ({subject['total']} of {subject['maximum']}, "
+                f"{subject['outcome']}) is not what the rubric gives for these levels "
+                f"({result.total} of {result.maximum}, {result.outcome.value})"
+            )
     supersedes = document.get("supersedes")
     return ScoreSheetData(
         **common,
@@ -251,7 +257,7 @@ def _from_record(
         percentage=_decimal(subject["percentage"]),
         outcome=signed_values[2],
         band=None if signed_values[3] is None else str(signed_values[3]),
-        reasons=result.reasons,
+        reasons=reasons,
         assessor_name=str(document["issuer"]["name"]),
         assessor_did=str(document["issuer"]["id"]),
         dated=datetime.fromisoformat(str(document["validFrom"]).replace("Z", "+00:00")),
