@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the suite uses beyond Python: a real Secret Service (dbus-run-session from
 # dbus, gnome-keyring-daemon; dbus-x11 gives gnome-keyring a session bus without systemd --user)
-# for tests/security/test_secret_service.py. Tests that need a package say so when it is
-# missing; CI has them all. Idempotent; quiet.
+# for tests/security/test_secret_service.py; pdftoppm (poppler-utils) and zbarimg (zbar-tools)
+# for tests/reports (PDF pages as PNG, the QR code read back). Tests that need a package say so
+# when it is missing; CI has them all. Idempotent; quiet.
 set -euo pipefail
 
-packages=(dbus dbus-x11 gnome-keyring)
-commands=(dbus-run-session gnome-keyring-daemon)
+packages=(dbus dbus-x11 gnome-keyring poppler-utils zbar-tools)
+commands=(dbus-run-session gnome-keyring-daemon pdftoppm zbarimg)
 
 have_all() {
     local c

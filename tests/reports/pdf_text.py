@@ -38,7 +38,7 @@ def page_texts(pdf: bytes) -> list[str]:
 
 # A table continued on a new page starts with its header again; text that runs across the
 # page break is read back with it in between, so it is taken out before comparing.
-GRID_HEADER = "CriterionLevels,lowesttohighest(theachievedoneismarked✔ACHIEVED)Points"
+GRID_HEADER = "CriterionLevels,lowesttohighest(theachievedoneismarkedACHIEVED)Points"
 
 
 def squeeze(text: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,8 @@ def is_presentation_form(code: int) -> bool:
     return any(low <= code <= high for low, high in _PRESENTATION_FORMS)
 
 
-def _to_unicode_cmap(name: str, subset: list[int]) -> str:
+@lru_cache(maxsize=256)
+def _to_unicode_cmap(name: str, subset: tuple[int, ...]) -> str:
     """A ToUnicode CMap in which an Arabic presentation form (the joined shape we draw) maps
     back to the letters it shows (its compatibility decomposition), so that text copied or
     extracted from the PDF is the text that was written, not its shapes."""
@@ -124,7 +126,7 @@ class _ReportFont(TTFont):  # type: ignore[misc]  # reportlab has no type hints
             base = b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))
             base_name = base.decode("pdfdoc")
             stream = doc.idToObject["toUnicodeCMap:" + base_name]
-            stream.content = _to_unicode_cmap(base_name, subset)
+            stream.content = _to_unicode_cmap(base_name, tuple(subset))
 
 
 _LOCK = threading.Lock()

@@ -83,8 +83,12 @@ class _LaidRow:
         return max((c.height for c in self.cells), default=0.0)
 
 
+def _pad(cell: Cell) -> float:
+    return PAD_X + cell.box  # text keeps clear of a thick border
+
+
 def _lay_cell(cell: Cell, width: float) -> _Laid:
-    inner = max(1.0, width - 2 * PAD_X)
+    inner = max(1.0, width - 2 * _pad(cell))
     lines: list[tuple[Line, Style, float]] = []
     for para in cell.paras:
         for i, line in enumerate(layout(para.text, para.style, inner)):
@@ -208,9 +212,10 @@ def _place_text(
     placed: list[tuple[Line, Style, float, float]], laid: _Laid, x: float, top: float
 ) -> None:
     y = top - PAD_Y
-    inner = laid.width - 2 * PAD_X
+    pad = _pad(laid.cell)
+    inner = laid.width - 2 * pad
     for line, style, gap in laid.lines:
         y -= gap
-        left = line_left(line, x + PAD_X, inner, laid.cell.align)
+        left = line_left(line, x + pad, inner, laid.cell.align)
         placed.append((line, style, left, y - style.size))
         y -= style.leading

@@ -22,7 +22,7 @@ from assessor.reports import fonts
 from assessor.reports.qr import draw_qr
 from assessor.reports.text import Style, clipped, draw_lines
 
-PAGE_WIDTH, PAGE_HEIGHT = A4
+PAGE_WIDTH, PAGE_HEIGHT = float(A4[0]), float(A4[1])
 MARGIN = 40.0
 BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN
 QR_SIZE = 62.0

@@ -165,7 +165,7 @@ def _criterion_cell(c: Criterion, line: CriterionResult) -> Cell:
 
 
 def _level_cell(level: Level, achieved: bool, points: Decimal | None) -> Cell:
-    paras = [Para("✔ ACHIEVED", MARK)] if achieved else []
+    paras = [Para("ACHIEVED", MARK)] if achieved else []
     paras.append(Para(level.title, CELL_BOLD))
     if achieved and points is not None and level.is_range:
         paras.append(Para(f"{_level_points(level)} · given {fmt(points)}", SMALL))
@@ -198,7 +198,7 @@ def _grid(data: ScoreSheetData, page_height: float) -> Grid:
             Cell(
                 (
                     Para(
-                        "Levels, lowest to highest (the achieved one is marked ✔ ACHIEVED)",
+                        "Levels, lowest to highest (the achieved one is marked ACHIEVED)",
                         CELL_BOLD,
                     ),
                 ),

@@ -46,8 +46,13 @@ def _escape(ch: str) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
+_NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def visible(text: str) -> str:
     """The text with controls (but newline and tab) and reordering bidi controls escaped."""
+    if _NEEDS_ESCAPE.search(text) is None:
+        return text
     out = []
     for ch in text:
         code = ord(ch)
@@ -257,7 +262,7 @@ def _display_runs(glyphs: list[_Glyph], size: float, base_level: int) -> tuple[R
         chars = "".join(glyphs[i].ch for i, _, _ in group)
         if len(group) == 1 or _reads_back(chars, rtl):
             width = sum(glyphs[i].width for i, _, _ in group) * size
-            mirrored = rtl and len(group) == 1 and unicodedata.mirrored(chars)
+            mirrored = rtl and len(group) == 1 and bool(unicodedata.mirrored(chars))
             start = min(i for i, _, _ in group)
             runs.append(Run(group[0][2], font, chars, width, start, mirrored))
         else:  # one chunk per character, in logical order
@@ -301,13 +306,19 @@ def line_left(line: Line, x: float, width: float, align: str) -> float:
     return x
 
 
+@lru_cache(maxsize=64)
+def _fill(color: Color) -> str:
+    r, g, b = color.rgb()
+    return f"{r:.4g} {g:.4g} {b:.4g} rg"
+
+
 def draw_placed(canvas: Any, placed: Iterable[tuple[Line, Style, float, float]]) -> None:
     """Draw (line, style, left, baseline) items in one text object."""
     text = canvas.beginText()
     color = None
     for line, style, left, y in placed:
         if style.color != color:
-            text.setFillColor(style.color)
+            text._code.append(_fill(style.color))  # setFillColor converts it again each time
             color = style.color
         for run in line.runs:
             text.setFont(run.font, style.size)
@@ -315,7 +326,8 @@ def draw_placed(canvas: Any, placed: Iterable[tuple[Line, Style, float, float]])
                 text.setTextTransform(-1, 0, 0, 1, left + run.x + run.width, y)
             else:
                 text.setTextOrigin(left + run.x, y)
-            text.textOut(run.text)
+            # textOut would also measure the run to move its cursor; every run is placed.
+            text._code.append(text._formatText(run.text))
     canvas.drawText(text)
 
 

@@ -143,11 +143,11 @@ def _check(
     try:
         found = check_record_bytes(stored.body, submission=submission_id, roster=roster)
     except ValidationFailed as exc:
-        problem = f"the stored record is not a valid record: {exc.problems[0].message}"
-        return _Signed(None, None, Signature("invalid", problem=problem))
+        unreadable = f"the stored record is not a valid record: {exc.problems[0].message}"
+        return _Signed(None, None, Signature("invalid", problem=unreadable))
     document = parse_record(stored.body)
     subject = document["credentialSubject"]
-    problem = found.problem
+    problem: str | None = found.problem
     if problem is None and subject.get("evaluation") != stored.evaluation_id:
         problem = "the record is about another evaluation than the one stored with it"
     if problem is None and found.digest != stored.digest:
