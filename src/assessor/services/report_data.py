@@ -100,9 +100,9 @@ class ResultRow:
     rubric_digest: str
     scores: Mapping[str, CriterionResult]
     overall_comment: str
-    total: Decimal
-    maximum: Decimal
-    percentage: Decimal
+    total: Decimal | None  # None: the stored record cannot be read at all
+    maximum: Decimal | None
+    percentage: Decimal | None
     outcome: str
     band: str | None
     assessor_name: str
@@ -373,7 +373,7 @@ def _result_row(
     current = stored.evaluation_id is None or not q.is_superseded(tx, stored.evaluation_id)
     if signed.document is None:
         return ResultRow(
-            submission_id, learner, "", 0, "", {}, "", Decimal(0), Decimal(0), Decimal(0),
+            submission_id, learner, "", 0, "", {}, "", None, None, None,
             "", None, "", stored.issuer, "", stored.id, stored.digest, current, signed.signature,
         )  # fmt: skip
     document = signed.document
