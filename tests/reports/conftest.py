@@ -63,7 +63,12 @@ def hostile_rubric(criteria: int = 4) -> Rubric:
         title=f"Rubric <font color=red>{HOSTILE['greek-cyrillic']}",
         kind=RubricKind.ANALYTIC,
         criteria=tuple(
-            Criterion(f"c{i:02d}", f"Criterion {i} <i>{HOSTILE['mixed']}", levels(i))
+            Criterion(
+                f"c{i:02d}",
+                f"Criterion {i} <i>{HOSTILE['mixed']}",
+                levels(i),
+                description=f"What to look for: {HOSTILE['greek-cyrillic']} </td> {i}",
+            )
             for i in range(criteria)
         ),
         pass_rule=PassRule(PassRuleKind.PERCENTAGE, Decimal(50)),

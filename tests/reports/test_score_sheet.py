@@ -34,6 +34,7 @@ def test_every_hostile_text_comes_back_as_written(db: Database, world: World) ->
     }
     for c in world.rubric.criteria:
         expected[f"title of {c.id}"] = c.title
+        expected[f"description of {c.id}"] = c.description
         expected[f"comment on {c.id}"] = world.comments[c.id]
         for level in c.levels:
             expected[f"{c.id}/{level.id} title"] = level.title

@@ -58,9 +58,7 @@ def cmd_score_sheet(args: argparse.Namespace) -> int:
                 "record": data.record_id,
                 "digest": data.record_digest,
                 "signature": data.signature.state,
-                "problems": [data.signature.problem, *data.problems]
-                if data.signature.problem
-                else list(data.problems),
+                "problems": [p for p in (data.signature.problem, *data.problems) if p],
             }
         )
         return 0

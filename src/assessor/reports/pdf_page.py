@@ -74,7 +74,7 @@ def body_height(facts: PageFacts) -> float:
     return _frame_top(facts) - _frame_bottom()
 
 
-def _draw_page(canvas: Any, facts: PageFacts) -> None:
+def _draw_page(canvas: Any, facts: PageFacts, printed: datetime) -> None:
     """Everything on a page but the body and the page count (known only at the end)."""
     canvas.saveState()
     if facts.stamp:
@@ -85,7 +85,7 @@ def _draw_page(canvas: Any, facts: PageFacts) -> None:
     )
     reference = clipped(facts.reference, _SUBHEADER, BODY_WIDTH * 0.62)
     draw_lines(canvas, [reference], MARGIN, top - 14, BODY_WIDTH, _SUBHEADER, align="left")
-    made = f"Assessor {__version__} · printed {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    made = f"Assessor {__version__} · printed {printed:%Y-%m-%d %H:%M} UTC"
     draw_lines(
         canvas,
         [clipped(made, _SUBHEADER, BODY_WIDTH)],
@@ -198,9 +198,12 @@ def render(story: list[Any], facts: PageFacts, out: BinaryIO, *, title: str = ""
         subject=facts.title,
         initialFontName=fonts.REGULAR.name,  # else Helvetica: a font not embedded
     )
-    doc.addPageTemplates(
-        [PageTemplate(id="report", frames=[frame], onPage=lambda c, d: _draw_page(c, facts))]
-    )
+    printed = datetime.now(UTC)  # one moment for every page
+
+    def on_page(canvas: Any, _doc: Any) -> None:
+        _draw_page(canvas, facts, printed)
+
+    doc.addPageTemplates([PageTemplate(id="report", frames=[frame], onPage=on_page)])
     with _BUILD:
         doc.build(story, canvasmaker=_numbered_canvas(facts))
     return int(doc.page)

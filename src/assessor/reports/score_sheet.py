@@ -154,6 +154,8 @@ def _result(data: ScoreSheetData) -> list[Any]:
 
 def _criterion_cell(c: Criterion, line: CriterionResult) -> Cell:
     paras = [Para(c.title, CELL_BOLD), Para(c.id, SMALL)]
+    if c.description:
+        paras.append(Para(c.description, CELL, 1))
     if c.weight != 1:
         paras.append(Para(f"weight × {fmt(c.weight)}", SMALL))
     if c.minimum_level is not None:
