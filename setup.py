@@ -23,7 +23,9 @@ class BuildWithResources(build_py):
         for source in sorted(p for p in SHARED.rglob("*") if p.is_file()):
             relative = source.relative_to(SHARED)
             if (packaged / relative).exists():
-                raise SystemExit(f"resources/{relative} would replace src/assessor/resources/{relative}")
+                raise SystemExit(
+                    f"resources/{relative} would replace src/assessor/resources/{relative}"
+                )
             destination = target / relative
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, destination)

@@ -66,23 +66,23 @@ def zbar_decode(png: Path) -> list[str]:
 
 
 def to_png(
-    pdf: Path, out_prefix: Path, dpi: int = 110, first: int = 1, last: int = 1
+    pdf: Path,
+    out_prefix: Path,
+    dpi: int = 110,
+    first: int = 1,
+    last: int = 1,
+    area: tuple[float, float, float, float] | None = None,
 ) -> list[Path]:
-    subprocess.run(
-        [
-            "pdftoppm",
-            "-r",
-            str(dpi),
-            "-f",
-            str(first),
-            "-l",
-            str(last),
-            "-png",
-            str(pdf),
-            str(out_prefix),
-        ],
-        check=True,
-    )
+    """Pages as PNG; `area` (left, bottom, width, height in points) crops each to that box."""
+    crop: list[str] = []
+    if area is not None:
+        scale = dpi / 72
+        left, bottom, width, height = area
+        top = PAGE_HEIGHT - bottom - height
+        for flag, value in zip("xyWH", (left, top, width, height), strict=True):
+            crop += [f"-{flag}", str(round(value * scale))]
+    command = ["pdftoppm", "-r", str(dpi), "-f", str(first), "-l", str(last), *crop, "-png"]
+    subprocess.run([*command, str(pdf), str(out_prefix)], check=True)
     return sorted(out_prefix.parent.glob(out_prefix.name + "-*.png"))
 
 

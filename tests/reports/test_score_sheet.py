@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from assessor.reports.pdf_page import QR_ORIGIN, QR_SIZE
 from assessor.reports.score_sheet import DRAFT_STAMP, INVALID_STAMP, write_score_sheet
 from assessor.services.report_data import score_sheet_data
 from assessor.store.db import Database
@@ -169,7 +170,12 @@ def test_the_qr_code_holds_the_digest_printed_beside_it(
     pdf.write_bytes(sheet(db))
     pages = page_texts(pdf.read_bytes())
     last = len(pages)
-    for png in to_png(pdf, tmp_path / "page", dpi=110, first=1, last=last):
+    for png in to_png(pdf, tmp_path / "page", dpi=100, first=1, last=last):
+        assert zbar_decode(png) == [data.record_digest]
+    # where the page says it is: in the footer's corner, beside the digest it encodes
+    x, y = QR_ORIGIN
+    corner = (x - 2, y - 2, QR_SIZE + 4, QR_SIZE + 4)
+    for png in to_png(pdf, tmp_path / "corner", dpi=150, first=1, last=last, area=corner):
         assert zbar_decode(png) == [data.record_digest]
     for page in pages:
         assert f"Digest{data.record_digest}" in squeeze(page)

@@ -25,8 +25,9 @@ from assessor.reports.text import Style, clipped, draw_lines
 PAGE_WIDTH, PAGE_HEIGHT = float(A4[0]), float(A4[1])
 MARGIN = 40.0
 BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN
-QR_SIZE = 62.0
+QR_SIZE = 72.0  # 41 modules of 1.76 pt (0.6 mm): a phone reads it off paper
 FOOTER_TOP = 96.0
+QR_ORIGIN = (MARGIN - 8, FOOTER_TOP - QR_SIZE - 4)  # its quiet zone overlaps the margin
 INK = HexColor("#1a1a1a")
 QUIET = HexColor("#555555")
 RULE = HexColor("#9a9a9a")
@@ -122,7 +123,7 @@ def _footer(canvas: Any, facts: PageFacts) -> None:
     canvas.line(MARGIN, FOOTER_TOP, PAGE_WIDTH - MARGIN, FOOTER_TOP)
     text_x = MARGIN
     if facts.qr_payload:
-        draw_qr(canvas, facts.qr_payload, MARGIN - 6, FOOTER_TOP - QR_SIZE - 6, QR_SIZE)
+        draw_qr(canvas, facts.qr_payload, *QR_ORIGIN, QR_SIZE)
         text_x = MARGIN + QR_SIZE
     width = PAGE_WIDTH - MARGIN - text_x - 70
     top = FOOTER_TOP - 10

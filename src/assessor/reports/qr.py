@@ -80,15 +80,15 @@ def draw_qr(canvas: Any, payload: str, x: float, y: float, size: float) -> None:
         canvas.setFillColor(black)
         path = canvas.beginPath()
         for r, row in enumerate(rows):
-            y = size - (r + 1 + QUIET_ZONE) * module
+            bottom = size - (r + 1 + QUIET_ZONE) * module
             c = 0
             while c < len(row):  # one rectangle per run of dark modules
                 if row[c] == "1":
                     start = c
                     while c < len(row) and row[c] == "1":
                         c += 1
-                    x = (start + QUIET_ZONE) * module
-                    path.rect(x, y, (c - start) * module, module)
+                    left = (start + QUIET_ZONE) * module
+                    path.rect(left, bottom, (c - start) * module, module)
                 else:
                     c += 1
         canvas.drawPath(path, stroke=0, fill=1)
