@@ -21,7 +21,7 @@ from assessor.domain.scoring import Selection, score
 from assessor.domain.workflow import EvaluationStatus, SubmissionStatus
 from assessor.security.records import parse_record
 from assessor.services.access import operation
-from assessor.services.records import check_record_bytes, local_roster
+from assessor.services.records import Roster, check_record_bytes, local_roster
 from assessor.services.rubrics import rubric_by_digest
 from assessor.store import drafts
 from assessor.store import models as m
@@ -138,7 +138,7 @@ class _Signed:
 
 
 def _check(
-    stored: r.StoredRecord, submission_id: str, roster: Mapping[str, tuple[str, ...]]
+    stored: r.StoredRecord, submission_id: str, roster: Roster
 ) -> _Signed:
     try:
         found = check_record_bytes(stored.body, submission=submission_id, roster=roster)
@@ -365,7 +365,7 @@ def _result_row(
     tx: Tx,
     stored: r.StoredRecord,
     learner: str,
-    roster: Mapping[str, tuple[str, ...]],
+    roster: Roster,
     criteria: dict[str, str],
 ) -> ResultRow | None:
     submission_id = stored.submission_id or ""
