@@ -325,3 +325,15 @@ def test_a_points_value_that_is_no_number_is_named_not_a_crash(db: Database, see
     tamper(db, "UPDATE evaluations SET total = 'lots' WHERE status = 'finalized'")
     found = verify_store(db).finding
     assert found is not None and found.table == "evaluations"
+
+
+@pytest.mark.parametrize(
+    "value", ["X'00ff'", "CAST(X'c328' AS TEXT)"], ids=["a blob", "text that is not UTF-8"]
+)
+def test_a_value_of_another_type_is_named_not_a_crash(
+    db: Database, seeded: Seed, value: str
+) -> None:
+    save_draft(db, "sub-002", seeded.assessor_id, [SetOverallComment("Fine")])
+    tamper(db, f"UPDATE evaluations SET overall_comment = {value}")
+    found = verify_store(db).finding
+    assert found is not None and found.table == "evaluations", found

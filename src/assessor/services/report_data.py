@@ -137,9 +137,7 @@ class _Signed:
     signature: Signature
 
 
-def _check(
-    stored: r.StoredRecord, submission_id: str, roster: Roster
-) -> _Signed:
+def _check(stored: r.StoredRecord, submission_id: str, roster: Roster) -> _Signed:
     try:
         found = check_record_bytes(stored.body, submission=submission_id, roster=roster)
     except ValidationFailed as exc:

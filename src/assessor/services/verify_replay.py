@@ -114,12 +114,16 @@ def differences(tx: Tx, replay: Replay) -> Iterator[Difference]:
                 yield Difference(table, 1, "-", "missing: the table is not in the file")
             continue
         count = 0
-        for count, (key, values) in enumerate(integrity.table_images(tx, shapes[table]), 1):
-            row = expected.pop(key, None)
-            if row is None:
-                yield Difference(table, count, _label(key), "not written by any audit event")
-            elif row.values != values:
-                yield Difference(table, count, _label(key), _differs(row, values))
+        try:
+            for count, (key, values) in enumerate(integrity.table_images(tx, shapes[table]), 1):
+                row = expected.pop(key, None)
+                if row is None:
+                    yield Difference(table, count, _label(key), "not written by any audit event")
+                elif row.values != values:
+                    yield Difference(table, count, _label(key), _differs(row, values))
+        except integrity.DATABASE_ERRORS as exc:  # a BLOB, or text that is not UTF-8
+            yield Difference(table, count + 1, "-", f"a value that is no text or number ({exc})")
+            continue
         for key, row in expected.items():
             yield Difference(
                 table, count + 1, _label(key), f"missing: audit event #{row.event} wrote it"

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -201,12 +201,3 @@ def rows_of(conn: sqlite3.Connection, shape: TableShape) -> Iterator[tuple[Key, 
     select = f"SELECT {shape.json_key(table)}, {shape.json_object(table)} FROM {table}"  # noqa: S608
     for key_text, text in conn.execute(select + " ORDER BY rowid"):
         yield tuple(json.loads(key_text)), image(shape.name, json.loads(text))
-
-
-def baseline(conn: sqlite3.Connection, tables: Iterable[TableShape]) -> list[Change]:
-    """Every row of the given tables as an insert: the starting state of a replay."""
-    return [
-        ["insert", shape.name, list(key), values]
-        for shape in tables
-        for key, values in rows_of(conn, shape)
-    ]
