@@ -1,6 +1,7 @@
 """Level change → durable commit, through the scoring service, vs raw sqlite3 running the same
 SQL the service needs (context query, score upsert, sheet read, totals update, audit tail read
-and append) with the same pragmas, in one BEGIN IMMEDIATE … COMMIT.
+and append, and since decision 0014 the audit capture's TEMP triggers and the statement that
+takes their notes) with the same pragmas, in one BEGIN IMMEDIATE … COMMIT.
 
 The floor is the database work itself (statements + fsync); the ratio is what our layers
 (SQLAlchemy, the scoring engine, canonical JSON and the audit hash) add on top.
@@ -19,6 +20,7 @@ from pathlib import Path
 from _common import demo_folder, interleaved_medians, report
 from assessor.services.profiles import resolve_profile
 from assessor.services.scoring import SetLevel, save_draft
+from assessor.store import capture
 from assessor.store.db import Database
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 300
@@ -42,14 +44,19 @@ WHERE evaluation_id = ? ORDER BY position"""
 TOTALS_SQL = """UPDATE evaluations SET total = ?, maximum = ?, outcome = ?, band = ?,
 updated_at = ? WHERE id = ?"""
 TAIL_SQL = "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"
+TAKE_SQL = "DELETE FROM temp.audit_pending RETURNING n, tbl, op, key, old_key, new, changed"
 AUDIT_SQL = """INSERT INTO audit_events (seq, at, actor, action, entity_type, entity_id, payload,
 prev_hash, hash) VALUES (?, ?, ?, 'evaluation.change', 'evaluation', ?, ?, ?, ?)"""
 
 
-def raw_floor(db_path: Path, evaluation_id: str, assessor_id: str) -> Callable[[], None]:
+def raw_floor(
+    db_path: Path, evaluation_id: str, assessor_id: str, *, capture_sql: bool = True
+) -> Callable[[], None]:
     con = sqlite3.connect(db_path, isolation_level=None)
     for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
         con.execute(f"PRAGMA {pragma}")
+    if capture_sql:
+        capture.install(con)  # SQL only: TEMP triggers noting every row written
     state = {"n": 0}
 
     def one() -> None:
@@ -62,6 +69,8 @@ def raw_floor(db_path: Path, evaluation_id: str, assessor_id: str) -> Callable[[
             TOTALS_SQL,
             (str(n), "27", "incomplete", None, "2026-11-24T10:00:00.000000Z", evaluation_id),
         )
+        if capture_sql:
+            con.execute(TAKE_SQL).fetchall()
         seq, prev = con.execute(TAIL_SQL).fetchone()
         con.execute(
             AUDIT_SQL,
@@ -96,12 +105,17 @@ def main() -> None:
                 )
 
             floor = raw_floor(data / "assessor.db", view.evaluation_id, assessor.id)
+            bare = raw_floor(
+                data / "assessor.db", view.evaluation_id, assessor.id, capture_sql=False
+            )
             ours_s, floor_s = interleaved_medians(ours, floor, N)
+            _, bare_s = interleaved_medians(ours, bare, N)
     print(
         f"{N} level changes each way, interleaved; every one a durable transaction "
         "(synchronous=FULL, WAL)"
     )
     report("median level change → commit", ours_s, floor_s, 2.0)
+    print(f"(the same SQL without the audit capture: floor {bare_s * 1000:.3f} ms)")
 
 
 if __name__ == "__main__":

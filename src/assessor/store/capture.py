@@ -21,7 +21,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -40,13 +40,18 @@ DIGESTED = frozenset(
         ("profiles", "sealed_key"),
     }
 )
+# One note per row written: the operation, the row's key (and its old key when an update
+# changed it), its values after the write, and for an update a bit per column that changed.
 _CREATE_PENDING = (
-    "CREATE TEMP TABLE IF NOT EXISTS audit_pending (n INTEGER PRIMARY KEY, "
-    "tbl TEXT NOT NULL, old_key TEXT, old TEXT, new_key TEXT, new TEXT)"
+    "CREATE TEMP TABLE IF NOT EXISTS audit_pending (n INTEGER PRIMARY KEY, tbl TEXT NOT NULL, "
+    "op TEXT NOT NULL, key TEXT NOT NULL, old_key TEXT, new TEXT, changed INTEGER)"
 )
 _ANY_PENDING = "SELECT 1 FROM temp.audit_pending LIMIT 1"
-_PENDING = "SELECT tbl, old_key, old, new_key, new FROM temp.audit_pending ORDER BY n"
+_PENDING = "SELECT n, tbl, op, key, old_key, new, changed FROM temp.audit_pending ORDER BY n"
 _CLEAR = "DELETE FROM temp.audit_pending"
+_TAKE = "DELETE FROM temp.audit_pending RETURNING n, tbl, op, key, old_key, new, changed"
+_RETURNING = sqlite3.sqlite_version_info >= (3, 35)
+_MASK_COLUMNS = 62  # bits of a signed 64-bit integer; a wider table logs whole rows
 # Names go into SQL text: only plain identifiers (the schema's own) are ever used.
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -96,19 +101,33 @@ def install(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute(_CREATE_PENDING)
     for shape in captured_tables(conn):
-        old = (shape.json_key("OLD"), shape.json_object("OLD"))
-        new = (shape.json_key("NEW"), shape.json_object("NEW"))
+        key_changed = " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in shape.key)
+        if len(shape.columns) <= _MASK_COLUMNS:
+            changed = " | ".join(
+                f'((OLD."{c}" IS NOT NEW."{c}") << {bit})' for bit, c in enumerate(shape.columns)
+            )
+        else:
+            changed = "NULL"
         for when, values in (
-            ("INSERT", ("NULL", "NULL", *new)),
-            ("UPDATE", (*old, *new)),
-            ("DELETE", (*old, "NULL", "NULL")),
+            ("INSERT", ("'i'", shape.json_key("NEW"), "NULL", shape.json_object("NEW"), "NULL")),
+            (
+                "UPDATE",
+                (
+                    "'u'",
+                    shape.json_key("NEW"),
+                    f"CASE WHEN {key_changed} THEN {shape.json_key('OLD')} END",
+                    shape.json_object("NEW"),
+                    changed,
+                ),
+            ),
+            ("DELETE", ("'d'", shape.json_key("OLD"), "NULL", "NULL", "NULL")),
         ):
             trigger = f'"audit_capture_{shape.name}_{when.lower()}"'
             body = f"VALUES ('{shape.name}', {', '.join(values)})"
             # Identifiers come from captured_tables, which keeps only plain ones.
             ddl = (
                 f'CREATE TEMP TRIGGER IF NOT EXISTS {trigger} AFTER {when} ON main."{shape.name}" '
-                "BEGIN INSERT INTO audit_pending (tbl, old_key, old, new_key, new) "
+                "BEGIN INSERT INTO audit_pending (tbl, op, key, old_key, new, changed) "
                 + body
                 + "; END"
             )
@@ -133,52 +152,63 @@ def has_pending(conn: sqlite3.Connection) -> bool:
         return False
 
 
+@dataclass
+class _Written:
+    existed: bool  # the row was there before the transaction
+    row: dict[str, Any] | None = None  # its values now; None: deleted
+    columns: set[str] | None = field(default_factory=set)  # changed; None: all of them
+
+
 def take(conn: sqlite3.Connection) -> list[Change]:
     """The changes noted since the last call, merged per row, in the order first touched;
     the notes are cleared."""
     try:
-        rows = conn.execute(_PENDING).fetchall()
+        if _RETURNING:  # read and clear in one statement: this runs on every autosave
+            notes = sorted(conn.execute(_TAKE).fetchall())
+        else:
+            notes = conn.execute(_PENDING).fetchall()
+            if notes:
+                conn.execute(_CLEAR)
     except sqlite3.OperationalError:  # not installed on this connection (a migration)
         return []
-    if not rows:
-        return []
-    conn.execute(_CLEAR)
-    first: dict[tuple[str, Key], dict[str, Any] | None] = {}
-    last: dict[tuple[str, Key], dict[str, Any] | None] = {}
-    for table, old_key_text, old_text, new_key_text, new_text in rows:
-        old = None if old_text is None else json.loads(old_text)
-        new = None if new_text is None else json.loads(new_text)
-        old_key = None if old_key_text is None else tuple(json.loads(old_key_text))
-        new_key = None if new_key_text is None else tuple(json.loads(new_key_text))
-        if old_key is not None and old_key != new_key:  # deleted, or its key changed
-            first.setdefault((table, old_key), old)
-            last[table, old_key] = None
-        if new_key is not None:
-            first.setdefault((table, new_key), old if old_key == new_key else None)
-            last[table, new_key] = new
-    return [c for (table, key), old in first.items() if (c := _change(table, key, old, last))]
+    written: dict[tuple[str, Key], _Written] = {}
+    for _, table, op, key_text, old_key_text, new_text, changed in notes:
+        key = (table, tuple(json.loads(key_text)))
+        if op == "d" or old_key_text is not None:  # deleted, or its key changed
+            gone = key if op == "d" else (table, tuple(json.loads(old_key_text)))
+            written.setdefault(gone, _Written(existed=True)).row = None
+            if op == "d":
+                continue
+        new = json.loads(new_text)
+        entry = written.get(key)
+        if entry is None:
+            entry = written[key] = _Written(existed=op == "u" and old_key_text is None)
+        if op == "i" or old_key_text is not None or changed is None:
+            entry.columns = None  # (re)inserted, or too wide to say: every column
+        elif entry.columns is not None:
+            entry.columns.update(_columns(table, new, changed))
+        entry.row = new
+    return [c for (table, key), entry in written.items() if (c := _change(table, key, entry))]
 
 
-def _change(
-    table: str,
-    key: Key,
-    old: dict[str, Any] | None,
-    last: dict[tuple[str, Key], dict[str, Any] | None],
-) -> Change | None:
-    new = last[table, key]
-    if old is None and new is None:
-        return None
-    if new is None:
-        return ["delete", table, list(key)]
-    values = image(table, new)
-    if old is None:
+def _columns(table: str, row: dict[str, Any], changed: int) -> list[str]:
+    """The columns whose bit is set: bits follow the table's column order, as the row's
+    JSON object does (after the rowid of a table without a primary key)."""
+    names = [c for c in row if c != "rowid"]
+    return [c for bit, c in enumerate(names) if changed >> bit & 1]
+
+
+def _change(table: str, key: Key, entry: _Written) -> Change | None:
+    if entry.row is None:
+        return ["delete", table, list(key)] if entry.existed else None
+    values = image(table, entry.row)
+    if not entry.existed:
         return ["insert", table, list(key), values]
-    before = image(table, old)
-    changed = {c: v for c, v in values.items() if before.get(c, _ABSENT) != v}
-    return ["update", table, list(key), changed] if changed else None
-
-
-_ABSENT = object()
+    if entry.columns is None:
+        return ["update", table, list(key), values]
+    if not entry.columns:
+        return None
+    return ["update", table, list(key), {c: values[c] for c in sorted(entry.columns)}]
 
 
 def image(table: str, row: dict[str, Any]) -> dict[str, Any]:
