@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 from assessor.cli import main
+from assessor.store.db import Database
+from assessor.store.errors import StoreError
 
 
 def fill(mount: Path, leave: int) -> None:
@@ -34,6 +36,17 @@ def run(*argv: str) -> dict[str, object]:
     return {"argv": list(argv[:3]), "code": code, "out": out.getvalue(), "err": err.getvalue()}
 
 
+def put_blob(data: Path) -> dict[str, object]:
+    """A blob bigger than the room left: DiskFull, and no temp file left behind."""
+    with Database.open(data) as db:
+        try:
+            db.blobs.put_bytes(b"evidence " * 60_000)
+        except StoreError as exc:
+            left = list((data / "blobs" / "tmp").iterdir())
+            return {"argv": ["put_bytes"], "code": 2, "out": str(left), "err": exc.message}
+    return {"argv": ["put_bytes"], "code": 0, "out": "", "err": ""}
+
+
 def main_() -> None:
     mount, demo = Path(sys.argv[1]), Path(sys.argv[2])
     data = mount / "data"
@@ -49,6 +62,7 @@ def main_() -> None:
     results.append(run("verify", *d))
     big = "prove-dead=" + "x" * 600_000
     results.append(run("score", "sub-001", "--level", "prove-dead=competent", "--comment", big, *d))
+    results.append(put_blob(data))
     (mount / "filler").unlink()
     results.append(run("verify", *d))
     results.append(run("evaluation", "show", "sub-001", "--json", *d))

@@ -58,8 +58,9 @@ def test_a_full_disk_says_so_and_loses_nothing(demo_master: Path, tmp_path: Path
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     answers = json.loads(done.stdout)
-    full_verify, full_list, full_score, low_verify, low_score, after, shown = answers
-    for answer in (full_verify, full_list, full_score, low_score):
+    full_verify, full_list, full_score, low_verify, low_score, blob, after, shown = answers
+    assert blob["out"] == "[]", blob  # the partial blob was removed
+    for answer in (full_verify, full_list, full_score, low_score, blob):
         assert answer["code"] == 2, answer
         assert FULL in answer["err"] and INTACT in answer["err"], answer
         assert "not an Assessor database" not in answer["err"]

@@ -30,6 +30,7 @@ from assessor.store.errors import (
     InvalidBlobHash,
 )
 from assessor.store.files import fsync_dir, make_dirs
+from assessor.store.folder import disk_full
 from assessor.store.safe_read import NotRegularFile, open_regular
 
 if TYPE_CHECKING:
@@ -79,9 +80,16 @@ class BlobStore:
     ) -> tuple[BlobRef, bool]:
         """Store the concatenated `chunks` in constant memory; also say whether the blob is
         new. With `expect`, bytes hashing otherwise raise BlobMismatch and nothing is kept.
-        An error raised by `chunks` removes the temp file and propagates."""
-        make_dirs(self._tmp)
-        fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix="put-", suffix=".part")
+        An error raised by `chunks` removes the temp file and propagates; a full disk is
+        DiskFull."""
+        try:
+            make_dirs(self._tmp)
+            fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix="put-", suffix=".part")
+        except OSError as exc:
+            full = disk_full(exc, self.root)
+            if full is None:
+                raise
+            raise full from exc
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as out:
@@ -99,6 +107,12 @@ class BlobStore:
             os.replace(tmp, final)
             fsync_dir(final.parent)
             return ref, True
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            full = disk_full(exc, self.root)
+            if full is None:
+                raise
+            raise full from exc
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
