@@ -1,10 +1,13 @@
-"""`assessor verify`: recompute the audit chain, every record's digest, signature and per-key
-chain, the order of records against the audit log, and every evidence blob's hash. The first
-bad item is named by table, position and id.
+"""`assessor verify`: recompute the audit chain and replay the rows it carries, every
+record's digest, signature and per-key chain, the order of records against the audit log,
+what a signed evaluation shows against its record, every table against the replayed rows,
+every evidence blob's hash, and the schema. The first bad item is named by table, position
+and id.
 
-An attacker with the file can drop the triggers and edit rows; the hashes and signatures
-make that visible. Rewriting the whole audit chain and its head consistently is not visible
-here (the chain has no secret); the backend's receipts anchor it (see docs/decisions/0005).
+An attacker with the file can drop the triggers and edit rows; the hashes, signatures and
+the replay make that visible. Appending to the audit chain, or rewriting it and its head
+consistently, is not visible here (the chain has no secret); signed records stay protected
+by their signatures and the backend's receipts anchor the rest (decisions 0005 and 0014).
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from assessor.domain.errors import ValidationFailed
@@ -20,11 +22,11 @@ from assessor.domain.policy import Operation
 from assessor.security.audit import GENESIS, chain_hash
 from assessor.security.canonical import canonicalize
 from assessor.security.did import public_key_from_did, public_key_from_verification_method
-from assessor.security.digests import digest_bytes, multibase_digest
+from assessor.security.digests import digest_bytes
 from assessor.security.records import ProofInvalid, parse_record, record_kind, verify
 from assessor.services.access import Actor, check, operation
-from assessor.services.finalize import learner_uri
 from assessor.services.verify_replay import Replay, ReplayError, differences
+from assessor.services.verify_signed import shown_as_signed
 from assessor.store import integrity, migrate
 from assessor.store.audit import event_bytes
 from assessor.store.blobs import BlobStore
@@ -222,110 +224,11 @@ def _records(
     return checked
 
 
-def _text_number(value: Any) -> Decimal | str | None:
-    """A stored or signed number as an exact value; text that is no number stays text (and
-    so never equals a number)."""
-    if value is None:
-        return None
-    try:
-        return Decimal(str(value))
-    except ArithmeticError:
-        return f"not a number: {value!r}"
-
-
-def _digest_of_hex(sha256: object) -> str:
-    """The multibase digest of a stored hex SHA-256; a value that is no such hex stays as it
-    is (and so never equals a signed digest)."""
-    if isinstance(sha256, str) and len(sha256) == 64:
-        try:
-            return multibase_digest(bytes.fromhex(sha256))
-        except ValueError:
-            pass
-    return f"not a SHA-256: {sha256!r}"
-
-
-def _signed_context(tx: Tx, body: dict[str, Any], bad: Callable[[str, str], _Bad]) -> None:
-    """The rows around a signed evaluation that the app shows with it: learner, submission,
-    rubric version, overall comment, band, assessor."""
-    subject = body["credentialSubject"]
-    context = integrity.signed_context(tx, str(subject.get("evaluation")))
-    if context is None:
-        raise bad("evaluations", "the signed evaluation is missing")
-    submission, rubric = subject.get("submission", {}), subject.get("rubric", {})
-    issuer = body.get("issuer", {})
-    submitted = context["submittedAt"]
-    checks = [
-        ("submissions", "learner", learner_uri(str(context["learner"])), subject.get("id")),
-        ("evaluations", "submission", context["submission"], submission.get("id")),
-        ("submissions", "assessment", context["assessment"], submission.get("assessment")),
-        ("submissions", "attempt", context["attempt"], submission.get("attempt")),
-        (
-            "submissions",
-            "submission time",
-            f"{submitted[:19]}Z" if isinstance(submitted, str) else submitted,
-            submission.get("submittedAt"),
-        ),
-        ("evaluations", "rubric", context["rubric"], rubric.get("id")),
-        ("evaluations", "rubric version", context["version"], rubric.get("version")),
-        ("evaluations", "rubric digest", context["digest"], rubric.get("digestMultibase")),
-        (
-            "evaluations",
-            "overall comment",
-            context["overallComment"],
-            subject.get("overallComment"),
-        ),
-        ("evaluations", "band", context["band"], subject.get("band")),
-        ("evaluations", "engine version", context["engineVersion"], subject.get("engineVersion")),
-        ("evaluations", "assessor", context["assessorDid"], issuer.get("id")),
-    ]
-    for table, what, stored, signed in checks:
-        if stored != signed:
-            raise bad(table, f"the {what} differs from what was signed")
-
-
 def _shown_as_signed(tx: Tx, i: int, row: integrity.RecordRow, body: dict[str, Any]) -> None:
-    """What the app shows for a signed evaluation (scores, totals, evidence) must be what the
-    record says: a change to those rows would otherwise be shown as if it were signed."""
-    subject = body.get("credentialSubject")
-    if record_kind(body) != "ArtifactAssessmentRecord" or not isinstance(subject, dict):
-        return
-    evaluation_id, submission = subject.get("evaluation"), subject.get("submission", {})
-
-    def bad(table: str, problem: str) -> _Bad:
-        return _Bad(Finding(table, i, str(row.evaluation_id), f"{problem} (record #{i})"))
-
-    if (row.evaluation_id, row.submission_id) != (evaluation_id, submission.get("id")):
-        raise bad("records", "evaluation or submission differs from the signed body")
-    evaluation = integrity.evaluation_row(tx, str(evaluation_id))
-    if evaluation is None or evaluation[0] == "draft":
-        raise bad("evaluations", "the signed evaluation is missing or back in draft")
-    _signed_context(tx, body, bad)
-    signed_totals = (subject.get("total"), subject.get("maximum"), subject.get("outcome"))
-    if (_text_number(evaluation[1]), _text_number(evaluation[2]), evaluation[3]) != (
-        _text_number(signed_totals[0]),
-        _text_number(signed_totals[1]),
-        signed_totals[2],
-    ):
-        raise bad("evaluations", "total or outcome differs from what was signed")
-    scores = [
-        (c, lv, _text_number(p), m) for c, lv, p, m in integrity.score_rows(tx, str(evaluation_id))
-    ]
-    signed_scores = [
-        (s.get("criterion"), s.get("level"), _text_number(s.get("points")), s.get("comment"))
-        for s in subject.get("scores", [])
-    ]
-    if [x for x in scores if x[1] is not None] != signed_scores:
-        raise bad("evaluation_scores", "scores differ from what was signed")
-    evidence = [
-        (name, media, size, _digest_of_hex(sha))
-        for name, media, size, sha in integrity.evidence_rows(tx, str(submission.get("id")))
-    ]
-    signed_evidence = [
-        (a.get("name"), a.get("mediaType"), a.get("size"), a.get("digestMultibase"))
-        for a in submission.get("artifacts", [])
-    ]
-    if evidence != signed_evidence:
-        raise bad("artifacts", "evidence differs from what was signed")
+    wrong = shown_as_signed(tx, row, body)
+    if wrong is not None:
+        table, problem = wrong
+        raise _Bad(Finding(table, i, str(row.evaluation_id), f"{problem} (record #{i})"))
 
 
 def _blobs(tx: Tx, blobs: BlobStore, progress: Progress) -> int:
