@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from assessor import paths
-from assessor.cli.common import command, open_db, out, table
+from assessor.cli.common import check_input_files, command, open_db, out, table
 from assessor.domain.numbers import fmt, to_json_number
 from assessor.domain.rubric import Rubric
 from assessor.services import rubrics
@@ -59,6 +59,7 @@ def _version_json(i: rubrics.RubricVersionInfo) -> dict[str, Any]:
 
 
 def cmd_rubric_validate(args: argparse.Namespace) -> int:
+    check_input_files(args.files)
     lines = validate_rubric_files([Path(f) for f in args.files])
     if args.json:
         out(
@@ -76,6 +77,7 @@ def cmd_rubric_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_rubric_import(args: argparse.Namespace) -> int:
+    check_input_files(args.files)
     problems = validate_rubric_files([Path(f) for f in args.files])
     if problems:  # validate everything before opening, so bad input writes nothing
         for line in problems:

@@ -9,7 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from assessor import paths
-from assessor.cli.common import UsageError, command, open_db, out, read_passphrase, table
+from assessor.cli.common import (
+    UsageError,
+    add_output,
+    command,
+    open_db,
+    out,
+    read_input,
+    read_passphrase,
+    table,
+)
 from assessor.domain.errors import ValidationFailed
 from assessor.domain.roles import PROFILE_ROLES
 from assessor.services import profiles, records, verify
@@ -56,7 +65,7 @@ def cmd_record_list(args: argparse.Namespace) -> int:
 
 def cmd_record_export(args: argparse.Namespace) -> int:
     with open_db(args, create=False) as db:
-        info = records.export_record(db, args.record, Path(args.out))
+        info = records.export_record(db, args.record, Path(args.out), force=args.force)
     if args.json:
         out(info.to_json() | {"file": args.out})
     else:
@@ -65,10 +74,13 @@ def cmd_record_export(args: argparse.Namespace) -> int:
 
 
 def _roster_file(path: Path) -> dict[str, tuple[str, ...]]:
+    data = read_input(str(path))
     try:
-        entries = json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:
+        entries = json.loads(data)
+    except ValueError as exc:
         raise UsageError(f"{path}: cannot read a profile list: {exc}", location=str(path)) from None
+    except RecursionError:
+        raise UsageError(f"{path}: /: nested too deeply", location=str(path)) from None
     roster: dict[str, tuple[str, ...]] = {}
     wanted = "a profile list as written by `assessor profile list --json`"
     if not isinstance(entries, list):
@@ -98,10 +110,19 @@ def _roster(args: argparse.Namespace) -> dict[str, tuple[str, ...]] | None:
     return None
 
 
+def _check_record_file(file: str, expect: dict[str, Any]) -> records.RecordCheck:
+    """Only a regular file of a few MiB is read: /dev/zero or a named pipe is refused."""
+    data = read_input(file)
+    try:
+        return records.check_record_bytes(data, source=file, **expect)
+    except RecursionError:
+        raise UsageError(f"{file}: /: nested too deeply", location=file) from None
+
+
 def cmd_record_verify(args: argparse.Namespace) -> int:
     expect = {"submission": args.submission, "issuer": args.issuer, "roster": _roster(args)}
     try:
-        found = records.check_record_file(Path(args.file), **expect)
+        found = _check_record_file(args.file, expect)
     except ValidationFailed as exc:
         if not args.json:
             raise
@@ -201,7 +222,7 @@ def register(sub: Any) -> None:
         "assessor record export urn:uuid:0193… --out record.json",
     )
     c.add_argument("record", metavar="ID", help="record id (urn:uuid:…) or digest (uEi…)")
-    c.add_argument("--out", required=True, metavar="FILE")
+    add_output(c, "the record")
     c = command(
         rsub,
         "verify",

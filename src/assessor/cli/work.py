@@ -5,14 +5,26 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from assessor.cli.common import UsageError, command, open_db, out, read_passphrase, table
+from assessor.cli.common import (
+    UsageError,
+    bounded_int,
+    bounded_text,
+    command,
+    open_db,
+    out,
+    read_passphrase,
+    table,
+)
 from assessor.domain.errors import UnknownChoice
-from assessor.domain.numbers import fmt, parse_decimal
+from assessor.domain.numbers import bounded_decimal, fmt
 from assessor.domain.rubric import Rubric
 from assessor.domain.workflow import STATUS_WORDS, SubmissionStatus
 from assessor.services import finalize, profiles, rubrics, scoring, submissions
 from assessor.services.profiles import resolve_profile
 from assessor.store.db import Database
+
+MAX_SEARCH = 200
+MAX_LIMIT = 100_000
 
 
 def cmd_submission_list(args: argparse.Namespace) -> int:
@@ -84,7 +96,7 @@ def _level_change(view: scoring.EvaluationView, rubric: Rubric, text: str) -> sc
         level_ref = criterion.levels[n - 1].id
     criterion.level(level_ref)
     try:
-        points = parse_decimal(points_text) if points_text else None
+        points = bounded_decimal(points_text) if points_text else None
     except ValueError as exc:
         raise UsageError(f"--level '{text}': points {exc}") from None
     return scoring.SetLevel(criterion.id, level_ref, points)
@@ -147,8 +159,19 @@ def register(sub: Any) -> None:
     )
     c.add_argument("--status", choices=["to_score", "in_progress", "finalized"])
     c.add_argument("--assessment", metavar="ID")
-    c.add_argument("--search", metavar="TEXT", help="learner name, anonymous code or id")
-    c.add_argument("--limit", type=int, default=200)
+    c.add_argument(
+        "--search",
+        metavar="TEXT",
+        type=bounded_text(MAX_SEARCH),
+        help="learner name, anonymous code or id",
+    )
+    c.add_argument(
+        "--limit",
+        type=bounded_int(1, MAX_LIMIT),
+        default=200,
+        metavar="N",
+        help=f"at most N rows (1 to {MAX_LIMIT}; default: 200)",
+    )
 
     evaluation = sub.add_parser("evaluation", help="evaluations of submissions")
     esub = evaluation.add_subparsers(dest="evaluation_command", metavar="ACTION", required=True)
