@@ -1,6 +1,7 @@
 """Composition root: `assessor COMMAND` runs a command; `assessor` alone opens the window.
 
 The window's modules (and Qt) are imported only when the window opens, so commands start fast.
+Both run inside `cli.main`, the one boundary that turns whatever escapes into one line.
 """
 
 from __future__ import annotations
@@ -9,11 +10,17 @@ import argparse
 from collections.abc import Sequence
 
 from assessor import cli
+from assessor.cli.common import UsageError
 
 
 def _open_window(args: argparse.Namespace) -> int:
-    from assessor.app.window import run
-
+    try:
+        from assessor.app.window import run
+    except ImportError as exc:  # Qt or one of its system libraries is missing
+        raise UsageError(
+            f"the window cannot open: {exc}; see Troubleshooting in the README for the "
+            "system libraries Qt needs (commands such as `assessor --help` work without them)"
+        ) from None
     return run(args)
 
 

@@ -297,7 +297,8 @@ def write_output(path: Path, *, data_dir: Path, force: bool = False) -> Iterator
         except OSError as exc:
             tmp = None
             raise OutputRefused(shown, f"cannot write there: {_why(exc)}") from None
-        with os.fdopen(fd, "wb") as f:
+        f = os.fdopen(fd, "wb")
+        try:
             try:
                 yield f
             except OSError as exc:
@@ -309,6 +310,9 @@ def write_output(path: Path, *, data_dir: Path, force: bool = False) -> Iterator
                 os.fsync(f.fileno())
             except OSError as exc:
                 raise OutputRefused(shown, f"cannot write: {_why(exc)}") from None
+        finally:
+            with suppress(OSError):  # after a failure, unwritten bytes are dropped here
+                f.close()
         try:
             folder.publish(tmp, real.name, replace=force)
         except FileExistsError:
