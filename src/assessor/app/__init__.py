@@ -1,7 +1,8 @@
 """Composition root: `assessor COMMAND` runs a command; `assessor` alone opens the window.
 
 The window's modules (and Qt) are imported only when the window opens, so commands start fast.
-Both run inside `cli.main`, the one boundary that turns whatever escapes into one line.
+Both run inside `cli.main`, the one boundary that turns whatever escapes into one line; even
+the imports before it wait inside `main`, so Ctrl+C at any moment exits 130 quietly.
 """
 
 from __future__ import annotations
@@ -9,11 +10,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from assessor import cli
-from assessor.cli.common import UsageError
+EXIT_INTERRUPTED = 130
 
 
 def _open_window(args: argparse.Namespace) -> int:
+    from assessor.cli.common import UsageError
+
     try:
         from assessor.app.window import run
     except ImportError as exc:  # Qt or one of its system libraries is missing
@@ -25,4 +27,8 @@ def _open_window(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        from assessor import cli
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
     return cli.main(argv, window=_open_window)
