@@ -24,6 +24,7 @@ from assessor.domain.text import for_terminal
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+MAX_LINE = 2000  # a message repeating something huge is cut in the middle
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,7 +32,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {for_terminal(message)}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {_one_line(message)}\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -118,13 +119,18 @@ def _check_environment() -> None:
             raise UsageError("$ASSESSOR_DATA_DIR is not valid UTF-8") from None
 
 
+def _one_line(text: str) -> str:
+    """Escaped (it may repeat a file name or a value typed), on one line, not too long."""
+    text = for_terminal(text).replace("\n", "\\n")
+    if len(text) > MAX_LINE:
+        text = f"{text[: MAX_LINE - 200]} … {text[-150:]}"
+    return text
+
+
 def _say(line: str) -> None:
-    """One line on standard error, escaped: it may repeat a file name or a value typed."""
-    try:
-        text = for_terminal(line).replace("\n", "\\n")
-        print(text, file=sys.stderr, flush=True)
-    except (OSError, ValueError):  # standard error closed or broken: nothing more to do
-        pass
+    """One line on standard error."""
+    with contextlib.suppress(OSError, ValueError):  # standard error closed: nothing to do
+        print(_one_line(line), file=sys.stderr, flush=True)
 
 
 def _tolerant_output() -> None:

@@ -8,7 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from assessor import paths
-from assessor.cli.common import check_input_files, command, open_db, out, table
+from assessor.cli.common import (
+    MAX_PATH,
+    bounded_text,
+    check_input_files,
+    command,
+    identifier,
+    open_db,
+    out,
+    table,
+)
 from assessor.domain.numbers import fmt, to_json_number
 from assessor.domain.rubric import Rubric
 from assessor.services import rubrics
@@ -212,7 +221,7 @@ def register(sub: Any) -> None:
         "show one rubric version",
         "assessor rubric show safe-isolation@2",
     )
-    c.add_argument("ref", metavar="ID[@VERSION]")
+    c.add_argument("ref", metavar="ID[@VERSION]", type=identifier)
     c = command(
         rsub,
         "diff",
@@ -220,5 +229,5 @@ def register(sub: Any) -> None:
         "what changed between two versions (or a file)",
         "assessor rubric diff safe-isolation@1 safe-isolation@2",
     )
-    c.add_argument("a", metavar="A")
-    c.add_argument("b", metavar="B")
+    c.add_argument("a", metavar="A", type=bounded_text(MAX_PATH))
+    c.add_argument("b", metavar="B", type=bounded_text(MAX_PATH))

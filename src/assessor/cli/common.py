@@ -24,6 +24,8 @@ Handler = Callable[[argparse.Namespace], int]
 # A long overall comment fits; anything longer is a mistake (or an attack) and is refused
 # before it reaches a query, a record or an error message.
 MAX_ARGUMENT = 20_000
+MAX_ID = 200  # an id, a reference, a name: far longer than any real one
+MAX_PATH = 4096
 MAX_PASSPHRASE_BYTES = 1024
 MAX_RECORD_BYTES = 4 << 20  # a signed record is a few kB; a roster of profiles not much more
 SHOWN = 60  # characters of an offending value repeated in an error message
@@ -88,6 +90,11 @@ def bounded_text(limit: int) -> Callable[[str], str]:
         return text
 
     return parse
+
+
+def identifier(text: str) -> str:
+    """An argparse type for ids, references and names: at most MAX_ID characters."""
+    return bounded_text(MAX_ID)(text)
 
 
 def out(data: Any) -> None:

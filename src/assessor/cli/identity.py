@@ -13,6 +13,7 @@ from assessor.cli.common import (
     UsageError,
     add_output,
     command,
+    identifier,
     open_db,
     out,
     read_input,
@@ -204,7 +205,7 @@ def register(sub: Any) -> None:
         "printf '%s\\n' \"$PASSPHRASE\" | assessor profile create --name 'Ada Assessor' "
         "--role assessor --passphrase-stdin",
     )
-    c.add_argument("--name", required=True, metavar="NAME")
+    c.add_argument("--name", required=True, metavar="NAME", type=identifier)
     c.add_argument(
         "--role", action="append", required=True, choices=[str(r) for r in PROFILE_ROLES]
     )
@@ -221,7 +222,9 @@ def register(sub: Any) -> None:
         "write a record's exact signed bytes to a file",
         "assessor record export urn:uuid:0193… --out record.json",
     )
-    c.add_argument("record", metavar="ID", help="record id (urn:uuid:…) or digest (uEi…)")
+    c.add_argument(
+        "record", metavar="ID", type=identifier, help="record id (urn:uuid:…) or digest (uEi…)"
+    )
     add_output(c, "the record")
     c = command(
         rsub,
@@ -231,8 +234,12 @@ def register(sub: Any) -> None:
         "assessor record verify record.json --submission sub-001",
     )
     c.add_argument("file", metavar="FILE")
-    c.add_argument("--submission", metavar="ID", help="the submission it must be about")
-    c.add_argument("--issuer", metavar="DID", help="the key that must have signed it")
+    c.add_argument(
+        "--submission", metavar="ID", type=identifier, help="the submission it must be about"
+    )
+    c.add_argument(
+        "--issuer", metavar="DID", type=identifier, help="the key that must have signed it"
+    )
     c.add_argument(
         "--roster",
         metavar="FILE",

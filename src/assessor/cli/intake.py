@@ -7,7 +7,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assessor.cli.common import add_output, bounded_int, check_input_files, command, open_db, out
+from assessor.cli.common import (
+    add_output,
+    bounded_int,
+    check_input_files,
+    command,
+    identifier,
+    open_db,
+    out,
+)
 from assessor.services.intake import import_package
 from assessor.services.package_export import export_package
 from assessor.services.package_zip import Limits
@@ -123,5 +131,5 @@ def register(sub: Any) -> None:
         "write submissions and their files as a package for another assessor",
         "assessor package export sub-001 sub-002 --out for-sam.zip",
     )
-    c.add_argument("submission", metavar="SUBMISSION", nargs="+")
+    c.add_argument("submission", metavar="SUBMISSION", nargs="+", type=identifier)
     add_output(c, "the package")

@@ -10,6 +10,7 @@ from assessor.cli.common import (
     bounded_int,
     bounded_text,
     command,
+    identifier,
     open_db,
     out,
     read_passphrase,
@@ -158,7 +159,7 @@ def register(sub: Any) -> None:
         "assessor submission list --status to_score --search Priya",
     )
     c.add_argument("--status", choices=["to_score", "in_progress", "finalized"])
-    c.add_argument("--assessment", metavar="ID")
+    c.add_argument("--assessment", metavar="ID", type=identifier)
     c.add_argument(
         "--search",
         metavar="TEXT",
@@ -182,7 +183,7 @@ def register(sub: Any) -> None:
         "show a submission's evaluation",
         "assessor evaluation show sub-001 --json",
     )
-    c.add_argument("submission", metavar="SUBMISSION")
+    c.add_argument("submission", metavar="SUBMISSION", type=identifier)
 
     c = command(
         sub,
@@ -192,7 +193,7 @@ def register(sub: Any) -> None:
         "assessor score sub-001 --level prove-dead=competent --level identify=3 "
         "--comment prove-dead='Tested on a known source'",
     )
-    c.add_argument("submission", metavar="SUBMISSION")
+    c.add_argument("submission", metavar="SUBMISSION", type=identifier)
     c.add_argument(
         "--level",
         action="append",
@@ -202,7 +203,12 @@ def register(sub: Any) -> None:
     )
     c.add_argument("--comment", action="append", default=[], metavar="CRITERION=TEXT")
     c.add_argument("--overall", metavar="TEXT", help="overall comment")
-    c.add_argument("--profile", metavar="NAME", help="assessor profile (default: the only one)")
+    c.add_argument(
+        "--profile",
+        metavar="NAME",
+        type=identifier,
+        help="assessor profile (default: the only one)",
+    )
     c.add_argument(
         "--finalize",
         action="store_true",
