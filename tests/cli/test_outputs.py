@@ -255,3 +255,38 @@ def test_a_full_disk_while_writing_an_output_says_so(signed: Path, tmp_path: Pat
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1 and "the disk is full" in done.stderr
     assert done.stdout == ""  # `ls -A`: neither the package nor a temp file was left
+
+
+@pytest.mark.parametrize("by_descriptor", [True, False], ids=["folder held open", "by path"])
+def test_write_output_both_ways_refuses_and_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, by_descriptor: bool
+) -> None:
+    """Where the system cannot hold a folder open (Windows), the same checks by path."""
+    from assessor.store import files
+
+    if by_descriptor and not files._DIR_FDS:
+        pytest.skip("this system cannot act relative to an open folder")
+    monkeypatch.setattr(files, "_DIR_FDS", by_descriptor)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "assessor.db").write_bytes(b"the database")
+    (tmp_path / "link").symlink_to(data)
+    os.link(data / "assessor.db", tmp_path / "hard")
+    for target in ("link/assessor.db", "link/new.json", "hard", "data/../data/new.json"):
+        with (
+            pytest.raises(OutputRefused, match="data folder"),
+            write_output(tmp_path / target, data_dir=data, force=True) as f,
+        ):
+            f.write(b"x")
+    assert (data / "assessor.db").read_bytes() == b"the database"
+    assert sorted(p.name for p in data.iterdir()) == ["assessor.db"]
+    out = tmp_path / "out" / "x.json"
+    out.parent.mkdir()
+    with write_output(out, data_dir=data) as f:
+        f.write(b"written")
+    assert out.read_bytes() == b"written" and out.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in out.parent.iterdir()] == ["x.json"]
+    with write_output(out, data_dir=data, force=True) as f:
+        f.write(b"again")
+    assert out.read_bytes() == b"again"
+    assert [p.name for p in out.parent.iterdir()] == ["x.json"]

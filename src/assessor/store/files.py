@@ -24,7 +24,10 @@ _NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.E
 # A folder holding both is an Assessor data folder (store.db.DB_NAME and store.lock.LOCK_NAME,
 # which cannot be imported here; a test checks they agree).
 DATA_FOLDER_MARKS = ("assessor.db", "assessor.lock")
-_DIR_FDS = os.name == "posix" and {os.open, os.link, os.replace, os.unlink} <= os.supports_dir_fd
+# Every step relative to the folder held open (os.replace is renameat like os.rename, though
+# supports_dir_fd names only os.rename).
+_AT_CALLS = {os.open, os.stat, os.link, os.rename, os.unlink}
+_DIR_FDS = os.name == "posix" and _AT_CALLS <= os.supports_dir_fd
 
 
 class OutputRefused(StoreError):
@@ -214,9 +217,7 @@ class _Folder:
             return
         try:
             os.link(self.at(tmp), self.at(name), src_dir_fd=self.fd, dst_dir_fd=self.fd)
-        except FileExistsError:
-            raise
-        except OSError as exc:
+        except OSError as exc:  # FileExistsError goes up: the name is taken
             if exc.errno not in _NO_LINKS:
                 raise
             if self.stat(name) is not None:
@@ -245,14 +246,14 @@ def _target(path: Path) -> Path:
     path = path.expanduser()
     if not path.name or path.name in (".", ".."):
         raise OutputRefused(path, "names a folder; give a file name")
-    real = path.parent.resolve() / path.name
-    with suppress(OSError):
+    try:
+        real = path.parent.resolve() / path.name
         if path.is_symlink():
             real = path.resolve()
-    try:
         parent = os.stat(real.parent)
-    except OSError as exc:
-        reason = "no such folder" if isinstance(exc, FileNotFoundError) else _why(exc)
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links, in some Pythons
+        missing = isinstance(exc, FileNotFoundError)
+        reason = "no such folder" if missing else _why(exc) if isinstance(exc, OSError) else exc
         raise OutputRefused(path, f"cannot write there: {reason}") from None
     if not stat.S_ISDIR(parent.st_mode):
         raise OutputRefused(path, f"cannot write there: {real.parent} is not a folder")
