@@ -27,7 +27,7 @@ DATA_FOLDER_MARKS = ("assessor.db", "assessor.lock")
 # Every step relative to the folder held open (os.replace is renameat like os.rename, though
 # supports_dir_fd names only os.rename).
 _AT_CALLS = {os.open, os.stat, os.link, os.rename, os.unlink}
-_DIR_FDS = os.name == "posix" and _AT_CALLS <= os.supports_dir_fd
+_DIR_FDS = os.name == "posix" and os.supports_dir_fd >= _AT_CALLS
 
 
 class OutputRefused(StoreError):
