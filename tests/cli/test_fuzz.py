@@ -94,6 +94,18 @@ def _cases(root: Path, record: str, rng: random.Random) -> list[Case]:
             "rubric diff", what, "rubric", "diff", value, "safe-isolation@1", "--data-dir", "{data}"
         )
         add(
+            "score sheet id",
+            what,
+            *("report", "score-sheet", value, "--out", str(root / "s.pdf")),
+            *("--data-dir", "{data}"),
+        )
+        add(
+            "export results id",
+            what,
+            *("export", "results", value, "--out", str(root / "r.csv")),
+            *("--data-dir", "{data}"),
+        )
+        add(
             "record export id",
             what,
             "record",
@@ -211,6 +223,12 @@ def _cases(root: Path, record: str, rng: random.Random) -> list[Case]:
                 *force,
                 "--data-dir",
                 "{data}",
+            )
+            add(
+                "score sheet to",
+                label,
+                *("report", "score-sheet", "sub-003", "--out", path, *force),
+                *("--data-dir", "{data}"),
             )
     stdins: dict[str, bytes | str] = {
         "not utf-8": b"\xff\xfe passphrase\n",

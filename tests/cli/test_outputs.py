@@ -30,11 +30,20 @@ def record_id(data: Path, capsys: pytest.CaptureFixture[str]) -> str:
     return str(json.loads(out)[0]["id"])
 
 
+def assessment(data: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    code, out, _ = run(capsys, "evaluation", "show", "sub-003", "--data-dir", str(data), "--json")
+    assert code == 0
+    code, out, _ = run(capsys, "submission", "list", "--data-dir", str(data), "--json")
+    return str(next(r["assessment"] for r in json.loads(out) if r["id"] == "sub-003"))
+
+
 # How to run each command that writes a file, given the data folder and where to write.
 Writer = Callable[[Path, pytest.CaptureFixture[str], str], list[str]]
 WRITERS: dict[tuple[str, ...], Writer] = {
     ("record", "export"): lambda d, c, out: ["record", "export", record_id(d, c), "--out", out],
     ("package", "export"): lambda d, c, out: ["package", "export", "sub-003", "--out", out],
+    ("report", "score-sheet"): lambda d, c, out: ["report", "score-sheet", "sub-003", "--out", out],
+    ("export", "results"): lambda d, c, out: ["export", "results", assessment(d, c), "--out", out],
 }
 
 
@@ -161,7 +170,7 @@ def test_an_existing_file_is_replaced_only_with_force(
         target.write_bytes(b"precious")
         argv = [*make(signed, capsys, str(target)), "--data-dir", str(signed)]
         code, _, err = run(capsys, *argv)
-        assert code == 2 and "already exists; give --force to replace it" in err
+        assert code == 2 and "already exists; add --force to replace it" in err
         assert target.read_bytes() == b"precious"
         code, _, err = run(capsys, *argv, "--force")
         assert code == 0, err

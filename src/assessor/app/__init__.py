@@ -8,8 +8,10 @@ the imports before it wait inside `main`, so Ctrl+C at any moment exits 130 quie
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
+EXIT_SOFTWARE = 70
 EXIT_INTERRUPTED = 130
 
 
@@ -31,4 +33,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from assessor import cli
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except ImportError as exc:  # before the boundary exists: still one line
+        print(
+            f"assessor: cannot start: {exc}; the installation is incomplete: reinstall it",
+            file=sys.stderr,
+        )
+        return EXIT_SOFTWARE
     return cli.main(argv, window=_open_window)

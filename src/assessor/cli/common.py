@@ -119,11 +119,11 @@ def open_db(args: argparse.Namespace, *, create: bool = True) -> Database:
 # Files in and out ---------------------------------------------------------------------
 
 
-def add_output(cmd: argparse.ArgumentParser, what: str) -> None:
+def add_output(cmd: argparse.ArgumentParser, what: str, metavar: str = "FILE") -> None:
     """--out FILE and --force, for every command that writes a file. The file itself is
     written by `store.files.write_output`, the one way any command writes one."""
-    cmd.add_argument("--out", required=True, metavar="FILE", help=f"where to write {what}")
-    cmd.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    cmd.add_argument("--out", required=True, metavar=metavar, help=f"where to write {what}")
+    cmd.add_argument("--force", action="store_true", help=f"replace {metavar} if it exists")
 
 
 def read_input(path: str, *, limit: int = MAX_RECORD_BYTES) -> bytes:

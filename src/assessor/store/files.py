@@ -289,7 +289,7 @@ def write_output(path: Path, *, data_dir: Path, force: bool = False) -> Iterator
             if not stat.S_ISREG(existing.st_mode):
                 raise OutputRefused(shown, "exists and is not a regular file")
             if not force:
-                raise OutputRefused(shown, "already exists; give --force to replace it")
+                raise OutputRefused(shown, "already exists; add --force to replace it")
             if _held_by_data_folder(existing, data_dir):
                 raise OutputRefused(shown, "is a file of the data folder (a link to it)")
         tmp = f".assessor-{secrets.token_hex(8)}.tmp"
@@ -317,7 +317,7 @@ def write_output(path: Path, *, data_dir: Path, force: bool = False) -> Iterator
         try:
             folder.publish(tmp, real.name, replace=force)
         except FileExistsError:
-            raise OutputRefused(shown, "already exists; give --force to replace it") from None
+            raise OutputRefused(shown, "already exists; add --force to replace it") from None
         except OSError as exc:
             raise OutputRefused(shown, f"cannot write: {_why(exc)}") from None
         tmp = None
