@@ -2,7 +2,7 @@
 
 Writing the demo takes seconds and many transactions (blobs, rows, previews); killed or out of
 space half-way, a folder filled in place would hold part of the data, pass `verify` (every part
-is consistent) and be refused by the next `demo`. Built aside in `.NAME.partial/data` next to
+is consistent) and be refused by the next `demo`. Built aside in `.NAME.partial/data-…` next to
 the target and renamed to the target only when complete, the target is either absent (or the
 empty folder it was) or whole. A rename within one folder is atomic on POSIX, and a rename onto
 an empty directory replaces it; Windows cannot rename onto a directory, so there the empty
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,10 +69,12 @@ def build_aside(target: Path) -> Iterator[Path]:
             f"{holder} is already writing {target}; wait for it to finish or stop it",
             location=str(target),
         ) from None
-    staging = work / "data"
     try:
-        if staging.exists():  # what a killed build left: nobody holds its lock any more
-            shutil.rmtree(staging)
+        # What a killed build left (nobody holds its lock any more) is removed, as far as it
+        # can be: a new build never depends on that, it starts in a folder of its own.
+        for leftover in work.glob("data-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(prefix="data-", dir=work))
         yield staging
         _move_into_place(staging, target)
     finally:
