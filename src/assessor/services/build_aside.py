@@ -69,6 +69,10 @@ def build_aside(target: Path) -> Iterator[Path]:
             f"{holder} is already writing {target}; wait for it to finish or stop it",
             location=str(target),
         ) from None
+    except OSError as exc:  # the folder went away: another build just finished with it
+        raise DomainError(
+            f"cannot lock {work}: {exc.strerror or exc}; try again", location=str(target)
+        ) from None
     try:
         # What a killed build left (nobody holds its lock any more) is removed, as far as it
         # can be: a new build never depends on that, it starts in a folder of its own.
