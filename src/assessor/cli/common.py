@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import stat
 import sys
 from collections.abc import Callable, Sequence
@@ -95,19 +94,6 @@ def bounded_text(limit: int) -> Callable[[str], str]:
 def identifier(text: str) -> str:
     """An argparse type for ids, references and names: at most MAX_ID characters."""
     return bounded_text(MAX_ID)(text)
-
-
-def out(data: Any) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
-
-
-def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> None:
-    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    for n, row in enumerate(cells):
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-        if n == 0:
-            print("  ".join("-" * w for w in widths))
 
 
 def open_db(args: argparse.Namespace, *, create: bool = True) -> Database:

@@ -15,11 +15,10 @@ from assessor.cli.common import (
     command,
     identifier,
     open_db,
-    out,
     read_input,
     read_passphrase,
-    table,
 )
+from assessor.cli.text import out, say, table
 from assessor.domain.errors import ValidationFailed
 from assessor.domain.roles import PROFILE_ROLES
 from assessor.services import profiles, records, verify
@@ -28,13 +27,14 @@ from assessor.services import profiles, records, verify
 def cmd_profile_create(args: argparse.Namespace) -> int:
     if not args.passphrase_stdin:
         raise UsageError("give the passphrase on standard input with --passphrase-stdin")
+    profiles.profile_name(args.name)  # a name that will be refused creates no folder
     passphrase = read_passphrase(args.name)
     with open_db(args) as db:
         info = profiles.create_profile(db, args.name, args.role, passphrase)
     if args.json:
         out({"id": info.id, "name": info.name, "roles": list(info.roles), "did": info.did})
     else:
-        print(f"Created profile {info.name} ({', '.join(info.roles)})\n  {info.did}")
+        say(f"Created profile {info.name} ({', '.join(info.roles)})", f"  {info.did}")
     return 0
 
 
@@ -70,7 +70,7 @@ def cmd_record_export(args: argparse.Namespace) -> int:
     if args.json:
         out(info.to_json() | {"file": args.out})
     else:
-        print(f"Wrote {info.kind} {info.id} to {args.out}\n  digest {info.digest}")
+        say(f"Wrote {info.kind} {info.id} to {args.out}", f"  digest {info.digest}")
     return 0
 
 
@@ -145,18 +145,18 @@ def cmd_record_verify(args: argparse.Namespace) -> int:
             }
         )
     elif found.ok:
-        print(f"{args.file}: valid {found.kind} {found.id}")
+        say(f"{args.file}: valid {found.kind} {found.id}")
         if found.roster_checked:
-            print(f"  signed by {found.issuer_name} ({found.role}) {found.issuer}")
+            say(f"  signed by {found.issuer_name} ({found.role}) {found.issuer}")
         else:
-            print(
+            say(
                 f"  signed by the key {found.issuer}, which says it is {found.issuer_name} "
                 f"({found.role}); not checked against any roster: give --roster FILE or "
                 "--data-dir DIR to check who holds that key"
             )
-        print(f"  seq {found.seq} · digest {found.digest}")
+        say(f"  seq {found.seq} · digest {found.digest}")
     else:
-        print(f"{args.file}: REJECTED: {found.problem}", file=sys.stderr)
+        say(f"{args.file}: REJECTED: {found.problem}", err=True)
     return 0 if found.ok else 1
 
 
@@ -184,13 +184,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
             }
         )
     elif bad is None:
-        print(
+        say(
             f"OK: {report.audit_events} audit events chained; {report.records} record(s) from "
             f"{report.issuers} key(s) signed and chained; {report.blobs} distinct evidence "
             "file(s) intact"
         )
     else:
-        print(f"FAILED: {bad.describe()}", file=sys.stderr)
+        say(f"FAILED: {bad.describe()}", err=True)
     return 0 if bad is None else 1
 
 

@@ -14,8 +14,8 @@ from assessor.cli.common import (
     command,
     identifier,
     open_db,
-    out,
 )
+from assessor.cli.text import out, say
 from assessor.services.intake import import_package
 from assessor.services.package_export import export_package
 from assessor.services.package_zip import Limits
@@ -60,16 +60,14 @@ def cmd_package_import(args: argparse.Namespace) -> int:
         )
         return 0
     if result.imported:
-        print(
+        say(
             f"Imported {len(result.imported)} submission(s) from {args.file}: "
             f"{', '.join(result.imported)} ({result.artifacts} files, {_mib(result.bytes)}, "
             f"{result.new_learners} new learner(s))"
         )
     if result.unchanged:
-        print(f"Already imported, unchanged: {', '.join(result.unchanged)}")
-    for p in previews:
-        if not p.ok:
-            print(f"  {p.name}: {p.text}")
+        say(f"Already imported, unchanged: {', '.join(result.unchanged)}")
+    say(*(f"  {p.name}: {p.text}" for p in previews if not p.ok))
     return 0
 
 
@@ -85,7 +83,7 @@ def cmd_package_export(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print(
+        say(
             f"Wrote {len(result.submissions)} submission(s), {result.artifacts} files "
             f"({_mib(result.bytes)}) to {args.out}"
         )

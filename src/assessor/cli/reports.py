@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from assessor.cli.common import add_output, command, identifier, open_db, out
-from assessor.domain.text import for_terminal
+from assessor.cli.common import add_output, command, identifier, open_db
+from assessor.cli.text import out, say
 from assessor.reports.csv_results import results_csv
 from assessor.reports.score_sheet import write_score_sheet
 from assessor.services.report_data import results_data, score_sheet_data
@@ -47,12 +47,10 @@ def cmd_score_sheet(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(f"Wrote the score sheet of {data.submission_id} ({pages[0]} page(s)) to {args.out}")
+    say(f"Wrote the score sheet of {data.submission_id} ({pages[0]} page(s)) to {args.out}")
     if data.record_id:
-        print(f"  record {data.record_id}\n  digest {data.record_digest}")
-    print(f"  {for_terminal(signature)}")
-    for problem in data.problems:
-        print(f"  problem: {for_terminal(problem)}")
+        say(f"  record {data.record_id}", f"  digest {data.record_digest}")
+    say(f"  {signature}", *(f"  problem: {problem}" for problem in data.problems))
     return 0
 
 
@@ -72,14 +70,14 @@ def cmd_export_results(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(
+    say(
         f"Wrote {len(data.rows)} signed result(s) of {data.assessment_id} to {args.out} "
         f"({len(data.criteria)} criteria)"
     )
     if data.in_progress:
-        print(f"  {data.in_progress} submission(s) in progress: drafts are not exported")
+        say(f"  {data.in_progress} submission(s) in progress: drafts are not exported")
     if unverified:
-        print(f"  {unverified} result(s) whose record does not verify: see the signature column")
+        say(f"  {unverified} result(s) whose record does not verify: see the signature column")
     return 0
 
 
