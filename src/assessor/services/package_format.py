@@ -11,7 +11,7 @@ from typing import Any
 
 from assessor.domain.errors import Problem, ValidationFailed
 from assessor.security.canonical import StrictJSONError, loads_strict
-from assessor.services.rubric_files import load_schema
+from assessor.services.schemas import load_schema
 
 MANIFEST = "manifest.json"
 SCHEMA = "package-manifest.schema.json"
