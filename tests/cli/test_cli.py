@@ -7,11 +7,14 @@ import json
 import shutil
 import sqlite3
 import subprocess
+from importlib import resources
 from pathlib import Path
 
 import pytest
 
 from tests.cli.conftest import run
+
+DEMO_RUBRICS = Path(str(resources.files("assessor") / "resources" / "demo" / "rubrics"))
 
 
 def audit_count(data: Path) -> int:
@@ -214,3 +217,22 @@ def test_console_script_runs_with_help_examples() -> None:
     assert exe is not None, "the package's console script is installed"
     out = subprocess.run([exe, "score", "--help"], capture_output=True, text=True, check=True)
     assert "example:" in out.stdout and "--level" in out.stdout
+
+
+def test_rubric_import_of_a_draft_says_it_publishes_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11, item 12: never "unchanged, already published" for a version this very
+    command has just published."""
+    data = tmp_path / "data"
+    source = str(DEMO_RUBRICS / "safe-isolation.json")
+    code, text, _ = run(capsys, "rubric", "import", source, "--draft", "--data-dir", str(data))
+    assert code == 0 and text.rstrip().endswith("imported, as a draft")
+    code, text, _ = run(capsys, "rubric", "import", source, "--data-dir", str(data))
+    assert code == 0 and text.rstrip().endswith("published (it was a draft with the same content)")
+    code, text, _ = run(capsys, "rubric", "import", source, "--json", "--data-dir", str(data))
+    (shown,) = json.loads(text)
+    assert (shown["created"], shown["published"], shown["publishedNow"]) == (False, True, False)
+    with pytest.raises(SystemExit):
+        run(capsys, "rubric", "import", "--help")
+    assert "irreversibly" in " ".join(capsys.readouterr().out.split())
