@@ -236,3 +236,37 @@ def test_rubric_import_of_a_draft_says_it_publishes_it(
     with pytest.raises(SystemExit):
         run(capsys, "rubric", "import", "--help")
     assert "irreversibly" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize(
+    ("points", "fragment"),
+    [
+        ("1.0000000000000000000000000001", "has more than 4 decimal places"),
+        ("3e999999999", "has more than 12 significant digits"),
+        ("1.25.0", "'1.25.0' is not a decimal number"),
+    ],
+)
+def test_score_refuses_points_beyond_the_precision_bound(
+    demo: Path, capsys: pytest.CaptureFixture[str], points: str, fragment: str
+) -> None:
+    """Issue 11, item 5: stored exactly but signed and shown rounded is never possible, because
+    such points never get in; exit 2 naming the argument, and nothing written."""
+    listed = run(
+        capsys, "submission", "list", "--assessment", "safe-isolation-l2", "--status", "to_score",
+        "--json", "--data-dir", str(demo),
+    )[1]  # fmt: skip
+    sub = json.loads(listed)[0]["id"]
+    db = sqlite3.connect(demo / "assessor.db")
+    before = db.execute("SELECT count(*) FROM audit_events").fetchone()
+    argument = f"record-and-inform=2:{points}"
+    code, _, err = run(capsys, "score", sub, "--level", argument, "--data-dir", str(demo))
+    assert code == 2
+    assert f"--level '{argument}': the number {fragment}" in err
+    assert "at most 4 decimal places and 12 significant digits" in err
+    assert db.execute("SELECT count(*) FROM audit_events").fetchone() == before
+    db.close()
+    code, _, _ = run(
+        capsys, "score", sub, "--level", "record-and-inform=2:1.4999", "--data-dir", str(demo)
+    )
+    shown = json.loads(run(capsys, "evaluation", "show", sub, "--json", "--data-dir", str(demo))[1])
+    assert code == 0 and shown["criteria"]["record-and-inform"]["points"] == "1.4999"
