@@ -15,11 +15,17 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 from assessor.domain.errors import DomainError, Problem, ValidationFailed
-from assessor.domain.numbers import MAX_DECIMAL_PLACES, MAX_SIGNIFICANT_DIGITS, bounded_decimal, fmt
+from assessor.domain.numbers import (
+    EXACT,
+    MAX_DECIMAL_PLACES,
+    MAX_SIGNIFICANT_DIGITS,
+    bounded_decimal,
+    fmt,
+)
 from assessor.domain.rubric import (
     FORMAT,
     HOLISTIC_CRITERION,
@@ -534,9 +540,10 @@ def _read_body(
 
 
 def _maximum(criteria: tuple[Criterion, ...] | None) -> Decimal | None:
-    return (
-        None if criteria is None else sum((c.weight * c.max_points for c in criteria), Decimal(0))
-    )
+    if criteria is None:
+        return None
+    with localcontext(EXACT):
+        return sum((c.weight * c.max_points for c in criteria), Decimal(0))
 
 
 def _read_kind(r: _Reader, doc: Mapping[str, Any]) -> RubricKind | None:
