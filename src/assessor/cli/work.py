@@ -7,12 +7,7 @@ from typing import Any
 
 from assessor.cli.common import UsageError, command, open_db, out, read_passphrase, table
 from assessor.domain.errors import UnknownChoice
-from assessor.domain.numbers import (
-    MAX_DECIMAL_PLACES,
-    MAX_SIGNIFICANT_DIGITS,
-    bounded_decimal,
-    fmt,
-)
+from assessor.domain.numbers import bounded_decimal, fmt
 from assessor.domain.rubric import Rubric
 from assessor.domain.workflow import STATUS_WORDS, SubmissionStatus
 from assessor.services import finalize, profiles, rubrics, scoring, submissions
@@ -91,10 +86,7 @@ def _level_change(view: scoring.EvaluationView, rubric: Rubric, text: str) -> sc
     try:
         points = bounded_decimal(points_text) if points_text else None
     except ValueError as exc:
-        raise UsageError(
-            f"--level '{text[:80]}': the number {exc} (at most {MAX_DECIMAL_PLACES} decimal "
-            f"places and {MAX_SIGNIFICANT_DIGITS} significant digits)"
-        ) from None
+        raise UsageError(f"--level '{text}': points {exc}") from None
     return scoring.SetLevel(criterion.id, level_ref, points)
 
 
