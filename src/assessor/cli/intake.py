@@ -46,6 +46,9 @@ def cmd_package_import(args: argparse.Namespace) -> int:
                 "artifacts": result.artifacts,
                 "bytes": result.bytes,
                 "newLearners": result.new_learners,
+                "newAssessments": list(result.new_assessments),
+                "newRubrics": list(result.new_rubrics),
+                "notes": list(result.notes),
                 "previews": [{"artifact": p.name, "preview": p.text} for p in previews],
             }
         )
@@ -58,6 +61,12 @@ def cmd_package_import(args: argparse.Namespace) -> int:
         )
     if result.unchanged:
         print(f"Already imported, unchanged: {', '.join(result.unchanged)}")
+    if result.new_assessments or result.new_rubrics:
+        added = [f"assessment {a}" for a in result.new_assessments]
+        added += [f"rubric {r} (published)" for r in result.new_rubrics]
+        print(f"From the package's catalogue: {', '.join(added)}")
+    for note in result.notes:
+        print(f"  note: {note}")
     for p in previews:
         if not p.ok:
             print(f"  {p.name}: {p.text}")

@@ -127,6 +127,44 @@ def import_rubric(
     return _info(row, created=True, published_now=publish, replaced_draft=replacing)
 
 
+@operation(Operation.RUBRIC_IMPORT)
+def adopt_version(
+    tx: Tx, rubric: Rubric, version: int, *, source_format: str, actor: str
+) -> RubricVersionInfo:
+    """Store a published rubric version under the number it has where it came from (a package
+    hands over the exact version its work is scored against). The caller has checked that no
+    version of this folder has the digest or the number."""
+    check(Actor.local(), Operation.RUBRIC_IMPORT)
+    check(Actor.local(), Operation.RUBRIC_PUBLISH)
+    document = canonicalize(rubric.to_document())
+    digest = digest_bytes(document)
+    now = utcnow()
+    if tx.get(m.Rubric, rubric.id) is None:
+        tx.add(m.Rubric(id=rubric.id, title=rubric.title, created_at=now))
+    row = m.RubricVersion(
+        rubric_id=rubric.id,
+        version=version,
+        digest=digest,
+        title=rubric.title,
+        kind=rubric.kind.value,
+        document=document.decode("utf-8"),
+        source_format=source_format,
+        imported_at=now,
+    )
+    tx.add(row)
+    tx.flush()
+    append_event(
+        tx,
+        actor=actor,
+        action="rubric.import",
+        entity_type="rubric_version",
+        entity_id=f"{row.rubric_id}@{row.version}",
+        payload={"digest": digest, "source": source_format},
+    )
+    _publish(tx, row, actor)
+    return _info(row, created=True, published_now=True)
+
+
 def _publish(tx: Tx, row: m.RubricVersion, actor: str) -> None:
     row.published_at = utcnow()
     tx.flush()
