@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assessor.domain.errors import DomainError, Problem, UnknownChoice, ValidationFailed
+from assessor.domain.policy import Operation
 from assessor.domain.rubric import Rubric
 from assessor.security.canonical import canonicalize
 from assessor.security.digests import digest_bytes
@@ -115,6 +116,7 @@ def read_rubrics(pkg: SafeZip, catalogue: Catalogue | None, source: str) -> dict
     return found
 
 
+@operation(None)
 def plan_catalogue(
     tx: Tx, catalogue: Catalogue | None, rubrics: dict[str, Rubric]
 ) -> tuple[CataloguePlan, list[Problem]]:
@@ -205,6 +207,7 @@ def _plan_assessment(tx: Tx, plan: CataloguePlan, spec: AssessmentSpec, k: int) 
     return []
 
 
+@operation(None)
 def unknown_assessment(tx: Tx, assessment: str, planned: CataloguePlan) -> str | None:
     """Why a submission's assessment cannot be used, with what to do; None when it can."""
     if tx.get(m.Assessment, assessment) is not None:
@@ -220,6 +223,7 @@ def unknown_assessment(tx: Tx, assessment: str, planned: CataloguePlan) -> str |
     )
 
 
+@operation(Operation.PACKAGE_IMPORT)
 def write_catalogue(tx: Tx, plan: CataloguePlan, *, actor: str) -> None:
     """Add what the plan says, in the caller's write transaction."""
     for a in plan.achievements:
