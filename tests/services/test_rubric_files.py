@@ -608,3 +608,10 @@ def test_lone_surrogates_in_a_rubric_file_are_refused_with_their_place(
     (line,) = validate_rubric_files([path])
     assert line.startswith(f"{path}: {location}: ") and "lone surrogate" in line
     line.encode("utf-8")  # printable
+
+
+def test_a_duplicate_key_with_a_control_character_is_named_escaped(tmp_path: Path) -> None:
+    path = write(tmp_path, '{"format": "assessor-rubric/1", "\\u001b[2J": 1, "\\u001b[2J": 2}')
+    (line,) = validate_rubric_files([path])
+    assert "\x1b" not in line
+    assert line == f"{path}: /\\x1b[2J: duplicate key '\\x1b[2J'"

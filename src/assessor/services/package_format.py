@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from assessor.domain.errors import Problem, ValidationFailed
-from assessor.domain.rubric_format import surrogate_problems
+from assessor.domain.rubric_format import surrogate_problems, visible
 from assessor.security.canonical import StrictJSONError, loads_strict
 from assessor.services.package_catalogue import (
     Catalogue,
@@ -135,7 +135,11 @@ def parse_manifest(data: bytes, *, source: str) -> Manifest:
         doc = loads_strict(data)
     except StrictJSONError as exc:
         raise ValidationFailed(
-            [Problem(f"{MANIFEST} {at}".strip(), msg) for at, msg in exc.problems], source=source
+            [
+                Problem(visible(f"{MANIFEST} {at}".strip()), visible(msg))
+                for at, msg in exc.problems
+            ],
+            source=source,
         ) from None
     unreadable = surrogate_problems(doc, MANIFEST)
     if unreadable:

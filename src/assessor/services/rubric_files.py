@@ -14,7 +14,7 @@ from pathlib import Path
 
 from assessor.domain.errors import Problem, ValidationFailed
 from assessor.domain.rubric import FORMAT, Rubric
-from assessor.domain.rubric_format import parse_rubric_document, surrogate_problems
+from assessor.domain.rubric_format import parse_rubric_document, surrogate_problems, visible
 from assessor.security.canonical import StrictJSONError, loads_strict
 from assessor.services.case_rubrics import (
     CASE_PASS_PERCENTAGE,
@@ -92,7 +92,10 @@ def parse_rubric_bytes(data: bytes) -> tuple[str, list[Rubric]]:
     try:
         doc = loads_strict(data)
     except StrictJSONError as exc:
-        raise ValidationFailed([Problem(loc, msg) for loc, msg in exc.problems]) from None
+        # A duplicate key is named as written: shown escaped, never raw on a terminal.
+        raise ValidationFailed(
+            [Problem(visible(loc), visible(msg)) for loc, msg in exc.problems]
+        ) from None
     unreadable = surrogate_problems(doc)
     if unreadable:
         raise ValidationFailed(unreadable)
