@@ -269,3 +269,40 @@ def test_score_refuses_points_beyond_the_precision_bound(
     )
     shown = json.loads(run(capsys, "evaluation", "show", sub, "--json", "--data-dir", str(demo))[1])
     assert code == 0 and shown["criteria"]["record-and-inform"]["points"] == "1.4999"
+
+
+def test_rubric_import_refuses_a_seventy_digit_level_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11, item 5: it used to import and publish, and then `rubric show` failed forever."""
+    text = (DEMO_RUBRICS / "safe-isolation.json").read_text(encoding="utf-8")
+    big = tmp_path / "big.json"
+    big.write_text(text.replace('"points": 3', '"points": 2.' + "0" * 67 + "1", 1), "utf-8")
+    data = tmp_path / "data"
+    code, _, err = run(capsys, "rubric", "import", str(big), "--data-dir", str(data))
+    assert code == 2 and not data.exists()
+    assert err.startswith(f"{big}: /criteria/0/levels/3/points: numbers have at most 4 decimal")
+
+
+def test_rubric_validate_prints_all_four_defects_of_a_case_package_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 10, item 4: two problems used to be printed, and fixing them revealed two more."""
+    doc = json.loads((DEMO_RUBRICS / "case-code-review.json").read_text(encoding="utf-8"))
+    criteria = doc["CFRubrics"][0]["CFRubricCriteria"]
+    criteria[0]["weight"] = -1
+    del criteria[1]["CFRubricCriterionLevels"][0]["identifier"]
+    criteria[1]["CFRubricCriterionLevels"][2]["score"] = "high"
+    criteria[2]["identifier"] = criteria[0]["identifier"]
+    path = tmp_path / "four.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    code, _, err = run(capsys, "rubric", "validate", str(path))
+    lines = err.splitlines()
+    assert code == 2 and len(lines) == 4
+    assert [line.split(": ")[1] for line in lines] == [
+        "/CFRubrics/0/CFRubricCriteria/0/weight",
+        "/CFRubrics/0/CFRubricCriteria/1/CFRubricCriterionLevels/0",
+        "/CFRubrics/0/CFRubricCriteria/1/CFRubricCriterionLevels/2/score",
+        "/CFRubrics/0/CFRubricCriteria/2/identifier",
+    ]
+    assert "/criteria" not in err
