@@ -615,3 +615,12 @@ def test_a_duplicate_key_with_a_control_character_is_named_escaped(tmp_path: Pat
     (line,) = validate_rubric_files([path])
     assert "\x1b" not in line
     assert line == f"{path}: /\\x1b[2J: duplicate key '\\x1b[2J'"
+
+
+@pytest.mark.parametrize("key", ["²", "9" * 5000])
+def test_odd_unknown_keys_in_a_case_package_are_reported_not_crashed_on(key: str) -> None:
+    doc = case_demo()
+    doc["CFRubrics"][0]["CFRubricCriteria"][0][key] = 1
+    doc["CFRubrics"][0]["CFRubricCriteria"][1]["weight"] = -1
+    found = case_problems(doc)
+    assert [p.message for p in found] == [f"unknown key '{key}'", "must be greater than 0"]

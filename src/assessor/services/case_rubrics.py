@@ -231,7 +231,11 @@ def _inside_any(location: str, places: Iterable[str]) -> bool:
 
 def _pointer_key(location: str) -> list[tuple[int, int, str]]:
     tokens = location.split("/")[1:] if location.startswith("/") else []
-    return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in tokens]
+    # An index is a short run of ASCII digits; a key may be anything ('²', 5000 digits).
+    return [
+        (0, int(t), "") if t.isascii() and t.isdigit() and len(t) < 19 else (1, 0, t)
+        for t in tokens
+    ]
 
 
 def case_rubric_id(identifier: str) -> str:
