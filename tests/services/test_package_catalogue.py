@@ -310,6 +310,28 @@ def test_an_assessment_here_applying_another_rubric_version_is_refused(
             "manifest.json/catalogue/assessments/0/achievement: achievement 'other' is not in",
         ),
         (
+            lambda d: d["catalogue"]["assessments"].append(
+                d["catalogue"]["assessments"][0] | {"id": "stowaway"}
+            ),
+            None,
+            "manifest.json/catalogue/assessments/1: assessment 'stowaway' is not one of the "
+            "submissions'",
+        ),
+        (
+            lambda d: d["catalogue"]["achievements"].append(
+                {"id": "extra", "title": "Extra", "kind": "badge"}
+            ),
+            None,
+            "manifest.json/catalogue/achievements/1: achievement 'extra' is no assessment's here",
+        ),
+        (
+            lambda d: d["catalogue"]["rubrics"].append(
+                d["catalogue"]["rubrics"][0] | {"version": 9, "digest": "uEi" + "A" * 44}
+            ),
+            None,
+            "manifest.json/catalogue/rubrics/1: rubric version wiring@9 is no assessment's here",
+        ),
+        (
             lambda d: d["catalogue"]["assessments"][0]["rubric"].update(version=2),
             None,
             "manifest.json/catalogue/assessments/0/rubric: names wiring@2 for digest",

@@ -8,7 +8,7 @@ This module is the format only (plain data, the rules a schema cannot say, the J
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -112,10 +112,14 @@ def catalogue_from(
     )
 
 
-def catalogue_problems(catalogue: Catalogue, artifact_entries: Mapping[str, str]) -> list[Problem]:
+def catalogue_problems(
+    catalogue: Catalogue, artifact_entries: Mapping[str, str], used: Set[str]
+) -> list[Problem]:
     """The rules a schema cannot say: unique ids, digests and entries; every assessment's
     achievement and rubric version in the catalogue; a rubric document's entry is no
-    artifact's file and not the manifest."""
+    artifact's file and not the manifest. The catalogue carries only what the submissions
+    need (`used`: their assessments), so a package cannot slip other rubric versions or
+    assessments into a data folder."""
     at = f"{MANIFEST}/catalogue"
     problems: list[Problem] = []
     problems += _unique([a.id for a in catalogue.achievements], f"{at}/achievements", "achievement")
@@ -159,7 +163,31 @@ def catalogue_problems(catalogue: Catalogue, artifact_entries: Mapping[str, str]
                     f"carries as {carried.ref}",
                 )
             )
+    problems += _unused(catalogue, used)
     return problems
+
+
+def _unused(catalogue: Catalogue, used: Set[str]) -> list[Problem]:
+    at = f"{MANIFEST}/catalogue"
+    needed = [a for a in catalogue.assessments if a.id in used]
+    achievements = {a.achievement for a in needed}
+    digests = {a.rubric.digest for a in needed}
+    unused = [
+        Problem(f"{at}/assessments/{k}", f"assessment '{a.id}' is not one of the submissions'")
+        for k, a in enumerate(catalogue.assessments)
+        if a.id not in used
+    ]
+    unused += [
+        Problem(f"{at}/achievements/{k}", f"achievement '{a.id}' is no assessment's here")
+        for k, a in enumerate(catalogue.achievements)
+        if a.id not in achievements
+    ]
+    unused += [
+        Problem(f"{at}/rubrics/{k}", f"rubric version {r.ref.ref} is no assessment's here")
+        for k, r in enumerate(catalogue.rubrics)
+        if r.ref.digest not in digests
+    ]
+    return unused
 
 
 def _unique(values: Sequence[str], at: str, what: str) -> list[Problem]:

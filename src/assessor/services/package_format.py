@@ -220,7 +220,8 @@ def _rules(manifest: Manifest) -> list[Problem]:
             if has_control(text)
         ]
     if manifest.catalogue is not None:
-        problems += catalogue_problems(manifest.catalogue, entries)
+        used = {s.assessment for s in manifest.submissions}
+        problems += catalogue_problems(manifest.catalogue, entries, used)
     return problems
 
 
