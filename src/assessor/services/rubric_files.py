@@ -18,12 +18,11 @@ from assessor.domain.rubric_format import parse_rubric_document, surrogate_probl
 from assessor.security.canonical import StrictJSONError, loads_strict
 from assessor.services.case_rubrics import (
     CASE_PASS_PERCENTAGE,
-    CASE_SCHEMA,
     case_rubric_id,
-    check_case_schema,
     parse_case_package,
     slugify,
 )
+from assessor.services.case_schema import CASE_SCHEMA, check_case_schema
 from assessor.services.schemas import load_schema
 
 __all__ = [
