@@ -8,7 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from assessor import paths
-from assessor.cli.common import command, open_db, out, table
+from assessor.cli.common import (
+    MAX_PATH,
+    bounded_text,
+    check_input_files,
+    command,
+    identifier,
+    open_db,
+    out,
+    table,
+)
 from assessor.domain.numbers import fmt, to_json_number
 from assessor.domain.rubric import Rubric
 from assessor.services import rubrics
@@ -59,6 +68,7 @@ def _version_json(i: rubrics.RubricVersionInfo) -> dict[str, Any]:
 
 
 def cmd_rubric_validate(args: argparse.Namespace) -> int:
+    check_input_files(args.files)
     lines = validate_rubric_files([Path(f) for f in args.files])
     if args.json:
         out(
@@ -76,6 +86,7 @@ def cmd_rubric_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_rubric_import(args: argparse.Namespace) -> int:
+    check_input_files(args.files)
     problems = validate_rubric_files([Path(f) for f in args.files])
     if problems:  # validate everything before opening, so bad input writes nothing
         for line in problems:
@@ -227,7 +238,7 @@ def register(sub: Any) -> None:
         "show one rubric version",
         "assessor rubric show safe-isolation@2",
     )
-    c.add_argument("ref", metavar="ID[@VERSION]")
+    c.add_argument("ref", metavar="ID[@VERSION]", type=identifier)
     c = command(
         rsub,
         "diff",
@@ -235,5 +246,5 @@ def register(sub: Any) -> None:
         "what changed between two versions (or a file)",
         "assessor rubric diff safe-isolation@1 safe-isolation@2",
     )
-    c.add_argument("a", metavar="A")
-    c.add_argument("b", metavar="B")
+    c.add_argument("a", metavar="A", type=bounded_text(MAX_PATH))
+    c.add_argument("b", metavar="B", type=bounded_text(MAX_PATH))

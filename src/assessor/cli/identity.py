@@ -9,7 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from assessor import paths
-from assessor.cli.common import UsageError, command, open_db, out, read_passphrase, table
+from assessor.cli.common import (
+    UsageError,
+    add_output,
+    command,
+    identifier,
+    open_db,
+    out,
+    read_input,
+    read_passphrase,
+    table,
+)
 from assessor.domain.errors import ValidationFailed
 from assessor.domain.roles import PROFILE_ROLES
 from assessor.services import profiles, records, verify
@@ -56,7 +66,7 @@ def cmd_record_list(args: argparse.Namespace) -> int:
 
 def cmd_record_export(args: argparse.Namespace) -> int:
     with open_db(args, create=False) as db:
-        info = records.export_record(db, args.record, Path(args.out))
+        info = records.export_record(db, args.record, Path(args.out), force=args.force)
     if args.json:
         out(info.to_json() | {"file": args.out})
     else:
@@ -65,10 +75,13 @@ def cmd_record_export(args: argparse.Namespace) -> int:
 
 
 def _roster_file(path: Path) -> dict[str, tuple[str, ...]]:
+    data = read_input(str(path))
     try:
-        entries = json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:
+        entries = json.loads(data)
+    except ValueError as exc:
         raise UsageError(f"{path}: cannot read a profile list: {exc}", location=str(path)) from None
+    except RecursionError:
+        raise UsageError(f"{path}: /: nested too deeply", location=str(path)) from None
     roster: dict[str, tuple[str, ...]] = {}
     wanted = "a profile list as written by `assessor profile list --json`"
     if not isinstance(entries, list):
@@ -98,10 +111,19 @@ def _roster(args: argparse.Namespace) -> dict[str, tuple[str, ...]] | None:
     return None
 
 
+def _check_record_file(file: str, expect: dict[str, Any]) -> records.RecordCheck:
+    """Only a regular file of a few MiB is read: /dev/zero or a named pipe is refused."""
+    data = read_input(file)
+    try:
+        return records.check_record_bytes(data, source=file, **expect)
+    except RecursionError:
+        raise UsageError(f"{file}: /: nested too deeply", location=file) from None
+
+
 def cmd_record_verify(args: argparse.Namespace) -> int:
     expect = {"submission": args.submission, "issuer": args.issuer, "roster": _roster(args)}
     try:
-        found = records.check_record_file(Path(args.file), **expect)
+        found = _check_record_file(args.file, expect)
     except ValidationFailed as exc:
         if not args.json:
             raise
@@ -183,7 +205,7 @@ def register(sub: Any) -> None:
         "printf '%s\\n' \"$PASSPHRASE\" | assessor profile create --name 'Ada Assessor' "
         "--role assessor --passphrase-stdin",
     )
-    c.add_argument("--name", required=True, metavar="NAME")
+    c.add_argument("--name", required=True, metavar="NAME", type=identifier)
     c.add_argument(
         "--role", action="append", required=True, choices=[str(r) for r in PROFILE_ROLES]
     )
@@ -200,8 +222,10 @@ def register(sub: Any) -> None:
         "write a record's exact signed bytes to a file",
         "assessor record export urn:uuid:0193… --out record.json",
     )
-    c.add_argument("record", metavar="ID", help="record id (urn:uuid:…) or digest (uEi…)")
-    c.add_argument("--out", required=True, metavar="FILE")
+    c.add_argument(
+        "record", metavar="ID", type=identifier, help="record id (urn:uuid:…) or digest (uEi…)"
+    )
+    add_output(c, "the record")
     c = command(
         rsub,
         "verify",
@@ -210,8 +234,12 @@ def register(sub: Any) -> None:
         "assessor record verify record.json --submission sub-001",
     )
     c.add_argument("file", metavar="FILE")
-    c.add_argument("--submission", metavar="ID", help="the submission it must be about")
-    c.add_argument("--issuer", metavar="DID", help="the key that must have signed it")
+    c.add_argument(
+        "--submission", metavar="ID", type=identifier, help="the submission it must be about"
+    )
+    c.add_argument(
+        "--issuer", metavar="DID", type=identifier, help="the key that must have signed it"
+    )
     c.add_argument(
         "--roster",
         metavar="FILE",

@@ -7,7 +7,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assessor.cli.common import command, open_db, out
+from assessor.cli.common import (
+    add_output,
+    bounded_int,
+    check_input_files,
+    command,
+    identifier,
+    open_db,
+    out,
+)
 from assessor.services.intake import import_package
 from assessor.services.package_export import export_package
 from assessor.services.package_zip import Limits
@@ -27,6 +35,7 @@ def cmd_package_import(args: argparse.Namespace) -> int:
         if shown:
             print(f"\r  {_mib(done)} of {_mib(total)} …", end="", file=sys.stderr, flush=True)
 
+    check_input_files([args.file])
     limits = Limits(args.max_total, args.max_entries, args.max_ratio)
     with open_db(args, create=False) as db:
         try:
@@ -75,7 +84,7 @@ def cmd_package_import(args: argparse.Namespace) -> int:
 
 def cmd_package_export(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        result = export_package(db, args.submission, Path(args.out))
+        result = export_package(db, args.submission, Path(args.out), force=args.force)
     if args.json:
         out(
             {
@@ -105,21 +114,21 @@ def register(sub: Any) -> None:
     c.add_argument("file", metavar="FILE")
     c.add_argument(
         "--max-total",
-        type=int,
+        type=bounded_int(1, 1 << 40),
         default=_DEFAULTS.total_bytes,
         metavar="BYTES",
         help="refuse more unpacked bytes than this (default: 2 GiB)",
     )
     c.add_argument(
         "--max-entries",
-        type=int,
+        type=bounded_int(1, 1_000_000),
         default=_DEFAULTS.entries,
         metavar="N",
         help="refuse more archive entries than this (default: 10000)",
     )
     c.add_argument(
         "--max-ratio",
-        type=int,
+        type=bounded_int(1, 100_000),
         default=_DEFAULTS.ratio,
         metavar="R",
         help="refuse a file compressed more than R:1 (default: 200)",
@@ -131,5 +140,5 @@ def register(sub: Any) -> None:
         "write submissions and their files as a package for another assessor",
         "assessor package export sub-001 sub-002 --out for-sam.zip",
     )
-    c.add_argument("submission", metavar="SUBMISSION", nargs="+")
-    c.add_argument("--out", required=True, metavar="FILE")
+    c.add_argument("submission", metavar="SUBMISSION", nargs="+", type=identifier)
+    add_output(c, "the package")

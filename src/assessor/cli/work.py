@@ -5,7 +5,17 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from assessor.cli.common import UsageError, command, open_db, out, read_passphrase, table
+from assessor.cli.common import (
+    UsageError,
+    bounded_int,
+    bounded_text,
+    command,
+    identifier,
+    open_db,
+    out,
+    read_passphrase,
+    table,
+)
 from assessor.domain.errors import UnknownChoice
 from assessor.domain.numbers import bounded_decimal, fmt
 from assessor.domain.rubric import Rubric
@@ -13,6 +23,9 @@ from assessor.domain.workflow import STATUS_WORDS, SubmissionStatus
 from assessor.services import finalize, profiles, rubrics, scoring, submissions
 from assessor.services.profiles import resolve_profile
 from assessor.store.db import Database
+
+MAX_SEARCH = 200
+MAX_LIMIT = 100_000
 
 
 def cmd_submission_list(args: argparse.Namespace) -> int:
@@ -146,9 +159,20 @@ def register(sub: Any) -> None:
         "assessor submission list --status to_score --search Priya",
     )
     c.add_argument("--status", choices=["to_score", "in_progress", "finalized"])
-    c.add_argument("--assessment", metavar="ID")
-    c.add_argument("--search", metavar="TEXT", help="learner name, anonymous code or id")
-    c.add_argument("--limit", type=int, default=200)
+    c.add_argument("--assessment", metavar="ID", type=identifier)
+    c.add_argument(
+        "--search",
+        metavar="TEXT",
+        type=bounded_text(MAX_SEARCH),
+        help="learner name, anonymous code or id",
+    )
+    c.add_argument(
+        "--limit",
+        type=bounded_int(1, MAX_LIMIT),
+        default=200,
+        metavar="N",
+        help=f"at most N rows (1 to {MAX_LIMIT}; default: 200)",
+    )
 
     evaluation = sub.add_parser("evaluation", help="evaluations of submissions")
     esub = evaluation.add_subparsers(dest="evaluation_command", metavar="ACTION", required=True)
@@ -159,7 +183,7 @@ def register(sub: Any) -> None:
         "show a submission's evaluation",
         "assessor evaluation show sub-001 --json",
     )
-    c.add_argument("submission", metavar="SUBMISSION")
+    c.add_argument("submission", metavar="SUBMISSION", type=identifier)
 
     c = command(
         sub,
@@ -169,7 +193,7 @@ def register(sub: Any) -> None:
         "assessor score sub-001 --level prove-dead=competent --level identify=3 "
         "--comment prove-dead='Tested on a known source'",
     )
-    c.add_argument("submission", metavar="SUBMISSION")
+    c.add_argument("submission", metavar="SUBMISSION", type=identifier)
     c.add_argument(
         "--level",
         action="append",
@@ -179,7 +203,12 @@ def register(sub: Any) -> None:
     )
     c.add_argument("--comment", action="append", default=[], metavar="CRITERION=TEXT")
     c.add_argument("--overall", metavar="TEXT", help="overall comment")
-    c.add_argument("--profile", metavar="NAME", help="assessor profile (default: the only one)")
+    c.add_argument(
+        "--profile",
+        metavar="NAME",
+        type=identifier,
+        help="assessor profile (default: the only one)",
+    )
     c.add_argument(
         "--finalize",
         action="store_true",
