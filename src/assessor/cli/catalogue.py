@@ -94,11 +94,21 @@ def cmd_rubric_import(args: argparse.Namespace) -> int:
             for i in rubrics.import_rubric_file(db, Path(f), publish=not args.draft)
         ]
     if args.json:
-        out([_version_json(i) | {"created": i.created, "published": i.published} for i in infos])
+        out(
+            [
+                _version_json(i)
+                | {
+                    "created": i.created,
+                    "published": i.published,
+                    "publishedNow": i.published_now,
+                    "replacedDraft": i.replaced_draft,
+                }
+                for i in infos
+            ]
+        )
     else:
         for i in infos:
-            state = "imported" if i.created else "unchanged, already"
-            say(f"{i.ref}  {i.digest}  {state} {'published' if i.published else 'draft'}")
+            say(f"{i.ref}  {i.digest}  {i.state}")
     return 0
 
 
@@ -203,11 +213,18 @@ def register(sub: Any) -> None:
         rsub,
         "import",
         cmd_rubric_import,
-        "import rubric versions (own JSON or CASE 1.1)",
+        "import and publish rubric versions (own JSON or CASE 1.1); --draft keeps them unpublished",
         "assessor rubric import safe-isolation.json",
     )
     c.add_argument("files", nargs="+", metavar="FILE")
-    c.add_argument("--draft", action="store_true", help="import without publishing")
+    c.add_argument(
+        "--draft",
+        action="store_true",
+        help="import without publishing. Without --draft every version in FILE is published, "
+        "irreversibly: also one imported before as a draft with the same content (the output "
+        "then says 'published (it was a draft …)'), and a changed rubric whose latest version "
+        "is a draft replaces that draft ('replaced the draft')",
+    )
     command(rsub, "list", cmd_rubric_list, "list rubric versions", "assessor rubric list --json")
     c = command(
         rsub,

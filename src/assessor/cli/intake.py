@@ -55,6 +55,9 @@ def cmd_package_import(args: argparse.Namespace) -> int:
                 "artifacts": result.artifacts,
                 "bytes": result.bytes,
                 "newLearners": result.new_learners,
+                "newAssessments": list(result.new_assessments),
+                "newRubrics": list(result.new_rubrics),
+                "notes": list(result.notes),
                 "previews": [{"artifact": p.name, "preview": p.text} for p in previews],
             }
         )
@@ -67,6 +70,11 @@ def cmd_package_import(args: argparse.Namespace) -> int:
         )
     if result.unchanged:
         say(f"Already imported, unchanged: {', '.join(result.unchanged)}")
+    if result.new_assessments or result.new_rubrics:
+        added = [f"assessment {a}" for a in result.new_assessments]
+        added += [f"rubric {r} (published)" for r in result.new_rubrics]
+        say(f"From the package's catalogue: {', '.join(added)}")
+    say(*(f"  note: {note}" for note in result.notes))
     say(*(f"  {p.name}: {p.text}" for p in previews if not p.ok))
     return 0
 

@@ -6,9 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from assessor.domain.errors import UnknownChoice
+from assessor.domain.errors import DomainError, UnknownChoice
 from assessor.domain.ids import uuid7
-from assessor.domain.numbers import to_json_number
+from assessor.domain.numbers import (
+    MAX_DECIMAL_PLACES,
+    MAX_SIGNIFICANT_DIGITS,
+    bounded_decimal,
+    to_json_number,
+)
 from assessor.domain.policy import Operation, State
 from assessor.domain.rubric import Rubric
 from assessor.domain.scoring import ENGINE_VERSION, ScoreResult, Selection, resolve_points, score
@@ -189,6 +194,8 @@ def _apply(tx: SqlTx, evaluation_id: str, rubric: Rubric, change: DraftChange) -
     criterion = rubric.criterion(change.criterion_id)  # UnknownChoice names the criteria
     position = rubric.position(criterion.id)
     if isinstance(change, SetLevel):
+        if change.points is not None:
+            _check_precision(criterion.id, change.points)
         points = resolve_points(criterion, Selection(change.level_id, change.points))
         drafts.set_level(tx, evaluation_id, criterion.id, position, change.level_id, points)
         return {
@@ -215,6 +222,19 @@ def check_changes(rubric: Rubric, changes: list[DraftChange]) -> None:
         criterion = rubric.criterion(change.criterion_id)  # UnknownChoice names the criteria
         if isinstance(change, SetComment):
             require_plain(change.text, f"the comment on “{criterion.title}”", multiline=True)
+
+
+def _check_precision(criterion_id: str, points: Decimal) -> None:
+    """Points entered for a range are bounded like every number (decision 0002), so what is
+    stored is what is signed and shown, and every total stays exact."""
+    try:
+        bounded_decimal(points)
+    except ValueError as exc:
+        raise DomainError(
+            f"points for criterion '{criterion_id}' {str(exc).replace('has ', 'have ', 1)}: "
+            f"points have at most {MAX_DECIMAL_PLACES} decimal places and "
+            f"{MAX_SIGNIFICANT_DIGITS} significant digits"
+        ) from None
 
 
 @operation(Operation.EVALUATION_EDIT)
