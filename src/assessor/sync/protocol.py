@@ -294,7 +294,11 @@ class Challenge:
     audience: str  # the backend's did:web: signed with the challenge so a proof is for it only
 
     def to_json(self) -> dict[str, Any]:
-        return {"challenge": self.challenge, "expiresAt": self.expires_at, "audience": self.audience}
+        return {
+            "challenge": self.challenge,
+            "expiresAt": self.expires_at,
+            "audience": self.audience,
+        }
 
 
 def parse_challenge(value: object) -> Challenge:

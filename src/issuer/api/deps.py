@@ -52,7 +52,12 @@ async def device(request: Request) -> Caller:
     server = state(request)
     token = _bearer(request)
     if token is None:
-        raise ProblemError(ProblemType.UNAUTHORIZED, 401, "send the device's token as 'Authorization: Bearer …'", headers=_UNAUTHORIZED)
+        raise ProblemError(
+            ProblemType.UNAUTHORIZED,
+            401,
+            "send the device's token as 'Authorization: Bearer …'",
+            headers=_UNAUTHORIZED,
+        )
     caller = await run_in_threadpool(_authenticate_and_count, server, token)
     if isinstance(caller, int):
         raise ProblemError(
@@ -63,7 +68,12 @@ async def device(request: Request) -> Caller:
             retry_after=caller,
         )
     if caller is None:
-        raise ProblemError(ProblemType.UNAUTHORIZED, 401, "the token is unknown or was revoked", headers=_UNAUTHORIZED)
+        raise ProblemError(
+            ProblemType.UNAUTHORIZED,
+            401,
+            "the token is unknown or was revoked",
+            headers=_UNAUTHORIZED,
+        )
     return caller
 
 
@@ -77,7 +87,9 @@ def _authenticate_and_count(server: ServerState, token: str) -> Caller | int | N
         now = time.time()
         window = int(now // 60)
         dialect: Any = sqlite if server.db.is_sqlite else postgresql
-        upsert = dialect.insert(m.RateWindow).values(device_id=caller.device_id, window=window, count=1)
+        upsert = dialect.insert(m.RateWindow).values(
+            device_id=caller.device_id, window=window, count=1
+        )
         upsert = upsert.on_conflict_do_update(
             index_elements=["device_id", "window"], set_={"count": m.RateWindow.count + 1}
         ).returning(m.RateWindow.count)
@@ -102,7 +114,9 @@ async def json_body(request: Request) -> Any:
     try:
         return json.loads(body)
     except (ValueError, RecursionError) as exc:
-        raise ProblemError(ProblemType.INVALID_REQUEST, 400, f"the body is not JSON ({exc})") from None
+        raise ProblemError(
+            ProblemType.INVALID_REQUEST, 400, f"the body is not JSON ({exc})"
+        ) from None
 
 
 class BodyLimit:
@@ -134,7 +148,9 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
-                    raise ProblemError(ProblemType.BODY_TOO_LARGE, 413, f"the body is over {limit} bytes")
+                    raise ProblemError(
+                        ProblemType.BODY_TOO_LARGE, 413, f"the body is over {limit} bytes"
+                    )
             return message
 
         await self.app(scope, limited, send)

@@ -31,7 +31,9 @@ async def records_batch(request: Request, caller: DeviceDep) -> dict[str, Any]:
     try:
         value = loads_batch(body)
     except (ValueError, RecursionError) as exc:
-        raise ProblemError(p.ProblemType.INVALID_REQUEST, 400, f"the body is not JSON ({exc})") from None
+        raise ProblemError(
+            p.ProblemType.INVALID_REQUEST, 400, f"the body is not JSON ({exc})"
+        ) from None
     if isinstance(value, DuplicateKeys):
         raise ProblemError(p.ProblemType.INVALID_REQUEST, 400, "the body has the same key twice")
     try:
@@ -41,15 +43,21 @@ async def records_batch(request: Request, caller: DeviceDep) -> dict[str, Any]:
     except p.ProtocolError as exc:
         raise ProblemError(p.ProblemType.INVALID_REQUEST, 400, str(exc)) from None
     context = Context(server.issuing, server.limits)
-    answers = await run_in_threadpool(receive_batch, server.db, context, caller, list(batch.records))
+    answers = await run_in_threadpool(
+        receive_batch, server.db, context, caller, list(batch.records)
+    )
     return p.BatchResponse(tuple(answers)).to_json()
 
 
 @router.get(p.CREDENTIALS_PATH)
-def credentials(request: Request, caller: DeviceDep, cursor: str | None = None, limit: int = 200) -> dict[str, Any]:
+def credentials(
+    request: Request, caller: DeviceDep, cursor: str | None = None, limit: int = 200
+) -> dict[str, Any]:
     server = state(request)
     if not 1 <= limit <= server.limits.max_page_size:
-        raise ProblemError(p.ProblemType.INVALID_REQUEST, 400, f"limit: 1 to {server.limits.max_page_size}")
+        raise ProblemError(
+            p.ProblemType.INVALID_REQUEST, 400, f"limit: 1 to {server.limits.max_page_size}"
+        )
     try:
         after = feed.decode_cursor(cursor)
     except feed.CursorInvalid as exc:

@@ -85,7 +85,11 @@ def public_rubric_version(request: Request, rubric_id: str, version: int) -> Res
 
 def _sha256(value: str) -> str:
     if not p.is_sha256_hex(value):
-        raise ProblemError(p.ProblemType.INVALID_REQUEST, 400, "a blob is named by 64 lower-case hex digits of its SHA-256")
+        raise ProblemError(
+            p.ProblemType.INVALID_REQUEST,
+            400,
+            "a blob is named by 64 lower-case hex digits of its SHA-256",
+        )
     return value
 
 
@@ -93,7 +97,11 @@ def _sha256(value: str) -> str:
 def get_blob(request: Request, caller: DeviceDep, sha256: str) -> Response:
     digest = _sha256(sha256)
     with state(request).db.read() as session:
-        data = read_blob(session, digest) if may_read(session, digest, caller.device_id, caller.person_id) else None
+        data = (
+            read_blob(session, digest)
+            if may_read(session, digest, caller.device_id, caller.person_id)
+            else None
+        )
     if data is None:  # unknown and not yours look the same
         raise ProblemError(p.ProblemType.NOT_FOUND, 404, f"no blob {digest} for this device")
     headers = {"ETag": f'"{digest}"', "Cache-Control": "private, max-age=31536000, immutable"}

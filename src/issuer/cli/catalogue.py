@@ -60,15 +60,39 @@ def assessment_create(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     achievements = group(sub, "achievement", "achievements a pass earns")
-    cmd = command(achievements, "publish", achievement_publish, "publish an achievement file (docs/issuer.md)", "issuer achievement publish wiring-badge.json")
+    cmd = command(
+        achievements,
+        "publish",
+        achievement_publish,
+        "publish an achievement file (docs/issuer.md)",
+        "issuer achievement publish wiring-badge.json",
+    )
     cmd.add_argument("file", metavar="FILE")
     rubrics = group(sub, "rubric", "rubric versions assessors score against")
-    cmd = command(rubrics, "publish", rubric_publish, "publish every rubric in a file (own JSON format or CASE 1.1)", "issuer rubric publish wiring.json")
+    cmd = command(
+        rubrics,
+        "publish",
+        rubric_publish,
+        "publish every rubric in a file (own JSON format or CASE 1.1)",
+        "issuer rubric publish wiring.json",
+    )
     cmd.add_argument("file", metavar="FILE")
     assessments = group(sub, "assessment", "assessments: achievement + rubric version")
-    cmd = command(assessments, "create", assessment_create, "create an assessment", "issuer assessment create --id wiring-l2 --title 'Wiring (L2)' --achievement wiring-badge --rubric wiring@1 --signoff-required")
+    cmd = command(
+        assessments,
+        "create",
+        assessment_create,
+        "create an assessment",
+        "issuer assessment create --id wiring-l2 --title 'Wiring (L2)' --achievement wiring-badge --rubric wiring@1 --signoff-required",
+    )
     cmd.add_argument("--id", required=True)
     cmd.add_argument("--title", required=True)
     cmd.add_argument("--achievement", required=True, metavar="ID")
-    cmd.add_argument("--rubric", required=True, metavar="ID@VERSION", help="or the version's digest (uEi…)")
-    cmd.add_argument("--signoff-required", action="store_true", help="a manager must approve before a credential is issued")
+    cmd.add_argument(
+        "--rubric", required=True, metavar="ID@VERSION", help="or the version's digest (uEi…)"
+    )
+    cmd.add_argument(
+        "--signoff-required",
+        action="store_true",
+        help="a manager must approve before a credential is issued",
+    )

@@ -87,7 +87,9 @@ def parse_time(value: str, option: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise BadInput(f"{option}: '{value}' is not a date-time such as 2026-11-24T09:00:00Z") from None
+        raise BadInput(
+            f"{option}: '{value}' is not a date-time such as 2026-11-24T09:00:00Z"
+        ) from None
     if moment.tzinfo is None:
         raise BadInput(f"{option}: '{value}' needs a time zone (Z or +01:00)")
     return moment.astimezone(UTC)
@@ -106,7 +108,9 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
-def command(parent: Any, name: str, handler: Handler, help_: str, example: str) -> argparse.ArgumentParser:
+def command(
+    parent: Any, name: str, handler: Handler, help_: str, example: str
+) -> argparse.ArgumentParser:
     """A subcommand with --db, --json and an example in its --help."""
     cmd: argparse.ArgumentParser = parent.add_parser(
         name,

@@ -42,11 +42,15 @@ def device_list(args: argparse.Namespace) -> int:
     db = open_database(args)
     with db.read() as session:
         rows = session.execute(
-            select(m.Device, m.Person.name).join(m.Person, m.Person.id == m.Device.person_id).order_by(m.Device.enrolled_at)
+            select(m.Device, m.Person.name)
+            .join(m.Person, m.Person.id == m.Device.person_id)
+            .order_by(m.Device.enrolled_at)
         ).all()
         found: list[dict[str, Any]] = []
         for device, name in rows:
-            roles = session.scalars(select(m.DeviceRole.role).where(m.DeviceRole.device_id == device.id))
+            roles = session.scalars(
+                select(m.DeviceRole.role).where(m.DeviceRole.device_id == device.id)
+            )
             found.append(
                 {
                     "id": device.id,
@@ -60,7 +64,10 @@ def device_list(args: argparse.Namespace) -> int:
     if args.json:
         out(found)
     else:
-        table([[d["id"], d["person"], " ".join(d["roles"]), d["status"], d["key"]] for d in found], ["id", "person", "roles", "status", "key"])
+        table(
+            [[d["id"], d["person"], " ".join(d["roles"]), d["status"], d["key"]] for d in found],
+            ["id", "person", "roles", "status", "key"],
+        )
     return 0
 
 
@@ -77,15 +84,35 @@ def device_revoke(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     people = group(sub, "person", "people and their roles")
-    cmd = command(people, "add", person_add, "add a person, or roles to one", "issuer person add 'Ada Assessor' --role assessor")
+    cmd = command(
+        people,
+        "add",
+        person_add,
+        "add a person, or roles to one",
+        "issuer person add 'Ada Assessor' --role assessor",
+    )
     cmd.add_argument("name", metavar="NAME")
-    cmd.add_argument("--role", action="append", required=True, choices=ROLES, help="repeat for several")
+    cmd.add_argument(
+        "--role", action="append", required=True, choices=ROLES, help="repeat for several"
+    )
     enrolments = group(sub, "enrolment", "one-time codes that enrol a desktop profile's key")
-    cmd = command(enrolments, "create", enrolment_create, "make a one-time enrolment code, valid 24 hours", "issuer enrolment create --person 'Ada Assessor' --role assessor --json")
+    cmd = command(
+        enrolments,
+        "create",
+        enrolment_create,
+        "make a one-time enrolment code, valid 24 hours",
+        "issuer enrolment create --person 'Ada Assessor' --role assessor --json",
+    )
     cmd.add_argument("--person", required=True, metavar="NAME")
     cmd.add_argument("--role", required=True, choices=ROLES)
     devices = group(sub, "device", "enrolled keys (devices)")
     command(devices, "list", device_list, "list enrolled keys", "issuer device list --json")
-    cmd = command(devices, "revoke", device_revoke, "revoke an enrolled key and its tokens", "issuer device revoke did:key:z6Mk… --reason 'laptop lost'")
+    cmd = command(
+        devices,
+        "revoke",
+        device_revoke,
+        "revoke an enrolled key and its tokens",
+        "issuer device revoke did:key:z6Mk… --reason 'laptop lost'",
+    )
     cmd.add_argument("device", metavar="ID_OR_KEY")
     cmd.add_argument("--reason", required=True)

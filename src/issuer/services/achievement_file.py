@@ -70,7 +70,9 @@ def _read(path: Path) -> AchievementDefinition:
         with path.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise ValidationFailed([Problem("", f"cannot read the file: {exc.strerror or exc}")]) from None
+        raise ValidationFailed(
+            [Problem("", f"cannot read the file: {exc.strerror or exc}")]
+        ) from None
     if len(data) > MAX_FILE_BYTES:
         raise ValidationFailed([Problem("", "larger than 1 MB; not an achievement file")])
     try:
@@ -90,7 +92,9 @@ def _read(path: Path) -> AchievementDefinition:
         problems.append(Problem("/format", f'must be "{FORMAT}"'))
     ident = doc.get("id")
     if "id" in doc and not (isinstance(ident, str) and _ID.match(ident) and len(ident) <= 100):
-        problems.append(Problem("/id", "must be an identifier (a-z, 0-9, '.', '_', '-'; at most 100)"))
+        problems.append(
+            Problem("/id", "must be an identifier (a-z, 0-9, '.', '_', '-'; at most 100)")
+        )
     name = _text(doc, "name", 300, problems)
     description = _text(doc, "description", 5000, problems)
     narrative = ""
@@ -115,7 +119,12 @@ def _read(path: Path) -> AchievementDefinition:
         tags = []
     image = _image(path, doc.get("image"), problems) if "image" in doc else None
     if level == "badge" and prerequisites:
-        problems.append(Problem("/prerequisites", "a badge has no prerequisites; stack badges into a micro-credential"))
+        problems.append(
+            Problem(
+                "/prerequisites",
+                "a badge has no prerequisites; stack badges into a micro-credential",
+            )
+        )
     if problems:
         raise ValidationFailed(problems)
     assert isinstance(ident, str) and isinstance(level, str) and image is not None

@@ -49,10 +49,14 @@ class Issuer(Protocol):
 
     def issue(self, session: Session, earned: Earned, now: datetime) -> m.Credential: ...
 
-    def revoke(self, session: Session, credential: m.Credential, reason: str, now: datetime) -> None: ...
+    def revoke(
+        self, session: Session, credential: m.Credential, reason: str, now: datetime
+    ) -> None: ...
 
 
-def after_accept(session: Session, issuer: Issuer, row: m.Record, facts: Facts, now: datetime) -> None:
+def after_accept(
+    session: Session, issuer: Issuer, row: m.Record, facts: Facts, now: datetime
+) -> None:
     """What an accepted record earns or undoes, in its own transaction."""
     if row.kind == "ArtifactAssessmentRecord":
         if facts.supersedes:
@@ -82,9 +86,13 @@ def _supersede(session: Session, issuer: Issuer, old_id: str, new: m.Record, now
     if new.outcome == "pass":
         return
     for credential in session.scalars(
-        select(m.Credential).where(m.Credential.record_id == old_id, m.Credential.revoked_at.is_(None))
+        select(m.Credential).where(
+            m.Credential.record_id == old_id, m.Credential.revoked_at.is_(None)
+        )
     ):
-        issuer.revoke(session, credential, f"corrected: record {new.record_id} no longer passes", now)
+        issuer.revoke(
+            session, credential, f"corrected: record {new.record_id} no longer passes", now
+        )
 
 
 def _award(
@@ -112,7 +120,9 @@ def _award(
     session.add(m.PendingCheck(learner_id=submission.learner_id, created_at=now))
 
 
-def latest_held(session: Session, learner_id: str, achievement_id: str, now: datetime) -> m.Credential | None:
+def latest_held(
+    session: Session, learner_id: str, achievement_id: str, now: datetime
+) -> m.Credential | None:
     """The newest credential the learner holds for the achievement: not revoked, not expired."""
     return session.scalar(
         select(m.Credential)
@@ -134,7 +144,9 @@ def stack(session: Session, issuer: Issuer, learner_id: str, now: datetime) -> i
     progress = True
     while progress:
         progress = False
-        rows = session.execute(select(m.Prerequisite.achievement_id, m.Prerequisite.prerequisite_id)).all()
+        rows = session.execute(
+            select(m.Prerequisite.achievement_id, m.Prerequisite.prerequisite_id)
+        ).all()
         needs: dict[str, list[str]] = {}
         for goal, prerequisite in rows:
             needs.setdefault(goal, []).append(prerequisite)
@@ -168,7 +180,9 @@ def settle_pending(db: Database, issuer: Issuer, *, limit: int = 100) -> int:
     issued = 0
     with db.read() as session:
         pending = session.execute(
-            select(m.PendingCheck.id, m.PendingCheck.learner_id).order_by(m.PendingCheck.id).limit(limit)
+            select(m.PendingCheck.id, m.PendingCheck.learner_id)
+            .order_by(m.PendingCheck.id)
+            .limit(limit)
         ).all()
     for row_id, learner_id in pending:
         for attempt in range(4):

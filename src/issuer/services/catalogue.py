@@ -77,7 +77,9 @@ def publish_rubric(session: Session, rubric: Rubric, source_format: str) -> Publ
     )
     session.add(row)
     session.flush()
-    feed.append(session, ChangeKind.RUBRIC_VERSION, f"{row.rubric_id}@{row.version}", rubric_change(row))
+    feed.append(
+        session, ChangeKind.RUBRIC_VERSION, f"{row.rubric_id}@{row.version}", rubric_change(row)
+    )
     return PublishedRubric(row.rubric_id, row.version, digest, row.title, True)
 
 

@@ -26,7 +26,13 @@ from sqlalchemy.orm import Session
 
 from assessor.domain.errors import DomainError
 from assessor.security.canonical import MAX_SAFE_INTEGER, canonicalize
-from assessor.security.records import ProofInvalid, record_digest, record_kind, validate_record, verify
+from assessor.security.records import (
+    ProofInvalid,
+    record_digest,
+    record_kind,
+    validate_record,
+    verify,
+)
 from assessor.sync.protocol import AnswerState, ItemAnswer, Limits, Reason
 from issuer.services import awards
 from issuer.services.people import Caller
@@ -63,7 +69,13 @@ def _strictness_problem(value: Any, at: str = "") -> tuple[str, str] | None:
         return at or "/", "numbers must be integers or decimal strings, never floats"
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SAFE_INTEGER:
         return at or "/", "integer outside ±(2^53-1)"
-    items: Any = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    items: Any = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
     for key, item in items:
         token = str(key).replace("~", "~0").replace("/", "~1")
         found = _strictness_problem(item, f"{at}/{token}")
@@ -125,15 +137,24 @@ def precheck(index: int, item: object, limits: Limits) -> Authentic | ItemAnswer
     problems = validate_record(item)
     if problems:
         first = problems[0]
-        return _answer(index, bad, None, Reason.MALFORMED, first.message, first.location, record_id=rid)
+        return _answer(
+            index, bad, None, Reason.MALFORMED, first.message, first.location, record_id=rid
+        )
     try:
         proof = verify(item)
     except ProofInvalid as exc:
-        return _answer(index, bad, None, Reason.PROOF_INVALID, exc.message, exc.location, record_id=rid)
+        return _answer(
+            index, bad, None, Reason.PROOF_INVALID, exc.message, exc.location, record_id=rid
+        )
     did = proof.verification_method.split("#", 1)[0]
     if item["issuer"]["id"] != did:
         return _answer(
-            index, bad, None, Reason.ISSUER_MISMATCH, "issuer.id is not the signing key", "/issuer/id",
+            index,
+            bad,
+            None,
+            Reason.ISSUER_MISMATCH,
+            "issuer.id is not the signing key",
+            "/issuer/id",
             record_id=rid,
         )
     kind = record_kind(item)
@@ -173,7 +194,9 @@ def receive_batch(db: Database, ctx: Context, caller: Caller, items: list[Any]) 
     return answers
 
 
-def _decide_with_retries(db: Database, ctx: Context, caller: Caller, index: int, rec: Authentic) -> ItemAnswer:
+def _decide_with_retries(
+    db: Database, ctx: Context, caller: Caller, index: int, rec: Authentic
+) -> ItemAnswer:
     for attempt in range(_ATTEMPTS):
         try:
             with db.write() as session:
@@ -194,14 +217,37 @@ def _retryable(exc: DBAPIError) -> bool:
     return code in ("40001", "40P01")  # serialization failure, deadlock (PostgreSQL)
 
 
-def decide(session: Session, ctx: Context, caller: Caller, index: int, rec: Authentic) -> ItemAnswer:
+def decide(
+    session: Session, ctx: Context, caller: Caller, index: int, rec: Authentic
+) -> ItemAnswer:
     device = session.scalar(select(m.Device).where(m.Device.did == rec.did))
     if device is None:
-        return _answer(index, AnswerState.REJECTED, rec, Reason.KEY_UNKNOWN, "the signing key is not enrolled here", "/proof/verificationMethod")
+        return _answer(
+            index,
+            AnswerState.REJECTED,
+            rec,
+            Reason.KEY_UNKNOWN,
+            "the signing key is not enrolled here",
+            "/proof/verificationMethod",
+        )
     if device.revoked_at is not None:
-        return _answer(index, AnswerState.REJECTED, rec, Reason.KEY_REVOKED, "the signing key was revoked", "/proof/verificationMethod")
+        return _answer(
+            index,
+            AnswerState.REJECTED,
+            rec,
+            Reason.KEY_REVOKED,
+            "the signing key was revoked",
+            "/proof/verificationMethod",
+        )
     if device.id != caller.device_id:
-        return _answer(index, AnswerState.REJECTED, rec, Reason.KEY_NOT_DEVICE, "a device sends only records signed with its own key", "/proof/verificationMethod")
+        return _answer(
+            index,
+            AnswerState.REJECTED,
+            rec,
+            Reason.KEY_NOT_DEVICE,
+            "a device sends only records signed with its own key",
+            "/proof/verificationMethod",
+        )
     stored = session.scalar(select(m.Record).where(m.Record.record_id == rec.record_id))
     if stored is not None:
         return _repeat(index, rec, stored)
@@ -216,9 +262,13 @@ def decide(session: Session, ctx: Context, caller: Caller, index: int, rec: Auth
         facts = CHECKS[rec.kind](session, rec.doc, device)
     except Refused as refused:
         if refused.later:
-            return _answer(index, AnswerState.DEFERRED, rec, refused.reason, refused.message, refused.location)
+            return _answer(
+                index, AnswerState.DEFERRED, rec, refused.reason, refused.message, refused.location
+            )
         _store(session, rec, device, "rejected", rec.seq, refused.reason, refused.message)
-        return _answer(index, AnswerState.REJECTED, rec, refused.reason, refused.message, refused.location)
+        return _answer(
+            index, AnswerState.REJECTED, rec, refused.reason, refused.message, refused.location
+        )
     row = _store(session, rec, device, "accepted", rec.seq, None, None, facts)
     awards.after_accept(session, ctx.issuer, row, facts, now)
     return _answer(index, AnswerState.ACCEPTED, rec)
@@ -226,7 +276,14 @@ def decide(session: Session, ctx: Context, caller: Caller, index: int, rec: Auth
 
 def _repeat(index: int, rec: Authentic, stored: m.Record) -> ItemAnswer:
     if stored.digest != rec.digest:
-        return _answer(index, AnswerState.CONFLICT, rec, Reason.ID_CONFLICT, "another record with this id is stored here", "/id")
+        return _answer(
+            index,
+            AnswerState.CONFLICT,
+            rec,
+            Reason.ID_CONFLICT,
+            "another record with this id is stored here",
+            "/id",
+        )
     if stored.state == "accepted":
         return _answer(index, AnswerState.DUPLICATE, rec)
     reason = Reason(stored.reason) if stored.reason else Reason.MALFORMED

@@ -97,7 +97,9 @@ def add_person(session: Session, name: str, roles: list[str]) -> m.Person:
     return person
 
 
-def create_code(session: Session, person_name: str, role: str, now: datetime) -> tuple[str, datetime]:
+def create_code(
+    session: Session, person_name: str, role: str, now: datetime
+) -> tuple[str, datetime]:
     """A one-time enrolment code for the person in that role (which they must hold), valid
     for 24 hours. The code is returned once; only its hash is kept."""
     check_role(role)
@@ -185,7 +187,9 @@ def enrol(session: Session, request: EnrolmentRequest, audience: str, now: datet
         )
         session.add(device)
         session.flush()
-    held = set(session.scalars(select(m.DeviceRole.role).where(m.DeviceRole.device_id == device.id)))
+    held = set(
+        session.scalars(select(m.DeviceRole.role).where(m.DeviceRole.device_id == device.id))
+    )
     if row.role not in held:
         session.add(m.DeviceRole(device_id=device.id, role=row.role))
         held.add(row.role)

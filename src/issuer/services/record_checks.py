@@ -50,7 +50,12 @@ class Facts:
 
 
 def check_time_and_role(
-    session: Session, doc: dict[str, Any], kind: str, device: m.Device, valid_from: datetime, now: datetime
+    session: Session,
+    doc: dict[str, Any],
+    kind: str,
+    device: m.Device,
+    valid_from: datetime,
+    now: datetime,
 ) -> None:
     if valid_from > now + CLOCK_SKEW:
         raise Refused(Reason.VALID_FROM_FUTURE, "validFrom is in the future", "/validFrom")
@@ -63,7 +68,9 @@ def check_time_and_role(
     role = doc["issuer"]["role"]
     wanted = KIND_ROLE[kind]
     if role != wanted:
-        raise Refused(Reason.ROLE_NOT_HELD, f"a {kind} is signed as {wanted}, not {role}", "/issuer/role")
+        raise Refused(
+            Reason.ROLE_NOT_HELD, f"a {kind} is signed as {wanted}, not {role}", "/issuer/role"
+        )
     device_roles = set(
         session.scalars(select(m.DeviceRole.role).where(m.DeviceRole.device_id == device.id))
     )
@@ -88,7 +95,9 @@ def check_artifact(session: Session, doc: dict[str, Any], device: m.Device) -> F
     if row.withdrawn_at is not None:
         raise Refused(Reason.SUBMISSION_WITHDRAWN, "the submission was withdrawn", f"{at}/id")
     if row.assessor_id != device.person_id:
-        raise Refused(Reason.NOT_ASSIGNED, "the submission is not assigned to the signer", f"{at}/id")
+        raise Refused(
+            Reason.NOT_ASSIGNED, "the submission is not assigned to the signer", f"{at}/id"
+        )
     if subject["id"] != learner_uri(row.learner_id):
         raise Refused(Reason.SUBMISSION_MISMATCH, "names another learner", "/credentialSubject/id")
     if given["assessment"] != row.assessment_id:
@@ -101,7 +110,11 @@ def check_artifact(session: Session, doc: dict[str, Any], device: m.Device) -> F
     )
     rat = "/credentialSubject/rubric"
     if version is None:
-        raise Refused(Reason.RUBRIC_UNKNOWN, "the rubric digest is not a version published here", f"{rat}/digestMultibase")
+        raise Refused(
+            Reason.RUBRIC_UNKNOWN,
+            "the rubric digest is not a version published here",
+            f"{rat}/digestMultibase",
+        )
     if (version.rubric_id, version.version) != (rubric_ref["id"], rubric_ref["version"]):
         raise Refused(
             Reason.RUBRIC_UNKNOWN,
@@ -112,13 +125,17 @@ def check_artifact(session: Session, doc: dict[str, Any], device: m.Device) -> F
     assessment = session.get(m.Assessment, row.assessment_id)
     assert assessment is not None  # foreign key
     if assessment.rubric_version_id != version.id:
-        raise Refused(Reason.RUBRIC_NOT_ASSESSMENT, "the assessment applies another rubric version", rat)
+        raise Refused(
+            Reason.RUBRIC_NOT_ASSESSMENT, "the assessment applies another rubric version", rat
+        )
     supersedes = _check_supersedes(session, doc, row, device)
     try:
         result = recompute(rubric_from_document(version.digest, version.document), subject)
     except ScoreMismatch as exc:
         reason = Reason.ENGINE_UNKNOWN if exc.engine else Reason.SCORE_MISMATCH
-        raise Refused(reason, f"the score does not recompute: {exc.message}", exc.location) from None
+        raise Refused(
+            reason, f"the score does not recompute: {exc.message}", exc.location
+        ) from None
     _check_evidence(session, given["artifacts"], row)
     return Facts(row.id, result.outcome.value, None, supersedes, result)
 
@@ -149,7 +166,10 @@ def _check_supersedes(
 
 
 def _check_evidence(session: Session, artifacts: list[dict[str, Any]], row: m.Submission) -> None:
-    stated = {(a["name"], decode_multibase_digest(a["digestMultibase"]).hex(), a["size"]) for a in artifacts}
+    stated = {
+        (a["name"], decode_multibase_digest(a["digestMultibase"]).hex(), a["size"])
+        for a in artifacts
+    }
     expected = {
         (e.name, e.sha256, e.size)
         for e in session.scalars(select(m.Evidence).where(m.Evidence.submission_id == row.id))
@@ -216,7 +236,9 @@ def check_exam_session(session: Session, doc: dict[str, Any], device: m.Device) 
     if row is None:
         raise Refused(Reason.SESSION_UNKNOWN, f"no exam session '{given['id']}' here", at)
     if subject["id"] != exam_session_uri(row.id):
-        raise Refused(Reason.SESSION_UNKNOWN, "the subject is not this session's URI", "/credentialSubject/id")
+        raise Refused(
+            Reason.SESSION_UNKNOWN, "the subject is not this session's URI", "/credentialSubject/id"
+        )
     if row.proctor_id != device.person_id:
         raise Refused(Reason.NOT_ASSIGNED, "the session is not assigned to the signer", at)
     return Facts()

@@ -77,7 +77,9 @@ def assign_submission(
         raise BadInput("--attempt: a whole number from 1")
     if session.get(m.Assessment, a.assessment) is None:
         known = session.scalars(select(m.Assessment.id)).all()
-        raise BadInput(f"unknown assessment '{a.assessment}'; valid: {', '.join(known) or '(none)'}")
+        raise BadInput(
+            f"unknown assessment '{a.assessment}'; valid: {', '.join(known) or '(none)'}"
+        )
     assessor = _holder(session, a.assessor, "assessor")
     manager = _holder(session, a.manager, "manager") if a.manager else None
     if manager is not None and manager.id == assessor.id:
@@ -113,9 +115,21 @@ def assign_submission(
                 )
             )
         session.flush()
-        feed.append(session, ChangeKind.SUBMISSION, row.id, submission_change(session, row), person=assessor.id)
+        feed.append(
+            session,
+            ChangeKind.SUBMISSION,
+            row.id,
+            submission_change(session, row),
+            person=assessor.id,
+        )
         if manager is not None:
-            feed.append(session, ChangeKind.SUBMISSION, row.id, submission_change(session, row), person=manager.id)
+            feed.append(
+                session,
+                ChangeKind.SUBMISSION,
+                row.id,
+                submission_change(session, row),
+                person=manager.id,
+            )
         return row, True
     if (row.learner_id, row.assessment_id, row.attempt) != (a.learner, a.assessment, a.attempt):
         raise BadInput(
@@ -131,11 +145,15 @@ def assign_submission(
     if before == after:
         return row, False
     for old in set(before) - set(after) - {None}:
-        feed.append(session, ChangeKind.SUBMISSION, row.id, deleted_because="reassigned", person=old)
+        feed.append(
+            session, ChangeKind.SUBMISSION, row.id, deleted_because="reassigned", person=old
+        )
     row.assessor_id, row.manager_id = after
     session.flush()
     for new in set(after) - {None}:
-        feed.append(session, ChangeKind.SUBMISSION, row.id, submission_change(session, row), person=new)
+        feed.append(
+            session, ChangeKind.SUBMISSION, row.id, submission_change(session, row), person=new
+        )
     return row, True
 
 
@@ -146,7 +164,9 @@ def withdraw_submission(session: Session, submission_id: str, now: datetime) -> 
     if row.withdrawn_at is None:
         row.withdrawn_at = now
         for person in {row.assessor_id, row.manager_id} - {None}:
-            feed.append(session, ChangeKind.SUBMISSION, row.id, deleted_because="withdrawn", person=person)
+            feed.append(
+                session, ChangeKind.SUBMISSION, row.id, deleted_because="withdrawn", person=person
+            )
     return row
 
 
@@ -165,7 +185,13 @@ def assign_session(
     proctor = _holder(session, proctor_name, "proctor")
     row = session.get(m.ExamSession, session_id)
     if row is not None and row.proctor_id != proctor.id:
-        feed.append(session, ChangeKind.EXAM_SESSION, row.id, deleted_because="reassigned", person=row.proctor_id)
+        feed.append(
+            session,
+            ChangeKind.EXAM_SESSION,
+            row.id,
+            deleted_because="reassigned",
+            person=row.proctor_id,
+        )
     if row is None:
         row = m.ExamSession(id=session_id)
         session.add(row)

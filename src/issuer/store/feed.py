@@ -44,7 +44,9 @@ def decode_cursor(cursor: str | None) -> int:
 
 def _next_seq(session: Session) -> int:
     taken = session.execute(
-        update(m.FeedCounter).where(m.FeedCounter.id == 1).values(last=m.FeedCounter.last + 1)
+        update(m.FeedCounter)
+        .where(m.FeedCounter.id == 1)
+        .values(last=m.FeedCounter.last + 1)
         .returning(m.FeedCounter.last)
     ).scalar_one()
     return int(taken)
