@@ -273,13 +273,13 @@ class HandKey:
             self.seq, self.prev = document["device"]["seq"], record_digest(signed)
         return signed
 
-    def resign(self, record: Mapping[str, Any], **changes: Any) -> dict[str, Any]:
+    def resign(self, record: Mapping[str, Any], record_id: str | None = None, **changes: Any) -> dict[str, Any]:
         """The record with `changes` applied to its subject, signed again by this key."""
         document = json.loads(json.dumps({k: v for k, v in record.items() if k != "proof"}))
         document["credentialSubject"].update(changes)
         document["issuer"] = {"id": self.did, "name": self.name, "role": self.role}
         document["device"] = {"seq": self.seq + 1, "prev": self.prev}
-        document["id"] = f"urn:uuid:{_uuid7()}"
+        document["id"] = record_id or f"urn:uuid:{_uuid7()}"
         signed = sign(document, self.private, verification_method(self.public), created=stamp())
         self.seq, self.prev = document["device"]["seq"], record_digest(signed)
         return signed
