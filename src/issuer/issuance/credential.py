@@ -423,14 +423,16 @@ def _result_description(achievement: str, criterion: CriterionDef) -> dict[str, 
     return out
 
 
-def _achievement(c: CredentialInputs) -> dict[str, Any]:
-    a = c.achievement
-    url = achievement_url(c.base, a.id)
+def achievement_json(
+    base: str, a: AchievementDef, score_maximum: str | None = None
+) -> dict[str, Any]:
+    """The OB 3.0 `Achievement` for `a`, as embedded in credentials and served at its URL."""
+    url = achievement_url(base, a.id)
     image: dict[str, Any] = {"id": a.image_url or f"{url}/badge.png", "type": "Image"}
     if a.image_caption is not None:
         image["caption"] = a.image_caption
     descriptions = [_result_description(url, criterion) for criterion in a.criteria]
-    if c.score is not None:
+    if score_maximum is not None:
         descriptions.append(
             {
                 "id": f"{url}#score",
@@ -438,7 +440,7 @@ def _achievement(c: CredentialInputs) -> dict[str, Any]:
                 "name": "Rubric score",
                 "resultType": "RubricScore",
                 "valueMin": "0",
-                "valueMax": c.score.maximum,
+                "valueMax": score_maximum,
             }
         )
     out: dict[str, Any] = {
@@ -498,7 +500,8 @@ def _subject(c: CredentialInputs) -> dict[str, Any]:
                 "salt": c.learner.salt,
             }
         ]
-    subject["achievement"] = _achievement(c)
+    score_maximum = c.score.maximum if c.score is not None else None
+    subject["achievement"] = achievement_json(c.base, c.achievement, score_maximum)
     subject["result"] = _results(c)
     return subject
 

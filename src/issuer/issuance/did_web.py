@@ -113,7 +113,7 @@ def key_resolver(document: dict[str, Any]) -> Callable[[str], Ed25519PublicKey]:
         if method.get("controller") != did or method.get("type") != "Multikey":
             raise DidError(f"{method_id!r} is not a Multikey controlled by {did!r}")
         try:
-            raw = public_key_from_multibase(method.get("publicKeyMultibase"))
+            raw = public_key_from_multibase(str(method.get("publicKeyMultibase")))
         except ValueError as exc:
             raise DidError(f"{method_id!r}: {exc}") from None
         return Ed25519PublicKey.from_public_bytes(raw)
