@@ -1,64 +1,56 @@
-"""HTML for the public pages: what the page shows is read from the signed credential, and the
-server's own verification of its proof is shown with it."""
+"""The public pages, drawn by `issuer.issuance` from the signed credential itself; the server
+adds only what a credential cannot say about itself: its status now, the server's own check
+of the proof, and the download links."""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from html import escape
 from typing import Any
 
-from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from issuer.api.deps import state
-from issuer.issuance.rdfc import ProofInvalid
-from issuer.services.credentials import status_of
+from issuer.issuance import pages, rdfc
+from issuer.issuance import view as v
+from issuer.services.credentials import IssuingService, stamp
 from issuer.store import models as m
 
 _HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'",
+    # No script, no style or image from elsewhere: what the page shows is all its own.
+    "Content-Security-Policy": "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
     "Vary": "Accept",
     "Cache-Control": "no-cache",
 }
 
 
-def _page(title: str, body: str) -> HTMLResponse:
-    html = (
-        "<!doctype html><html lang=en><meta charset=utf-8>"
-        f"<meta name=viewport content='width=device-width'><title>{escape(title)}</title>"
-        "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}"
-        "table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid #ccc;text-align:left}"
-        "code{word-break:break-all}</style>"
-        f"<body>{body}</body></html>"
-    )
-    return HTMLResponse(html, headers=_HEADERS)
+def html(text: str) -> HTMLResponse:
+    return HTMLResponse(text, headers=_HEADERS)
 
 
-def achievement_html(
-    request: Request, row: m.Achievement, definition: dict[str, Any]
-) -> HTMLResponse:
-    body = (
-        f"<h1>{escape(definition['name'])}</h1><p>{escape(definition['level'])}</p>"
-        f"<p>{escape(definition['description'])}</p><h2>Criteria</h2>"
-        f"<p>{escape(definition['criteria']['narrative'])}</p>"
-    )
-    return _page(definition["name"], body)
-
-
-def credential_html(request: Request, row: m.Credential) -> HTMLResponse:
-    server = state(request)
-    document = json.loads(row.document)
+def credential_view(issuing: IssuingService, row: m.Credential, learner_name: str | None) -> v.CredentialView:
+    document: dict[str, Any] = json.loads(row.document)
+    now = datetime.now(UTC)
     try:
-        server.issuing.verify(document)
-        verdict = "The issuer's signature verifies."
-    except ProofInvalid as exc:
-        verdict = f"The signature does NOT verify: {exc.message}"
-    subject = document["credentialSubject"]
-    status = status_of(row, datetime.now(UTC)).value
-    body = (
-        f"<h1>{escape(subject['achievement']['name'])}</h1>"
-        f"<p>Issued by {escape(document['issuer']['name'])} on {escape(document['validFrom'])}; "
-        f"status: {escape(status)}.</p><p>{escape(verdict)}</p>"
+        checked = issuing.verify(document)
+        proof = v.ProofCheck(True, checked.verification_method, stamp(now))
+    except rdfc.ProofInvalid as exc:
+        proof = v.ProofCheck(False, exc.message, stamp(now))
+    return v.credential_view(
+        document,
+        proof=proof,
+        links=v.Links.for_credential(document["id"]),
+        now=stamp(now),
+        revoked=row.revoked_at is not None,
+        revocation_reason=row.revoke_reason,
+        learner_name=learner_name,
     )
-    return _page(subject["achievement"]["name"], body)
+
+
+def credential_html(view: v.CredentialView) -> HTMLResponse:
+    return html(pages.credential_page(view))
+
+
+def achievement_html(achievement: dict[str, Any], issuer_name: str) -> HTMLResponse:
+    return html(pages.achievement_page(achievement, issuer_name))

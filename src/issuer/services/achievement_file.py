@@ -21,8 +21,8 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 _ID = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 _PNG = b"\x89PNG\r\n\x1a\n"
-_REQUIRED = ("format", "id", "name", "description", "criteria", "image", "level")
-_OPTIONAL = ("prerequisites", "validityDays", "tags")
+_REQUIRED = ("format", "id", "name", "description", "criteria", "level")
+_OPTIONAL = ("image", "prerequisites", "validityDays", "tags")
 
 
 @dataclass(frozen=True)
@@ -32,15 +32,17 @@ class AchievementDefinition:
     description: str
     criteria_narrative: str
     level: str
-    image_bytes: bytes
-    image_media_type: str
+    image_bytes: bytes | None = None  # None: the issuer draws a badge with the name
+    image_media_type: str | None = None
     prerequisites: tuple[str, ...] = ()
     validity_days: int | None = None
     tags: tuple[str, ...] = field(default=())
 
     @property
-    def image_sha256(self) -> str:
-        return hashlib.sha256(self.image_bytes).hexdigest()
+    def image(self) -> dict[str, str] | None:
+        if self.image_bytes is None or self.image_media_type is None:
+            return None
+        return {"sha256": hashlib.sha256(self.image_bytes).hexdigest(), "mediaType": self.image_media_type}
 
     def to_document(self) -> dict[str, Any]:
         """The stored definition (the image by digest)."""
@@ -50,7 +52,7 @@ class AchievementDefinition:
             "description": self.description,
             "criteria": {"narrative": self.criteria_narrative},
             "level": self.level,
-            "image": {"sha256": self.image_sha256, "mediaType": self.image_media_type},
+            "image": self.image,
             "prerequisites": list(self.prerequisites),
             "validityDays": self.validity_days,
             "tags": list(self.tags),
@@ -127,15 +129,15 @@ def _read(path: Path) -> AchievementDefinition:
         )
     if problems:
         raise ValidationFailed(problems)
-    assert isinstance(ident, str) and isinstance(level, str) and image is not None
+    assert isinstance(ident, str) and isinstance(level, str)
     return AchievementDefinition(
         id=ident,
         name=name,
         description=description,
         criteria_narrative=narrative,
         level=level,
-        image_bytes=image[0],
-        image_media_type=image[1],
+        image_bytes=image[0] if image else None,
+        image_media_type=image[1] if image else None,
         prerequisites=prerequisites,
         validity_days=validity,
         tags=tuple(tags),

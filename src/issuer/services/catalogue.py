@@ -121,7 +121,8 @@ def publish_achievement(session: Session, definition: AchievementDefinition) -> 
             raise UnknownChoice("prerequisite achievement", prerequisite, known)
     if definition.id in definition.prerequisites:
         raise BadInput(f"achievement '{definition.id}' cannot be its own prerequisite")
-    put_blob(session, definition.image_bytes, device_id=None)
+    if definition.image_bytes is not None:
+        put_blob(session, definition.image_bytes, device_id=None)
     document = canonicalize(definition.to_document()).decode("utf-8")
     row = session.get(m.Achievement, definition.id)
     if row is not None and row.document == document:

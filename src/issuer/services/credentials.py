@@ -22,7 +22,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from assessor.domain.numbers import fmt
 from assessor.security.canonical import canonicalize
 from assessor.security.digests import digest_bytes
 from assessor.sync.protocol import ChangeKind, CredentialItem, CredentialStatus, learner_uri
@@ -30,7 +29,12 @@ from issuer.issuance import credential as c
 from issuer.issuance import did_web, keys, rdfc
 from issuer.issuance.status_list import MIN_SIZE, StatusList, allocate_index, status_list_credential
 from issuer.services.awards import Earned
-from issuer.services.scores import rubric_from_document
+from issuer.services.achievements import (
+    achievement_def,
+    prerequisite_criteria,
+    rubric_criteria,
+    stacking_rule,
+)
 from issuer.store import feed
 from issuer.store import models as m
 
@@ -269,89 +273,38 @@ class IssuingService:
             base_url=self.identity.base_url,
         )
 
-    def _achievement(
-        self,
-        definition: dict[str, Any],
-        criteria: tuple[c.CriterionDef, ...],
-        alignment: tuple[c.Alignment, ...],
-    ) -> c.AchievementDef:
-        return c.AchievementDef(
-            id=definition["id"],
-            name=definition["name"],
-            description=definition["description"],
-            criteria_narrative=definition["criteria"]["narrative"],
-            level=definition["level"],
-            criteria=criteria,
-            image_url=f"{c.achievement_url(self.identity.base_url, definition['id'])}/image",
-            alignment=alignment,
-            validity_days=definition["validityDays"],
-            tags=tuple(definition["tags"]),
-        )
-
     def _assessed(self, session: Session, earned: Earned, definition: dict[str, Any]) -> Any:
         assert earned.assessment is not None and earned.record is not None
         version = session.get(m.RubricVersion, earned.assessment.rubric_version_id)
         assert version is not None
-        rubric = rubric_from_document(version.digest, version.document)
-        criteria = tuple(
-            c.CriterionDef(
-                id=criterion.id,
-                name=criterion.title,
-                levels=tuple(
-                    c.LevelDef(level.id, level.title, fmt(level.points), level.descriptor or None)
-                    for level in criterion.levels
-                ),
-                required_level=criterion.minimum_level,
-            )
-            for criterion in rubric.criteria
-        )
+        criteria, alignment, _ = rubric_criteria(version)
         subject = json.loads(earned.record.body)["credentialSubject"]
         results = tuple(
             c.CriterionResult(s["criterion"], s["level"], str(s["points"]))
             for s in subject["scores"]
         )
-        evidence = [
-            c.EvidenceRef(
-                earned.record.record_id,
-                earned.record.digest,
-                earned.record.kind,
-                "Signed assessment record",
-            )
-        ]
+        record = earned.record
+        evidence = [c.EvidenceRef(record.record_id, record.digest, record.kind, "Signed assessment record")]
         if earned.signoff is not None:
+            signoff = earned.signoff
             evidence.append(
-                c.EvidenceRef(
-                    earned.signoff.record_id,
-                    earned.signoff.digest,
-                    earned.signoff.kind,
-                    "Signed manager sign-off",
-                )
+                c.EvidenceRef(signoff.record_id, signoff.digest, signoff.kind, "Signed manager sign-off")
             )
+        base = self.identity.base_url
         rubric_ref = c.RubricRef(
-            f"{self.identity.base_url}/rubrics/{version.rubric_id}/versions/{version.version}",
-            version.digest,
-            version.title,
+            f"{base}/rubrics/{version.rubric_id}/versions/{version.version}", version.digest, version.title
         )
-        alignment = case_alignment(rubric.extra, version.title)
         score = c.ScoreResult(subject["total"], subject["maximum"])
-        return (
-            self._achievement(definition, criteria, alignment),
-            results,
-            rubric_ref,
-            tuple(evidence),
-            score,
-        )
+        goal = achievement_def(base, definition, criteria, alignment)
+        return goal, results, rubric_ref, tuple(evidence), score
 
     def _stacked(self, session: Session, earned: Earned, definition: dict[str, Any]) -> Any:
         """A stacked achievement: one criterion per prerequisite, met by holding it; its
         'rubric' is the stacking rule (served at /achievements/{id}/stacking-rule)."""
-        criteria, results, evidence = [], [], []
+        results, evidence = [], []
         for part in earned.prerequisites:
             prerequisite = session.get(m.Achievement, part.achievement_id)
             assert prerequisite is not None
-            criteria.append(
-                c.CriterionDef(prerequisite.id, prerequisite.name, (c.LevelDef("held", "Held"),))
-            )
             results.append(c.CriterionResult(prerequisite.id, "held"))
             evidence.append(
                 c.EvidenceRef(
@@ -361,16 +314,12 @@ class IssuingService:
                     f"{prerequisite.name} credential",
                 )
             )
+        base = self.identity.base_url
         rule = stacking_rule(definition["id"], definition["prerequisites"])
-        url = f"{c.achievement_url(self.identity.base_url, definition['id'])}/stacking-rule"
+        url = f"{c.achievement_url(base, definition['id'])}/stacking-rule"
         rubric_ref = c.RubricRef(url, digest_bytes(canonicalize(rule)), "Stacking rule")
-        return (
-            self._achievement(definition, tuple(criteria), ()),
-            tuple(results),
-            rubric_ref,
-            tuple(evidence),
-            None,
-        )
+        goal = achievement_def(base, definition, prerequisite_criteria(session, definition), ())
+        return goal, tuple(results), rubric_ref, tuple(evidence), None
 
     # ---- revoke -------------------------------------------------------------------------------
 
@@ -404,30 +353,6 @@ class IssuingService:
                 self._change(credential, now),
                 device=device_id,
             )
-
-
-def stacking_rule(achievement_id: str, prerequisites: list[str]) -> dict[str, Any]:
-    return {
-        "achievement": achievement_id,
-        "prerequisites": sorted(prerequisites),
-        "rule": "all held",
-    }
-
-
-def case_alignment(extra: Any, title: str) -> tuple[c.Alignment, ...]:
-    """The CASE CFRubric a rubric was imported from (docs/rubric-format.md), as an alignment."""
-    case = extra.get("case") if isinstance(extra, dict) else None
-    if not isinstance(case, dict) or not case.get("rubricUri"):
-        return ()
-    return (
-        c.Alignment(
-            target_name=title,
-            target_url=case["rubricUri"],
-            target_type="CFRubric",
-            target_code=case.get("rubric"),
-            target_framework=case.get("documentUri"),
-        ),
-    )
 
 
 def status_of(row: m.Credential, now: datetime) -> CredentialStatus:
