@@ -78,7 +78,7 @@ def _read(path: Path) -> AchievementDefinition:
     if len(data) > MAX_FILE_BYTES:
         raise ValidationFailed([Problem("", "larger than 1 MB; not an achievement file")])
     try:
-        doc = loads_strict(data, allow_decimals=False)
+        doc = loads_strict(data)  # a fraction arrives as a Decimal and is refused in place
     except StrictJSONError as exc:
         raise ValidationFailed([Problem(at, msg) for at, msg in exc.problems]) from None
     problems: list[Problem] = []

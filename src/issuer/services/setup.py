@@ -37,13 +37,13 @@ def identity_for(domain: str, name: str | None, url: str | None, base_url: str |
 
 def initialise(db: Database, identity: Identity, keys_folder: Path) -> tuple[str, bool]:
     """Create the schema, record the identity and make the first key. (key id, new key)."""
+    secret = keys.passphrase()  # before any write: no passphrase, nothing made
     upgrade(db)
     with db.read() as session:
         existing = session.scalar(select(m.Setting.value).where(m.Setting.key == "did"))
     if existing is not None:
         raise BadInput(f"{db.display()} already holds the issuer {existing}")
     store = keys.IssuerKeys(keys_folder)
-    secret = keys.passphrase()  # before any write: no passphrase, nothing made
     created = not store.exists()
     key_id = store.create(secret) if created else store.current(secret)[0]
     with db.write() as session:
