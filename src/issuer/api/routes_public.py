@@ -30,12 +30,18 @@ def wants_json(request: Request) -> bool:
 
 
 def _bytes(data: bytes, media_type: str, **headers: str) -> Response:
-    return Response(data, media_type=media_type, headers={"Cache-Control": "no-cache", "Vary": "Accept", **headers})
+    return Response(
+        data,
+        media_type=media_type,
+        headers={"Cache-Control": "no-cache", "Vary": "Accept", **headers},
+    )
 
 
 @router.get("/.well-known/did.json")
 def did_document(request: Request) -> JSONResponse:
-    return JSONResponse(state(request).issuing.did_document(), headers={"Cache-Control": "no-cache"})
+    return JSONResponse(
+        state(request).issuing.did_document(), headers={"Cache-Control": "no-cache"}
+    )
 
 
 @router.get("/status/{list_id}")
@@ -82,7 +88,9 @@ def achievement_image(request: Request, achievement_id: str) -> Response:
     found = _image(request, definition)
     if found is None:
         raise ProblemError(ProblemType.NOT_FOUND, 404, f"{achievement_id} has no image of its own")
-    return Response(found[0], media_type=found[1], headers={"Cache-Control": "public, max-age=3600"})
+    return Response(
+        found[0], media_type=found[1], headers={"Cache-Control": "public, max-age=3600"}
+    )
 
 
 def badge(request: Request, definition: dict[str, Any], kind: str) -> bytes:
@@ -132,7 +140,9 @@ def credential_png(request: Request, credential_id: str) -> Response:
     row, _ = credential_row(request, credential_id)
     _, definition = _achievement(request, row.achievement_id)
     baked = baking.bake_png(badge(request, definition, "png"), row.document)
-    return _bytes(baked, "image/png", **{"Content-Disposition": f'attachment; filename="{credential_id}.png"'})
+    return _bytes(
+        baked, "image/png", **{"Content-Disposition": f'attachment; filename="{credential_id}.png"'}
+    )
 
 
 @router.get("/credentials/{credential_id}/badge.svg")
@@ -140,14 +150,22 @@ def credential_svg(request: Request, credential_id: str) -> Response:
     row, _ = credential_row(request, credential_id)
     _, definition = _achievement(request, row.achievement_id)
     baked = baking.bake_svg(badge(request, definition, "svg").decode("utf-8"), row.document)
-    return _bytes(baked.encode("utf-8"), "image/svg+xml", **{"Content-Disposition": f'attachment; filename="{credential_id}.svg"'})
+    return _bytes(
+        baked.encode("utf-8"),
+        "image/svg+xml",
+        **{"Content-Disposition": f'attachment; filename="{credential_id}.svg"'},
+    )
 
 
 @router.get("/credentials/{credential_id}/certificate.pdf")
 def credential_pdf(request: Request, credential_id: str) -> Response:
     row, name = credential_row(request, credential_id)
     view = credential_view(state(request).issuing, row, name)
-    return _bytes(certificate.certificate_pdf(view), "application/pdf", **{"Content-Disposition": f'inline; filename="{credential_id}.pdf"'})
+    return _bytes(
+        certificate.certificate_pdf(view),
+        "application/pdf",
+        **{"Content-Disposition": f'inline; filename="{credential_id}.pdf"'},
+    )
 
 
 @router.get("/credentials/{credential_id}")

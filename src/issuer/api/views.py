@@ -17,7 +17,8 @@ from issuer.store import models as m
 
 _HEADERS = {
     # No script, no style or image from elsewhere: what the page shows is all its own.
-    "Content-Security-Policy": "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "Content-Security-Policy": "default-src 'none'; img-src 'self' data:; "
+    "style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Vary": "Accept",
@@ -29,7 +30,9 @@ def html(text: str) -> HTMLResponse:
     return HTMLResponse(text, headers=_HEADERS)
 
 
-def credential_view(issuing: IssuingService, row: m.Credential, learner_name: str | None) -> v.CredentialView:
+def credential_view(
+    issuing: IssuingService, row: m.Credential, learner_name: str | None
+) -> v.CredentialView:
     document: dict[str, Any] = json.loads(row.document)
     now = datetime.now(UTC)
     try:

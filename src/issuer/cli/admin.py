@@ -36,7 +36,7 @@ def init(args: argparse.Namespace) -> int:
 def key_rotate(args: argparse.Namespace) -> int:
     open_database(args)  # only an initialised issuer rotates
     store = keys.IssuerKeys(keys_dir())
-    old = [info.key_id for info in store.keys()]
+    old = [key_id for key_id, _ in store.public_keys()]
     new = store.rotate(keys.passphrase())
     if args.json:
         out({"keyId": new, "retired": old})

@@ -83,7 +83,8 @@ def register(sub: Any) -> None:
         "create",
         assessment_create,
         "create an assessment",
-        "issuer assessment create --id wiring-l2 --title 'Wiring (L2)' --achievement wiring-badge --rubric wiring@1 --signoff-required",
+        "issuer assessment create --id wiring-l2 --title 'Wiring (L2)' "
+        "--achievement wiring-badge --rubric wiring@1 --signoff-required",
     )
     cmd.add_argument("--id", required=True)
     cmd.add_argument("--title", required=True)

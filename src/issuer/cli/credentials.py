@@ -67,7 +67,8 @@ def credential_revoke(args: argparse.Namespace) -> int:
         out({"id": args.id, "status": "revoked", "alreadyRevoked": already})
     else:
         say(
-            f"{args.id}: {'was already revoked' if already else 'revoked'}; status list {row.status_list_id} republished"
+            f"{args.id}: {'was already revoked' if already else 'revoked'}; "
+            f"status list {row.status_list_id} republished"
         )
     return 0
 

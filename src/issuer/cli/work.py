@@ -100,7 +100,8 @@ def register(sub: Any) -> None:
         "assign",
         submission_assign,
         "create a submission assigned to an assessor, or reassign it",
-        "issuer submission assign sub-001 --learner l-1 --learner-name 'Lee Learner' --assessment wiring-l2 --assessor 'Ada Assessor' --evidence report.pdf",
+        "issuer submission assign sub-001 --learner l-1 --learner-name 'Lee Learner' "
+        "--assessment wiring-l2 --assessor 'Ada Assessor' --evidence report.pdf",
     )
     cmd.add_argument("id", metavar="SUBMISSION")
     cmd.add_argument("--learner", required=True, metavar="ID")
@@ -127,7 +128,8 @@ def register(sub: Any) -> None:
         "assign",
         session_assign,
         "create an exam session run by a proctor, or reassign it",
-        "issuer session assign exam-1 --title 'Written paper' --location 'Room 4' --starts-at 2026-11-24T09:00:00Z --proctor 'Pat Proctor'",
+        "issuer session assign exam-1 --title 'Written paper' --location 'Room 4' "
+        "--starts-at 2026-11-24T09:00:00Z --proctor 'Pat Proctor'",
     )
     cmd.add_argument("id", metavar="SESSION")
     cmd.add_argument("--title", required=True)

@@ -42,7 +42,10 @@ class AchievementDefinition:
     def image(self) -> dict[str, str] | None:
         if self.image_bytes is None or self.image_media_type is None:
             return None
-        return {"sha256": hashlib.sha256(self.image_bytes).hexdigest(), "mediaType": self.image_media_type}
+        return {
+            "sha256": hashlib.sha256(self.image_bytes).hexdigest(),
+            "mediaType": self.image_media_type,
+        }
 
     def to_document(self) -> dict[str, Any]:
         """The stored definition (the image by digest)."""

@@ -56,7 +56,9 @@ def rubric_criteria(
     return criteria, case_alignment(rubric.extra, version.title), fmt(rubric.max_points)
 
 
-def prerequisite_criteria(session: Session, definition: dict[str, Any]) -> tuple[c.CriterionDef, ...]:
+def prerequisite_criteria(
+    session: Session, definition: dict[str, Any]
+) -> tuple[c.CriterionDef, ...]:
     found = []
     for prerequisite_id in definition["prerequisites"]:
         prerequisite = session.get(m.Achievement, prerequisite_id)
@@ -90,7 +92,11 @@ def achievement_json(session: Session, base: str, goal: m.Achievement) -> dict[s
 
 
 def stacking_rule(achievement_id: str, prerequisites: list[str]) -> dict[str, Any]:
-    return {"achievement": achievement_id, "prerequisites": sorted(prerequisites), "rule": "all held"}
+    return {
+        "achievement": achievement_id,
+        "prerequisites": sorted(prerequisites),
+        "rule": "all held",
+    }
 
 
 def case_alignment(extra: Any, title: str) -> tuple[c.Alignment, ...]:

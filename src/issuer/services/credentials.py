@@ -28,13 +28,13 @@ from assessor.sync.protocol import ChangeKind, CredentialItem, CredentialStatus,
 from issuer.issuance import credential as c
 from issuer.issuance import did_web, keys, rdfc
 from issuer.issuance.status_list import MIN_SIZE, StatusList, allocate_index, status_list_credential
-from issuer.services.awards import Earned
 from issuer.services.achievements import (
     achievement_def,
     prerequisite_criteria,
     rubric_criteria,
     stacking_rule,
 )
+from issuer.services.awards import Earned
 from issuer.store import feed
 from issuer.store import models as m
 
@@ -284,15 +284,21 @@ class IssuingService:
             for s in subject["scores"]
         )
         record = earned.record
-        evidence = [c.EvidenceRef(record.record_id, record.digest, record.kind, "Signed assessment record")]
+        evidence = [
+            c.EvidenceRef(record.record_id, record.digest, record.kind, "Signed assessment record")
+        ]
         if earned.signoff is not None:
             signoff = earned.signoff
             evidence.append(
-                c.EvidenceRef(signoff.record_id, signoff.digest, signoff.kind, "Signed manager sign-off")
+                c.EvidenceRef(
+                    signoff.record_id, signoff.digest, signoff.kind, "Signed manager sign-off"
+                )
             )
         base = self.identity.base_url
         rubric_ref = c.RubricRef(
-            f"{base}/rubrics/{version.rubric_id}/versions/{version.version}", version.digest, version.title
+            f"{base}/rubrics/{version.rubric_id}/versions/{version.version}",
+            version.digest,
+            version.title,
         )
         score = c.ScoreResult(subject["total"], subject["maximum"])
         goal = achievement_def(base, definition, criteria, alignment)

@@ -307,7 +307,8 @@ def _chain(session: Session, rec: Authentic) -> _ChainAnswer | None:
         .order_by(m.Record.chain_seq.desc())
         .limit(1)
     ).first()
-    head_seq, head_digest = (head[0], head[1]) if head else (0, None)
+    head_seq: int = int(head[0] or 0) if head else 0
+    head_digest: str | None = head[1] if head else None
     if rec.seq == head_seq + 1 and rec.prev == head_digest:
         return None
     if rec.seq > head_seq + 1:

@@ -162,7 +162,7 @@ def _check_supersedes(
             "supersedes names no accepted, current record of the signer for this submission",
             "/supersedes",
         )
-    return ref["id"]
+    return str(ref["id"])
 
 
 def _check_evidence(session: Session, artifacts: list[dict[str, Any]], row: m.Submission) -> None:

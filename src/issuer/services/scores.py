@@ -41,7 +41,7 @@ def recompute(rubric: Rubric, subject: Mapping[str, Any]) -> ScoreResult:
     if subject["engineVersion"] != ENGINE_VERSION:
         raise ScoreMismatch(
             "/credentialSubject/engineVersion",
-            f"scored by '{subject['engineVersion']}'; this backend recomputes with {ENGINE_VERSION}",
+            f"scored by '{subject['engineVersion']}'; this backend scores with {ENGINE_VERSION}",
             engine=True,
         )
     lines = subject["scores"]

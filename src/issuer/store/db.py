@@ -78,7 +78,7 @@ class Database:
             self.engine: Engine = create_engine(self.url)
             event.listen(self.engine, "connect", _on_connect)
             event.listen(self.engine, "begin", _on_begin)
-            writer = self.engine.execution_options(**{_IMMEDIATE: True})
+            writer: Engine = self.engine.execution_options(**{_IMMEDIATE: True})
         else:
             self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=8)
             writer = self.engine

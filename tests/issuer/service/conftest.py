@@ -15,18 +15,25 @@ from typing import Any
 import pytest
 
 from assessor.domain.errors import DomainError
+from assessor.security.records import parse_record
 from assessor.services.finalize import finalize
 from assessor.services.profiles import Signer, add_profile, unlock
 from assessor.services.records import export_record
 from assessor.services.rubrics import import_rubric
 from assessor.services.scoring import SetLevel, save_draft
-from assessor.security.records import parse_record
 from assessor.store import models as dm
 from assessor.store.db import Database as DeskDatabase
 from assessor.store.types import utcnow
 from tests.conftest import PASSPHRASE as DESK_PASSPHRASE
 from tests.conftest import sample_rubric, sealed_key
-from tests.issuer.service.harness import Device, HandKey, Issuer, PostgresCluster, postgres_bin, unique
+from tests.issuer.service.harness import (
+    Device,
+    HandKey,
+    Issuer,
+    PostgresCluster,
+    postgres_bin,
+    unique,
+)
 
 PASSING = [
     SetLevel("plan", "competent"),
@@ -47,10 +54,17 @@ def png(size: int = 64) -> bytes:
     raw = b"".join(b"\x00" + b"\xe0\x70\x10" * size for _ in range(size))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 ASSESSMENTS = {"wiring-a": "badge-a", "wiring-b": "badge-b"}
@@ -83,8 +97,31 @@ def publish_catalogue(issuer: Issuer, folder: Path) -> None:
         path = folder / f"{ident}.json"
         path.write_text(json.dumps(doc))
         issuer.cli("achievement", "publish", str(path))
-    issuer.cli("assessment", "create", "--id", "wiring-a", "--title", "Wiring A", "--achievement", "badge-a", "--rubric", "wiring@1")
-    issuer.cli("assessment", "create", "--id", "wiring-b", "--title", "Wiring B", "--achievement", "badge-b", "--rubric", "wiring@1", "--signoff-required")
+    issuer.cli(
+        "assessment",
+        "create",
+        "--id",
+        "wiring-a",
+        "--title",
+        "Wiring A",
+        "--achievement",
+        "badge-a",
+        "--rubric",
+        "wiring@1",
+    )
+    issuer.cli(
+        "assessment",
+        "create",
+        "--id",
+        "wiring-b",
+        "--title",
+        "Wiring B",
+        "--achievement",
+        "badge-b",
+        "--rubric",
+        "wiring@1",
+        "--signoff-required",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -142,10 +179,25 @@ class World:
         device.enrol(self.code(name, role))
         return device
 
-    def assign(self, assessment: str = "wiring-a", *, learner: str | None = None, manager: str | None = None, evidence: list[Path] | None = None) -> str:
+    def assign(
+        self,
+        assessment: str = "wiring-a",
+        *,
+        learner: str | None = None,
+        manager: str | None = None,
+        evidence: list[Path] | None = None,
+    ) -> str:
         """A submission assigned to this world's assessor, on the issuer and the desktop."""
         submission, learner = unique("sub"), learner or unique("learner")
-        args = ["submission", "assign", submission, "--learner", learner, "--learner-name", f"Learner {learner[-4:]}"]
+        args = [
+            "submission",
+            "assign",
+            submission,
+            "--learner",
+            learner,
+            "--learner-name",
+            f"Learner {learner[-4:]}",
+        ]
         args += ["--assessment", assessment, "--assessor", self.assessor_name]
         if manager:
             args += ["--manager", manager]
@@ -154,8 +206,21 @@ class World:
         self.issuer.cli(*args)
         with self.desk.write() as tx:
             if tx.get(dm.Learner, learner) is None:
-                tx.add(dm.Learner(id=learner, name=f"Learner {learner[-4:]}", anonymous_code=learner[-6:]))
-            tx.add(dm.Submission(id=submission, learner_id=learner, assessment_id=assessment, attempt=1, submitted_at=utcnow(), status="to_score"))
+                tx.add(
+                    dm.Learner(
+                        id=learner, name=f"Learner {learner[-4:]}", anonymous_code=learner[-6:]
+                    )
+                )
+            tx.add(
+                dm.Submission(
+                    id=submission,
+                    learner_id=learner,
+                    assessment_id=assessment,
+                    attempt=1,
+                    submitted_at=utcnow(),
+                    status="to_score",
+                )
+            )
         return submission
 
     def score(self, submission: str, levels: list[SetLevel] = PASSING) -> dict[str, Any]:
@@ -166,11 +231,17 @@ class World:
         export_record(self.desk, done.record_id, out)
         return parse_record(out.read_bytes())
 
-    def signoff(self, record: dict[str, Any], decision: str = "approved", key: HandKey | None = None) -> dict[str, Any]:
+    def signoff(
+        self, record: dict[str, Any], decision: str = "approved", key: HandKey | None = None
+    ) -> dict[str, Any]:
         key = key or self.manager
         subject = {
             "id": record["credentialSubject"]["id"],
-            "assessmentRecord": {"id": record["id"], "digestMultibase": _digest(record), "issuer": record["issuer"]["id"]},
+            "assessmentRecord": {
+                "id": record["id"],
+                "digestMultibase": _digest(record),
+                "issuer": record["issuer"]["id"],
+            },
             "decision": decision,
             "comment": "Checked against the evidence.",
         }
@@ -196,12 +267,27 @@ def make_world(issuer: Issuer, folder: Path) -> World:
         profile = add_profile(tx, assessor_name, ["assessor"], sealed_key())
         for assessment, achievement in ASSESSMENTS.items():
             tx.add(dm.Achievement(id=achievement, title=achievement, kind="badge"))
-            tx.add(dm.Assessment(id=assessment, title=assessment, achievement_id=achievement, rubric_version_id=version.id))
+            tx.add(
+                dm.Assessment(
+                    id=assessment,
+                    title=assessment,
+                    achievement_id=achievement,
+                    rubric_version_id=version.id,
+                )
+            )
     try:
         signer = unlock(desk, profile.id, DESK_PASSPHRASE)
     except DomainError as exc:  # pragma: no cover - a broken fixture says why
         raise AssertionError(exc.message) from None
-    return World(issuer, desk, signer, assessor_name, HandKey(manager_name, "manager"), HandKey(proctor_name, "proctor"), folder)
+    return World(
+        issuer,
+        desk,
+        signer,
+        assessor_name,
+        HandKey(manager_name, "manager"),
+        HandKey(proctor_name, "proctor"),
+        folder,
+    )
 
 
 @pytest.fixture

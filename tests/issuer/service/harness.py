@@ -83,16 +83,56 @@ class PostgresCluster:
             raise RuntimeError(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
 
     def start(self) -> None:
-        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "issuer", "-A", "trust", "-E", "UTF8", "--no-sync")
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses='' -c fsync=off -c max_connections=60"
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w", "start")
-        self._run(str(self.bin / "createdb"), "-h", str(self.folder), "-p", str(self.port), "-U", "issuer", "issuer")
+        self._run(
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "issuer",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        )
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=''"
+        options += " -c fsync=off -c max_connections=60"
+        self._run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / "log"),
+            "-w",
+            "start",
+        )
+        self._run(
+            str(self.bin / "createdb"),
+            "-h",
+            str(self.folder),
+            "-p",
+            str(self.port),
+            "-U",
+            "issuer",
+            "issuer",
+        )
 
     def url(self, database: str = "issuer") -> str:
         return f"postgresql://issuer@/{database}?host={self.folder}&port={self.port}"
 
     def create_database(self, name: str) -> str:
-        self._run(str(self.bin / "createdb"), "-h", str(self.folder), "-p", str(self.port), "-U", "issuer", name)
+        self._run(
+            str(self.bin / "createdb"),
+            "-h",
+            str(self.folder),
+            "-p",
+            str(self.port),
+            "-U",
+            "issuer",
+            name,
+        )
         return self.url(name)
 
     def stop(self) -> None:
@@ -122,7 +162,11 @@ class Issuer:
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ISSUER_")}
-        env.update(ISSUER_DATA_DIR=str(self.data_dir), ISSUER_DB=self.db_url, ISSUER_KEY_PASSPHRASE=PASSPHRASE)
+        env.update(
+            ISSUER_DATA_DIR=str(self.data_dir),
+            ISSUER_DB=self.db_url,
+            ISSUER_KEY_PASSPHRASE=PASSPHRASE,
+        )
         return env
 
     @contextlib.contextmanager
@@ -142,17 +186,38 @@ class Issuer:
         with self._environment(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             status = issuer_main([*args, "--json"])
         assert status == expect, f"issuer {' '.join(args)} exited {status}: {err.getvalue()}"
-        return json.loads(out.getvalue()) if out.getvalue().strip() and status == 0 else err.getvalue()
+        return (
+            json.loads(out.getvalue()) if out.getvalue().strip() and status == 0 else err.getvalue()
+        )
 
     def init(self) -> None:
-        self.cli("init", "--domain", f"127.0.0.1:{self.port}", "--base-url", self.base_url, "--name", "Test Training")
+        self.cli(
+            "init",
+            "--domain",
+            f"127.0.0.1:{self.port}",
+            "--base-url",
+            self.base_url,
+            "--name",
+            "Test Training",
+        )
 
     def start(self) -> None:
         self.log = self.data_dir / f"serve-{self.port}.log"
-        command = [sys.executable, "-m", "issuer", "serve", "--port", str(self.port), "--workers", str(self.workers)]
+        command = [
+            sys.executable,
+            "-m",
+            "issuer",
+            "serve",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+        ]
         command += ["--requests-per-minute", str(self.requests_per_minute)]
         with self.log.open("wb") as log:
-            self.process = subprocess.Popen(command, env=self.env(), stdout=log, stderr=subprocess.STDOUT, cwd=self.data_dir)
+            self.process = subprocess.Popen(
+                command, env=self.env(), stdout=log, stderr=subprocess.STDOUT, cwd=self.data_dir
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -190,8 +255,18 @@ class Issuer:
         db = Database(self.db_url)
         try:
             with db.read() as session:
-                names = ["records", "credentials", "credential_sources", "blobs", "changes", "pending_checks"]
-                return {n: int(session.execute(text(f"SELECT count(*) FROM {n}")).scalar_one()) for n in names}
+                names = [
+                    "records",
+                    "credentials",
+                    "credential_sources",
+                    "blobs",
+                    "changes",
+                    "pending_checks",
+                ]
+                return {
+                    n: int(session.execute(text(f"SELECT count(*) FROM {n}")).scalar_one())
+                    for n in names
+                }
         finally:
             db.close()
 
@@ -215,7 +290,9 @@ class Device:
         assert challenge.status_code == 201, challenge.text
         value = p.parse_challenge(challenge.json())
         message = p.enrolment_message(value.challenge, self.did, value.audience)
-        request = p.EnrolmentRequest(code, self.did, value.challenge, p.encode_signature(self.key.sign(message)), label)
+        request = p.EnrolmentRequest(
+            code, self.did, value.challenge, p.encode_signature(self.key.sign(message)), label
+        )
         answer = self.client.post(p.DEVICES_PATH, json=request.to_json())
         assert answer.status_code == 201, answer.text
         enrolment = p.parse_enrolment(answer.json())
@@ -227,7 +304,9 @@ class Device:
         return {"Authorization": f"Bearer {self.token}"}
 
     def post_records(self, records: list[Mapping[str, Any]]) -> httpx.Response:
-        return self.client.post(p.RECORDS_BATCH_PATH, json={"records": list(records)}, headers=self.headers)
+        return self.client.post(
+            p.RECORDS_BATCH_PATH, json={"records": list(records)}, headers=self.headers
+        )
 
     def send(self, *records: Mapping[str, Any]) -> list[p.ItemAnswer]:
         answer = self.post_records(list(records))
@@ -257,7 +336,16 @@ class HandKey:
         self.name, self.role = name, role
         self.seq, self.prev = 0, None
 
-    def sign(self, kind: str, subject: dict[str, Any], *, advance: bool = True, seq: int | None = None, prev: str | None | bool = False, **extra: Any) -> dict[str, Any]:
+    def sign(
+        self,
+        kind: str,
+        subject: dict[str, Any],
+        *,
+        advance: bool = True,
+        seq: int | None = None,
+        prev: str | bool | None = False,
+        **extra: Any,
+    ) -> dict[str, Any]:
         document: dict[str, Any] = {
             "@context": list(RECORD_CONTEXT),
             "id": f"urn:uuid:{_uuid7()}",
@@ -265,7 +353,10 @@ class HandKey:
             "issuer": {"id": self.did, "name": self.name, "role": self.role},
             "validFrom": stamp(),
             "credentialSubject": subject,
-            "device": {"seq": self.seq + 1 if seq is None else seq, "prev": self.prev if prev is False else prev},
+            "device": {
+                "seq": self.seq + 1 if seq is None else seq,
+                "prev": self.prev if prev is False else prev,
+            },
             **extra,
         }
         signed = sign(document, self.private, verification_method(self.public), created=stamp())
@@ -273,7 +364,9 @@ class HandKey:
             self.seq, self.prev = document["device"]["seq"], record_digest(signed)
         return signed
 
-    def resign(self, record: Mapping[str, Any], record_id: str | None = None, **changes: Any) -> dict[str, Any]:
+    def resign(
+        self, record: Mapping[str, Any], record_id: str | None = None, **changes: Any
+    ) -> dict[str, Any]:
         """The record with `changes` applied to its subject, signed again by this key."""
         document = json.loads(json.dumps({k: v for k, v in record.items() if k != "proof"}))
         document["credentialSubject"].update(changes)

@@ -29,10 +29,16 @@ def fresh(tmp_path: Path) -> Issuer:
     return issuer
 
 
-def run(issuer: Issuer, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    issuer: Issuer, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """`issuer ARGS` in its own process, as an operator runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "issuer", *args], env=env or issuer.env(), capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "issuer", *args],
+        env=env or issuer.env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -66,13 +72,45 @@ def test_init_without_a_passphrase_writes_nothing(tmp_path: Path) -> None:
     [
         (["init", "--domain", "not a host"], "--domain"),
         (["achievement", "publish", "missing.json"], "missing.json: /: cannot read the file"),
-        (["assessment", "create", "--id", "x", "--title", "X", "--achievement", "nope", "--rubric", "wiring@1"], "unknown achievement 'nope'"),
-        (["enrolment", "create", "--person", "Nobody", "--role", "assessor"], "unknown person 'Nobody'"),
+        (
+            [
+                "assessment",
+                "create",
+                "--id",
+                "x",
+                "--title",
+                "X",
+                "--achievement",
+                "nope",
+                "--rubric",
+                "wiring@1",
+            ],
+            "unknown achievement 'nope'",
+        ),
+        (
+            ["enrolment", "create", "--person", "Nobody", "--role", "assessor"],
+            "unknown person 'Nobody'",
+        ),
         (["credential", "revoke", "nope", "--reason", "x"], "no credential 'nope'"),
-        (["submission", "assign", "s", "--learner", "l", "--assessment", "nope", "--assessor", "x"], "unknown assessment"),
+        (
+            [
+                "submission",
+                "assign",
+                "s",
+                "--learner",
+                "l",
+                "--assessment",
+                "nope",
+                "--assessor",
+                "x",
+            ],
+            "unknown assessment",
+        ),
     ],
 )
-def test_bad_input_exits_2_with_words_and_writes_nothing(fresh: Issuer, args: list[str], words: str) -> None:
+def test_bad_input_exits_2_with_words_and_writes_nothing(
+    fresh: Issuer, args: list[str], words: str
+) -> None:
     before = fresh.counts()
     done = run(fresh, *args)
     assert done.returncode == 2
@@ -82,7 +120,20 @@ def test_bad_input_exits_2_with_words_and_writes_nothing(fresh: Issuer, args: li
 
 def test_a_bad_achievement_file_lists_every_problem_by_place(fresh: Issuer, tmp_path: Path) -> None:
     path = tmp_path / "bad.json"
-    path.write_text(json.dumps({"format": "assessor-achievement/1", "id": "Bad Id", "name": "", "description": "x", "criteria": {}, "level": "trophy", "validityDays": 1.5, "extra": 1}))
+    path.write_text(
+        json.dumps(
+            {
+                "format": "assessor-achievement/1",
+                "id": "Bad Id",
+                "name": "",
+                "description": "x",
+                "criteria": {},
+                "level": "trophy",
+                "validityDays": 1.5,
+                "extra": 1,
+            }
+        )
+    )
     done = run(fresh, "achievement", "publish", str(path))
     assert done.returncode == 2
     lines = done.stderr.splitlines()
@@ -108,7 +159,9 @@ def test_record_list_check_exits_1_when_something_was_refused(world: World) -> N
     world.issuer.cli("record", "list", "--check", expect=1)
 
 
-def test_key_rotation_keeps_old_credentials_verifiable(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_key_rotation_keeps_old_credentials_verifiable(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     from tests.issuer.service.conftest import make_world
 
     issuer = Issuer(tmp_path / "data", f"sqlite:///{tmp_path / 'data' / 'issuer.db'}")
@@ -126,7 +179,9 @@ def test_key_rotation_keeps_old_credentials_verifiable(tmp_path: Path, request: 
         methods = []
         for item in device.credentials().credentials:
             credential = httpx.get(item.url + ".json").json()
-            methods.append(rdfc.verify(credential, did_web.key_resolver(document)).verification_method)
+            methods.append(
+                rdfc.verify(credential, did_web.key_resolver(document)).verification_method
+            )
         assert methods[0] != methods[1] and methods[1].endswith(rotated["keyId"])
         world.desk.close()
     finally:

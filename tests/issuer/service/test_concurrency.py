@@ -23,7 +23,9 @@ def test_the_same_records_at_once_make_one_credential_each(world: World) -> None
     def send(_: int) -> list[p.ItemAnswer]:
         with httpx.Client(base_url=world.issuer.base_url, timeout=120) as client:  # own connection
             start.wait()
-            answer = client.post(p.RECORDS_BATCH_PATH, json={"records": records}, headers=device.headers)
+            answer = client.post(
+                p.RECORDS_BATCH_PATH, json={"records": records}, headers=device.headers
+            )
         assert answer.status_code == 200, answer.text
         return list(p.parse_batch_response(answer.json(), len(records)).results)
 
@@ -32,7 +34,11 @@ def test_the_same_records_at_once_make_one_credential_each(world: World) -> None
     for index, record in enumerate(records):
         states = [batch[index].state for batch in batches]
         assert states.count(p.AnswerState.ACCEPTED) == 1, states
-        assert set(states) <= {p.AnswerState.ACCEPTED, p.AnswerState.DUPLICATE, p.AnswerState.DEFERRED}
+        assert set(states) <= {
+            p.AnswerState.ACCEPTED,
+            p.AnswerState.DUPLICATE,
+            p.AnswerState.DEFERRED,
+        }
         assert world.issuer.count(m.Credential, record_id=record["id"]) == 1
         assert world.issuer.count(m.Record, record_id=record["id"]) == 1
     # Whatever was deferred (a chain gap seen while another connection held the earlier
@@ -59,7 +65,9 @@ def test_two_signoffs_of_one_record_at_once_issue_one_credential(world: World) -
         device, signoff = pair
         with httpx.Client(base_url=world.issuer.base_url, timeout=120) as client:
             start.wait()
-            answer = client.post(p.RECORDS_BATCH_PATH, json={"records": [signoff]}, headers=device.headers)  # type: ignore[attr-defined]
+            answer = client.post(
+                p.RECORDS_BATCH_PATH, json={"records": [signoff]}, headers=device.headers
+            )  # type: ignore[attr-defined]
         return p.parse_batch_response(answer.json(), 1).results[0].state
 
     with ThreadPoolExecutor(len(signoffs)) as pool:

@@ -22,7 +22,12 @@ from issuer.store import models as m
 from tests.issuer.service.conftest import World, _make_issuer, make_world
 from tests.issuer.service.harness import Device, HandKey, Issuer, stamp, unique
 
-A, R, C, D = (p.AnswerState.ACCEPTED, p.AnswerState.REJECTED, p.AnswerState.CONFLICT, p.AnswerState.DEFERRED)
+A, R, C, D = (
+    p.AnswerState.ACCEPTED,
+    p.AnswerState.REJECTED,
+    p.AnswerState.CONFLICT,
+    p.AnswerState.DEFERRED,
+)
 
 
 class Eve:
@@ -72,7 +77,15 @@ def eve(world: World) -> Eve:
     return Eve(world)
 
 
-def check(device: Device, issuer: Issuer, record: dict[str, Any], state: p.AnswerState, reason: p.Reason, *, kept: str | None) -> p.ItemAnswer:
+def check(
+    device: Device,
+    issuer: Issuer,
+    record: dict[str, Any],
+    state: p.AnswerState,
+    reason: p.Reason,
+    *,
+    kept: str | None,
+) -> p.ItemAnswer:
     before, rows = taken(issuer), refused_record_rows(issuer)
     [answer] = device.send(record)
     assert (answer.state, answer.reason) == (state, reason), answer.message
@@ -124,7 +137,14 @@ def test_a_role_the_key_was_not_enrolled_for(world: World) -> None:
     device = world.device(both.private, both.name, "assessor")  # enrolled as assessor only
     eve = Eve(world)
     eve.device.send(record := eve.record())
-    check(device, world.issuer, world.signoff(record, key=both), R, p.Reason.ROLE_NOT_HELD, kept="rejected")
+    check(
+        device,
+        world.issuer,
+        world.signoff(record, key=both),
+        R,
+        p.Reason.ROLE_NOT_HELD,
+        kept="rejected",
+    )
 
 
 def test_unassigned_work(world: World, eve: Eve) -> None:
@@ -139,22 +159,49 @@ def test_unknown_rubric_digest(world: World, eve: Eve) -> None:
     rubric = {**template["credentialSubject"]["rubric"], "digestMultibase": other}
     record = copy.deepcopy(template)
     record["relatedResource"][0]["digestMultibase"] = other
-    check(eve.device, world.issuer, eve.key.resign(record, rubric=rubric), R, p.Reason.RUBRIC_UNKNOWN, kept="rejected")
+    check(
+        eve.device,
+        world.issuer,
+        eve.key.resign(record, rubric=rubric),
+        R,
+        p.Reason.RUBRIC_UNKNOWN,
+        kept="rejected",
+    )
 
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("total", "21"), ("maximum", "30"), ("percentage", "99.00"), ("outcome", "not_yet"), ("band", None)],
+    [
+        ("total", "21"),
+        ("maximum", "30"),
+        ("percentage", "99.00"),
+        ("outcome", "not_yet"),
+        ("band", None),
+    ],
 )
 def test_a_score_that_does_not_recompute(world: World, eve: Eve, field: str, value: Any) -> None:
-    check(eve.device, world.issuer, eve.record(**{field: value}), R, p.Reason.SCORE_MISMATCH, kept="rejected")
+    check(
+        eve.device,
+        world.issuer,
+        eve.record(**{field: value}),
+        R,
+        p.Reason.SCORE_MISMATCH,
+        kept="rejected",
+    )
 
 
 def test_points_that_do_not_match_the_level(world: World, eve: Eve) -> None:
     template = eve.template()
     scores = copy.deepcopy(template["credentialSubject"]["scores"])
     scores[0]["points"] = scores[0]["points"] + 1
-    check(eve.device, world.issuer, eve.key.resign(template, scores=scores), R, p.Reason.SCORE_MISMATCH, kept="rejected")
+    check(
+        eve.device,
+        world.issuer,
+        eve.key.resign(template, scores=scores),
+        R,
+        p.Reason.SCORE_MISMATCH,
+        kept="rejected",
+    )
 
 
 def test_a_changed_field_breaks_the_proof(world: World, eve: Eve) -> None:
@@ -215,10 +262,27 @@ def test_evidence_the_issuer_already_holds_is_accepted(world: World, tmp_path: P
     evidence.write_bytes(b"the learner's report\n")
     eve = Eve(world)
     submission = world.assign("wiring-a", evidence=[evidence])
-    world.issuer.cli("submission", "assign", submission, "--learner", eve.learner_of(submission), "--assessment", "wiring-a", "--assessor", eve.key.name)
+    world.issuer.cli(
+        "submission",
+        "assign",
+        submission,
+        "--learner",
+        eve.learner_of(submission),
+        "--assessment",
+        "wiring-a",
+        "--assessor",
+        eve.key.name,
+    )
     template = world.score(submission)
     digest = multibase_digest(hashlib.sha256(evidence.read_bytes()).digest())
-    artifacts = [{"name": "report.txt", "mediaType": "text/plain", "size": evidence.stat().st_size, "digestMultibase": digest}]
+    artifacts = [
+        {
+            "name": "report.txt",
+            "mediaType": "text/plain",
+            "size": evidence.stat().st_size,
+            "digestMultibase": digest,
+        }
+    ]
     submitted = {**template["credentialSubject"]["submission"], "artifacts": artifacts}
     record = eve.key.resign(template, submission=submitted)
     # The issuer holds the evidence already (the admin gave it): accepted at once.
@@ -228,13 +292,23 @@ def test_evidence_the_issuer_already_holds_is_accepted(world: World, tmp_path: P
 def test_evidence_not_yet_uploaded_is_deferred(world: World, eve: Eve) -> None:
     template = eve.template()
     data = b"uploaded by the desktop later\n"
-    artifacts = [{"name": "photo.txt", "mediaType": "text/plain", "size": len(data), "digestMultibase": multibase_digest(hashlib.sha256(data).digest())}]
+    artifacts = [
+        {
+            "name": "photo.txt",
+            "mediaType": "text/plain",
+            "size": len(data),
+            "digestMultibase": multibase_digest(hashlib.sha256(data).digest()),
+        }
+    ]
     submitted = {**template["credentialSubject"]["submission"], "artifacts": artifacts}
     record = eve.key.resign(template, submission=submitted)
     check(eve.device, world.issuer, record, D, p.Reason.EVIDENCE_MISSING, kept=None)
     url = p.BLOB_PATH.format(sha256=hashlib.sha256(data).hexdigest())
     wrong = eve.device.client.put(url, content=data + b"x", headers=eve.device.headers)
-    assert wrong.status_code == 422 and p.parse_problem(wrong.json()).type is p.ProblemType.DIGEST_MISMATCH
+    assert (
+        wrong.status_code == 422
+        and p.parse_problem(wrong.json()).type is p.ProblemType.DIGEST_MISMATCH
+    )
     assert eve.device.client.put(url, content=data, headers=eve.device.headers).status_code == 201
     assert eve.device.send(record)[0].state is A
     assert eve.device.client.get(url, headers=eve.device.headers).content == data
@@ -245,9 +319,26 @@ def test_evidence_other_than_the_submissions_is_rejected(world: World, tmp_path:
     evidence.write_bytes(b"the real report\n")
     eve = Eve(world)
     submission = world.assign("wiring-a", evidence=[evidence])
-    world.issuer.cli("submission", "assign", submission, "--learner", eve.learner_of(submission), "--assessment", "wiring-a", "--assessor", eve.key.name)
+    world.issuer.cli(
+        "submission",
+        "assign",
+        submission,
+        "--learner",
+        eve.learner_of(submission),
+        "--assessment",
+        "wiring-a",
+        "--assessor",
+        eve.key.name,
+    )
     template = world.score(submission)
-    check(eve.device, world.issuer, eve.key.resign(template), R, p.Reason.EVIDENCE_MISMATCH, kept="rejected")
+    check(
+        eve.device,
+        world.issuer,
+        eve.key.resign(template),
+        R,
+        p.Reason.EVIDENCE_MISMATCH,
+        kept="rejected",
+    )
 
 
 def test_self_signoff(world: World) -> None:
@@ -259,28 +350,88 @@ def test_self_signoff(world: World) -> None:
     as_manager = world.device(manager_key.private, both.name, "manager")
     eve = Eve(world)
     submission_record = eve.template("wiring-b")
-    world.issuer.cli("submission", "assign", submission_record["credentialSubject"]["submission"]["id"], "--learner", eve.learner_of(submission_record["credentialSubject"]["submission"]["id"]), "--assessment", "wiring-b", "--assessor", both.name)
+    world.issuer.cli(
+        "submission",
+        "assign",
+        submission_record["credentialSubject"]["submission"]["id"],
+        "--learner",
+        eve.learner_of(submission_record["credentialSubject"]["submission"]["id"]),
+        "--assessment",
+        "wiring-b",
+        "--assessor",
+        both.name,
+    )
     record = both.resign(submission_record)
     assert as_assessor.send(record)[0].state is A
-    check(as_manager, world.issuer, world.signoff(record, key=manager_key), R, p.Reason.SELF_SIGNOFF, kept="rejected")
+    check(
+        as_manager,
+        world.issuer,
+        world.signoff(record, key=manager_key),
+        R,
+        p.Reason.SELF_SIGNOFF,
+        kept="rejected",
+    )
 
 
 def test_an_exam_session_record_from_its_proctor(world: World) -> None:
     session = unique("exam")
-    world.issuer.cli("session", "assign", session, "--title", "Written paper", "--location", "Room 4", "--starts-at", "2026-11-24T09:00:00Z", "--proctor", world.proctor.name)
+    world.issuer.cli(
+        "session",
+        "assign",
+        session,
+        "--title",
+        "Written paper",
+        "--location",
+        "Room 4",
+        "--starts-at",
+        "2026-11-24T09:00:00Z",
+        "--proctor",
+        world.proctor.name,
+    )
     device = world.device(world.proctor.private, world.proctor.name, "proctor")
     subject = {
         "id": p.exam_session_uri(session),
-        "session": {"id": session, "title": "Written paper", "location": "Room 4", "startsAt": "2026-11-24T09:00:00Z", "sealedAt": stamp()},
-        "roster": [{"learner": p.learner_uri("l-1"), "checkedInAt": stamp(), "outcome": "completed"}],
+        "session": {
+            "id": session,
+            "title": "Written paper",
+            "location": "Room 4",
+            "startsAt": "2026-11-24T09:00:00Z",
+            "sealedAt": stamp(),
+        },
+        "roster": [
+            {"learner": p.learner_uri("l-1"), "checkedInAt": stamp(), "outcome": "completed"}
+        ],
         "incidents": [],
     }
     assert device.send(world.proctor.sign("ExamSessionRecord", subject))[0].state is A
     other = unique("exam")
     world.issuer.cli("person", "add", "Other " + other, "--role", "proctor")
-    world.issuer.cli("session", "assign", other, "--title", "Paper", "--location", "Hall", "--starts-at", "2026-11-24T09:00:00Z", "--proctor", "Other " + other)
-    theirs = {**subject, "id": p.exam_session_uri(other), "session": {**subject["session"], "id": other}}
-    check(device, world.issuer, world.proctor.sign("ExamSessionRecord", theirs), R, p.Reason.NOT_ASSIGNED, kept="rejected")
+    world.issuer.cli(
+        "session",
+        "assign",
+        other,
+        "--title",
+        "Paper",
+        "--location",
+        "Hall",
+        "--starts-at",
+        "2026-11-24T09:00:00Z",
+        "--proctor",
+        "Other " + other,
+    )
+    theirs = {
+        **subject,
+        "id": p.exam_session_uri(other),
+        "session": {**subject["session"], "id": other},
+    }
+    check(
+        device,
+        world.issuer,
+        world.proctor.sign("ExamSessionRecord", theirs),
+        R,
+        p.Reason.NOT_ASSIGNED,
+        kept="rejected",
+    )
 
 
 def test_a_malformed_record_names_the_place(world: World, eve: Eve) -> None:
@@ -307,7 +458,9 @@ def test_an_oversized_batch(world: World, eve: Eve) -> None:
 def test_a_bad_token(world: World, token: str) -> None:
     before = world.issuer.counts()
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    answer = httpx.post(world.issuer.base_url + p.RECORDS_BATCH_PATH, json={"records": [{}]}, headers=headers)
+    answer = httpx.post(
+        world.issuer.base_url + p.RECORDS_BATCH_PATH, json={"records": [{}]}, headers=headers
+    )
     assert answer.status_code == 401 and answer.headers["www-authenticate"].startswith("Bearer")
     assert p.parse_problem(answer.json()).type is p.ProblemType.UNAUTHORIZED
     assert world.issuer.counts() == before
@@ -345,7 +498,9 @@ def test_enrolment_needs_the_key_holder(world: World) -> None:
     challenge = p.parse_challenge(device.client.post(p.CHALLENGE_PATH, json={"code": code}).json())
     impostor = HandKey("x", "assessor").private  # signs for a key it does not hold
     message = p.enrolment_message(challenge.challenge, device.did, challenge.audience)
-    request = p.EnrolmentRequest(code, device.did, challenge.challenge, p.encode_signature(impostor.sign(message)))
+    request = p.EnrolmentRequest(
+        code, device.did, challenge.challenge, p.encode_signature(impostor.sign(message))
+    )
     answer = device.client.post(p.DEVICES_PATH, json=request.to_json())
     assert answer.status_code == 400
     assert p.parse_problem(answer.json()).type is p.ProblemType.PROOF_INVALID
@@ -371,7 +526,9 @@ def test_rate_limit_per_device(slow_server: Issuer, tmp_path: Path) -> None:
     assert limited.status_code == 429
     assert 1 <= int(limited.headers["retry-after"]) <= 60
     problem = p.parse_problem(limited.json())
-    assert problem.type is p.ProblemType.RATE_LIMITED and problem.retry_after == int(limited.headers["retry-after"])
+    assert problem.type is p.ProblemType.RATE_LIMITED and problem.retry_after == int(
+        limited.headers["retry-after"]
+    )
     other = world.device(world.manager.private, world.manager.name, "manager")
     assert other.client.get(p.CHANGES_PATH, headers=other.headers).status_code == 200  # per device
     world.desk.close()

@@ -21,16 +21,24 @@ def verify_with_published_did(issuer_url: str, credential: dict[str, object]) ->
     rdfc.verify(credential, did_web.key_resolver(document))
 
 
-def test_a_passing_record_from_the_desktop_is_accepted_and_earns_one_credential(world: World) -> None:
+def test_a_passing_record_from_the_desktop_is_accepted_and_earns_one_credential(
+    world: World,
+) -> None:
     device = world.device(world.assessor._key, world.assessor_name, "assessor")
     submission = world.assign("wiring-a")
     record = world.score(submission)
     [answer] = device.send(record)
-    assert (answer.state, answer.id, answer.digest) == (p.AnswerState.ACCEPTED, record["id"], record_digest(record))
+    assert (answer.state, answer.id, answer.digest) == (
+        p.AnswerState.ACCEPTED,
+        record["id"],
+        record_digest(record),
+    )
     [again] = device.send(record)  # the answer was lost; the desktop sends it again
     assert again.state is p.AnswerState.DUPLICATE
     credentials = device.credentials().credentials
-    assert [(c.achievement, c.status) for c in credentials] == [("badge-a", p.CredentialStatus.ACTIVE)]
+    assert [(c.achievement, c.status) for c in credentials] == [
+        ("badge-a", p.CredentialStatus.ACTIVE)
+    ]
     assert world.issuer.count(m.Credential, record_id=record["id"]) == 1
     page = httpx.get(credentials[0].url, headers={"Accept": "application/json"})
     credential = page.json()
@@ -62,7 +70,10 @@ def test_signoff_required_issues_only_after_an_approving_signoff(world: World) -
     assert world.issuer.count(m.Credential, record_id=record["id"]) == 1
     [item] = manager.credentials().credentials  # the manager's device sees it too
     credential = httpx.get(item.url, headers={"Accept": "application/json"}).json()
-    assert [e["digestMultibase"] for e in credential["evidence"]] == [record_digest(record), record_digest(approved)]
+    assert [e["digestMultibase"] for e in credential["evidence"]] == [
+        record_digest(record),
+        record_digest(approved),
+    ]
 
 
 def test_a_signoff_before_its_assessment_record_is_deferred_then_accepted(world: World) -> None:
@@ -71,7 +82,10 @@ def test_a_signoff_before_its_assessment_record_is_deferred_then_accepted(world:
     record = world.score(world.assign("wiring-b"))
     approved = world.signoff(record)
     [early] = manager.send(approved)
-    assert (early.state, early.reason) == (p.AnswerState.DEFERRED, p.Reason.ASSESSMENT_RECORD_PENDING)
+    assert (early.state, early.reason) == (
+        p.AnswerState.DEFERRED,
+        p.Reason.ASSESSMENT_RECORD_PENDING,
+    )
     assert world.issuer.count(m.Record, record_id=approved["id"]) == 0
     assert assessor.send(record)[0].state is p.AnswerState.ACCEPTED
     assert manager.send(approved)[0].state is p.AnswerState.ACCEPTED
@@ -141,7 +155,17 @@ def test_the_change_feed_brings_work_and_tombstones(world: World) -> None:
     page = assessor.changes(first.cursor)
     assert [(c.kind, c.id) for c in page.changes] == [(p.ChangeKind.SUBMISSION, submission)]
     world.issuer.cli("person", "add", world.assessor_name + " two", "--role", "assessor")
-    world.issuer.cli("submission", "assign", submission, "--learner", json.loads(json.dumps(page.changes[0].data))["learner"]["id"], "--assessment", "wiring-a", "--assessor", world.assessor_name + " two")
+    world.issuer.cli(
+        "submission",
+        "assign",
+        submission,
+        "--learner",
+        json.loads(json.dumps(page.changes[0].data))["learner"]["id"],
+        "--assessment",
+        "wiring-a",
+        "--assessor",
+        world.assessor_name + " two",
+    )
     gone = assessor.changes(page.cursor).changes
     assert [(c.id, c.deleted, c.reason) for c in gone] == [(submission, True, "reassigned")]
     assert assessor.changes(assessor.changes(page.cursor).cursor).changes == ()

@@ -62,10 +62,17 @@ def test_baked_badges_carry_the_credential_and_the_certificate_is_a_pdf(world: W
 def test_the_achievement_page_and_its_json(server: Issuer) -> None:
     html = httpx.get(f"{server.base_url}/achievements/badge-a")
     assert html.status_code == 200 and "Safe isolation" in html.text and "Prove dead" in html.text
-    described = httpx.get(f"{server.base_url}/achievements/badge-a", headers={"Accept": "application/json"}).json()
+    described = httpx.get(
+        f"{server.base_url}/achievements/badge-a", headers={"Accept": "application/json"}
+    ).json()
     assert described["type"] == ["Achievement"] and described["achievementType"] == "Badge"
-    micro = httpx.get(f"{server.base_url}/achievements/micro-ab", headers={"Accept": "application/json"}).json()
-    assert {d["name"] for d in micro["resultDescription"]} == {"Safe isolation", "Ring final circuit project"}
+    micro = httpx.get(
+        f"{server.base_url}/achievements/micro-ab", headers={"Accept": "application/json"}
+    ).json()
+    assert {d["name"] for d in micro["resultDescription"]} == {
+        "Safe isolation",
+        "Ring final circuit project",
+    }
     missing = httpx.get(f"{server.base_url}/achievements/nope")
     assert missing.status_code == 404
     assert p.parse_problem(missing.json()).type is p.ProblemType.NOT_FOUND
