@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,7 +36,7 @@ from assessor.security.records import (
 from assessor.sync.protocol import AnswerState, ItemAnswer, Limits, Reason
 from issuer.services import awards
 from issuer.services.people import Caller
-from issuer.services.record_checks import CHECKS, Facts, Refused, check_time_and_role
+from issuer.services.record_checks import CHECKS, Facts, Refused, Signer, check_time_and_role
 from issuer.store import models as m
 from issuer.store.db import Database
 
@@ -220,8 +220,12 @@ def _retryable(exc: DBAPIError) -> bool:
 def decide(
     session: Session, ctx: Context, caller: Caller, index: int, rec: Authentic
 ) -> ItemAnswer:
-    device = session.scalar(select(m.Device).where(m.Device.did == rec.did))
-    if device is None:
+    found = session.execute(
+        select(m.Device.id, m.Device.person_id, m.Device.enrolled_at, m.Device.revoked_at).where(
+            m.Device.did == rec.did
+        )
+    ).first()
+    if found is None:
         return _answer(
             index,
             AnswerState.REJECTED,
@@ -230,7 +234,8 @@ def decide(
             "the signing key is not enrolled here",
             "/proof/verificationMethod",
         )
-    if device.revoked_at is not None:
+    device = Signer(found.id, found.person_id, found.enrolled_at)
+    if found.revoked_at is not None:
         return _answer(
             index,
             AnswerState.REJECTED,
@@ -248,7 +253,11 @@ def decide(
             "a device sends only records signed with its own key",
             "/proof/verificationMethod",
         )
-    stored = session.scalar(select(m.Record).where(m.Record.record_id == rec.record_id))
+    stored = session.execute(
+        select(m.Record.digest, m.Record.state, m.Record.reason, m.Record.message).where(
+            m.Record.record_id == rec.record_id
+        )
+    ).first()
     if stored is not None:
         return _repeat(index, rec, stored)
     chain = _chain(session, rec)
@@ -269,12 +278,15 @@ def decide(
         return _answer(
             index, AnswerState.REJECTED, rec, refused.reason, refused.message, refused.location
         )
-    row = _store(session, rec, device, "accepted", rec.seq, None, None, facts)
-    awards.after_accept(session, ctx.issuer, row, facts, now)
+    stored_id = _store(session, rec, device, "accepted", rec.seq, None, None, facts)
+    if facts.outcome in ("pass", "approved") or facts.supersedes:  # it may earn or undo
+        row = session.get(m.Record, stored_id)
+        assert row is not None
+        awards.after_accept(session, ctx.issuer, row, facts, now)
     return _answer(index, AnswerState.ACCEPTED, rec)
 
 
-def _repeat(index: int, rec: Authentic, stored: m.Record) -> ItemAnswer:
+def _repeat(index: int, rec: Authentic, stored: Any) -> ItemAnswer:
     if stored.digest != rec.digest:
         return _answer(
             index,
@@ -326,18 +338,18 @@ def _chain(session: Session, rec: Authentic) -> _ChainAnswer | None:
 def _store(
     session: Session,
     rec: Authentic,
-    device: m.Device,
+    device: Signer,
     state: str,
     chain_seq: int | None,
     reason: Reason | None,
     message: str | None,
     facts: Facts | None = None,
-) -> m.Record:
+) -> int:
     facts = facts or Facts()
     submission = facts.submission_id
     if submission is None and rec.kind == "ArtifactAssessmentRecord":
         submission = rec.doc["credentialSubject"]["submission"]["id"]
-    row = m.Record(
+    values = dict(
         record_id=rec.record_id,
         digest=rec.digest,
         kind=rec.kind,
@@ -356,9 +368,10 @@ def _store(
         subject_record=facts.subject_record,
         body=rec.body,
     )
-    session.add(row)
-    session.flush()  # a unique-key race shows here, inside the item's transaction
-    return row
+    # Core, not the ORM: this runs for every record. A unique-key race shows here.
+    return int(
+        session.execute(insert(m.Record).values(**values).returning(m.Record.id)).scalar_one()
+    )
 
 
 class BatchError(DomainError):

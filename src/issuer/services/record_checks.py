@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import intersect, select
 from sqlalchemy.orm import Session
 
 from assessor.domain.scoring import ScoreResult
@@ -39,6 +39,15 @@ class Refused(Exception):
 
 
 @dataclass(frozen=True)
+class Signer:
+    """The enrolled key that signed the record (and sent it)."""
+
+    id: str
+    person_id: str
+    enrolled_at: datetime
+
+
+@dataclass(frozen=True)
 class Facts:
     """What an accepted record establishes, for storing and for issuance."""
 
@@ -49,11 +58,60 @@ class Facts:
     result: ScoreResult | None = None
 
 
+@dataclass(frozen=True)
+class _Version:
+    id: int
+    rubric_id: str
+    version: int
+    digest: str
+    document: str
+
+
+def _memo(session: Session) -> dict[tuple[str, str], Any]:
+    found: dict[tuple[str, str], Any] = session.info.setdefault("memo", {})
+    return found
+
+
+def _version(session: Session, digest: str) -> _Version | None:
+    """A published rubric version by digest (never changes, so remembered once found)."""
+    memo = _memo(session)
+    known = memo.get(("version", digest))
+    if known is None:
+        row = session.scalar(select(m.RubricVersion).where(m.RubricVersion.digest == digest))
+        if row is None:
+            return None
+        known = _Version(row.id, row.rubric_id, row.version, row.digest, row.document)
+        memo[("version", digest)] = known
+    assert isinstance(known, _Version)
+    return known
+
+
+def _assessment_rubric(session: Session, assessment_id: str) -> int:
+    """The rubric version an assessment applies (fixed once created)."""
+    memo = _memo(session)
+    key = ("assessment", assessment_id)
+    if key not in memo:
+        row = session.get(m.Assessment, assessment_id)
+        assert row is not None  # foreign key from the submission
+        memo[key] = row.rubric_version_id
+    return int(memo[key])
+
+
+def _evidence(session: Session, submission_id: str) -> set[tuple[str, str, int]]:
+    """A submission's evidence (fixed once the submission exists)."""
+    memo = _memo(session)
+    key = ("evidence", submission_id)
+    if key not in memo:
+        rows = session.scalars(select(m.Evidence).where(m.Evidence.submission_id == submission_id))
+        memo[key] = frozenset((e.name, e.sha256, e.size) for e in rows)
+    return set(memo[key])
+
+
 def check_time_and_role(
     session: Session,
     doc: dict[str, Any],
     kind: str,
-    device: m.Device,
+    device: Signer,
     valid_from: datetime,
     now: datetime,
 ) -> None:
@@ -71,13 +129,13 @@ def check_time_and_role(
         raise Refused(
             Reason.ROLE_NOT_HELD, f"a {kind} is signed as {wanted}, not {role}", "/issuer/role"
         )
-    device_roles = set(
-        session.scalars(select(m.DeviceRole.role).where(m.DeviceRole.device_id == device.id))
+    enrolled = select(m.DeviceRole.role).where(
+        m.DeviceRole.device_id == device.id, m.DeviceRole.role == role
     )
-    person_roles = set(
-        session.scalars(select(m.PersonRole.role).where(m.PersonRole.person_id == device.person_id))
+    held = select(m.PersonRole.role).where(
+        m.PersonRole.person_id == device.person_id, m.PersonRole.role == role
     )
-    if role not in device_roles or role not in person_roles:
+    if session.execute(intersect(enrolled, held)).first() is None:
         raise Refused(
             Reason.ROLE_NOT_HELD,
             f"the signer does not hold the role '{role}' (enrol the key with a {role} code)",
@@ -85,10 +143,12 @@ def check_time_and_role(
         )
 
 
-def check_artifact(session: Session, doc: dict[str, Any], device: m.Device) -> Facts:
+def check_artifact(session: Session, doc: dict[str, Any], device: Signer) -> Facts:
     subject = doc["credentialSubject"]
     given = subject["submission"]
-    row = session.get(m.Submission, given["id"])
+    row = session.execute(
+        select(m.Submission.__table__).where(m.Submission.id == given["id"])
+    ).first()
     at = "/credentialSubject/submission"
     if row is None:
         raise Refused(Reason.SUBMISSION_UNKNOWN, f"no submission '{given['id']}' here", f"{at}/id")
@@ -105,9 +165,7 @@ def check_artifact(session: Session, doc: dict[str, Any], device: m.Device) -> F
     if given["attempt"] != row.attempt:
         raise Refused(Reason.SUBMISSION_MISMATCH, "names another attempt", f"{at}/attempt")
     rubric_ref = subject["rubric"]
-    version = session.scalar(
-        select(m.RubricVersion).where(m.RubricVersion.digest == rubric_ref["digestMultibase"])
-    )
+    version = _version(session, rubric_ref["digestMultibase"])
     rat = "/credentialSubject/rubric"
     if version is None:
         raise Refused(
@@ -122,9 +180,7 @@ def check_artifact(session: Session, doc: dict[str, Any], device: m.Device) -> F
             f"{rubric_ref['id']}@{rubric_ref['version']}",
             rat,
         )
-    assessment = session.get(m.Assessment, row.assessment_id)
-    assert assessment is not None  # foreign key
-    if assessment.rubric_version_id != version.id:
+    if _assessment_rubric(session, row.assessment_id) != version.id:
         raise Refused(
             Reason.RUBRIC_NOT_ASSESSMENT, "the assessment applies another rubric version", rat
         )
@@ -141,7 +197,7 @@ def check_artifact(session: Session, doc: dict[str, Any], device: m.Device) -> F
 
 
 def _check_supersedes(
-    session: Session, doc: dict[str, Any], submission: m.Submission, device: m.Device
+    session: Session, doc: dict[str, Any], submission: Any, device: Signer
 ) -> str | None:
     ref = doc.get("supersedes")
     if ref is None:
@@ -165,15 +221,12 @@ def _check_supersedes(
     return str(ref["id"])
 
 
-def _check_evidence(session: Session, artifacts: list[dict[str, Any]], row: m.Submission) -> None:
+def _check_evidence(session: Session, artifacts: list[dict[str, Any]], row: Any) -> None:
     stated = {
         (a["name"], decode_multibase_digest(a["digestMultibase"]).hex(), a["size"])
         for a in artifacts
     }
-    expected = {
-        (e.name, e.sha256, e.size)
-        for e in session.scalars(select(m.Evidence).where(m.Evidence.submission_id == row.id))
-    }
+    expected = _evidence(session, row.id)
     if expected and stated != expected:
         raise Refused(
             Reason.EVIDENCE_MISMATCH,
@@ -181,6 +234,8 @@ def _check_evidence(session: Session, artifacts: list[dict[str, Any]], row: m.Su
             "/credentialSubject/submission/artifacts",
         )
     wanted = {digest for _, digest, _ in stated}
+    if not wanted:
+        return
     present = set(session.scalars(select(m.Blob.sha256).where(m.Blob.sha256.in_(wanted))))
     missing = sorted(wanted - present)
     if missing:
@@ -193,7 +248,7 @@ def _check_evidence(session: Session, artifacts: list[dict[str, Any]], row: m.Su
         )
 
 
-def check_signoff(session: Session, doc: dict[str, Any], device: m.Device) -> Facts:
+def check_signoff(session: Session, doc: dict[str, Any], device: Signer) -> Facts:
     subject = doc["credentialSubject"]
     ref = subject["assessmentRecord"]
     at = "/credentialSubject/assessmentRecord"
@@ -228,7 +283,7 @@ def check_signoff(session: Session, doc: dict[str, Any], device: m.Device) -> Fa
     return Facts(target.submission_id, subject["decision"], target.record_id)
 
 
-def check_exam_session(session: Session, doc: dict[str, Any], device: m.Device) -> Facts:
+def check_exam_session(session: Session, doc: dict[str, Any], device: Signer) -> Facts:
     subject = doc["credentialSubject"]
     given = subject["session"]
     row = session.get(m.ExamSession, given["id"])

@@ -5,7 +5,8 @@ make concurrent workers agree)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from threading import Lock
 from pathlib import Path
 from typing import Any
 
@@ -84,14 +85,22 @@ class Database:
             writer = self.engine
         self._write = sessionmaker(writer, expire_on_commit=False, autoflush=False)
         self._read = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        self._writer_lock: AbstractContextManager[object] = (
+            Lock() if self.is_sqlite else nullcontext()
+        )
+        # Rows that never change once written (rubric versions, assessments, a submission's
+        # evidence), remembered by this process: record checks read them on every record.
+        self.memo: dict[tuple[str, str], Any] = {}
 
     def display(self) -> str:
         return self.url.render_as_string(hide_password=True)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction: committed when the block ends, rolled back if it raises."""
-        with self._write() as session, session.begin():
+        """One write transaction: committed when the block ends, rolled back if it raises.
+        On SQLite, threads of this process queue on a lock rather than in SQLite's busy
+        handler, which sleeps in growing steps while another holds the write lock."""
+        with self._writer_lock, self._write(info={"memo": self.memo}) as session, session.begin():
             yield session
 
     @contextmanager

@@ -304,12 +304,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_records")),
         sa.UniqueConstraint("did", "chain_seq", name=op.f("uq_records_did_chain_seq")),
-        sa.UniqueConstraint("digest", name=op.f("uq_records_digest")),
         sa.UniqueConstraint("record_id", name=op.f("uq_records_record_id")),
     )
-    with op.batch_alter_table("records", schema=None) as batch_op:
-        batch_op.create_index("ix_records_submission", ["submission_id"], unique=False)
-
     op.create_table(
         "submissions",
         sa.Column("id", sa.String(length=200), nullable=False),
@@ -369,9 +365,6 @@ def downgrade() -> None:
     op.drop_table("evidence")
     op.drop_table("tokens")
     op.drop_table("submissions")
-    with op.batch_alter_table("records", schema=None) as batch_op:
-        batch_op.drop_index("ix_records_submission")
-
     op.drop_table("records")
     op.drop_table("device_roles")
     op.drop_table("credential_sources")
