@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from assessor.domain.errors import DomainError
-from assessor.security.canonical import MAX_SAFE_INTEGER, canonicalize
+from assessor.security.canonical import MAX_SAFE_INTEGER, canonicalize, is_plain
 from assessor.security.records import (
     ProofInvalid,
     record_digest,
@@ -127,7 +127,7 @@ def precheck(index: int, item: object, limits: Limits) -> Authentic | ItemAnswer
         return _answer(index, bad, None, Reason.MALFORMED, "a record is a JSON object", "")
     raw_id = item.get("id")
     rid = raw_id if isinstance(raw_id, str) and len(raw_id) < 100 else None
-    strict = _strictness_problem(item)
+    strict = None if is_plain(item) else _strictness_problem(item)  # plain: the usual case
     if strict:
         return _answer(index, bad, None, Reason.MALFORMED, strict[1], strict[0], record_id=rid)
     body = canonicalize(item)

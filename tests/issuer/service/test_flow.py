@@ -3,7 +3,9 @@ issue, answer a resend, sign-off, stacking, renewal, revocation."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 
 import httpx
 
@@ -13,6 +15,7 @@ from issuer.issuance import did_web, rdfc
 from issuer.issuance.status_list import decode
 from issuer.store import models as m
 from tests.issuer.service.conftest import FAILING, World
+from tests.issuer.service.harness import Device
 
 
 def verify_with_published_did(issuer_url: str, credential: dict[str, object]) -> None:
@@ -169,3 +172,57 @@ def test_the_change_feed_brings_work_and_tombstones(world: World) -> None:
     gone = assessor.changes(page.cursor).changes
     assert [(c.id, c.deleted, c.reason) for c in gone] == [(submission, True, "reassigned")]
     assert assessor.changes(assessor.changes(page.cursor).cursor).changes == ()
+
+
+def test_rubric_versions_are_served_by_digest(world: World) -> None:
+    from assessor.security.digests import digest_bytes
+
+    device = world.device(world.assessor._key, world.assessor_name, "assessor")
+    [change] = [c for c in device.changes().changes if c.kind is p.ChangeKind.RUBRIC_VERSION]
+    assert change.data is not None
+    answer = device.client.get(change.data["path"], headers=device.headers)
+    assert answer.status_code == 200
+    assert answer.headers["etag"] == f'"{change.data["digest"]}"'
+    assert digest_bytes(answer.content) == change.data["digest"]  # the bytes the digest covers
+    again = {**device.headers, "If-None-Match": answer.headers["etag"]}
+    cached = device.client.get(change.data["path"], headers=again)
+    assert cached.status_code == 304
+    assert device.client.get(change.data["path"]).status_code == 401  # the API wants a token
+
+
+def test_secrets_are_kept_only_as_hashes(world: World) -> None:
+    import hashlib
+
+    from sqlalchemy import select
+
+    from issuer.store.db import Database
+
+    code = world.code(world.assessor_name, "assessor")
+    device = Device(world.issuer, world.assessor._key)
+    device.enrol(code)
+    assert device.token is not None
+    db = Database(world.issuer.db_url)
+    try:
+        with db.read() as session:
+            hashes = set(session.scalars(select(m.Token.token_hash)))
+            codes = set(session.scalars(select(m.EnrolmentCode.code_hash)))
+    finally:
+        db.close()
+    assert hashlib.sha256(device.token.encode()).hexdigest() in hashes
+    assert device.token not in hashes and code not in codes
+    if world.issuer.db_url.startswith("sqlite"):
+        raw = Path(world.issuer.db_url.removeprefix("sqlite:///"))
+        assert device.token.encode() not in raw.read_bytes()
+
+
+def test_evidence_is_read_only_by_those_it_concerns(world: World, tmp_path: Path) -> None:
+    evidence = tmp_path / "work.txt"
+    evidence.write_bytes(b"a learner's work\n")
+    device = world.device(world.assessor._key, world.assessor_name, "assessor")
+    world.assign("wiring-a", evidence=[evidence])
+    digest = hashlib.sha256(evidence.read_bytes()).hexdigest()
+    url = p.BLOB_PATH.format(sha256=digest)
+    assert device.client.get(url, headers=device.headers).content == evidence.read_bytes()
+    stranger = world.device(world.proctor.private, world.proctor.name, "proctor")
+    refused = stranger.client.get(url, headers=stranger.headers)
+    assert refused.status_code == 404
