@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the suite uses beyond Python: a real Secret Service (dbus-run-session from
 # dbus, gnome-keyring-daemon; dbus-x11 gives gnome-keyring a session bus without systemd --user)
-# for tests/security/test_secret_service.py; for the issuer's credential pages and certificates
-# (tests/issuer/issuance): chromium (headless screenshots), poppler-utils (pdftoppm), zbar-tools
-# (zbarimg reads the certificate's QR code), fonts-droid-fallback and fonts-symbola (CJK and
-# emoji on certificates); postgresql for the issuer's API tests on a private cluster
-# (tests/issuer/service: initdb and pg_ctl from /usr/lib/postgresql/*/bin; the Debian service
-# itself is not started). Tests that need a package say so when it is missing; CI has them all.
-# Idempotent; quiet.
+# for tests/security/test_secret_service.py; chromium (headless screenshots of the issuer's
+# credential pages), poppler-utils (pdftoppm: PDF pages as PNG), zbar-tools (zbarimg reads QR
+# codes back from certificates and reports), fonts-droid-fallback and fonts-symbola (CJK and
+# emoji on the issuer's certificates); postgresql for the issuer's API tests on a private
+# cluster (tests/issuer/service: initdb and pg_ctl from /usr/lib/postgresql/*/bin; the Debian
+# service itself is not started). Tests that need a package say so when it is missing; CI has
+# them all. Idempotent; quiet.
 set -euo pipefail
 
 packages=(dbus dbus-x11 gnome-keyring chromium poppler-utils zbar-tools fonts-droid-fallback

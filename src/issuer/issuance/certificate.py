@@ -14,9 +14,7 @@ import os
 from importlib import resources
 
 from bidi import get_display
-from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
@@ -170,12 +168,35 @@ def _date(timestamp: str | None) -> str:
     return timestamp[:10] if timestamp else ""
 
 
+def _qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
+    """A QR code (error correction M, 4-module quiet zone) drawn as filled squares: no
+    reportlab Drawing, which would pull in a non-embedded Helvetica."""
+    qr = QrCodeWidget(text, barLevel="M").qr
+    qr.make()
+    count = qr.getModuleCount()
+    module = size / (count + 8)
+    canvas.setFillColorRGB(1, 1, 1)
+    canvas.rect(x, y, size, size, stroke=0, fill=1)
+    canvas.setFillColorRGB(0, 0, 0)
+    for row in range(count):
+        for column in range(count):
+            if qr.isDark(row, column):
+                canvas.rect(x + (column + 4) * module, y + size - (row + 5) * module,
+                            module, module, stroke=0, fill=1)  # fmt: skip
+
+
 def certificate_pdf(view: CredentialView) -> bytes:
     """The certificate for `view` as PDF bytes (one page)."""
     _fonts()
     out = io.BytesIO()
     page_width, page_height = landscape(A4)
-    canvas = Canvas(out, pagesize=(page_width, page_height), pageCompression=1, invariant=1)
+    canvas = Canvas(
+        out,
+        pagesize=(page_width, page_height),
+        pageCompression=1,
+        invariant=1,
+        initialFontName=FONT,  # no Helvetica: every glyph comes from an embedded font
+    )
     canvas.setTitle(_clean(f"{view.name} — {view.issuer_name}"))
     canvas.setAuthor(_clean(view.issuer_name))
     canvas.setSubject("Open Badges 3.0 credential certificate")
@@ -238,12 +259,7 @@ def certificate_pdf(view: CredentialView) -> bytes:
         canvas.drawString(left + 95, line_y, part)
         line_y -= 12
 
-    widget = QrCodeWidget(view.credential_url, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(qr_size, qr_size, transform=[qr_size / (x1 - x0), 0, 0,
-                                                   qr_size / (y1 - y0), 0, 0])  # fmt: skip
-    drawing.add(widget)
-    renderPDF.draw(drawing, canvas, page_width - 70 - qr_size, bottom)
+    _qr(canvas, view.credential_url, page_width - 70 - qr_size, bottom, qr_size)
     canvas.setFont(FONT, 8)
     canvas.setFillColorRGB(*GREY)
     canvas.drawCentredString(page_width - 70 - qr_size / 2, bottom - 12, "Scan to verify")

@@ -55,8 +55,10 @@ def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str
     if not isinstance(url, str) or url not in documents:
         raise ContextNotBundled(str(url))
     # A copy: pyld must not be able to change the cached context for the next caller.
+    # "static" lets pyld keep the resolved context between operations (it never changes).
     return {
         "contextUrl": None,
         "documentUrl": url,
         "document": copy.deepcopy(documents[url]),
+        "tag": "static",
     }

@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +73,12 @@ class UnsafeDocument(DomainError):
         listed = "; ".join(f"{p.location or '/'}: {p.message}" for p in self.problems[:5])
         more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
         super().__init__(f"refusing to sign: {listed}{more}", location=self.problems[0].location)
+
+
+class CanonicalizationError(DomainError):
+    """The document is not JSON-LD the issuer can canonicalize; the message says why."""
+
+    code = "canonicalization-failed"
 
 
 class ProofInvalid(DomainError):
@@ -244,8 +250,14 @@ def _canonicalize(document: dict[str, Any]) -> tuple[str, list[Problem]]:
 
 
 def canonical_nquads(document: dict[str, Any]) -> str:
-    """RDFC-1.0 canonical N-Quads of a JSON-LD document, contexts from the frozen loader."""
-    nquads, _ = _canonicalize(document)
+    """RDFC-1.0 canonical N-Quads of a JSON-LD document, contexts from the frozen loader.
+    CanonicalizationError for invalid JSON-LD, an unbundled context, or too much work."""
+    try:
+        nquads, _ = _canonicalize(document)
+    except _TooComplex:
+        raise CanonicalizationError("too complex to canonicalize") from None
+    except jsonld.JsonLdError as exc:
+        raise CanonicalizationError(_jsonld_message(exc)) from None
     return nquads
 
 
@@ -401,6 +413,7 @@ def verify(
     *,
     proof_purpose: str = "assertionMethod",
     issuer_must_control: bool = True,
+    expected_contexts: Sequence[str] | None = None,
 ) -> VerifiedProof:
     """Check the document's `eddsa-rdfc-2022` proof; ProofInvalid naming the first fault.
 
@@ -408,9 +421,15 @@ def verify(
     document) and raises when it does not know it. With `issuer_must_control` (the default)
     the verification method must belong to the document's `issuer` (`{issuer}#…`), so a key
     of someone else cannot vouch for this issuer. Safe mode applies: a document or proof with
-    a property the signature does not cover is rejected even when the signature matches."""
+    a property the signature does not cover is rejected even when the signature matches.
+
+    RDFC-1.0 signs statements, not JSON: adding or removing a context that defines nothing
+    the document uses changes no statement, so the signature still matches. Pass
+    `expected_contexts` (e.g. `credential.CONTEXTS`) to require exactly that list."""
     if not isinstance(document, dict):
         raise ProofInvalid("a signed document is a JSON object")
+    if expected_contexts is not None and document.get("@context") != list(expected_contexts):
+        raise ProofInvalid(f"@context: expected exactly {list(expected_contexts)}")
     proof = _single_proof(document)
     unknown = sorted(set(proof) - {*PROOF_FIELDS, "proofValue"})
     if unknown:
