@@ -116,7 +116,9 @@ class IssuingService:
 
     def verify(self, document: dict[str, Any]) -> rdfc.VerifiedProof:
         """The server's own check of a stored credential (ProofInvalid says why not)."""
-        return rdfc.verify(document, did_web.key_resolver(self.did_document()))
+        return rdfc.verify(
+            document, did_web.key_resolver(self.did_document()), expected_contexts=c.CONTEXTS
+        )
 
     # ---- urls ---------------------------------------------------------------------------------
 

@@ -6,22 +6,32 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import httpx
 
+from assessor.security.multibase import public_key_from_multibase
 from assessor.security.records import record_digest
 from assessor.sync import protocol as p
 from issuer.issuance import did_web, rdfc
 from issuer.issuance.status_list import decode
 from issuer.store import models as m
+from tests.issuer import independent_verifier as independent
+from tests.issuer.issuance.test_credential import schema_errors
 from tests.issuer.service.conftest import FAILING, World
 from tests.issuer.service.harness import Device
 
 
-def verify_with_published_did(issuer_url: str, credential: dict[str, object]) -> None:
-    """Verify as a third party would: the DID document fetched over HTTP."""
+def verify_with_published_did(issuer_url: str, credential: dict[str, Any]) -> None:
+    """Verify as a third party would, with the DID document fetched over HTTP: the issuance
+    library's verifier, the independent one written from the W3C text, and (for an
+    OpenBadgeCredential) the official OB 3.0 JSON Schema."""
     document = httpx.get(f"{issuer_url}/.well-known/did.json").json()
     rdfc.verify(credential, did_web.key_resolver(document))
+    keys = {m["id"]: m["publicKeyMultibase"] for m in document["verificationMethod"]}
+    independent.verify(credential, lambda method: public_key_from_multibase(keys[method]))
+    if "OpenBadgeCredential" in credential["type"]:
+        assert schema_errors(credential) == []
 
 
 def test_a_passing_record_from_the_desktop_is_accepted_and_earns_one_credential(
