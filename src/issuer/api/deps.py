@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assessor.sync.protocol import Limits, ProblemType
 from issuer.api.problems import ProblemError, problem_response
+from issuer.services.batch_reader import BatchReader
 from issuer.services.credentials import IssuingService
 from issuer.services.people import Caller, authenticate
 from issuer.store import models as m
@@ -27,6 +28,7 @@ class ServerState:
     db: Database
     limits: Limits
     issuing: IssuingService
+    reader: BatchReader
 
     @property
     def did(self) -> str:

@@ -12,8 +12,9 @@ from starlette.concurrency import run_in_threadpool
 from assessor.sync import protocol as p
 from issuer.api.deps import device, state
 from issuer.api.problems import ProblemError
+from issuer.services.batch_reader import BatchRefused
 from issuer.services.credentials import credential_item
-from issuer.services.intake import Context, DuplicateKeys, loads_batch, receive_batch
+from issuer.services.intake import Context, receive_batch
 from issuer.services.people import Caller
 from issuer.store import feed
 from issuer.store import models as m
@@ -29,24 +30,11 @@ async def records_batch(request: Request, caller: DeviceDep) -> Response:
     if media != p.MEDIA_JSON:
         raise ProblemError(p.ProblemType.UNSUPPORTED_MEDIA_TYPE, 415, "send application/json")
     body = await request.body()
-    try:
-        value = loads_batch(body)
-    except (ValueError, RecursionError) as exc:
-        raise ProblemError(
-            p.ProblemType.INVALID_REQUEST, 400, f"the body is not JSON ({exc})"
-        ) from None
-    if isinstance(value, DuplicateKeys):
-        raise ProblemError(p.ProblemType.INVALID_REQUEST, 400, "the body has the same key twice")
-    try:
-        batch = p.parse_batch_request(value, server.limits)
-    except p.BatchTooLarge as exc:
-        raise ProblemError(p.ProblemType.BATCH_TOO_LARGE, 413, exc.message) from None
-    except p.ProtocolError as exc:
-        raise ProblemError(p.ProblemType.INVALID_REQUEST, 400, str(exc)) from None
+    read = await run_in_threadpool(server.reader.read, body, server.limits)
+    if isinstance(read, BatchRefused):
+        raise ProblemError(read.kind, read.status, read.detail)
     context = Context(server.issuing, server.limits)
-    answers = await run_in_threadpool(
-        receive_batch, server.db, context, caller, list(batch.records)
-    )
+    answers = await run_in_threadpool(receive_batch, server.db, context, caller, read)
     # Encoded here: FastAPI's generic encoder would walk every answer again for nothing.
     encoded = json.dumps(p.BatchResponse(tuple(answers)).to_json(), separators=(",", ":"))
     return Response(encoded.encode("utf-8"), media_type=p.MEDIA_JSON)

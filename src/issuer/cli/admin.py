@@ -48,6 +48,8 @@ def key_rotate(args: argparse.Namespace) -> int:
 def serve(args: argparse.Namespace) -> int:
     if args.workers < 1 or not 0 < args.port < 65536 or args.requests_per_minute < 1:
         raise BadInput("--workers and --requests-per-minute are at least 1; --port 1 to 65535")
+    if args.readers < 0:
+        raise BadInput("--readers is 0 or more")
     import uvicorn
 
     from issuer.api.app import prepare
@@ -56,6 +58,7 @@ def serve(args: argparse.Namespace) -> int:
     os.environ["ISSUER_DB"] = url  # the workers read their settings from the environment
     os.environ["ISSUER_DATA_DIR"] = str(data_dir())
     os.environ["ISSUER_REQUESTS_PER_MINUTE"] = str(args.requests_per_minute)
+    os.environ["ISSUER_BATCH_READERS"] = str(args.readers)
     prepare(open_database(args, initialised=False))  # migrate, unlock, settle: fail before forking
     uvicorn.run(
         "issuer.api.app:create_app",
@@ -114,5 +117,11 @@ def register(sub: Any) -> None:
     )
     cmd.add_argument(
         "--requests-per-minute", type=int, default=600, help="per device (default 600)"
+    )
+    cmd.add_argument(
+        "--readers",
+        type=int,
+        default=1,
+        help="helper processes per worker that read and check batches (default 1; 0: none)",
     )
     cmd.add_argument("--access-log", action="store_true", help="log every request")

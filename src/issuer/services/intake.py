@@ -180,12 +180,13 @@ class Context:
     limits: Limits
 
 
-def receive_batch(db: Database, ctx: Context, caller: Caller, items: list[Any]) -> list[ItemAnswer]:
-    """One answer per item, in order; items are decided one after the other, so a key's
-    records in one batch continue its chain."""
+def receive_batch(
+    db: Database, ctx: Context, caller: Caller, items: list[Authentic | ItemAnswer]
+) -> list[ItemAnswer]:
+    """One answer per prechecked item, in order; items are decided one after the other, so a
+    key's records in one batch continue its chain."""
     answers = []
-    for index, item in enumerate(items):
-        checked = precheck(index, item, ctx.limits)
+    for index, checked in enumerate(items):
         if isinstance(checked, ItemAnswer):
             answers.append(checked)
             continue
