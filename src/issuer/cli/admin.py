@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 from typing import Any
 
 from issuer.cli.common import command, group, open_database, out, say
-from issuer.errors import BadInput
+from issuer.errors import BadInput, NotInitialised
 from issuer.issuance import keys
 from issuer.paths import data_dir, database_url, keys_dir
 from issuer.services.setup import identity_for, initialise
@@ -59,7 +60,10 @@ def serve(args: argparse.Namespace) -> int:
     os.environ["ISSUER_DATA_DIR"] = str(data_dir())
     os.environ["ISSUER_REQUESTS_PER_MINUTE"] = str(args.requests_per_minute)
     os.environ["ISSUER_BATCH_READERS"] = str(args.readers)
-    prepare(open_database(args, initialised=False))  # migrate, unlock, settle: fail before forking
+    db = open_database(args, initialised=False)
+    if db.is_sqlite and not Path(db.url.database or "").exists():
+        raise NotInitialised(db.display())  # never a new, empty database under a mistyped --db
+    prepare(db)  # migrate, unlock, settle: fail here, before forking workers
     uvicorn.run(
         "issuer.api.app:create_app",
         factory=True,

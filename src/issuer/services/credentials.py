@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from assessor.security.canonical import canonicalize
 from assessor.security.digests import digest_bytes
 from assessor.sync.protocol import ChangeKind, CredentialItem, CredentialStatus, learner_uri
+from issuer.errors import NotInitialised
 from issuer.issuance import credential as c
 from issuer.issuance import did_web, keys, rdfc
 from issuer.issuance.status_list import MIN_SIZE, StatusList, allocate_index, status_list_credential
@@ -58,6 +59,10 @@ class Identity:
     @classmethod
     def load(cls, session: Session) -> Identity:
         values = {row.key: row.value for row in session.scalars(select(m.Setting))}
+        if "did" not in values:
+            raise NotInitialised(
+                str(session.get_bind().engine.url.render_as_string(hide_password=True))
+            )
         return cls(
             values["domain"], values["did"], values["name"], values["url"], values["base_url"]
         )

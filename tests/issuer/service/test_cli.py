@@ -149,6 +149,13 @@ def test_a_database_that_was_never_initialised_is_refused(tmp_path: Path) -> Non
     assert not (tmp_path / "elsewhere.db").exists()
 
 
+def test_serve_refuses_a_database_that_was_never_initialised(tmp_path: Path) -> None:
+    issuer = Issuer(tmp_path / "data", f"sqlite:///{tmp_path / 'typo.db'}")
+    done = run(issuer, "serve", "--port", "1")
+    assert done.returncode == 2 and "issuer init" in done.stderr
+    assert not (tmp_path / "typo.db").exists()
+
+
 def test_record_list_check_exits_1_when_something_was_refused(world: World) -> None:
     from tests.issuer.service.test_contract import Eve
 
