@@ -26,7 +26,7 @@ from assessor.services.package_zip import CHUNK
 from assessor.store import queries as q
 from assessor.store import records as r
 from assessor.store.db import Database
-from assessor.store.files import atomic_output
+from assessor.store.files import write_output
 
 # Already compressed: deflating them again costs time and gains nothing.
 _STORED_TYPES = ("image/", "video/", "audio/", "application/pdf", "application/zip")
@@ -75,13 +75,22 @@ def _manifest(db: Database, submission_ids: Sequence[str]) -> Manifest:
 
 @operation(Operation.PACKAGE_EXPORT)
 def export_package(
-    db: Database, submission_ids: Sequence[str], out: Path, *, actor: Actor | None = None
+    db: Database,
+    submission_ids: Sequence[str],
+    out: Path,
+    *,
+    actor: Actor | None = None,
+    force: bool = False,
 ) -> ExportResult:
-    """Write the submissions and their files to the package `out` (atomically: a temp file
-    beside it, fsync, rename). Every file is read verified: a corrupt blob stops the export."""
+    """Write the submissions and their files to the package `out` through `write_output`
+    (complete or not at all, never into a data folder, never over an existing file unless
+    `force`). Every file is read verified: a corrupt blob stops the export."""
     check(actor or Actor.local(), Operation.PACKAGE_EXPORT)
     manifest = _manifest(db, submission_ids)
-    with atomic_output(out) as f, zipfile.ZipFile(f, "w") as zf:
+    with (
+        write_output(out, data_dir=db.data_dir, force=force) as f,
+        zipfile.ZipFile(f, "w") as zf,
+    ):
         doc = json.dumps(manifest_json(manifest), indent=2, ensure_ascii=False)
         info = zipfile.ZipInfo(MANIFEST, _EPOCH)
         info.compress_type = zipfile.ZIP_DEFLATED
