@@ -3,7 +3,7 @@
 Plain dataclasses with `to_json()` and `parse_*` functions that check a decoded JSON value
 and say where it is wrong (`ProtocolError` with a JSON pointer). No web framework here: the
 desktop imports this module. docs/issuer.md describes the exchange; the backend's decision
-note (docs/decisions/0016-issuer-backend.md) says what the cursor, tokens and answers promise.
+note (docs/decisions/0017-issuer-backend.md) says what the cursor, tokens and answers promise.
 """
 
 from __future__ import annotations

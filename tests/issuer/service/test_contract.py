@@ -3,7 +3,7 @@
 "Nothing taken" is counted in the database: no accepted record, no credential, no feed entry,
 no blob. A refused record that is authentic (signed by the sending device's own enrolled key)
 is kept as `rejected` (or `held`, for a fork) so the key's chain goes on and a resend gets the
-same answer; anything else leaves no row at all (decision 0016)."""
+same answer; anything else leaves no row at all (decision 0017)."""
 
 from __future__ import annotations
 
