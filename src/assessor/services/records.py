@@ -23,9 +23,7 @@ from assessor.services.access import Actor, check, operation
 from assessor.store import queries as q
 from assessor.store import records as r
 from assessor.store.db import Database
-from assessor.store.errors import StoreError
-from assessor.store.files import atomic_output
-from assessor.store.safe_read import read_regular_file
+from assessor.store.files import read_regular_file, write_output
 
 # The role a record's issuer must hold to make it.
 ROLE_FOR_KIND = {
@@ -82,8 +80,11 @@ def list_records(db: Database) -> list[RecordInfo]:
 
 
 @operation(Operation.RECORD_EXPORT)
-def export_record(db: Database, ref: str, out: Path, actor: Actor | None = None) -> RecordInfo:
-    """Write the record's exact signed bytes to `out` (atomically: a temp file, fsync, rename)."""
+def export_record(
+    db: Database, ref: str, out: Path, actor: Actor | None = None, *, force: bool = False
+) -> RecordInfo:
+    """Write the record's exact signed bytes to `out` through `write_output`: complete or not
+    at all, never into a data folder, never over an existing file unless `force`."""
     with db.read() as tx:
         stored = r.record_by_ref(tx, ref)
         if stored is None:
@@ -92,7 +93,7 @@ def export_record(db: Database, ref: str, out: Path, actor: Actor | None = None)
     check(
         actor or Actor.local(), Operation.RECORD_EXPORT, owner=stored.issuer, state=State.FINALIZED
     )
-    with atomic_output(out) as f:
+    with write_output(out, data_dir=db.data_dir, force=force) as f:
         f.write(stored.body)
     return _info(stored)
 
@@ -178,14 +179,9 @@ def load_roster(path: Path) -> Roster:
     """A roster file (the output of `assessor profile list --json`): every entry's did is
     parsed as a key. ValidationFailed names each problem by JSON pointer."""
     source = str(path)
+    data = read_regular_file(path, limit=ROSTER_LIMIT)  # InputRefused names the file
     try:
-        data = read_regular_file(path, ROSTER_LIMIT)
         entries = loads_strict(data, allow_decimals=False)
-    except OSError as exc:
-        unread = Problem("", f"cannot read: {exc.strerror}")
-        raise ValidationFailed([unread], source=source) from None
-    except StoreError as exc:
-        raise ValidationFailed([Problem("", exc.message)], source=source) from None
     except StrictJSONError as exc:
         wrong = [Problem(at, message) for at, message in exc.problems]
         raise ValidationFailed(wrong, source=source) from None
@@ -316,12 +312,6 @@ def _fail(found: RecordCheck, problem: str) -> RecordCheck:
 @operation(None)
 def check_record_file(path: Path, **expect: Any) -> RecordCheck:
     """`check_record_bytes` of a file: a regular file of at most RECORD_LIMIT bytes (a pipe
-    or a device is refused rather than read until memory runs out)."""
-    try:
-        data = read_regular_file(path, RECORD_LIMIT)
-    except OSError as exc:
-        problem = Problem("", f"cannot read: {exc.strerror}")
-        raise ValidationFailed([problem], source=str(path)) from None
-    except StoreError as exc:
-        raise ValidationFailed([Problem("", exc.message)], source=str(path)) from None
+    or a device is refused, InputRefused, rather than read until memory runs out)."""
+    data = read_regular_file(path, limit=RECORD_LIMIT)
     return check_record_bytes(data, source=str(path), **expect)

@@ -1,9 +1,10 @@
-"""Opening files that may not be what they claim: only regular files, never blocking, and
-read with a size bound.
+"""Opening a file that may not be what it claims, without following a link: only a regular
+file, never blocking (the blob store's reads; a person's input files go through
+files.read_regular_file, which follows links).
 
 A named pipe opened for reading blocks until a writer comes; a link to /dev/zero reads
-forever; a directory fails mid-read. So a file is opened non-blocking, checked with fstat
-on the open descriptor (no race with a rename), and only then read, at most `limit` bytes.
+forever; a directory fails mid-read. So a file is opened non-blocking and checked with fstat
+on the open descriptor (no race with a rename) before anything is read.
 """
 
 from __future__ import annotations
@@ -30,15 +31,6 @@ class NotRegularFile(StoreError):
         super().__init__(f"{path}: {what}", location=str(path))
         self.path = path
         self.what = what
-
-
-class FileTooLarge(StoreError):
-    code = "file-too-large"
-
-    def __init__(self, path: Path, limit: int) -> None:
-        super().__init__(f"{path}: larger than {limit} bytes", location=str(path))
-        self.path = path
-        self.limit = limit
 
 
 def _kind(mode: int) -> str:
@@ -80,14 +72,3 @@ def open_regular(path: Path, *, follow: bool = True, dir_fd: int | None = None) 
         os.close(fd)
         raise
     return fd
-
-
-def read_regular_file(path: Path, limit: int) -> bytes:
-    """The bytes of the regular file at `path` (links followed), at most `limit` of them:
-    FileTooLarge beyond, NotRegularFile for a pipe, device or directory."""
-    fd = open_regular(path)
-    with os.fdopen(fd, "rb") as f:
-        data = f.read(limit + 1)
-    if len(data) > limit:
-        raise FileTooLarge(path, limit)
-    return data
