@@ -111,4 +111,5 @@ def test_an_intact_store_exports_and_reads(db: Database, seeded: Seed, tmp_path:
     out = tmp_path / "out.zip"
     export_package(db, ["sub-001"], out)
     with zipfile.ZipFile(out) as zf:
-        assert len(zf.namelist()) == 3  # manifest and two files
+        files = [n for n in zf.namelist() if n.startswith("001/")]
+        assert [zf.read(n) for n in files] == [b"evidence 0\n", b"evidence 1\n"]

@@ -11,6 +11,14 @@ import sys
 from pathlib import Path
 
 from assessor.cli import main
+from assessor.services.profiles import resolve_profile
+from assessor.services.scoring import (
+    DraftChange,
+    SetComment,
+    SetOverallComment,
+    save_draft,
+    show_evaluation,
+)
 from assessor.store.db import Database
 from assessor.store.errors import StoreError
 
@@ -47,6 +55,21 @@ def put_blob(data: Path) -> dict[str, object]:
     return {"argv": ["put_bytes"], "code": 0, "out": "", "err": ""}
 
 
+def long_comments(data: Path) -> dict[str, object]:
+    """A save bigger than the room left (every criterion commented at length): the service
+    says the disk is full, and the transaction is rolled back whole."""
+    with Database.open(data) as db:
+        view = show_evaluation(db, "sub-001")
+        ada = resolve_profile(db, "Ada Assessor", "assessor")
+        changes: list[DraftChange] = [SetComment(c.id, "x" * 15_000) for c in view.criteria]
+        changes.append(SetOverallComment("y" * 15_000))
+        try:
+            save_draft(db, "sub-001", ada.id, changes)
+        except StoreError as exc:
+            return {"argv": ["save_draft"], "code": 2, "out": "", "err": exc.message}
+    return {"argv": ["save_draft"], "code": 0, "out": "", "err": ""}
+
+
 def main_() -> None:
     mount, demo = Path(sys.argv[1]), Path(sys.argv[2])
     data = mount / "data"
@@ -58,10 +81,9 @@ def main_() -> None:
     results.append(run("submission", "list", *d))
     results.append(run("score", "sub-001", "--level", "prove-dead=competent", *d))
     (mount / "filler").unlink()
-    fill(mount, 200_000)  # room to open and read, not for a 600 kB comment
+    fill(mount, 120_000)  # room to open and read, not for long comments on every criterion
     results.append(run("verify", *d))
-    big = "prove-dead=" + "x" * 600_000
-    results.append(run("score", "sub-001", "--level", "prove-dead=competent", "--comment", big, *d))
+    results.append(long_comments(data))
     results.append(put_blob(data))
     (mount / "filler").unlink()
     results.append(run("verify", *d))

@@ -68,4 +68,4 @@ def test_a_full_disk_says_so_and_loses_nothing(demo_master: Path, tmp_path: Path
     assert low_verify["code"] == 0, low_verify  # a little room is enough to read
     assert after["code"] == 0 and after["out"].startswith("OK:"), after
     # The refused save left nothing half-written: sub-001 is as the demo left it.
-    assert "x" * 1000 not in shown["out"]
+    assert "x" * 1000 not in shown["out"] and "y" * 1000 not in shown["out"]
