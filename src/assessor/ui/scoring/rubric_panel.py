@@ -13,6 +13,7 @@ from decimal import Decimal
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QDoubleSpinBox,
     QFrame,
     QGridLayout,
@@ -46,6 +47,26 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def show_editor(
+    editor: QPlainTextEdit,
+    label: QLabel,
+    text: str,
+    refused: str,
+    labels: tuple[str, str],
+    placeholder: str = "",
+) -> None:
+    """A comment box to write in; or, when the sheet cannot change (`refused` says why), the
+    comment as it was written, or nothing at all: no empty box, no placeholder."""
+    editor.setReadOnly(bool(refused))
+    editor.setPlaceholderText("" if refused else placeholder)
+    editor.setToolTip(refused)
+    editor.setAccessibleDescription(refused)
+    label.setText(labels[1] if refused else labels[0])
+    shown = not refused or bool(text)
+    editor.setVisible(shown)
+    label.setVisible(shown)
+
+
 def set_text(editor: QPlainTextEdit, text: str) -> None:
     """Show the sheet's text without it counting as the person's edit."""
     if editor.toPlainText() != text:
@@ -55,13 +76,17 @@ def set_text(editor: QPlainTextEdit, text: str) -> None:
 
 
 class LevelTile(QFrame):
-    """One level: key, title, points, full descriptor. Click or press its number."""
+    """One level: key, title, points, full descriptor. Click or press its number.
+
+    A tile that cannot be chosen (a signed sheet, a person the policy does not let score) is
+    inert but drawn as readable as any text: never greyed out like a disabled widget."""
 
     clicked = Signal()
 
     def __init__(self, key: int, level: Level, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.level = level
+        self.refused = ""  # why it cannot be chosen ("" when it can)
         self.setObjectName("levelTile")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -78,25 +103,38 @@ class LevelTile(QFrame):
         top.addWidget(self.title, 1)
         top.addWidget(QLabel(points_text(level)), 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
+        self.descriptor: QLabel | None = None
         if level.descriptor:
-            text = QLabel(level.descriptor)
-            text.setWordWrap(True)
-            text.setTextFormat(Qt.TextFormat.PlainText)
-            text.setForegroundRole(text.foregroundRole())
-            layout.addWidget(text)
+            self.descriptor = QLabel(level.descriptor)
+            self.descriptor.setWordWrap(True)
+            self.descriptor.setTextFormat(Qt.TextFormat.PlainText)
+            layout.addWidget(self.descriptor)
+        self.chosen = False
         self.set_chosen(False)
 
     def set_chosen(self, chosen: bool) -> None:
-        accent = theme.ACCENT
+        self.chosen = chosen
+        border = theme.ACCENT.name()
+        background = theme.chosen_background(self.palette()).name()
         self.setStyleSheet(
-            f"#levelTile {{ background: rgba({accent.red()},{accent.green()},{accent.blue()},60);"
-            f" border: 2px solid {accent.name()}; border-radius: 4px; }}"
+            f"#levelTile {{ background: {background};"
+            f" border: 2px solid {border}; border-radius: 4px; }}"
             if chosen
             else "#levelTile { border-radius: 4px; }"
         )
         mark = "● " if chosen else ""
         name = self.accessibleName().removeprefix("● ")
         self.setAccessibleName(mark + name)
+
+    def set_refused(self, reason: str) -> None:
+        """`reason` why this level cannot be chosen ("": it can)."""
+        self.refused = reason
+        self.setCursor(
+            Qt.CursorShape.ArrowCursor if reason else Qt.CursorShape.PointingHandCursor
+        )
+        self.setToolTip(reason)
+        described = [self.level.descriptor, reason]
+        self.setAccessibleDescription(" ".join(d for d in described if d))
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
@@ -145,10 +183,10 @@ class CriterionCard(QFrame):
         self.points_label.setBuddy(self.points)
         grid.addWidget(self.points_label, row, 0)
         grid.addWidget(self.points, row, 1)
-        comment_label = QLabel(_tr("Comment (C):"))
+        self.comment_label = QLabel(_tr("Comment (C):"))
+        comment_label = self.comment_label
         self.comment = QPlainTextEdit()
         self.comment.setTabChangesFocus(True)
-        self.comment.setPlaceholderText(_tr("What the learner should know about this criterion"))
         self.comment.setAccessibleName(_tr("Comment on {0}").format(criterion.title))
         self.comment.setFixedHeight(self.comment.fontMetrics().lineSpacing() * 3 + 12)
         comment_label.setBuddy(self.comment)
@@ -166,16 +204,20 @@ class CriterionCard(QFrame):
             return top
         return _tr("weight {0} · {1}").format(fmt(c.weight), top)
 
-    def show_state(self, sheet: ScoreSheet, current: bool, typing: bool = False) -> None:
-        """`typing`: the comment field holds text not yet handed to the sheet; keep it."""
+    def show_state(
+        self, sheet: ScoreSheet, current: bool, typing: bool = False, refused: str = ""
+    ) -> None:
+        """`typing`: the comment field holds text not yet handed to the sheet; keep it.
+        `refused`: why the sheet cannot be changed ("" when it can)."""
         c = self.criterion
         level_id = sheet.level_of(c.id)
         chosen = c.level(level_id) if level_id else None
         marker = "▶" if current else "&nbsp;&nbsp;"
         critical = ""
         if c.minimum_level:
+            red = theme.text_colour("red", self.palette())
             critical = (
-                f" <span style='color:{theme.RED.name()}'><b>"
+                f" <span style='color:{red.name()}'><b>"
                 + _tr("CRITICAL ≥ {0}").format(_escape(c.level(c.minimum_level).title))
                 + "</b></span>"
             )
@@ -198,10 +240,17 @@ class CriterionCard(QFrame):
         )
         for tile in self.tiles:
             tile.set_chosen(chosen is not None and tile.level.id == chosen.id)
-            tile.setEnabled(sheet.editable)
+            tile.set_refused(refused)
         ranged = chosen is not None and chosen.is_range
         self.points.setVisible(ranged)
         self.points_label.setVisible(ranged)
+        self.points.setReadOnly(bool(refused))
+        self.points.setButtonSymbols(
+            QAbstractSpinBox.ButtonSymbols.NoButtons
+            if refused
+            else QAbstractSpinBox.ButtonSymbols.UpDownArrows
+        )
+        self.points.setToolTip(refused)
         if ranged and chosen is not None:
             self.points.blockSignals(True)
             self.points.setRange(float(chosen.points), float(chosen.top))
@@ -211,20 +260,32 @@ class CriterionCard(QFrame):
         text = sheet.comments.get(c.id, "")
         if not typing and not self.comment.hasFocus():
             set_text(self.comment, text)
-        self.comment.setReadOnly(not sheet.editable)
+        show_editor(
+            self.comment,
+            self.comment_label,
+            text,
+            refused,
+            (_tr("Comment (C):"), _tr("Comment:")),
+            _tr("What the learner should know about this criterion"),
+        )
         self.note.setText(_tr("Comment: {0}").format(text) if text and not current else "")
         self.note.setVisible(bool(text) and not current)
         self.details.setVisible(current)
 
 
 class RubricPanel(QScrollArea):
-    """Focusable list of criterion cards. Emits `finalize_requested` for Ctrl+Enter's button."""
+    """Focusable list of criterion cards. `read_only`: why the sheet cannot change ("" when
+    it can); a click on a level then emits `refused`, and changes nothing."""
 
     current_changed = Signal(int)
+    refused = Signal()  # a level was clicked on a sheet that cannot change
 
-    def __init__(self, sheet: ScoreSheet, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, sheet: ScoreSheet, read_only: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.sheet = sheet
+        self.read_only = read_only
         self.setWidgetResizable(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(_tr("Rubric"))
@@ -239,15 +300,14 @@ class RubricPanel(QScrollArea):
         for card in self.cards:
             layout.addWidget(card)
             self._wire(card)
-        overall_label = QLabel(_tr("Overall comment (O):"))
+        self.overall_label = QLabel(_tr("Overall comment (O):"))
         self.overall = QPlainTextEdit(sheet.overall)
         self.overall.setTabChangesFocus(True)
         self.overall.setAccessibleName(_tr("Overall comment"))
         self.overall.setFixedHeight(self.overall.fontMetrics().lineSpacing() * 3 + 12)
-        self.overall.setReadOnly(not sheet.editable)
-        overall_label.setBuddy(self.overall)
+        self.overall_label.setBuddy(self.overall)
         layout.addSpacing(8)
-        layout.addWidget(overall_label)
+        layout.addWidget(self.overall_label)
         layout.addWidget(self.overall)
         layout.addStretch(1)
         self.setWidget(body)
@@ -274,10 +334,15 @@ class RubricPanel(QScrollArea):
     def current_criterion(self) -> Criterion:
         return self.cards[self.current].criterion
 
+    def set_read_only(self, reason: str) -> None:
+        """The sheet can no longer change (signed): say why, draw it to be read."""
+        self.read_only = reason
+        self.refresh()
+
     def choose(self, key: int) -> bool:
         """Key `key` (1-based) picks that level of the current criterion."""
         card = self.cards[self.current]
-        if not 1 <= key <= len(card.tiles) or not self.sheet.editable:
+        if not 1 <= key <= len(card.tiles) or not self.sheet.editable or self.read_only:
             return False
         self.flush()  # typed text first, so the saves keep the order of the person's acts
         self.sheet.choose_level(card.criterion.id, card.tiles[key - 1].level.id)
@@ -370,12 +435,22 @@ class RubricPanel(QScrollArea):
 
     def _clicked(self, card: CriterionCard, n: int) -> None:
         self.set_current(self.cards.index(card))
-        self.choose(n + 1)
+        if self.read_only:
+            self.refused.emit()
+        else:
+            self.choose(n + 1)
         self.setFocus(Qt.FocusReason.MouseFocusReason)
 
     def refresh(self, _criterion: str = "") -> None:
         for n, card in enumerate(self.cards):
             typing = self._timers[card.criterion.id].isActive()
-            card.show_state(self.sheet, n == self.current, typing)
+            card.show_state(self.sheet, n == self.current, typing, self.read_only)
         if not self._timers[""].isActive() and not self.overall.hasFocus():
             set_text(self.overall, self.sheet.overall)
+        show_editor(
+            self.overall,
+            self.overall_label,
+            self.sheet.overall,
+            self.read_only,
+            (_tr("Overall comment (O):"), _tr("Overall comment:")),
+        )
