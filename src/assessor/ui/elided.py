@@ -16,9 +16,12 @@ class ElidedLabel(QLabel):
         *,
         mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight,
         tip: str = "",
+        keep: int = 6,
     ) -> None:
-        """`tip`: a tooltip that says it all (then the whole text is not added to it)."""
+        """`tip`: a tooltip that says it all (then the whole text is not added to it).
+        `keep`: about how many characters stay in view when room is short."""
         super().__init__(parent)
+        self._keep = keep
         self._full = ""
         self._tip = tip
         self._tip_is_whole = bool(tip)
@@ -56,8 +59,8 @@ class ElidedLabel(QLabel):
     def minimumSizeHint(self) -> QSize:
         # A few characters at most: the layout may shrink it, never the window grow for it.
         hint = super().minimumSizeHint()
-        return QSize(min(self.fontMetrics().horizontalAdvance("M" * 6), self.sizeHint().width()),
-                     hint.height())
+        keep = self.fontMetrics().averageCharWidth() * self._keep
+        return QSize(min(keep, self.sizeHint().width()), hint.height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         self.search.returnPressed.connect(self.queue.focus_table)
         if not self.scoring.allowed:
             self.search.setEnabled(False)  # no queue to search
-            self.search.setToolTip(sentence(self.scoring.reason))
+            self.search.hide()
 
         # Each button shows whether its page is on screen; while the workspace is, none is
         # (so no exclusive group: that would always keep one checked).

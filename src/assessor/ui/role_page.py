@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from assessor.domain.policy import Decision
 from assessor.services.profiles import ProfileInfo
@@ -72,16 +72,21 @@ class RolePage(QWidget):
         self.rubrics = QPushButton(_tr("Open the rubric library"))
         self.rubrics.clicked.connect(self.rubrics_requested)
         column = QWidget()
-        column.setMaximumWidth(640)
+        # A readable measure (about 75 characters), whatever the window's width.
+        column.setFixedWidth(self.fontMetrics().averageCharWidth() * 75)
         inner = QVBoxLayout(column)
         inner.setSpacing(12)
         for widget in (self.heading, self.who, self.later, self.meanwhile):
             inner.addWidget(widget)
         inner.addWidget(self.rubrics, 0, Qt.AlignmentFlag.AlignLeft)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(column)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 24)
         layout.addStretch(1)
-        layout.addWidget(column, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(row)
         layout.addStretch(2)
         text = " ".join(w.text() for w in (self.heading, self.who, self.later, self.meanwhile))
         self.setAccessibleName(_tr("Scoring is for assessors"))

@@ -37,9 +37,10 @@ class StatusBar(QStatusBar):
         super().__init__(parent)
         self.desk = desk
         self.unlock_keys = QKeySequence()  # the window's unlock key, named in the hint
-        self.identity = ElidedLabel()
-        self.sync = ElidedLabel()
-        self.save = ElidedLabel()
+        # Who is working stays readable longest; a long error gives way first.
+        self.identity = ElidedLabel(keep=36)
+        self.sync = ElidedLabel(keep=16)
+        self.save = ElidedLabel(keep=12)
         self.save.setAccessibleName(_tr("Save state"))
         self.retry_button = QPushButton(_tr("Retry save (Ctrl+S)"))
         self.retry_button.clicked.connect(self.retry)
@@ -52,15 +53,17 @@ class StatusBar(QStatusBar):
             _tr("data: {0}").format(short_path(desk.db.data_dir)),
             mode=Qt.TextElideMode.ElideMiddle,
             tip=str(desk.db.data_dir),
+            keep=16,
         )
         self._message = ""
         self._details = ""
-        self.addWidget(self.identity, 1)
+        # No stretch on the right: a passing message is drawn left of the first one there.
+        self.addWidget(self.identity)
         self.addWidget(self.sync, 1)
-        self.addPermanentWidget(self.save, 2)
+        self.addPermanentWidget(self.save)
         self.addPermanentWidget(self.retry_button)
         self.addPermanentWidget(self.details_button)
-        self.addPermanentWidget(self.folder, 1)
+        self.addPermanentWidget(self.folder)
         self.messageChanged.connect(self._message_changed)
         self.show_outbox(0)
         self.show_identity()

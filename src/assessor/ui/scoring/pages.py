@@ -62,6 +62,11 @@ class MessagePage(QWidget):
             label.setVisible(bool(text))
         self.retry.setVisible(retry)
         self.alarm = alarm
+        # An alarm is paragraphs to read: aligned left, like any text of that length.
+        for label in (self.body, self.hint):
+            label.setAlignment(
+                Qt.AlignmentFlag.AlignLeft if alarm else Qt.AlignmentFlag.AlignCenter
+            )
         palette = self.palette()
         if alarm:
             palette.setColor(QPalette.ColorRole.WindowText, theme.text_colour("red", palette))

@@ -376,6 +376,7 @@ class ScoringWorkspace(QWidget):
         self.finalize_button.setEnabled(allowed)
         self.finalize_button.setToolTip(why)
         self.finalize_button.setAccessibleDescription(why)
+        self.finalize_button.setVisible(signed is None)  # a signed sheet has nothing to sign
 
     def _update_result(self, _criterion: str = "") -> None:
         if self.sheet is None:
