@@ -210,6 +210,8 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         if self.scoring.allowed:  # nobody else is shown the queue
             self.queue.start()
+        elif self.stack.currentWidget() is self.role_page:
+            self.role_page.setFocus(Qt.FocusReason.OtherFocusReason)  # its keys say why
         self.rubrics.refresh()
         self.refresh_outbox()
 
