@@ -25,24 +25,24 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QEventLoop
+from PySide6.QtWidgets import QApplication
 
-from assessor.app.window import Opened, prepare  # noqa: E402
-from assessor.app.wiring import build_window  # noqa: E402
-from assessor.security.secrets import MemoryKeyring, SecretStore  # noqa: E402
-from assessor.services.demo import DEMO_ASSESSOR, DEMO_PASSPHRASE, write_demo  # noqa: E402
-from assessor.services.finalize import finalize  # noqa: E402
-from assessor.services.profiles import unlock  # noqa: E402
-from assessor.services.rubrics import import_rubric, show_version  # noqa: E402
-from assessor.services.scoring import SetComment, SetLevel, save_draft  # noqa: E402
-from assessor.services.submissions import QueueFilter, list_submissions  # noqa: E402
-from assessor.services.workspace import open_workspace  # noqa: E402
-from assessor.store.blobs import BlobStore  # noqa: E402
-from assessor.store.db import Database  # noqa: E402
-from assessor.ui import theme  # noqa: E402
-from assessor.ui.main_window import MainWindow  # noqa: E402
-from assessor.ui.tasks import TaskRunner  # noqa: E402
+from assessor.app.window import Opened, prepare
+from assessor.app.wiring import build_window
+from assessor.security.secrets import MemoryKeyring, SecretStore
+from assessor.services.demo import DEMO_ASSESSOR, DEMO_PASSPHRASE, write_demo
+from assessor.services.finalize import finalize
+from assessor.services.profiles import unlock
+from assessor.services.rubrics import import_rubric, show_version
+from assessor.services.scoring import SetComment, SetLevel, save_draft
+from assessor.services.submissions import QueueFilter, list_submissions
+from assessor.services.workspace import open_workspace
+from assessor.store.blobs import BlobStore
+from assessor.store.db import Database
+from assessor.ui import theme
+from assessor.ui.main_window import MainWindow
+from assessor.ui.tasks import TaskRunner
 
 CHEAP_KDF = (1, 1, 8)  # the demo keys protect nothing here
 SIZE = (1366, 768)

@@ -204,9 +204,7 @@ def test_the_locked_key_hint_names_the_key_that_unlocks(
     key = QKeySequence(named.group(1))
     assert key == window.unlock_action.shortcut()
     assert window.lock_action.shortcut() != key
-    menu_keys = {
-        a.text().replace("&", ""): a.shortcut() for a in window.menus["file"].actions()
-    }
+    menu_keys = {a.text().replace("&", ""): a.shortcut() for a in window.menus["file"].actions()}
     assert menu_keys["Unlock my key…"] == key
     listed = dict(SHOWN_KEYS)  # the shortcuts window (F1) lists the same keys
     assert "Unlock" in listed[key.toString()] and "Lock" in listed["Ctrl+L"]

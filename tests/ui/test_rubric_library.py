@@ -373,8 +373,11 @@ def test_the_comparison_shows_old_and_new_values_whole(qtbot: Any, db: Database)
         old,
         criteria=(
             dataclasses.replace(
-                plan, levels=(dataclasses.replace(plan.levels[0], descriptor=long_before),
-                              *plan.levels[1:])
+                plan,
+                levels=(
+                    dataclasses.replace(plan.levels[0], descriptor=long_before),
+                    *plan.levels[1:],
+                ),
             ),
             *old.criteria[1:],
         ),
@@ -383,8 +386,11 @@ def test_the_comparison_shows_old_and_new_values_whole(qtbot: Any, db: Database)
         before,
         criteria=(
             dataclasses.replace(
-                plan, levels=(dataclasses.replace(plan.levels[0], descriptor=long_after),
-                              *plan.levels[1:])
+                plan,
+                levels=(
+                    dataclasses.replace(plan.levels[0], descriptor=long_after),
+                    *plan.levels[1:],
+                ),
             ),
             *old.criteria[1:],
         ),
@@ -396,7 +402,9 @@ def test_the_comparison_shows_old_and_new_values_whole(qtbot: Any, db: Database)
     view.resize(900, 700)
     view.show()
     changes = diff_versions(db, "wiring@1", "wiring@2")
-    view.show_diff(rubrics.show_version(db, "wiring@1"), rubrics.show_version(db, "wiring@2"), changes)
+    view.show_diff(
+        rubrics.show_version(db, "wiring@1"), rubrics.show_version(db, "wiring@2"), changes
+    )
     assert len(changes) == 1 and "…" in changes[0].describe()  # the sentence shortens them
     assert view.values.isVisible()
     change = changes[0]

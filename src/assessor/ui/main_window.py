@@ -60,7 +60,6 @@ class MainWindow(QMainWindow):
         self.home: QWidget = self.queue
         if not self.scoring.allowed:
             self.role_page = RolePage(desk.identity.profile, self.scoring)
-            self.role_page.refused.connect(lambda text: self.status.showMessage(text, 8000))
             self.role_page.rubrics_requested.connect(lambda: self.show_page(self.rubrics))
             self.home = self.role_page
         self.stack = QStackedWidget()
@@ -106,6 +105,8 @@ class MainWindow(QMainWindow):
 
         self.status = StatusBar(desk)
         self.setStatusBar(self.status)
+        if self.role_page is not None:  # a scoring key there says why it does nothing
+            self.role_page.refused.connect(lambda text: self.status.showMessage(text, 8000))
         self.undo_group = QUndoGroup(self)
         self._menus()
         self._wire()
@@ -210,7 +211,7 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         if self.scoring.allowed:  # nobody else is shown the queue
             self.queue.start()
-        elif self.stack.currentWidget() is self.role_page:
+        elif self.role_page is not None and self.stack.currentWidget() is self.role_page:
             self.role_page.setFocus(Qt.FocusReason.OtherFocusReason)  # its keys say why
         self.rubrics.refresh()
         self.refresh_outbox()

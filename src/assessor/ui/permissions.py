@@ -29,6 +29,10 @@ def _state(status: str) -> State:
         return State.NONE
 
 
+# The acts a score sheet offers a key or a control for.
+LEVEL, COMMENT, OVERALL, FINALIZE = "level", "comment", "overall", "finalize"
+
+
 @dataclass(frozen=True)
 class SheetActs:
     """The acts a score sheet offers, each with the policy's answer."""
@@ -36,6 +40,17 @@ class SheetActs:
     edit: Decision  # choose levels, points, comments
     finalize: Decision
     correct: Decision  # start a correction of a finalized evaluation
+
+    def answer(self, act: str, *, editable: bool) -> Decision:
+        """The answer for `act` (LEVEL, COMMENT, OVERALL, FINALIZE) on a sheet that is
+        `editable` or not: a sheet the service says is finalized changes for nobody."""
+        if act == FINALIZE:
+            if self.finalize.allowed and not editable:
+                return Decision(False, "this submission is already finalized and signed")
+            return self.finalize
+        if self.edit.allowed and not editable:
+            return Decision(False, "this submission is finalized and signed")
+        return self.edit
 
 
 class Permissions:
@@ -57,6 +72,7 @@ class Permissions:
     def sheet(self, view: EvaluationView) -> SheetActs:
         """The acts on `view`, the evaluation the workspace shows. A sheet nobody has
         started is the person's own draft-to-be: the first change starts it in their name."""
+        owner: str | None
         if view.evaluation_id is None:
             edit = self.ask(Operation.EVALUATION_EDIT)
             owner, state = self.profile_id, State.DRAFT

@@ -173,7 +173,9 @@ class QueueView(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         # Light ↔ dark: the state colours follow (not while the page is still being built).
-        if event.type() == QEvent.Type.PaletteChange and len(self.status_buttons) > len(SubmissionStatus):
+        if event.type() == QEvent.Type.PaletteChange and len(self.status_buttons) > len(
+            SubmissionStatus
+        ):
             self._counts(self.controller.counts)
         super().changeEvent(event)
 

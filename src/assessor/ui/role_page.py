@@ -22,7 +22,9 @@ def _tr(text: str) -> str:
 
 # What each role's own desk will do; it comes with a later release.
 _DESKS = {
-    "manager": "The manager's desk, where you sign off finalized results, comes in a later release.",
+    "manager": (
+        "The manager's desk, where you sign off finalized results, comes in a later release."
+    ),
     "proctor": (
         "The proctor's desk, where you run exam sessions (check-in, incidents, outcomes),"
         " comes in a later release."
@@ -94,9 +96,7 @@ class RolePage(QWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if act_of_key(event) is not None:
-            self.refused.emit(
-                _tr("Scoring keys do nothing here: {0}.").format(self.scoring.reason)
-            )
+            self.refused.emit(_tr("Scoring keys do nothing here: {0}.").format(self.scoring.reason))
             event.accept()
             return
         super().keyPressEvent(event)

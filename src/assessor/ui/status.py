@@ -135,13 +135,13 @@ class StatusBar(QStatusBar):
 
     # -- passing messages -------------------------------------------------------------
 
-    def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 (Qt's name)
+    def showMessage(self, text: str, timeout: int | None = 0) -> None:
         """A passing message, elided to the room it has; the whole text in the tooltip."""
         self._message = " ".join(text.split())
         shown = self.fontMetrics().elidedText(
             self._message, Qt.TextElideMode.ElideRight, self._message_room()
         )
-        super().showMessage(shown, timeout)
+        super().showMessage(shown, timeout or 0)
         self.setToolTip(self._message if shown != self._message else "")
 
     def message(self) -> str:

@@ -8,7 +8,7 @@ that reads (WCAG contrast at least 4.5:1) on the palette it is drawn on, light o
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 # Fills, borders and tints (not text): the hue of each meaning.
 ACCENT = QColor("#2f6fdf")  # finalized & signed, chosen level, current criterion
@@ -142,3 +142,18 @@ def monospace() -> QFont:
     font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
     font.setStyleHint(QFont.StyleHint.Monospace)
     return font
+
+
+def paint(label: QLabel, colour: QColor | None, *, bold: bool) -> None:
+    """Text in `colour` (None: the palette's own), bold or not."""
+    palette = label.palette()
+    parent = label.parentWidget()
+    default = parent.palette() if parent is not None else palette
+    palette.setColor(
+        QPalette.ColorRole.WindowText,
+        colour or default.color(QPalette.ColorRole.WindowText),
+    )
+    label.setPalette(palette)
+    font = label.font()
+    font.setBold(bold)
+    label.setFont(font)

@@ -6,12 +6,20 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
 from assessor.domain.errors import DomainError
 from assessor.services.finalize import Finalized, finalize
 from assessor.services.profiles import Signer
 from assessor.services.scoring import EvaluationView, evaluation_for
 from assessor.store.db import Database
 from assessor.ui.scoring.sheet import ScoreSheet
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ScoringWorkspace", text)
+
 
 Shown = tuple[dict[str, tuple[str | None, Decimal | None, str]], str]
 
@@ -47,3 +55,13 @@ def finalize_as_shown(
 def with_record(view: EvaluationView, done: Finalized) -> EvaluationView:
     """`view` once `done` signed it: finalized, with its record."""
     return replace(view, record=(done.record_id, done.digest), status="finalized")
+
+
+def confirm_box(parent: QWidget, title: str, text: str) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # learner names are not markup
+    sign = box.addButton(_tr("Finalize && sign"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(sign)
+    box.exec()
+    return box.clickedButton() is sign

@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -32,21 +32,15 @@ from assessor.ui.desk import Desk
 from assessor.ui.elided import ElidedLabel
 from assessor.ui.errors import in_words
 from assessor.ui.permissions import SheetActs, sentence
+from assessor.ui.rubrics.grid_text import short_digest
 from assessor.ui.scoring import acts
 from assessor.ui.scoring.evidence import EvidencePanel
 from assessor.ui.scoring.outcome import describe
 from assessor.ui.scoring.rubric_panel import RubricPanel
 from assessor.ui.scoring.sheet import SaveState, ScoreSheet
-from assessor.ui.scoring.signing import finalize_as_shown, shown, with_record
+from assessor.ui.scoring.signing import confirm_box, finalize_as_shown, shown, with_record
 
 __all__ = ["ScoringWorkspace", "confirm_box", "finalize_as_shown", "open_workspace", "shown"]
-
-# Actions that are scoring acts, by the act the policy is asked about.
-_ACT_OF_ACTION = {f"level{n}": acts.LEVEL for n in range(1, 10)} | {
-    "comment": acts.COMMENT,
-    "overall": acts.OVERALL,
-    "finalize": acts.FINALIZE,
-}
 
 
 def _tr(text: str) -> str:
@@ -55,16 +49,6 @@ def _tr(text: str) -> str:
 
 Confirm = Callable[[QWidget, str, str], bool]
 AskUnlock = Callable[[QWidget], None]
-
-
-def confirm_box(parent: QWidget, title: str, text: str) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)  # learner names are not markup
-    sign = box.addButton(_tr("Finalize && sign"), QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(sign)
-    box.exec()
-    return box.clickedButton() is sign
 
 
 class ScoringWorkspace(QWidget):
@@ -200,13 +184,7 @@ class ScoringWorkspace(QWidget):
             return self.scoring
         if self.acts is None or self.sheet is None:
             return None
-        if act == acts.FINALIZE:
-            if self.acts.finalize.allowed and not self.sheet.editable:
-                return Decision(False, _tr("this submission is already finalized and signed"))
-            return self.acts.finalize
-        if self.acts.edit.allowed and not self.sheet.editable:
-            return Decision(False, _tr("this submission is finalized and signed"))
-        return self.acts.edit
+        return self.acts.answer(act, editable=self.sheet.editable)
 
     def _may(self, act: str) -> bool:
         """True when the policy allows `act`; otherwise say why and do nothing."""
@@ -214,24 +192,15 @@ class ScoringWorkspace(QWidget):
         if answer is None:
             return False
         if not answer.allowed:
-            self.failed.emit(self.refusal(act, answer.reason))
+            self.failed.emit(acts.refusal(act, answer.reason))
         return answer.allowed
-
-    def refusal(self, act: str, reason: str) -> str:
-        what = {
-            acts.LEVEL: _tr("Levels cannot be chosen here"),
-            acts.COMMENT: _tr("Comments cannot be changed here"),
-            acts.OVERALL: _tr("The overall comment cannot be changed here"),
-            acts.FINALIZE: _tr("Nothing to sign here"),
-        }[act]
-        return f"{what}: {reason}."
 
     def set_active(self, active: bool) -> None:
         """The workspace is on screen (`active`) or not: its keys work only while it is,
         and a scoring act the policy refuses stays off, its reason in the tooltip."""
         self._active = active
         for name, action in self.actions_by_name.items():
-            act = _ACT_OF_ACTION.get(name)
+            act = acts.ACT_OF_ACTION.get(name)
             answer = self.decision(act) if act else None
             refused = answer is not None and not answer.allowed
             action.setEnabled(active and not refused)
@@ -244,7 +213,7 @@ class ScoringWorkspace(QWidget):
         act = acts.act_of_key(event)
         answer = self.decision(act) if act else None
         if act and answer is not None and not answer.allowed:
-            self.failed.emit(self.refusal(act, answer.reason))
+            self.failed.emit(acts.refusal(act, answer.reason))
             event.accept()
             return
         super().keyPressEvent(event)
@@ -329,7 +298,7 @@ class ScoringWorkspace(QWidget):
         blind = _tr(" (anonymous)") if ws.blind else ""
         self.title.setText(
             f"{ws.learner}{blind} — {ws.assessment}"
-            f" (rubric v{ev.rubric_version}, {_short(ev.rubric_digest)})"
+            f" (rubric v{ev.rubric_version}, {short_digest(ev.rubric_digest)})"
         )
         self.title.set_tip(_tr("Rubric digest: {0}").format(ev.rubric_digest))
         self._update_banner()
@@ -361,13 +330,13 @@ class ScoringWorkspace(QWidget):
         if signed is not None:
             text = _tr("■ Finalized & signed — the scores can no longer change.")
             if signed:
-                text += " " + _tr("Record {0}").format(_short(signed))
+                text += " " + _tr("Record {0}").format(short_digest(signed))
             colour = theme.text_colour("accent", self.palette())
         elif not sheet.editable:
             text = _tr("Read only — {0}").format(self._read_only_reason())
         else:
             text = ""
-        _paint(self.banner, colour, bold=True)
+        theme.paint(self.banner, colour, bold=True)
         self.banner.setText(text)
         self.banner.setVisible(bool(text))
         answer = self.decision(acts.FINALIZE)
@@ -384,7 +353,9 @@ class ScoringWorkspace(QWidget):
         result = self.sheet.result()
         name = {Outcome.PASS: "green", Outcome.NOT_YET: "red"}.get(result.outcome)
         words = describe(result, self.sheet.rubric)
-        _paint(self.result, theme.text_colour(name, self.palette()) if name else None, bold=True)
+        theme.paint(
+            self.result, theme.text_colour(name, self.palette()) if name else None, bold=True
+        )
         self.result.setText(words.line)
         self.result.setToolTip(words.details)
         self.result.setAccessibleDescription(words.details)
@@ -504,21 +475,3 @@ class ScoringWorkspace(QWidget):
             _tr("Not signed"),
             _tr("The result was not signed: {0}\nYour scores are saved as a draft.").format(exc),
         )
-
-
-def _short(digest: str) -> str:
-    return f"{digest[:3]}…{digest[-3:]}" if len(digest) > 8 else digest
-
-
-def _paint(label: QLabel, colour: QColor | None, *, bold: bool) -> None:
-    """Text in `colour` (None: the palette's own), bold or not."""
-    palette = label.palette()
-    default = label.parentWidget().palette() if label.parentWidget() else palette
-    palette.setColor(
-        QPalette.ColorRole.WindowText,
-        colour or default.color(QPalette.ColorRole.WindowText),
-    )
-    label.setPalette(palette)
-    font = label.font()
-    font.setBold(bold)
-    label.setFont(font)
