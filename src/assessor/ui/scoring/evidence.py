@@ -376,8 +376,8 @@ class EvidencePanel(QWidget):
     def _set_note(self, text: str, *, problem: bool = False) -> None:
         self._note.setText(f"⚠ {text}" if problem and text else text)
         palette = self._note.palette()
-        text = self.palette().color(QPalette.ColorRole.WindowText)
-        colour = theme.text_colour("red", self.palette()) if problem else text
+        plain = self.palette().color(QPalette.ColorRole.WindowText)
+        colour = theme.text_colour("red", self.palette()) if problem else plain
         palette.setColor(QPalette.ColorRole.WindowText, colour)
         self._note.setPalette(palette)
         self._note.setVisible(bool(text))
