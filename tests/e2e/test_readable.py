@@ -56,20 +56,26 @@ def _open(qtbot: Any, desk: Desk, submission: str) -> None:
         desk.window.open_submission(submission)
 
 
+def _pixels(image: QImage) -> Counter[bytes]:
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    data = bytes(image.constBits())[: image.width() * image.height() * 4]
+    return Counter(data[n : n + 3] for n in range(0, len(data), 4))
+
+
+def _colour(bgr: bytes) -> QColor:
+    return QColor(bgr[2], bgr[1], bgr[0])
+
+
+def background(image: QImage) -> QColor:
+    """The commonest colour of `image`."""
+    return _colour(_pixels(image).most_common(1)[0][0])
+
+
 def text_contrast(image: QImage) -> float:
     """The contrast of the text in `image` against its background: the commonest colour is
     the background, the pixel furthest from it the text (glyph stems reach its full colour)."""
-    image = image.convertToFormat(QImage.Format.Format_RGB32)
-    width, height = image.width(), image.height()
-    data = bytes(image.constBits())[: width * height * 4]
-    pixels = Counter(data[n : n + 3] for n in range(0, len(data), 4))
-    (background, _count), *_ = pixels.most_common(1)
-
-    def colour(bgr: bytes) -> QColor:
-        return QColor(bgr[2], bgr[1], bgr[0])
-
-    ground = colour(background)
-    return max(theme.contrast(colour(p), ground) for p in pixels)
+    ground = background(image)
+    return max(theme.contrast(_colour(p), ground) for p in _pixels(image))
 
 
 def _region(widget: QWidget, child: QWidget) -> QImage:
@@ -86,9 +92,13 @@ def test_a_signed_sheet_is_drawn_to_be_read(
     _open(qtbot, desk, submission)
     ws = desk.window.workspace
     assert ws.panel is not None and ws.sheet is not None and not ws.sheet.editable
+    ws.panel.refresh()  # drawn again (every change redraws): it must look the same
     card = ws.panel.cards[0]
     chosen = [t for t in card.tiles if t.chosen]
     assert len(chosen) == 1
+    assert chosen[0].descriptor is not None
+    drawn = background(_region(chosen[0], chosen[0].descriptor))
+    assert drawn == theme.chosen_background(), f"{mode}: chosen level on {drawn.name()}"
     for tile in card.tiles:
         assert tile.isEnabled()  # not greyed out as a disabled widget is
         assert "finalized evaluation cannot be edited" in tile.toolTip()

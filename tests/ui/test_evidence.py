@@ -557,5 +557,9 @@ def test_a_changed_stored_copy_is_an_alarm_not_a_retry(
     )
     assert "assessor verify" in shown and "backup" in shown
     assert ("still holds the original digest" in shown) == (signed is not None)
+    assert not any(  # nor is the changed file handed to another program
+        b.isVisible() and b.accessibleName() == "Open in the system viewer"
+        for b in panel.findChildren(QAbstractButton)
+    )
     if signed:
         assert "uEiBxYz0…defQ" in shown  # the record, by its digest

@@ -105,7 +105,8 @@ class LevelTile(QFrame):
     def set_chosen(self, chosen: bool) -> None:
         self.chosen = chosen
         border = theme.ACCENT.name()
-        background = theme.chosen_background(self.palette()).name()
+        # From the application's palette: the tile's own already carries this background.
+        background = theme.chosen_background().name()
         self.setStyleSheet(
             f"#levelTile {{ background: {background};"
             f" border: 2px solid {border}; border-radius: 4px; }}"

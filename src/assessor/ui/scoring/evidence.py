@@ -352,7 +352,9 @@ class EvidencePanel(QWidget):
         self._bar.show_viewer(self._viewer)
         # The details page has its own, larger button.
         showing_info = self._stack.currentWidget() is self._info
-        self._open.setVisible(self._current is not None and not showing_info)
+        # A stored copy that changed is not handed to another program either.
+        alarm = self._stack.currentWidget() is self._message and self._message.alarm
+        self._open.setVisible(self._current is not None and not showing_info and not alarm)
 
     # -- handing a copy to the system -------------------------------------------------
 
