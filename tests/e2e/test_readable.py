@@ -251,7 +251,8 @@ def test_a_long_error_never_widens_the_window(signed: tuple[Desk, str], qtbot: A
     sheet._save = real_save  # type: ignore[assignment]  # room on the disk again
     status.retry_button.click()
     qtbot.waitUntil(lambda: status.save.text().startswith("Saved "), timeout=WAIT_MS)
-    assert not status.save.elided() and status.save.toolTip() == ""
+    qtbot.waitUntil(lambda: not status.save.elided(), timeout=WAIT_MS)  # laid out again
+    assert status.save.toolTip() == ""
 
     message = "Could not read the queue: " + "x" * 2000
     status.showMessage(message, 8000)
@@ -259,3 +260,23 @@ def test_a_long_error_never_widens_the_window(signed: tuple[Desk, str], qtbot: A
     assert window.width() == width and window.minimumSizeHint().width() <= width
     assert status.message() == message and status.toolTip() == message
     assert len(status.currentMessage()) < len(message)
+
+
+def test_colours_follow_a_change_of_theme(
+    signed: tuple[Desk, str], qtbot: Any, qapp: QApplication
+) -> None:
+    """Settings can switch light ↔ dark with the sheet open: its colours follow."""
+    desk, submission = signed
+    theme.apply(qapp, "light")
+    _open(qtbot, desk, submission)
+    ws = desk.window.workspace
+    assert ws.panel is not None
+    theme.apply(qapp, "dark")
+    qtbot.waitUntil(lambda: theme.is_dark(ws.palette()), timeout=WAIT_MS)
+    window = ws.palette().color(QPalette.ColorRole.Window)
+    for label in (ws.banner, ws.result):
+        text = label.palette().color(QPalette.ColorRole.WindowText)
+        assert theme.contrast(text, window) >= 4.5, label.text()
+    chosen = next(t for t in ws.panel.cards[0].tiles if t.chosen)
+    assert chosen.descriptor is not None
+    assert background(_region(chosen, chosen.descriptor)) == theme.chosen_background()

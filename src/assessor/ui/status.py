@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTime, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt, QTime, Signal
 from PySide6.QtGui import QKeySequence, QPalette
 from PySide6.QtWidgets import QMessageBox, QPushButton, QStatusBar, QWidget
 
@@ -132,6 +132,11 @@ class StatusBar(QStatusBar):
         box.setStandardButtons(QMessageBox.StandardButton.Close)
         box.open()
         self.details_box = box  # for tests
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # light ↔ dark: the red that reads
+            self.show_save(self.desk.saves)
+        super().changeEvent(event)
 
     # -- passing messages -------------------------------------------------------------
 

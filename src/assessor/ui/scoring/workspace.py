@@ -364,6 +364,8 @@ class ScoringWorkspace(QWidget):
         if event.type() == QEvent.Type.PaletteChange:  # light ↔ dark: colours that read
             self._update_banner()
             self._update_result()
+            if self.panel is not None:  # the chosen level, CRITICAL
+                self.panel.refresh()
         super().changeEvent(event)
 
     # -- moving on --------------------------------------------------------------------
