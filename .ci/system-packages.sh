@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # Debian packages the suite uses beyond Python: a real Secret Service (dbus-run-session from
 # dbus, gnome-keyring-daemon; dbus-x11 gives gnome-keyring a session bus without systemd --user)
-# for tests/security/test_secret_service.py. Tests that need a package say so when it is
-# missing; CI has them all. Idempotent; quiet.
+# for tests/security/test_secret_service.py; chromium (headless screenshots of the issuer's
+# credential pages), poppler-utils (pdftoppm: PDF pages as PNG), zbar-tools (zbarimg reads QR
+# codes back from certificates and reports), fonts-droid-fallback and fonts-symbola (CJK and
+# emoji on the issuer's certificates). Tests that need a package say so when it is missing; CI
+# has them all. Idempotent; quiet.
 set -euo pipefail
 
-packages=(dbus dbus-x11 gnome-keyring)
-commands=(dbus-run-session gnome-keyring-daemon)
+packages=(dbus dbus-x11 gnome-keyring chromium poppler-utils zbar-tools fonts-droid-fallback
+    fonts-symbola)
+commands=(dbus-run-session gnome-keyring-daemon chromium pdftoppm zbarimg)
+files=(/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
+    /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf)
 
 have_all() {
-    local c
+    local c f
     for c in "${commands[@]}"; do command -v "$c" >/dev/null || return 1; done
+    for f in "${files[@]}"; do [ -f "$f" ] || return 1; done
 }
 have_all && exit 0
 if ! command -v apt-get >/dev/null; then

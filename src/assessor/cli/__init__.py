@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from assessor import __version__
-from assessor.cli import catalogue, identity, intake, work
+from assessor.cli import catalogue, identity, intake, reports, work
 from assessor.cli.common import Handler
 from assessor.domain.errors import DomainError, ValidationFailed
 
@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     work.register(sub)
     identity.register(sub)
     intake.register(sub)
+    reports.register(sub)
     return p
 
 
