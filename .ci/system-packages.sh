@@ -4,13 +4,16 @@
 # for tests/security/test_secret_service.py; chromium (headless screenshots of the issuer's
 # credential pages), poppler-utils (pdftoppm: PDF pages as PNG), zbar-tools (zbarimg reads QR
 # codes back from certificates and reports), fonts-droid-fallback and fonts-symbola (CJK and
-# emoji on the issuer's certificates). Tests that need a package say so when it is missing; CI
-# has them all. Idempotent; quiet.
+# emoji on the issuer's certificates); postgresql for the issuer's API tests on a private
+# cluster (tests/issuer/service: initdb and pg_ctl from /usr/lib/postgresql/*/bin; the Debian
+# service itself is not started); nodejs and npm for the second, JavaScript verifier of issued
+# credentials (tests/issuer/js, installed by its install.sh). Tests that need a package say so when it is missing; CI has
+# them all. Idempotent; quiet.
 set -euo pipefail
 
 packages=(dbus dbus-x11 gnome-keyring chromium poppler-utils zbar-tools fonts-droid-fallback
-    fonts-symbola)
-commands=(dbus-run-session gnome-keyring-daemon chromium pdftoppm zbarimg)
+    fonts-symbola postgresql nodejs npm)
+commands=(dbus-run-session gnome-keyring-daemon chromium pdftoppm zbarimg node npm)
 files=(/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
     /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf)
 
@@ -18,6 +21,7 @@ have_all() {
     local c f
     for c in "${commands[@]}"; do command -v "$c" >/dev/null || return 1; done
     for f in "${files[@]}"; do [ -f "$f" ] || return 1; done
+    compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || return 1
 }
 have_all && exit 0
 if ! command -v apt-get >/dev/null; then

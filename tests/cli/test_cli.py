@@ -8,11 +8,14 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from importlib import resources
 from pathlib import Path
 
 import pytest
 
 from tests.cli.conftest import run
+
+DEMO_RUBRICS = Path(str(resources.files("assessor") / "resources" / "demo" / "rubrics"))
 
 
 def audit_count(data: Path) -> int:
@@ -216,3 +219,92 @@ def test_console_script_runs_with_help_examples() -> None:
     assert exe is not None, "the package's console script is installed"
     out = subprocess.run([exe, "score", "--help"], capture_output=True, text=True, check=True)
     assert "example:" in out.stdout and "--level" in out.stdout
+
+
+def test_rubric_import_of_a_draft_says_it_publishes_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11, item 12: never "unchanged, already published" for a version this very
+    command has just published."""
+    data = tmp_path / "data"
+    source = str(DEMO_RUBRICS / "safe-isolation.json")
+    code, text, _ = run(capsys, "rubric", "import", source, "--draft", "--data-dir", str(data))
+    assert code == 0 and text.rstrip().endswith("imported, as a draft")
+    code, text, _ = run(capsys, "rubric", "import", source, "--data-dir", str(data))
+    assert code == 0 and text.rstrip().endswith("published (it was a draft with the same content)")
+    code, text, _ = run(capsys, "rubric", "import", source, "--json", "--data-dir", str(data))
+    (shown,) = json.loads(text)
+    assert (shown["created"], shown["published"], shown["publishedNow"]) == (False, True, False)
+    with pytest.raises(SystemExit):
+        run(capsys, "rubric", "import", "--help")
+    assert "irreversibly" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize(
+    ("points", "fragment"),
+    [
+        ("1.0000000000000000000000000001", "has more than 4 decimal places"),
+        ("3e999999999", "has more than 12 significant digits"),
+        ("1.25.0", "'1.25.0' is not a decimal number"),
+    ],
+)
+def test_score_refuses_points_beyond_the_precision_bound(
+    demo: Path, capsys: pytest.CaptureFixture[str], points: str, fragment: str
+) -> None:
+    """Issue 11, item 5: stored exactly but signed and shown rounded is never possible, because
+    such points never get in; exit 2 naming the argument, and nothing written."""
+    listed = run(
+        capsys, "submission", "list", "--assessment", "safe-isolation-l2", "--status", "to_score",
+        "--json", "--data-dir", str(demo),
+    )[1]  # fmt: skip
+    sub = json.loads(listed)[0]["id"]
+    db = sqlite3.connect(demo / "assessor.db")
+    before = db.execute("SELECT count(*) FROM audit_events").fetchone()
+    argument = f"record-and-inform=2:{points}"
+    code, _, err = run(capsys, "score", sub, "--level", argument, "--data-dir", str(demo))
+    assert code == 2
+    assert f"--level '{argument}': points {fragment}" in err
+    assert db.execute("SELECT count(*) FROM audit_events").fetchone() == before
+    db.close()
+    code, _, _ = run(
+        capsys, "score", sub, "--level", "record-and-inform=2:1.4999", "--data-dir", str(demo)
+    )
+    shown = json.loads(run(capsys, "evaluation", "show", sub, "--json", "--data-dir", str(demo))[1])
+    assert code == 0 and shown["criteria"]["record-and-inform"]["points"] == "1.4999"
+
+
+def test_rubric_import_refuses_a_seventy_digit_level_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11, item 5: it used to import and publish, and then `rubric show` failed forever."""
+    text = (DEMO_RUBRICS / "safe-isolation.json").read_text(encoding="utf-8")
+    big = tmp_path / "big.json"
+    big.write_text(text.replace('"points": 3', '"points": 2.' + "0" * 67 + "1", 1), "utf-8")
+    data = tmp_path / "data"
+    code, _, err = run(capsys, "rubric", "import", str(big), "--data-dir", str(data))
+    assert code == 2 and not data.exists()
+    assert err.startswith(f"{big}: /criteria/0/levels/3/points: numbers have at most 4 decimal")
+
+
+def test_rubric_validate_prints_all_four_defects_of_a_case_package_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 10, item 4: two problems used to be printed, and fixing them revealed two more."""
+    doc = json.loads((DEMO_RUBRICS / "case-code-review.json").read_text(encoding="utf-8"))
+    criteria = doc["CFRubrics"][0]["CFRubricCriteria"]
+    criteria[0]["weight"] = -1
+    del criteria[1]["CFRubricCriterionLevels"][0]["identifier"]
+    criteria[1]["CFRubricCriterionLevels"][2]["score"] = "high"
+    criteria[2]["identifier"] = criteria[0]["identifier"]
+    path = tmp_path / "four.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    code, _, err = run(capsys, "rubric", "validate", str(path))
+    lines = err.splitlines()
+    assert code == 2 and len(lines) == 4
+    assert [line.split(": ")[1] for line in lines] == [
+        "/CFRubrics/0/CFRubricCriteria/0/weight",
+        "/CFRubrics/0/CFRubricCriteria/1/CFRubricCriterionLevels/0",
+        "/CFRubrics/0/CFRubricCriteria/1/CFRubricCriterionLevels/2/score",
+        "/CFRubrics/0/CFRubricCriteria/2/identifier",
+    ]
+    assert "/criteria" not in err

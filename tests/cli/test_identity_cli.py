@@ -393,6 +393,27 @@ def test_no_file_holds_the_passphrase_or_the_private_key(tmp_path: Path) -> None
     record = json.loads(out)["record"]["id"]
     cli("record", "export", record, "--out", str(tmp_path / "exported.json"))
     cli("verify")
+    # A bug once the passphrase is read, whose exception even carries it: the report goes
+    # to the log (exit 70) with the passphrase struck out, and the search below covers it.
+    plant = (
+        "import sys; import assessor.services.finalize as f; "
+        "f.finalize = lambda db, sid, signer: {}[signer.did + ' ' + sys.argv[-1]]; "
+        "import assessor.services.profiles as p; unlock = p.unlock; "
+        "p.unlock = lambda db, pid, pw: (sys.argv.append(pw), unlock(db, pid, pw))[1]; "
+        "from assessor.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    argv = ["score", "sub-006", "--profile", "Cara Canary", "--finalize"]
+    crash = subprocess.run(
+        [sys.executable, "-c", plant, *argv],
+        input=passphrase + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert crash.returncode == 70, crash.stderr
+    assert passphrase not in crash.stdout + crash.stderr and "Traceback" not in crash.stderr
+    assert "KeyError: 'did:key:z6Mk" in (data / "logs" / "assessor.log").read_text()
 
     raw = unseal_profile(data, "Cara Canary", passphrase).private_bytes_raw()
     needles = {

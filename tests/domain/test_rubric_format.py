@@ -554,3 +554,145 @@ def test_a_file_with_many_problems_reports_all_of_them() -> None:
     ]
     assert "'expert' is not a level of this criterion" in found[3].message
     assert "not a level of: one, three" in found[-1].message
+
+
+# ---- control characters (issue 11, item 9) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "location"),
+    [
+        (lambda d: d.update(title="Wiring\x1b[2J"), "/title"),
+        (lambda d: d.update(description="Clears \x1b[2J the screen"), "/description"),
+        (lambda d: d["criteria"][0].update(title="Plan\x9b"), "/criteria/0/title"),
+        (lambda d: d["criteria"][0].update(description="x\x07"), "/criteria/0/description"),
+        (
+            lambda d: d["criteria"][1]["levels"][2].update(title="Com\x7fpetent"),
+            "/criteria/1/levels/2/title",
+        ),
+        (
+            lambda d: d["criteria"][1]["levels"][0].update(descriptor="line\r\x1b[1A"),
+            "/criteria/1/levels/0/descriptor",
+        ),
+        (lambda d: d.update(bands=[{"id": "pass", "title": "Pass\x00"}]), "/bands/0/title"),
+        (lambda d: d["criteria"][0].update(title="Plan\nB"), "/criteria/0/title"),
+        (lambda d: d.update(extra={"note": "\x1b]0;owned\x07"}), "/extra/note"),
+    ],
+)
+def test_control_characters_in_text_are_refused_at_their_place(
+    change: Callable[[dict[str, Any]], object], location: str
+) -> None:
+    problem = only_problem(broken(change))
+    assert problem.location == location
+    assert "contains a control character (U+" in problem.message
+
+
+def test_descriptors_and_descriptions_may_keep_newlines_and_tabs() -> None:
+    doc = broken(lambda d: d["criteria"][0]["levels"][0].update(descriptor="First:\n\t- this"))
+    doc["description"] = "Two\nlines"
+    rubric = parse_rubric_document(doc)
+    assert rubric.criteria[0].levels[0].descriptor == "First:\n\t- this"
+
+
+def test_a_control_character_in_an_unknown_key_is_shown_escaped() -> None:
+    problem = only_problem(broken(lambda d: d.update({"ti\x1btle": "x"})))
+    assert "\x1b" not in problem.location + problem.message
+    assert problem.location == "/ti\\x1btle" and "unknown key 'ti\\x1btle'" in problem.message
+
+
+# ---- precision (issue 11, item 5) ---------------------------------------------------------
+
+SEVENTY_DIGITS = "2." + "0" * 67 + "1"
+
+
+@pytest.mark.parametrize(
+    ("change", "location", "fragment"),
+    [
+        (
+            lambda d: d["criteria"][0]["levels"][2].update(points=Decimal(SEVENTY_DIGITS)),
+            "/criteria/0/levels/2/points",
+            "more than 4 decimal places",
+        ),
+        (
+            lambda d: d["criteria"][0]["levels"][2].update(points=SEVENTY_DIGITS),
+            "/criteria/0/levels/2/points",
+            "more than 4 decimal places",
+        ),
+        (
+            lambda d: d["criteria"][0]["levels"][2].update(points="2.00001"),
+            "/criteria/0/levels/2/points",
+            "more than 4 decimal places",
+        ),
+        (
+            lambda d: d["criteria"][0].update(weight=Decimal("1.00001")),
+            "/criteria/0/weight",
+            "more than 4 decimal places",
+        ),
+        (
+            lambda d: d["criteria"][0]["levels"][2].update(points="123456.1234567"),
+            "/criteria/0/levels/2/points",
+            "more than 4 decimal places",
+        ),
+        (
+            lambda d: d["criteria"][0]["levels"][2].update(points="12345678.12345"),
+            "/criteria/0/levels/2/points",
+            "more than 4 decimal places",
+        ),
+        (
+            lambda d: d["criteria"][0]["levels"][2].update(points="123456789.1234"),
+            "/criteria/0/levels/2/points",
+            "more than 12 significant digits",
+        ),
+        (
+            lambda d: d["criteria"][0]["levels"][1].update(points={"min": "0.5", "max": "0.99999"}),
+            "/criteria/0/levels/1/points/max",
+            "more than 4 decimal places",
+        ),
+        (
+            lambda d: d.update(passRule={"type": "percentage", "threshold": "60.00001"}),
+            "/passRule/threshold",
+            "more than 4 decimal places",
+        ),
+        (
+            lambda d: d.update(bands=[{"id": "m", "title": "M", "minPercentage": "70.123456"}]),
+            "/bands/0/minPercentage",
+            "more than 4 decimal places",
+        ),
+        (
+            lambda d: d.update(bands=[{"id": "m", "title": "M", "minPoints": "1.000001"}]),
+            "/bands/0/minPoints",
+            "more than 4 decimal places",
+        ),
+    ],
+)
+def test_numbers_beyond_the_precision_bound_are_refused_at_their_place(
+    change: Callable[[dict[str, Any]], object], location: str, fragment: str
+) -> None:
+    problem = only_problem(broken(change))
+    assert problem.location == location
+    assert "at most 4 decimal places and 12 significant digits" in problem.message
+    assert fragment in problem.message
+
+
+def test_numbers_within_the_bound_are_read_exactly() -> None:
+    doc = broken(lambda d: d["criteria"][0]["levels"][2].update(points="12345678.0000"))
+    doc["criteria"][0]["levels"][1]["points"] = Decimal("0.0001")
+    doc["criteria"][0]["weight"] = "1.2500"
+    doc["passRule"]["threshold"] = Decimal("59.9999")
+    rubric = parse_rubric_document(doc)
+    assert rubric.criteria[0].levels[1].points == Decimal("0.0001")
+    assert rubric.criteria[0].max_points == Decimal("12345678")
+    assert rubric.to_document()["criteria"][0]["weight"] == "1.25"
+
+
+# ---- not Unicode text (issue 11, item 8) --------------------------------------------------
+
+
+def test_lone_surrogates_are_refused_with_their_place() -> None:
+    doc = broken(lambda d: d["criteria"][1].update(title="Ter\ud800minate"))
+    doc["extra"] = {"k\udfff": "v"}
+    found = problems(doc)
+    assert [p.location for p in found] == ["/criteria/1/title", "/extra/k\\udfff"]
+    assert all("lone surrogate" in p.message for p in found)
+    for p in found:
+        (p.location + p.message).encode("utf-8")  # printable: no surrogate left in the words

@@ -379,3 +379,38 @@ def test_bad_manifests_are_refused(
 def test_unknown_assessment_names_the_valid_ones(store: Database, tmp_path: Path) -> None:
     lines = _refused(store, tmp_path, good_package(assessment="nope"))
     assert "submissions/0/assessment: unknown assessment 'nope'; valid: wiring-l2" in lines
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "9999-12-31T23:59:59-12:00",  # the year 10000 in UTC: was an OverflowError traceback
+        "0001-01-01T00:00:00+01:00",  # before the year 1 in UTC
+        "2026-11-20T09:30:00",  # no offset: a naive time means nothing
+    ],
+)
+def test_a_date_that_cannot_be_kept_in_utc_is_refused_naming_the_field(
+    store: Database, tmp_path: Path, moment: str
+) -> None:
+    files = good_files()
+    doc = manifest([artifact(n, d, t) for n, (d, t) in files.items()])
+    doc["submissions"][0]["submittedAt"] = moment
+    entries = [Raw("manifest.json", json.dumps(doc).encode())]
+    entries += [Raw(n, d) for n, (d, _) in files.items()]
+    lines = _refused(store, tmp_path, raw_zip(entries))
+    assert (
+        f"manifest.json/submissions/0/submittedAt: '{moment}' is not a date-time this program "
+        "can keep"
+    ) in lines
+
+
+def test_a_lone_surrogate_in_a_manifest_is_refused_at_its_place(
+    store: Database, tmp_path: Path
+) -> None:
+    files = good_files()
+    text = json.dumps(manifest([artifact(n, d, t) for n, (d, t) in files.items()]))
+    text = text.replace('"Nia New"', '"Nia \\ud83d New"')  # half of an emoji
+    entries = [Raw("manifest.json", text.encode())] + [Raw(n, d) for n, (d, _) in files.items()]
+    lines = _refused(store, tmp_path, raw_zip(entries))
+    assert "manifest.json/submissions/0/learner/name: holds a lone surrogate" in lines
+    lines.encode("utf-8")  # and the message can be printed

@@ -415,3 +415,212 @@ def test_semantic_mistakes_are_left_to_the_parser() -> None:
 
 def test_rubric_type_is_what_read_returns() -> None:
     assert all(isinstance(r, Rubric) for p in VALID_FILES for r in read_rubric_file(p))
+
+
+# ---- one pass: the schema's problems and the mapping's together (issue 10) ------------------
+
+
+def four_defects() -> dict[str, Any]:
+    """The CASE demo with the four defects of issue 10: a negative weight, a level without an
+    identifier, a score that is not a number, a criterion identifier used twice."""
+    doc = case_demo()
+    criteria = doc["CFRubrics"][0]["CFRubricCriteria"]
+    criteria[0]["weight"] = -1
+    del criteria[1]["CFRubricCriterionLevels"][0]["identifier"]
+    criteria[1]["CFRubricCriterionLevels"][2]["score"] = "high"
+    criteria[2]["identifier"] = criteria[0]["identifier"]
+    return doc
+
+
+def test_case_package_with_four_defects_reports_all_four_in_one_pass(tmp_path: Path) -> None:
+    path = write(tmp_path, four_defects(), "four.json")
+    where = "/CFRubrics/0/CFRubricCriteria"
+    first = case_demo()["CFRubrics"][0]["CFRubricCriteria"][0]["identifier"]
+    assert validate_rubric_files([path]) == [
+        f"{path}: {where}/0/weight: must be greater than 0",
+        f"{path}: {where}/1/CFRubricCriterionLevels/0: missing required field 'identifier'",
+        f"{path}: {where}/1/CFRubricCriterionLevels/2/score: must be a number",
+        f"{path}: {where}/2/identifier: duplicate criterion id '{first}' (first at {where}/0)",
+    ]
+
+
+def test_own_format_equivalent_of_the_four_defects_reports_all_four(tmp_path: Path) -> None:
+    doc = json.loads((DEMO / "safe-isolation.json").read_text(encoding="utf-8"))
+    criteria = doc["criteria"]
+    criteria[0]["weight"] = -1
+    del criteria[1]["levels"][0]["id"]
+    criteria[1]["levels"][2]["points"] = "high"
+    criteria[2]["id"] = criteria[0]["id"]
+    path = write(tmp_path, doc, "four.json")
+    assert validate_rubric_files([path]) == [
+        f"{path}: /criteria/0/weight: must be greater than 0",
+        f"{path}: /criteria/1/levels/0: missing required field 'id'",
+        f"{path}: /criteria/1/levels/2/points: 'high' is not a decimal number "
+        '(write it like "2.5")',
+        f"{path}: /criteria/2/id: duplicate criterion id '{criteria[0]['id']}' "
+        "(first at /criteria/0)",
+    ]
+
+
+def test_a_value_the_schema_refused_is_not_reported_again_by_the_mapping() -> None:
+    doc = case_demo()
+    level = doc["CFRubrics"][0]["CFRubricCriteria"][0]["CFRubricCriterionLevels"][1]
+    level["score"] = "1.5"  # a string: the schema says so; the mapping must not add its own
+    level["identifier"] = "Not A UUID"
+    assert case_problems(doc) == [
+        Problem(
+            "/CFRubrics/0/CFRubricCriteria/0/CFRubricCriterionLevels/1/identifier",
+            "'Not A UUID' is not a valid uuid",
+        ),
+        Problem(
+            "/CFRubrics/0/CFRubricCriteria/0/CFRubricCriterionLevels/1/score", "must be a number"
+        ),
+    ]
+
+
+def _mutations(doc: object, at: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    """Every path into the document."""
+    found = [at]
+    if isinstance(doc, dict):
+        for key, value in doc.items():
+            found += _mutations(value, (*at, key))
+    elif isinstance(doc, list):
+        for index, value in enumerate(doc):
+            found += _mutations(value, (*at, index))
+    return found
+
+
+_JUNK: list[object] = [None, True, Decimal("0.5"), "\x1b[2J", [1], {"a": 1}]
+
+
+@pytest.mark.parametrize("junk", _JUNK, ids=repr)
+def test_any_value_of_any_type_anywhere_in_a_case_package_is_a_problem_not_a_crash(
+    junk: object,
+) -> None:
+    """Every place in the demo package replaced by a value of every JSON type: the mapping
+    runs on documents the schema refused, so it must read every field defensively. Every
+    location reported is a place in the package, never in the internal rubric document."""
+    original = case_demo()
+    for path in _mutations(original["CFRubrics"]):
+        doc = copy.deepcopy(original)
+        parent: Any = doc["CFRubrics"]
+        for step in path[:-1]:
+            parent = parent[step]
+        if path:
+            parent[path[-1]] = copy.deepcopy(junk)
+        else:
+            doc["CFRubrics"] = copy.deepcopy(junk)
+        try:
+            parse_case_package(doc)
+        except ValidationFailed as exc:
+            for problem in exc.problems:
+                assert problem.location == "" or problem.location.startswith("/CF"), problem
+                assert "/criteria" not in problem.message, problem
+
+
+# ---- control characters, precision and non-text in CASE packages (issue 11) ----------------
+
+_RUBRIC = "/CFRubrics/0"
+_CRIT = "/CFRubrics/0/CFRubricCriteria/1"
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "location"),
+    [
+        (("title",), "Peer review\x1b[2J", f"{_RUBRIC}/title"),
+        (("description",), "Clears\x1b[2J", f"{_RUBRIC}/description"),
+        (("CFRubricCriteria", 1, "category"), "Tests\x9b31m", f"{_CRIT}/category"),
+        (("CFRubricCriteria", 1, "description"), "x\x00y", f"{_CRIT}/description"),
+        (
+            ("CFRubricCriteria", 1, "CFRubricCriterionLevels", 2, "quality"),
+            "Pro\x7fficient",
+            f"{_CRIT}/CFRubricCriterionLevels/2/quality",
+        ),
+        (
+            ("CFRubricCriteria", 1, "CFRubricCriterionLevels", 2, "description"),
+            "fine\nthen \x1b[1A",
+            f"{_CRIT}/CFRubricCriterionLevels/2/description",
+        ),
+    ],
+)
+def test_case_control_characters_are_refused_at_their_place_in_the_package(
+    path: tuple[str | int, ...], value: str, location: str
+) -> None:
+    doc = case_demo()
+    target: Any = doc["CFRubrics"][0]
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    (problem,) = case_problems(doc)
+    assert problem.location == location
+    assert "contains a control character (U+" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "location"),
+    [
+        (
+            ("CFRubricCriterionLevels", 3, "score"),
+            Decimal("3.00001"),
+            f"{_CRIT}/CFRubricCriterionLevels/3/score",
+        ),
+        (
+            ("CFRubricCriterionLevels", 3, "score"),
+            Decimal("2." + "0" * 67 + "1"),
+            f"{_CRIT}/CFRubricCriterionLevels/3/score",
+        ),
+        (("weight",), Decimal("0.12345"), f"{_CRIT}/weight"),
+    ],
+)
+def test_case_numbers_beyond_the_precision_bound_are_refused(
+    path: tuple[str | int, ...], value: Decimal, location: str
+) -> None:
+    doc = case_demo()
+    target: Any = doc["CFRubrics"][0]["CFRubricCriteria"][1]
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    (problem,) = case_problems(doc)
+    assert problem.location == location and "more than 4 decimal places" in problem.message
+
+
+def test_a_seventy_digit_level_in_a_file_is_refused_before_anything_is_imported(
+    tmp_path: Path,
+) -> None:
+    doc = json.loads((DEMO / "safe-isolation.json").read_text(encoding="utf-8"))
+    text = json.dumps(doc).replace('"points": 3', '"points": 2.' + "0" * 67 + "1", 1)
+    problems = failure(write(tmp_path, text)).problems
+    assert len(problems) == 1 and "more than 4 decimal places" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "location"),
+    [
+        ('{"format": "assessor-rubric/1", "id": "x", "title": "\\ud800"}', "/title"),
+        ('{"CFDocument": {"title": "A\\udc00"}, "CFRubrics": []}', "/CFDocument/title"),
+        ('{"format": "assessor-rubric/1", "\\udfffk": 1}', "/\\udfffk"),
+    ],
+)
+def test_lone_surrogates_in_a_rubric_file_are_refused_with_their_place(
+    tmp_path: Path, text: str, location: str
+) -> None:
+    path = write(tmp_path, text)
+    (line,) = validate_rubric_files([path])
+    assert line.startswith(f"{path}: {location}: ") and "lone surrogate" in line
+    line.encode("utf-8")  # printable
+
+
+def test_a_duplicate_key_with_a_control_character_is_named_escaped(tmp_path: Path) -> None:
+    path = write(tmp_path, '{"format": "assessor-rubric/1", "\\u001b[2J": 1, "\\u001b[2J": 2}')
+    (line,) = validate_rubric_files([path])
+    assert "\x1b" not in line
+    assert line == f"{path}: /\\x1b[2J: duplicate key '\\x1b[2J'"
+
+
+@pytest.mark.parametrize("key", ["²", "9" * 5000])
+def test_odd_unknown_keys_in_a_case_package_are_reported_not_crashed_on(key: str) -> None:
+    doc = case_demo()
+    doc["CFRubrics"][0]["CFRubricCriteria"][0][key] = 1
+    doc["CFRubrics"][0]["CFRubricCriteria"][1]["weight"] = -1
+    found = case_problems(doc)
+    assert [p.message for p in found] == [f"unknown key '{key}'", "must be greater than 0"]

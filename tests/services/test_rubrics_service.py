@@ -7,6 +7,7 @@ import pytest
 
 from assessor.domain.errors import UnknownChoice
 from assessor.services.rubrics import import_rubric, list_versions, show_version
+from assessor.store import models as m
 from assessor.store.db import Database
 from tests.conftest import sample_rubric
 
@@ -57,3 +58,34 @@ def test_unknown_refs_name_the_choices(db: Database) -> None:
         show_version(db, "wirng")
     with pytest.raises(UnknownChoice, match="valid: 1"):
         show_version(db, "wiring@7")
+
+
+def test_importing_a_draft_again_says_it_published_it(db: Database) -> None:
+    """Issue 11, item 12: the same content as a stored draft, imported to publish, is
+    published (the caller asked to publish) and the result says so; it is never 'unchanged'."""
+    draft = _import(db, sample_rubric(), publish=False)
+    assert (draft.created, draft.published, draft.published_now) == (True, False, False)
+    assert draft.state == "imported, as a draft"
+    still = _import(db, sample_rubric(), publish=False)
+    assert (still.created, still.published, still.published_now) == (False, False, False)
+    assert still.state == "unchanged, still a draft"
+    published = _import(db, sample_rubric())
+    assert (published.created, published.published, published.published_now) == (
+        False,
+        True,
+        True,
+    )
+    assert published.state == "published (it was a draft with the same content)"
+    again = _import(db, sample_rubric())
+    assert (again.published_now, again.state) == (False, "unchanged, already published")
+    with db.read() as tx:
+        events = [e.action for e in tx.query(m.AuditEvent).order_by(m.AuditEvent.seq)]
+    assert events == ["rubric.import", "rubric.publish"]
+
+
+def test_a_changed_rubric_replacing_a_draft_says_so(db: Database) -> None:
+    _import(db, sample_rubric(), publish=False)
+    changed = dataclasses.replace(sample_rubric(), title="Changed while a draft")
+    replaced = _import(db, changed)
+    assert (replaced.created, replaced.replaced_draft, replaced.published_now) == (True, True, True)
+    assert replaced.state == "replaced the draft, published"

@@ -114,6 +114,18 @@ def test_clear_level_returns_to_incomplete(db: Database, seeded: Seed) -> None:
         (SetLevel("plan", "nope"), UnknownChoice, "competent, developing"),
         (SetLevel("record", "partial", Decimal(3)), DomainError, "outside level 'partial'"),
         (SetLevel("plan", "competent", Decimal(1)), DomainError, "outside level"),
+        # Issue 11, item 5: within the level's range, but beyond the precision bound.
+        (
+            SetLevel("record", "partial", Decimal("1.0000000000000000000000000001")),
+            DomainError,
+            "points for criterion 'record' have more than 4 decimal places",
+        ),
+        (
+            SetLevel("record", "partial", Decimal("2.00001")),
+            DomainError,
+            "at most 4 decimal places and 12 significant digits",
+        ),
+        (SetLevel("record", "partial", Decimal("NaN")), DomainError, "finite"),
     ],
 )
 def test_invalid_change_rolls_back_the_whole_save(

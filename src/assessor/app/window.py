@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialo
 from assessor import paths
 from assessor.app.self_test import SelfTest
 from assessor.app.wiring import build_window
+from assessor.domain.text import for_terminal
 from assessor.security.secrets import SecretStore
 from assessor.services.data_folder import open_data
 from assessor.services.profiles import (
@@ -160,9 +161,12 @@ class DeskApp:
             # Anything else too (a file where the folder should be, no permission...): say
             # so and end, rather than leave a process with no window.
             text = f"Assessor could not open its data folder {folder}:\n\n{exc}"
-        log.error("could not open %s: %s", folder, exc, exc_info=exc)
+        # before the log file is set up this goes to the terminal: the folder is escaped
+        log.error(
+            "could not open %s: %s", for_terminal(str(folder)), for_terminal(str(exc)), exc_info=exc
+        )
         if self.args.self_test:
-            print(f"self-test: {text}", file=sys.stderr)
+            print(f"self-test: {for_terminal(text)}", file=sys.stderr)  # it may quote a path
         else:
             self.tell(text)
         self.status = EXIT_USAGE
@@ -272,7 +276,7 @@ class DeskApp:
 
     def _self_test_done(self, ok: bool, message: str) -> None:
 
-        print(f"self-test: {message}", file=sys.stderr if not ok else sys.stdout)
+        print(f"self-test: {for_terminal(message)}", file=sys.stderr if not ok else sys.stdout)
         self.status = 0 if ok else 1
         if self.window is not None:
             self.window.close()

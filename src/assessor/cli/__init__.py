@@ -1,22 +1,42 @@
 """Command line: `assessor COMMAND ...`. Composition root for commands; never imports the UI.
 
-Exit status: 0 success, 1 a check found a problem, 2 bad input or usage (nothing written).
+Exit status: 0 success, 1 a check found a problem, 2 bad input or usage, or a fault of the
+machine such as a full disk (nothing written), 70 a bug (the traceback is in the log file the
+message names), 130 interrupted (Ctrl+C). `main` is the one boundary: whatever a command
+raises becomes one line on standard error, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from assessor import __version__
 from assessor.cli import catalogue, identity, intake, reports, work
-from assessor.cli.common import Handler
+from assessor.cli.common import Handler, UsageError, check_argv
+from assessor.cli.crash import EXIT_SOFTWARE, environment_problem, report_bug
 from assessor.domain.errors import DomainError, ValidationFailed
+from assessor.domain.text import for_terminal
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+MAX_LINE = 2000  # a message repeating something huge is cut in the middle
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its complaints escaped for the terminal (they repeat what was typed)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {_one_line(message)}\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="assessor",
         description="Score evidence of skill against versioned rubrics, offline first.",
     )
@@ -48,6 +68,34 @@ def main(
 ) -> int:
     """Run a command; with no COMMAND, `window(args)` opens the GUI (the app passes it in:
     this package never imports the UI)."""
+    _tolerant_output()
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _run(args_list, window)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `assessor … | head`: the reader has what it wanted
+        _silence_stdout()
+        return 0
+    except ValidationFailed as exc:
+        for line in exc.lines():
+            _say(line)
+        return EXIT_USAGE
+    except DomainError as exc:
+        _say(f"assessor: error: {exc.message}")
+        return EXIT_USAGE
+    except Exception as exc:
+        problem = environment_problem(exc)
+        if problem is not None:
+            _say(f"assessor: error: {problem}")
+            return EXIT_USAGE
+        _say(report_bug(exc, args_list))
+        return EXIT_SOFTWARE
+
+
+def _run(argv: list[str], window: Callable[[argparse.Namespace], int] | None) -> int:
+    check_argv(argv)
+    _check_environment()
     parser = _parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "data_dir"):
@@ -56,18 +104,50 @@ def main(
     if handler is None:
         if window is None:
             parser.print_usage(sys.stderr)
-            return 2
+            return EXIT_USAGE
         if args.screenshots and not args.self_test:
             parser.error("--screenshots goes with --self-test")
         return window(args)
+    return handler(args)
+
+
+def _check_environment() -> None:
+    value = os.environ.get("ASSESSOR_DATA_DIR")
+    if value is not None:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError("$ASSESSOR_DATA_DIR is not valid UTF-8") from None
+
+
+def _one_line(text: str) -> str:
+    """Escaped (it may repeat a file name or a value typed), on one line, not too long."""
+    text = for_terminal(text).replace("\n", "\\n")
+    if len(text) > MAX_LINE:
+        text = f"{text[: MAX_LINE - 200]} … {text[-150:]}"
+    return text
+
+
+def _say(line: str) -> None:
+    """One line on standard error."""
+    with contextlib.suppress(OSError, ValueError):  # standard error closed: nothing to do
+        print(_one_line(line), file=sys.stderr, flush=True)
+
+
+def _tolerant_output() -> None:
+    """Text that cannot be encoded for the terminal is escaped rather than fatal."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(OSError, ValueError):
+                reconfigure(errors="backslashreplace")
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at the null device so the final flush is quiet."""
     try:
-        return handler(args)
-    except ValidationFailed as exc:
-        for line in exc.lines():
-            print(line, file=sys.stderr)
-        return 2
-    except DomainError as exc:
-        print(f"assessor: error: {exc.message}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:
-        return 0
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass

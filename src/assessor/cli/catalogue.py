@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 from assessor import paths
-from assessor.cli.common import command, open_db, out, table
+from assessor.cli.common import (
+    MAX_PATH,
+    bounded_text,
+    check_input_files,
+    command,
+    identifier,
+    open_db,
+)
+from assessor.cli.text import out, say, table
 from assessor.domain.numbers import fmt, to_json_number
 from assessor.domain.rubric import Rubric
 from assessor.services import rubrics
@@ -19,7 +26,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from assessor.services import demo  # reportlab and the evidence makers: only here
 
     target = paths.data_dir(args.data_dir)
-    print(f"Writing demo data to {target} …", file=sys.stderr)
+    say(f"Writing demo data to {target} …", err=True)
     s = demo.write_demo(target)
     if args.json:
         out(
@@ -34,20 +41,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(f"Demo data written to {s.data_dir}")
+    say(f"Demo data written to {s.data_dir}")
     table(
         [(i.ref, i.kind, i.title, i.digest) for i in s.rubrics],
         ["rubric", "kind", "title", "digest"],
     )
-    print(
-        f"\n{s.learners} learners, {s.submissions} submissions with {s.artifacts} evidence "
-        f"files, {s.drafts} drafts in progress, {s.exam_sessions} exam session."
-    )
-    print(
+    say(
+        "",
+        f"{s.learners} learners, {s.submissions} submissions with {s.artifacts} evidence "
+        f"files, {s.drafts} drafts in progress, {s.exam_sessions} exam session.",
         f"Profiles: {', '.join(name for name, _ in demo.DEMO_PROFILES)}; "
-        f"their passphrase is '{demo.DEMO_PASSPHRASE}' (demo only)."
+        f"their passphrase is '{demo.DEMO_PASSPHRASE}' (demo only).",
+        f"Next: assessor submission list --data-dir {s.data_dir}",
     )
-    print(f"Next: assessor submission list --data-dir {s.data_dir}")
     return 0
 
 
@@ -59,6 +65,7 @@ def _version_json(i: rubrics.RubricVersionInfo) -> dict[str, Any]:
 
 
 def cmd_rubric_validate(args: argparse.Namespace) -> int:
+    check_input_files(args.files)
     lines = validate_rubric_files([Path(f) for f in args.files])
     if args.json:
         out(
@@ -68,18 +75,17 @@ def cmd_rubric_validate(args: argparse.Namespace) -> int:
             ]
         )
     else:
-        for line in lines:
-            print(line, file=sys.stderr)
+        say(*lines, err=True)
         if not lines:
-            print(f"{len(args.files)} file(s) valid")
+            say(f"{len(args.files)} file(s) valid")
     return 2 if lines else 0
 
 
 def cmd_rubric_import(args: argparse.Namespace) -> int:
+    check_input_files(args.files)
     problems = validate_rubric_files([Path(f) for f in args.files])
     if problems:  # validate everything before opening, so bad input writes nothing
-        for line in problems:
-            print(line, file=sys.stderr)
+        say(*problems, err=True)
         return 2
     with open_db(args) as db:
         infos = [
@@ -88,11 +94,21 @@ def cmd_rubric_import(args: argparse.Namespace) -> int:
             for i in rubrics.import_rubric_file(db, Path(f), publish=not args.draft)
         ]
     if args.json:
-        out([_version_json(i) | {"created": i.created, "published": i.published} for i in infos])
+        out(
+            [
+                _version_json(i)
+                | {
+                    "created": i.created,
+                    "published": i.published,
+                    "publishedNow": i.published_now,
+                    "replacedDraft": i.replaced_draft,
+                }
+                for i in infos
+            ]
+        )
     else:
         for i in infos:
-            state = "imported" if i.created else "unchanged, already"
-            print(f"{i.ref}  {i.digest}  {state} {'published' if i.published else 'draft'}")
+            say(f"{i.ref}  {i.digest}  {i.state}")
     return 0
 
 
@@ -139,20 +155,21 @@ def cmd_rubric_show(args: argparse.Namespace) -> int:
     if args.json:
         out(rubric_json(info, rubric))
         return 0
-    print(f"{info.title}\n{info.ref} ({rubric.kind.value}) {info.digest}")
     rule = rubric.pass_rule
-    print(
+    say(
+        info.title,
+        f"{info.ref} ({rubric.kind.value}) {info.digest}",
         f"Pass: {fmt(rule.threshold)}{'%' if rule.kind.value == 'percentage' else ' points'}"
-        f" · maximum {fmt(rubric.max_points)} points"
+        f" · maximum {fmt(rubric.max_points)} points",
     )
     for c in rubric.criteria:
         crit = f"  CRITICAL ≥ {c.level(c.minimum_level).title}" if c.minimum_level else ""
-        print(f"\n{c.id}: {c.title}  (weight {fmt(c.weight)}){crit}")
+        say("", f"{c.id}: {c.title}  (weight {fmt(c.weight)}){crit}")
         for n, lv in enumerate(c.levels, 1):
             pts = fmt(lv.points) if not lv.is_range else f"{fmt(lv.points)}–{fmt(lv.top)}"
-            print(f"  [{n}] {lv.id}: {lv.title} — {pts} pt")
+            say(f"  [{n}] {lv.id}: {lv.title} — {pts} pt")
     for b in rubric.bands:
-        print(f"Band {b.title}")
+        say(f"Band {b.title}")
     return 0
 
 
@@ -167,10 +184,9 @@ def cmd_rubric_diff(args: argparse.Namespace) -> int:
             ]
         )
     else:
-        for c in changes:
-            print(c.describe())
+        say(*(c.describe() for c in changes))
         if not changes:
-            print("no differences")
+            say("no differences")
     return 0
 
 
@@ -197,11 +213,18 @@ def register(sub: Any) -> None:
         rsub,
         "import",
         cmd_rubric_import,
-        "import rubric versions (own JSON or CASE 1.1)",
+        "import and publish rubric versions (own JSON or CASE 1.1); --draft keeps them unpublished",
         "assessor rubric import safe-isolation.json",
     )
     c.add_argument("files", nargs="+", metavar="FILE")
-    c.add_argument("--draft", action="store_true", help="import without publishing")
+    c.add_argument(
+        "--draft",
+        action="store_true",
+        help="import without publishing. Without --draft every version in FILE is published, "
+        "irreversibly: also one imported before as a draft with the same content (the output "
+        "then says 'published (it was a draft …)'), and a changed rubric whose latest version "
+        "is a draft replaces that draft ('replaced the draft')",
+    )
     command(rsub, "list", cmd_rubric_list, "list rubric versions", "assessor rubric list --json")
     c = command(
         rsub,
@@ -210,7 +233,7 @@ def register(sub: Any) -> None:
         "show one rubric version",
         "assessor rubric show safe-isolation@2",
     )
-    c.add_argument("ref", metavar="ID[@VERSION]")
+    c.add_argument("ref", metavar="ID[@VERSION]", type=identifier)
     c = command(
         rsub,
         "diff",
@@ -218,5 +241,5 @@ def register(sub: Any) -> None:
         "what changed between two versions (or a file)",
         "assessor rubric diff safe-isolation@1 safe-isolation@2",
     )
-    c.add_argument("a", metavar="A")
-    c.add_argument("b", metavar="B")
+    c.add_argument("a", metavar="A", type=bounded_text(MAX_PATH))
+    c.add_argument("b", metavar="B", type=bounded_text(MAX_PATH))

@@ -9,7 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from assessor import paths
-from assessor.cli.common import UsageError, command, open_db, out, read_passphrase, table
+from assessor.cli.common import (
+    UsageError,
+    add_output,
+    command,
+    identifier,
+    open_db,
+    read_input,
+    read_passphrase,
+)
+from assessor.cli.text import out, say, table
 from assessor.domain.errors import ValidationFailed
 from assessor.domain.roles import PROFILE_ROLES
 from assessor.services import profiles, records, verify
@@ -18,13 +27,14 @@ from assessor.services import profiles, records, verify
 def cmd_profile_create(args: argparse.Namespace) -> int:
     if not args.passphrase_stdin:
         raise UsageError("give the passphrase on standard input with --passphrase-stdin")
+    profiles.profile_name(args.name)  # a name that will be refused creates no folder
     passphrase = read_passphrase(args.name)
     with open_db(args) as db:
         info = profiles.create_profile(db, args.name, args.role, passphrase)
     if args.json:
         out({"id": info.id, "name": info.name, "roles": list(info.roles), "did": info.did})
     else:
-        print(f"Created profile {info.name} ({', '.join(info.roles)})\n  {info.did}")
+        say(f"Created profile {info.name} ({', '.join(info.roles)})", f"  {info.did}")
     return 0
 
 
@@ -56,19 +66,22 @@ def cmd_record_list(args: argparse.Namespace) -> int:
 
 def cmd_record_export(args: argparse.Namespace) -> int:
     with open_db(args, create=False) as db:
-        info = records.export_record(db, args.record, Path(args.out))
+        info = records.export_record(db, args.record, Path(args.out), force=args.force)
     if args.json:
         out(info.to_json() | {"file": args.out})
     else:
-        print(f"Wrote {info.kind} {info.id} to {args.out}\n  digest {info.digest}")
+        say(f"Wrote {info.kind} {info.id} to {args.out}", f"  digest {info.digest}")
     return 0
 
 
 def _roster_file(path: Path) -> dict[str, tuple[str, ...]]:
+    data = read_input(str(path))
     try:
-        entries = json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:
+        entries = json.loads(data)
+    except ValueError as exc:
         raise UsageError(f"{path}: cannot read a profile list: {exc}", location=str(path)) from None
+    except RecursionError:
+        raise UsageError(f"{path}: /: nested too deeply", location=str(path)) from None
     roster: dict[str, tuple[str, ...]] = {}
     wanted = "a profile list as written by `assessor profile list --json`"
     if not isinstance(entries, list):
@@ -98,10 +111,19 @@ def _roster(args: argparse.Namespace) -> dict[str, tuple[str, ...]] | None:
     return None
 
 
+def _check_record_file(file: str, expect: dict[str, Any]) -> records.RecordCheck:
+    """Only a regular file of a few MiB is read: /dev/zero or a named pipe is refused."""
+    data = read_input(file)
+    try:
+        return records.check_record_bytes(data, source=file, **expect)
+    except RecursionError:
+        raise UsageError(f"{file}: /: nested too deeply", location=file) from None
+
+
 def cmd_record_verify(args: argparse.Namespace) -> int:
     expect = {"submission": args.submission, "issuer": args.issuer, "roster": _roster(args)}
     try:
-        found = records.check_record_file(Path(args.file), **expect)
+        found = _check_record_file(args.file, expect)
     except ValidationFailed as exc:
         if not args.json:
             raise
@@ -123,18 +145,18 @@ def cmd_record_verify(args: argparse.Namespace) -> int:
             }
         )
     elif found.ok:
-        print(f"{args.file}: valid {found.kind} {found.id}")
+        say(f"{args.file}: valid {found.kind} {found.id}")
         if found.roster_checked:
-            print(f"  signed by {found.issuer_name} ({found.role}) {found.issuer}")
+            say(f"  signed by {found.issuer_name} ({found.role}) {found.issuer}")
         else:
-            print(
+            say(
                 f"  signed by the key {found.issuer}, which says it is {found.issuer_name} "
                 f"({found.role}); not checked against any roster: give --roster FILE or "
                 "--data-dir DIR to check who holds that key"
             )
-        print(f"  seq {found.seq} · digest {found.digest}")
+        say(f"  seq {found.seq} · digest {found.digest}")
     else:
-        print(f"{args.file}: REJECTED: {found.problem}", file=sys.stderr)
+        say(f"{args.file}: REJECTED: {found.problem}", err=True)
     return 0 if found.ok else 1
 
 
@@ -162,13 +184,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
             }
         )
     elif bad is None:
-        print(
+        say(
             f"OK: {report.audit_events} audit events chained; {report.records} record(s) from "
             f"{report.issuers} key(s) signed and chained; {report.blobs} distinct evidence "
             "file(s) intact"
         )
     else:
-        print(f"FAILED: {bad.describe()}", file=sys.stderr)
+        say(f"FAILED: {bad.describe()}", err=True)
     return 0 if bad is None else 1
 
 
@@ -183,7 +205,7 @@ def register(sub: Any) -> None:
         "printf '%s\\n' \"$PASSPHRASE\" | assessor profile create --name 'Ada Assessor' "
         "--role assessor --passphrase-stdin",
     )
-    c.add_argument("--name", required=True, metavar="NAME")
+    c.add_argument("--name", required=True, metavar="NAME", type=identifier)
     c.add_argument(
         "--role", action="append", required=True, choices=[str(r) for r in PROFILE_ROLES]
     )
@@ -200,8 +222,10 @@ def register(sub: Any) -> None:
         "write a record's exact signed bytes to a file",
         "assessor record export urn:uuid:0193… --out record.json",
     )
-    c.add_argument("record", metavar="ID", help="record id (urn:uuid:…) or digest (uEi…)")
-    c.add_argument("--out", required=True, metavar="FILE")
+    c.add_argument(
+        "record", metavar="ID", type=identifier, help="record id (urn:uuid:…) or digest (uEi…)"
+    )
+    add_output(c, "the record")
     c = command(
         rsub,
         "verify",
@@ -210,8 +234,12 @@ def register(sub: Any) -> None:
         "assessor record verify record.json --submission sub-001",
     )
     c.add_argument("file", metavar="FILE")
-    c.add_argument("--submission", metavar="ID", help="the submission it must be about")
-    c.add_argument("--issuer", metavar="DID", help="the key that must have signed it")
+    c.add_argument(
+        "--submission", metavar="ID", type=identifier, help="the submission it must be about"
+    )
+    c.add_argument(
+        "--issuer", metavar="DID", type=identifier, help="the key that must have signed it"
+    )
     c.add_argument(
         "--roster",
         metavar="FILE",

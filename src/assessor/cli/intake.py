@@ -7,7 +7,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assessor.cli.common import command, open_db, out
+from assessor.cli.common import (
+    add_output,
+    bounded_int,
+    check_input_files,
+    command,
+    identifier,
+    open_db,
+)
+from assessor.cli.text import out, say
 from assessor.services.intake import import_package
 from assessor.services.package_export import export_package
 from assessor.services.package_zip import Limits
@@ -27,6 +35,7 @@ def cmd_package_import(args: argparse.Namespace) -> int:
         if shown:
             print(f"\r  {_mib(done)} of {_mib(total)} …", end="", file=sys.stderr, flush=True)
 
+    check_input_files([args.file])
     limits = Limits(args.max_total, args.max_entries, args.max_ratio)
     with open_db(args, create=False) as db:
         try:
@@ -46,27 +55,33 @@ def cmd_package_import(args: argparse.Namespace) -> int:
                 "artifacts": result.artifacts,
                 "bytes": result.bytes,
                 "newLearners": result.new_learners,
+                "newAssessments": list(result.new_assessments),
+                "newRubrics": list(result.new_rubrics),
+                "notes": list(result.notes),
                 "previews": [{"artifact": p.name, "preview": p.text} for p in previews],
             }
         )
         return 0
     if result.imported:
-        print(
+        say(
             f"Imported {len(result.imported)} submission(s) from {args.file}: "
             f"{', '.join(result.imported)} ({result.artifacts} files, {_mib(result.bytes)}, "
             f"{result.new_learners} new learner(s))"
         )
     if result.unchanged:
-        print(f"Already imported, unchanged: {', '.join(result.unchanged)}")
-    for p in previews:
-        if not p.ok:
-            print(f"  {p.name}: {p.text}")
+        say(f"Already imported, unchanged: {', '.join(result.unchanged)}")
+    if result.new_assessments or result.new_rubrics:
+        added = [f"assessment {a}" for a in result.new_assessments]
+        added += [f"rubric {r} (published)" for r in result.new_rubrics]
+        say(f"From the package's catalogue: {', '.join(added)}")
+    say(*(f"  note: {note}" for note in result.notes))
+    say(*(f"  {p.name}: {p.text}" for p in previews if not p.ok))
     return 0
 
 
 def cmd_package_export(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        result = export_package(db, args.submission, Path(args.out))
+        result = export_package(db, args.submission, Path(args.out), force=args.force)
     if args.json:
         out(
             {
@@ -76,7 +91,7 @@ def cmd_package_export(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print(
+        say(
             f"Wrote {len(result.submissions)} submission(s), {result.artifacts} files "
             f"({_mib(result.bytes)}) to {args.out}"
         )
@@ -96,21 +111,21 @@ def register(sub: Any) -> None:
     c.add_argument("file", metavar="FILE")
     c.add_argument(
         "--max-total",
-        type=int,
+        type=bounded_int(1, 1 << 40),
         default=_DEFAULTS.total_bytes,
         metavar="BYTES",
         help="refuse more unpacked bytes than this (default: 2 GiB)",
     )
     c.add_argument(
         "--max-entries",
-        type=int,
+        type=bounded_int(1, 1_000_000),
         default=_DEFAULTS.entries,
         metavar="N",
         help="refuse more archive entries than this (default: 10000)",
     )
     c.add_argument(
         "--max-ratio",
-        type=int,
+        type=bounded_int(1, 100_000),
         default=_DEFAULTS.ratio,
         metavar="R",
         help="refuse a file compressed more than R:1 (default: 200)",
@@ -122,5 +137,5 @@ def register(sub: Any) -> None:
         "write submissions and their files as a package for another assessor",
         "assessor package export sub-001 sub-002 --out for-sam.zip",
     )
-    c.add_argument("submission", metavar="SUBMISSION", nargs="+")
-    c.add_argument("--out", required=True, metavar="FILE")
+    c.add_argument("submission", metavar="SUBMISSION", nargs="+", type=identifier)
+    add_output(c, "the package")

@@ -8,45 +8,30 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from assessor.cli.common import UsageError, command, open_db, out
-from assessor.domain.text import for_terminal
+from assessor.cli.common import add_output, command, identifier, open_db
+from assessor.cli.text import out, say
 from assessor.reports.csv_results import results_csv
 from assessor.reports.score_sheet import write_score_sheet
 from assessor.services.report_data import results_data, score_sheet_data
-from assessor.store.files import atomic_output
+from assessor.store.files import write_output
 
 
-def _write_output(
-    target: str, force: bool, data_dir: Path, write: Callable[[BinaryIO], Any]
+def _write_report(
+    args: argparse.Namespace, data_dir: Path, write: Callable[[BinaryIO], Any]
 ) -> None:
-    """Write a report to `target` whole or not at all. Refused: an existing file without
-    --force, and any path inside the data folder (a report must never replace the store's
-    own files). The lead routes this through the shared safe-output function on merge."""
-    path = Path(target).expanduser()
-    resolved = path.resolve()
-    folder = data_dir.resolve()
-    if resolved == folder or folder in resolved.parents:
-        raise UsageError(f"{target}: inside the data folder {folder}; write the report elsewhere")
-    if path.is_dir():
-        raise UsageError(f"{target}: is a folder; give a file name")
-    if path.exists() and not force:
-        raise UsageError(f"{target}: already exists; add --force to replace it")
-    buffer = io.BytesIO()  # rendered first: a failure leaves no file at all
+    """Render the report first (a failure leaves no file at all), then write it through
+    `write_output`: never into a data folder, never over a file without --force."""
+    buffer = io.BytesIO()
     write(buffer)
-    try:
-        with atomic_output(path) as f:
-            f.write(buffer.getvalue())
-    except OSError as exc:
-        raise UsageError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    with write_output(Path(args.out), data_dir=data_dir, force=args.force) as f:
+        f.write(buffer.getvalue())
 
 
 def cmd_score_sheet(args: argparse.Namespace) -> int:
     with open_db(args, create=False) as db:
         data = score_sheet_data(db, args.submission)
         pages: list[int] = []
-        _write_output(
-            args.out, args.force, db.data_dir, lambda f: pages.append(write_score_sheet(data, f))
-        )
+        _write_report(args, db.data_dir, lambda f: pages.append(write_score_sheet(data, f)))
     signature = data.signature.describe()
     if args.json:
         out(
@@ -62,19 +47,17 @@ def cmd_score_sheet(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(f"Wrote the score sheet of {data.submission_id} ({pages[0]} page(s)) to {args.out}")
+    say(f"Wrote the score sheet of {data.submission_id} ({pages[0]} page(s)) to {args.out}")
     if data.record_id:
-        print(f"  record {data.record_id}\n  digest {data.record_digest}")
-    print(f"  {for_terminal(signature)}")
-    for problem in data.problems:
-        print(f"  problem: {for_terminal(problem)}")
+        say(f"  record {data.record_id}", f"  digest {data.record_digest}")
+    say(f"  {signature}", *(f"  problem: {problem}" for problem in data.problems))
     return 0
 
 
 def cmd_export_results(args: argparse.Namespace) -> int:
     with open_db(args, create=False) as db:
         data = results_data(db, args.assessment)
-        _write_output(args.out, args.force, db.data_dir, lambda f: f.write(results_csv(data)))
+        _write_report(args, db.data_dir, lambda f: f.write(results_csv(data)))
     unverified = sum(1 for row in data.rows if row.signature.state != "verified")
     if args.json:
         out(
@@ -87,14 +70,14 @@ def cmd_export_results(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(
+    say(
         f"Wrote {len(data.rows)} signed result(s) of {data.assessment_id} to {args.out} "
         f"({len(data.criteria)} criteria)"
     )
     if data.in_progress:
-        print(f"  {data.in_progress} submission(s) in progress: drafts are not exported")
+        say(f"  {data.in_progress} submission(s) in progress: drafts are not exported")
     if unverified:
-        print(f"  {unverified} result(s) whose record does not verify: see the signature column")
+        say(f"  {unverified} result(s) whose record does not verify: see the signature column")
     return 0
 
 
@@ -108,9 +91,8 @@ def register(sub: Any) -> None:
         "a submission's score sheet and feedback as PDF, with its record's digest and QR code",
         "assessor report score-sheet sub-001 --out sub-001.pdf",
     )
-    c.add_argument("submission", metavar="SUBMISSION")
-    c.add_argument("--out", required=True, metavar="FILE.pdf")
-    c.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    c.add_argument("submission", metavar="SUBMISSION", type=identifier)
+    add_output(c, "the PDF", "FILE.pdf")
 
     export = sub.add_parser("export", help="data for other programs")
     xsub = export.add_subparsers(dest="export_command", metavar="WHAT", required=True)
@@ -121,6 +103,5 @@ def register(sub: Any) -> None:
         "an assessment's signed results as CSV (UTF-8 with BOM), one row per evaluation",
         "assessor export results safe-isolation-l2 --out results.csv",
     )
-    c.add_argument("assessment", metavar="ASSESSMENT")
-    c.add_argument("--out", required=True, metavar="FILE.csv")
-    c.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    c.add_argument("assessment", metavar="ASSESSMENT", type=identifier)
+    add_output(c, "the CSV file", "FILE.csv")

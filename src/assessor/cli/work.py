@@ -5,14 +5,26 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from assessor.cli.common import UsageError, command, open_db, out, read_passphrase, table
+from assessor.cli.common import (
+    UsageError,
+    bounded_int,
+    bounded_text,
+    command,
+    identifier,
+    open_db,
+    read_passphrase,
+)
+from assessor.cli.text import esc, out, say, table
 from assessor.domain.errors import UnknownChoice
-from assessor.domain.numbers import fmt, parse_decimal
+from assessor.domain.numbers import bounded_decimal, fmt
 from assessor.domain.rubric import Rubric
 from assessor.domain.workflow import STATUS_WORDS, SubmissionStatus
 from assessor.services import finalize, profiles, rubrics, scoring, submissions
 from assessor.services.profiles import resolve_profile
 from assessor.store.db import Database
+
+MAX_SEARCH = 200
+MAX_LIMIT = 100_000
 
 
 def cmd_submission_list(args: argparse.Namespace) -> int:
@@ -40,21 +52,20 @@ def cmd_submission_list(args: argparse.Namespace) -> int:
 
 
 def _print_evaluation(view: scoring.EvaluationView) -> None:
-    print(
+    say(
         f"{view.submission_id} · {view.status} · rubric {view.rubric_id}@{view.rubric_version}"
         f" {view.rubric_digest}"
     )
     for c in view.criteria:
         level = f"{c.level_title} ({fmt(c.points)} pt)" if c.points is not None else "—"
-        print(f"  {c.id}: {level}" + (f"  «{c.comment}»" if c.comment else ""))
+        say(f"  {c.id}: {level}" + (f"  «{c.comment}»" if c.comment else ""))
     r = view.result
-    print(
+    say(
         f"Total {fmt(r.total)} / {fmt(r.maximum)} ({fmt(r.percentage)} %) · "
         f"Outcome: {r.outcome.value.replace('_', ' ').upper()}"
         + (f" · band {r.band}" if r.band else "")
     )
-    for reason in r.reasons:
-        print(f"  - {reason}")
+    say(*(f"  - {reason}" for reason in r.reasons))
 
 
 def cmd_evaluation_show(args: argparse.Namespace) -> int:
@@ -67,7 +78,7 @@ def cmd_evaluation_show(args: argparse.Namespace) -> int:
 def _parse_pair(text: str, option: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
     if not sep or not key or not value:
-        raise UsageError(f"{option} '{text}': expected CRITERION=VALUE")
+        raise UsageError(f"{option} '{esc(text)}': expected CRITERION=VALUE")
     return key.strip(), value.strip()
 
 
@@ -84,13 +95,14 @@ def _level_change(view: scoring.EvaluationView, rubric: Rubric, text: str) -> sc
         level_ref = criterion.levels[n - 1].id
     criterion.level(level_ref)
     try:
-        points = parse_decimal(points_text) if points_text else None
+        points = bounded_decimal(points_text) if points_text else None
     except ValueError as exc:
-        raise UsageError(f"--level '{text}': points {exc}") from None
+        raise UsageError(f"--level '{esc(text)}': points {exc}") from None
     return scoring.SetLevel(criterion.id, level_ref, points)
 
 
 def _changes(db: Database, args: argparse.Namespace) -> list[scoring.DraftChange]:
+    """The changes asked for, checked against the rubric (nothing is written here)."""
     view = scoring.show_evaluation(db, args.submission)
     _, rubric = rubrics.show_version(db, f"{view.rubric_id}@{view.rubric_version}")
     changes: list[scoring.DraftChange] = [_level_change(view, rubric, t) for t in args.level]
@@ -99,6 +111,7 @@ def _changes(db: Database, args: argparse.Namespace) -> list[scoring.DraftChange
         changes.append(scoring.SetComment(rubric.criterion(cid).id, comment))
     if args.overall is not None:
         changes.append(scoring.SetOverallComment(args.overall))
+    scoring.check_changes(rubric, changes)
     return changes
 
 
@@ -108,14 +121,17 @@ def cmd_score(args: argparse.Namespace) -> int:
         raise UsageError("nothing to do: give --level, --comment, --overall or --finalize")
     with open_db(args, create=False) as db:
         profile = resolve_profile(db, args.profile, "assessor")
-        # Unlock before writing anything, so a wrong passphrase leaves the draft as it was.
+        # Every input checked, then the key unlocked, before anything is written: bad input
+        # or a wrong passphrase leaves the draft as it was.
+        if args.correct is not None:
+            finalize.correction_reason(args.correct)
+        changes = _changes(db, args) if edits else []
         needs_key = args.finalize or args.correct
         signer = (
             profiles.unlock(db, profile.id, read_passphrase(profile.name)) if needs_key else None
         )
         if args.correct and signer:
             finalize.start_correction(db, args.submission, signer, args.correct)
-        changes = _changes(db, args) if edits else []
         if changes:
             saved = scoring.save_draft(db, args.submission, profile.id, changes)
         done = finalize.finalize(db, args.submission, signer) if signer and args.finalize else None
@@ -125,12 +141,14 @@ def cmd_score(args: argparse.Namespace) -> int:
         out(saved.to_json())
         return 0
     if args.correct:
-        print(f"Started a correction of {args.submission}: {args.correct}")
+        say(f"Started a correction of {args.submission}: {args.correct}")
     if changes:
-        print(f"Saved draft ({len(changes)} change(s)) as {profile.name}")
+        say(f"Saved draft ({len(changes)} change(s)) as {profile.name}")
     if done:
-        print(f"Finalized and signed by {profile.name}: record {done.record_id}")
-        print(f"  digest {done.digest} · seq {done.seq}")
+        say(
+            f"Finalized and signed by {profile.name}: record {done.record_id}",
+            f"  digest {done.digest} · seq {done.seq}",
+        )
     _print_evaluation(saved)
     return 0
 
@@ -146,9 +164,20 @@ def register(sub: Any) -> None:
         "assessor submission list --status to_score --search Priya",
     )
     c.add_argument("--status", choices=["to_score", "in_progress", "finalized"])
-    c.add_argument("--assessment", metavar="ID")
-    c.add_argument("--search", metavar="TEXT", help="learner name, anonymous code or id")
-    c.add_argument("--limit", type=int, default=200)
+    c.add_argument("--assessment", metavar="ID", type=identifier)
+    c.add_argument(
+        "--search",
+        metavar="TEXT",
+        type=bounded_text(MAX_SEARCH),
+        help="learner name, anonymous code or id",
+    )
+    c.add_argument(
+        "--limit",
+        type=bounded_int(1, MAX_LIMIT),
+        default=200,
+        metavar="N",
+        help=f"at most N rows (1 to {MAX_LIMIT}; default: 200)",
+    )
 
     evaluation = sub.add_parser("evaluation", help="evaluations of submissions")
     esub = evaluation.add_subparsers(dest="evaluation_command", metavar="ACTION", required=True)
@@ -159,7 +188,7 @@ def register(sub: Any) -> None:
         "show a submission's evaluation",
         "assessor evaluation show sub-001 --json",
     )
-    c.add_argument("submission", metavar="SUBMISSION")
+    c.add_argument("submission", metavar="SUBMISSION", type=identifier)
 
     c = command(
         sub,
@@ -169,7 +198,7 @@ def register(sub: Any) -> None:
         "assessor score sub-001 --level prove-dead=competent --level identify=3 "
         "--comment prove-dead='Tested on a known source'",
     )
-    c.add_argument("submission", metavar="SUBMISSION")
+    c.add_argument("submission", metavar="SUBMISSION", type=identifier)
     c.add_argument(
         "--level",
         action="append",
@@ -179,7 +208,12 @@ def register(sub: Any) -> None:
     )
     c.add_argument("--comment", action="append", default=[], metavar="CRITERION=TEXT")
     c.add_argument("--overall", metavar="TEXT", help="overall comment")
-    c.add_argument("--profile", metavar="NAME", help="assessor profile (default: the only one)")
+    c.add_argument(
+        "--profile",
+        metavar="NAME",
+        type=identifier,
+        help="assessor profile (default: the only one)",
+    )
     c.add_argument(
         "--finalize",
         action="store_true",

@@ -5,6 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+_QUOTED = 200  # characters of a given value quoted in a message
+
+
+def one_line(text: str) -> str:
+    """`text` printable on one line: control characters (newline and tab too) and bidi
+    controls become visible escapes such as `\\x1b` or `\\n` (see domain.text)."""
+    from assessor.domain.text import for_terminal  # it imports this module
+
+    return for_terminal(text).replace("\n", "\\n").replace("\t", "\\t")
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -14,15 +24,18 @@ class Problem:
     message: str
 
     def render(self, source: str) -> str:
-        return f"{source}: {self.location or '/'}: {self.message}"
+        """`SOURCE: LOCATION: MESSAGE` on one printable line (all three may quote a file)."""
+        return one_line(f"{source}: {self.location or '/'}: {self.message}")
 
 
 class DomainError(Exception):
-    """A rule was broken. `code` is stable, `message` is for people."""
+    """A rule was broken. `code` is stable, `message` is for people: one printable line, since
+    messages quote what was given (names, ids, file text) and are printed to terminals."""
 
     code = "domain-error"
 
     def __init__(self, message: str, *, location: str = "") -> None:
+        message = one_line(message)
         super().__init__(message)
         self.message = message
         self.location = location
@@ -53,7 +66,8 @@ class UnknownChoice(DomainError):
         shown = ", ".join(options[:limit])
         if len(options) > limit:
             shown += f", … ({len(options) - limit} more)"
-        super().__init__(f"unknown {what} '{given}'; valid: {shown or '(none)'}")
+        quoted = given if len(given) <= _QUOTED else given[: _QUOTED - 1] + "…"
+        super().__init__(f"unknown {what} '{quoted}'; valid: {shown or '(none)'}")
         self.what = what
         self.given = given
         self.choices = tuple(options)

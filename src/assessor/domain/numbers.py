@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import (
+    ROUND_HALF_EVEN,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+)
 
 Number = int | str
 
@@ -25,12 +33,23 @@ def parse_decimal(value: object) -> Decimal:
     return result
 
 
+# Sums and products of bounded numbers (a rubric's maximum, weight × points) are exact in this
+# context, whatever the calling thread has set; were one ever not, Inexact is raised rather
+# than a rounded number kept.
+EXACT = Context(
+    prec=80,
+    rounding=ROUND_HALF_EVEN,
+    traps=[Inexact, InvalidOperation, DivisionByZero, Overflow],
+)
+
+
 def to_json_number(value: Decimal) -> Number:
-    """An integral Decimal becomes an int; anything else its plain decimal string."""
+    """An integral Decimal becomes an int; anything else its plain decimal string, every digit
+    kept: formatted without the thread's decimal context, which would round (`normalize()`
+    under the default 28 digits turned a signed total into another number)."""
     if value == value.to_integral_value():
         return int(value)
-    text = format(value.normalize(), "f")
-    return text
+    return format(value, "f").rstrip("0")  # not integral: there is a point, and a digit after
 
 
 def fmt(value: Decimal) -> str:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
 from assessor.domain.errors import DomainError, UnknownChoice
-from assessor.domain.numbers import parse_decimal, to_json_number
+from assessor.domain.numbers import EXACT, parse_decimal, to_json_number
 
 FORMAT = "assessor-rubric/1"
 
@@ -163,7 +163,8 @@ class Rubric:
 
     @cached_property
     def max_points(self) -> Decimal:
-        return sum((c.weight * c.max_points for c in self.criteria), Decimal(0))
+        with localcontext(EXACT):  # not the caller's context, which may round
+            return sum((c.weight * c.max_points for c in self.criteria), Decimal(0))
 
     def to_document(self) -> dict[str, Any]:
         """The normalised JSON form; decimals become ints or decimal strings."""

@@ -15,11 +15,17 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 from assessor.domain.errors import DomainError, Problem, ValidationFailed
-from assessor.domain.numbers import fmt
+from assessor.domain.numbers import (
+    EXACT,
+    MAX_DECIMAL_PLACES,
+    MAX_SIGNIFICANT_DIGITS,
+    bounded_decimal,
+    fmt,
+)
 from assessor.domain.rubric import (
     FORMAT,
     HOLISTIC_CRITERION,
@@ -33,6 +39,7 @@ from assessor.domain.rubric import (
     Rubric,
     RubricKind,
 )
+from assessor.domain.text import control_problem, for_terminal
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 MAX_ID_LENGTH = 64
@@ -62,10 +69,17 @@ _LEVEL_REQUIRED = ("id", "title", "points")
 _BAND_REQUIRED = ("id", "title")
 _BAND_OPTIONAL = ("minPercentage", "minPoints", "everyCriterionAtLeast")
 _HUNDRED = Decimal(100)
+_PRECISION = (
+    f"numbers have at most {MAX_DECIMAL_PLACES} decimal places and "
+    f"{MAX_SIGNIFICANT_DIGITS} significant digits"
+)
 
 
 def parse_rubric_document(doc: object) -> Rubric:
     """A `Rubric` from an own-format document, or `ValidationFailed` listing every problem."""
+    unreadable = surrogate_problems(doc)
+    if unreadable:
+        raise ValidationFailed(unreadable)
     reader = _Reader()
     rubric = _read_rubric(reader, doc)
     if reader.problems:
@@ -75,10 +89,58 @@ def parse_rubric_document(doc: object) -> Rubric:
 
 
 def join_pointer(base: str, *tokens: str | int) -> str:
-    """Extend a JSON pointer (RFC 6901), escaping '~' and '/' in keys."""
+    """Extend a JSON pointer (RFC 6901), escaping '~' and '/' in keys; control characters and
+    lone surrogates in a key are shown as escapes, since a location is printed."""
     for token in tokens:
-        base += "/" + str(token).replace("~", "~0").replace("/", "~1")
+        base += "/" + visible(str(token).replace("~", "~0").replace("/", "~1"))
     return base
+
+
+def visible(text: str) -> str:
+    """`text` safe to print: control characters, bidi overrides and lone surrogates (which no
+    terminal encoding can carry) become escapes such as `\\x1b` or `\\ud800`."""
+    shown = for_terminal(text)
+    if not any("\ud800" <= ch <= "\udfff" for ch in shown):
+        return shown
+    return "".join(f"\\u{ord(ch):04x}" if "\ud800" <= ch <= "\udfff" else ch for ch in shown)
+
+
+def surrogate_problems(value: object, at: str = "") -> list[Problem]:
+    """Every string (key or value) holding a lone surrogate: JSON can spell one (`"\\ud800"`),
+    but it is not Unicode text, cannot be stored as UTF-8 nor hashed as RFC 8785 JSON."""
+    found: list[Problem] = []
+    stack: list[tuple[object, str]] = [(value, at)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            if _has_surrogate(item):
+                found.append(
+                    Problem(where, "holds a lone surrogate (\\ud800–\\udfff): not Unicode text")
+                )
+        elif isinstance(item, dict):
+            for key, child in reversed(list(item.items())):
+                here = join_pointer(where, key)
+                if _has_surrogate(key):
+                    found.append(
+                        Problem(
+                            here,
+                            "the key holds a lone surrogate (\\ud800–\\udfff): not Unicode text",
+                        )
+                    )
+                stack.append((child, here))
+        elif isinstance(item, list):
+            stack.extend(
+                (child, join_pointer(where, i)) for i, child in reversed(list(enumerate(item)))
+            )
+    return found
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 class _Reader:
@@ -110,32 +172,40 @@ class _Reader:
                 self.fail(at, f"missing required field '{key}'")
         return value
 
-    def text(self, obj: Mapping[str, Any], key: str, at: str) -> str | None:
-        """A string field; None when it is absent or not a string (the latter reported)."""
+    def text(
+        self, obj: Mapping[str, Any], key: str, at: str, *, multiline: bool = True
+    ) -> str | None:
+        """A string field; None when it is absent or not a string (the latter reported).
+        Control characters are refused (a multi-line text may keep newlines and tabs): they
+        would drive the terminal that shows the text and be signed into records."""
         if key not in obj:
             return None
         value = obj[key]
         if not isinstance(value, str):
             self.fail(join_pointer(at, key), "must be a string")
             return None
+        problem = control_problem(value, multiline=multiline)
+        if problem is not None:
+            self.fail(join_pointer(at, key), problem)
+            return None
         return value
 
     def title(self, obj: Mapping[str, Any], key: str, at: str) -> str | None:
-        """A string shown to people as a name: not blank."""
-        value = self.text(obj, key, at)
+        """A string shown to people as a name: one line, not blank."""
+        value = self.text(obj, key, at, multiline=False)
         if value is not None and not value.strip():
             self.fail(join_pointer(at, key), "must not be empty")
             return None
         return value
 
     def ident(self, obj: Mapping[str, Any], key: str, at: str) -> str | None:
-        value = self.text(obj, key, at)
+        value = self.text(obj, key, at, multiline=False)
         if value is None:
             return None
         if not ID_PATTERN.match(value) or len(value) > MAX_ID_LENGTH:
             self.fail(
                 join_pointer(at, key),
-                f"'{value}' is not a valid id: use up to "
+                f"'{for_terminal(value[:80])}' is not a valid id: use up to "
                 f"{MAX_ID_LENGTH} lowercase letters, digits, '-', '_' and '.', "
                 "starting with a letter or digit",
             )
@@ -150,7 +220,8 @@ class _Reader:
     def decimal(self, value: object, at: str) -> Decimal | None:
         if isinstance(value, str):
             if not _DECIMAL_TEXT.match(value):
-                self.fail(at, f"'{value}' is not a decimal number (write it like \"2.5\")")
+                shown = for_terminal(value[:40]) + ("…" if len(value) > 40 else "")
+                self.fail(at, f"'{shown}' is not a decimal number (write it like \"2.5\")")
                 return None
         elif isinstance(value, bool) or not isinstance(value, int | Decimal):
             self.fail(at, 'must be a number: an integer, a decimal, or a decimal string like "2.5"')
@@ -161,6 +232,11 @@ class _Reader:
             return None
         if abs(number) >= MAX_NUMBER:
             self.fail(at, f"must be less than {fmt(MAX_NUMBER)} in size")
+            return None
+        try:
+            bounded_decimal(number)
+        except ValueError as exc:
+            self.fail(at, f"{_PRECISION}: this number {exc}")
             return None
         return number
 
@@ -213,8 +289,8 @@ class _Reader:
 def _unknown_key(key: str, allowed: Sequence[str]) -> str:
     close = difflib.get_close_matches(key, allowed, n=1)
     if close:
-        return f"unknown key '{key}' (did you mean '{close[0]}'?)"
-    return f"unknown key '{key}'; expected one of: {', '.join(sorted(allowed))}"
+        return f"unknown key '{visible(key)}' (did you mean '{close[0]}'?)"
+    return f"unknown key '{visible(key)}'; expected one of: {', '.join(sorted(allowed))}"
 
 
 # ---- levels and criteria ------------------------------------------------------------------
@@ -464,9 +540,10 @@ def _read_body(
 
 
 def _maximum(criteria: tuple[Criterion, ...] | None) -> Decimal | None:
-    return (
-        None if criteria is None else sum((c.weight * c.max_points for c in criteria), Decimal(0))
-    )
+    if criteria is None:
+        return None
+    with localcontext(EXACT):
+        return sum((c.weight * c.max_points for c in criteria), Decimal(0))
 
 
 def _read_kind(r: _Reader, doc: Mapping[str, Any]) -> RubricKind | None:
@@ -580,13 +657,21 @@ def _check_band_order(r: _Reader, bands: Sequence[GradeBand | None]) -> None:
 
 
 def _check_extra(r: _Reader, value: object, at: str) -> None:
-    """Free metadata, but it is hashed as RFC 8785 JSON: no fractions, no unsafe integers."""
+    """Free metadata, but it is hashed as RFC 8785 JSON: no fractions, no unsafe integers;
+    and it is shown, so no control characters (but newline and tab) either."""
     if isinstance(value, dict):
         for key, item in value.items():
+            problem = control_problem(key)
+            if problem is not None:
+                r.fail(join_pointer(at, key), f"the key {problem}")
             _check_extra(r, item, join_pointer(at, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _check_extra(r, item, join_pointer(at, index))
+    elif isinstance(value, str):
+        problem = control_problem(value, multiline=True)
+        if problem is not None:
+            r.fail(at, problem)
     elif isinstance(value, Decimal | float):
         r.fail(at, 'a fractional number here must be written as a string, like "2.5"')
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > _MAX_SAFE_INTEGER:

@@ -4,23 +4,31 @@ files, a few drafts in progress and one exam session."""
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
-from assessor.domain.errors import DomainError
 from assessor.domain.ids import uuid7
 from assessor.domain.policy import Operation
 from assessor.domain.workflow import SubmissionStatus
 from assessor.security import keys
 from assessor.services.access import Actor, check, operation
+from assessor.services.build_aside import build_aside
+from assessor.services.demo_comments import comments_for
 from assessor.services.demo_evidence import evidence_for
 from assessor.services.preview import prepare_all_previews
 from assessor.services.profiles import add_profile
 from assessor.services.rubric_files import case_rubric_id
 from assessor.services.rubrics import RubricVersionInfo, import_rubric_file, show_version
-from assessor.services.scoring import SetComment, SetLevel, save_draft, show_evaluation
+from assessor.services.scoring import (
+    DraftChange,
+    SetComment,
+    SetLevel,
+    save_draft,
+    show_evaluation,
+)
 from assessor.store import models as m
 from assessor.store.audit import append_event
 from assessor.store.db import Database, Tx
@@ -103,47 +111,63 @@ _LAST = [
 # The CFRubric identifier in resources/demo/rubrics/case-code-review.json.
 CASE_DEMO_RUBRIC = case_rubric_id("8450f984-1244-4277-bb8c-b882bdb82a05")
 
-# (assessment id, title, rubric id, achievement id, evidence kind, submissions, sign-off, blind)
+
+class _Assessment(NamedTuple):
+    id: str
+    title: str
+    rubric_id: str
+    achievement_id: str
+    evidence: str  # the kind of evidence a learner hands in (demo_evidence.KINDS)
+    submissions: int
+    signoff: bool
+    blind: bool
+    due_in_days: int  # each its own: a queue sorted by due date shows an order
+
+
 _ASSESSMENTS = [
-    (
+    _Assessment(
         "safe-isolation-l2",
         "Safe isolation of a final circuit (L2)",
         "safe-isolation",
         "badge-safe-isolation",
         "safe-isolation",
         14,
-        True,
-        False,
+        signoff=True,
+        blind=False,
+        due_in_days=10,
     ),
-    (
+    _Assessment(
         "site-induction",
         "Site safety induction",
         "site-induction-checklist",
         "badge-site-induction",
         "site-induction",
         10,
-        False,
-        False,
+        signoff=False,
+        blind=False,
+        due_in_days=3,
     ),
-    (
+    _Assessment(
         "reflective-practice",
         "Reflective practice journal",
         "reflective-practice",
         "badge-reflective-practice",
         "reflective-practice",
         8,
-        False,
-        True,
+        signoff=False,
+        blind=True,
+        due_in_days=21,
     ),
-    (
+    _Assessment(
         "code-review",
         "Peer code review",
         CASE_DEMO_RUBRIC,
         "badge-code-review",
         "code-review",
         8,
-        False,
-        False,
+        signoff=False,
+        blind=False,
+        due_in_days=7,
     ),
 ]
 
@@ -180,11 +204,19 @@ def demo_rubric_files() -> list[Path]:
 def write_demo(
     data_dir: Path, *, seed: int = 2026, kdf_cost: tuple[int, int, int] | None = None
 ) -> DemoSummary:
-    """Fill an empty data folder with demo data. Refuses a folder that already has a database.
-    The demo profiles' keys are sealed under DEMO_PASSPHRASE."""
-    if (data_dir / "assessor.db").exists():
-        raise DomainError(f"{data_dir} already holds an Assessor database; choose a new folder")
+    """Fill a new (absent or empty) data folder with demo data. Refuses any other folder.
+
+    The folder appears whole or not at all: the data is written in a folder beside it and
+    moved into place when complete, so a demo that fails, runs out of space or is killed
+    leaves `data_dir` as it was, and running it again works. The demo profiles' keys are
+    sealed under DEMO_PASSPHRASE."""
     check(Actor.local(), Operation.DEMO_WRITE)
+    with build_aside(data_dir) as staging:
+        summary = _write(staging, seed, kdf_cost)
+    return replace(summary, data_dir=data_dir)
+
+
+def _write(data_dir: Path, seed: int, kdf_cost: tuple[int, int, int] | None) -> DemoSummary:
     rng = random.Random(seed)
     sealed = [keys.create_key(DEMO_PASSPHRASE, cost=kdf_cost)[0] for _ in DEMO_PROFILES]
     with Database.open(data_dir) as db:
@@ -232,23 +264,25 @@ def _catalogue(tx: Tx, rubrics: dict[str, RubricVersionInfo]) -> None:
     tx.flush()
     for achievement, prerequisite in _STACK:
         tx.add(m.AchievementPrerequisite(achievement_id=achievement, prerequisite_id=prerequisite))
-    for aid, title, rubric_id, achievement, _, _, signoff, blind in _ASSESSMENTS:
+    # due at the end of a working day, each assessment on its own day
+    today_close = utcnow().replace(hour=17, minute=0, second=0, microsecond=0)
+    for a in _ASSESSMENTS:
         version = (
             tx.query(m.RubricVersion)
-            .filter_by(rubric_id=rubric_id, version=rubrics[rubric_id].version)
+            .filter_by(rubric_id=a.rubric_id, version=rubrics[a.rubric_id].version)
             .one()
         )
         tx.add(
             m.Assessment(
-                id=aid,
-                title=title,
-                achievement_id=achievement,
+                id=a.id,
+                title=a.title,
+                achievement_id=a.achievement_id,
                 rubric_version_id=version.id,
                 evidence_expected="Documents, photographs and records as set out in the brief.",
-                signoff_required=signoff,
+                signoff_required=a.signoff,
                 double_marking=False,
-                blind_marking=blind,
-                due_at=utcnow() + timedelta(days=14),
+                blind_marking=a.blind,
+                due_at=today_close + timedelta(days=a.due_in_days),
             )
         )
 
@@ -271,18 +305,21 @@ def _submissions(
     ids: list[str] = []
     artifacts = 0
     now = utcnow()
-    for aid, _, _, _, kind, count, _, _ in _ASSESSMENTS:
-        for learner in rng.sample(learners, count):
+    for a in _ASSESSMENTS:
+        for learner in rng.sample(learners, a.submissions):
             seed = rng.randrange(1 << 30)
             submitted_at = now - timedelta(hours=rng.randrange(6, 500))
+            # Under blind marking the work carries the candidate code, never the name: the
+            # assessor sees the code in the queue and must not read the name in the files.
+            author = learner.anonymous_code if a.blind else learner.name
             # the documents are dated from the submission (UTC date, as the CLI shows it)
-            files = evidence_for(kind, learner.name, seed, on=submitted_at.date())
+            files = evidence_for(a.evidence, author, seed, on=submitted_at.date())
             refs = [db.blobs.put_bytes(f.data) for f in files]  # blobs first: rows never dangle
             with db.write() as tx:
                 sub = m.Submission(
                     id=f"sub-{len(ids) + 1:03d}",
                     learner_id=learner.id,
-                    assessment_id=aid,
+                    assessment_id=a.id,
                     attempt=1,
                     submitted_at=submitted_at,
                     status=SubmissionStatus.TO_SCORE.value,
@@ -305,17 +342,21 @@ def _submissions(
 
 
 def _drafts(db: Database, rng: random.Random, submissions: list[str], assessor_id: str) -> int:
-    """A few submissions part-scored, as an assessor's queue looks mid-week."""
+    """A few submissions part-scored, as an assessor's queue looks mid-week. Each comment is
+    one written for that rubric's criterion at the level chosen (demo_comments)."""
     chosen = rng.sample(submissions, 6)
     for sub_id in chosen:
         view = show_evaluation(db, sub_id)
         _, rubric = show_version(db, f"{view.rubric_id}@{view.rubric_version}")
-        changes: list[SetLevel | SetComment] = []
-        for c in rubric.criteria[: rng.randrange(1, max(2, len(rubric.criteria)))]:
+        changes: list[DraftChange] = []
+        scored = rubric.criteria[: rng.randrange(1, max(2, len(rubric.criteria)))]
+        for n, c in enumerate(scored):
             level = rng.choice(c.levels)
             changes.append(SetLevel(c.id, level.id, level.top if level.is_range else None))
-        changes.append(SetComment(rubric.criteria[0].id, "Clear method; check the photo again."))
-        save_draft(db, sub_id, assessor_id, list(changes))
+            said = comments_for(rubric.id, c.id, level.id)
+            if said and (n == 0 or rng.random() < 0.4):
+                changes.append(SetComment(c.id, rng.choice(said)))
+        save_draft(db, sub_id, assessor_id, changes)
     return len(chosen)
 
 

@@ -14,6 +14,7 @@ from assessor.domain.numbers import to_json_number
 from assessor.domain.policy import Operation, State
 from assessor.domain.rubric import Rubric
 from assessor.domain.scoring import ScoreResult, Selection, score
+from assessor.domain.text import require_plain
 from assessor.domain.workflow import EvaluationStatus, SubmissionStatus
 from assessor.security.canonical import canonicalize
 from assessor.security.digests import multibase_digest
@@ -213,13 +214,20 @@ def finalize(db: Database, submission_id: str, signer: Signer) -> Finalized:
         )
 
 
+def correction_reason(reason: str) -> str:
+    """The reason as stored, or DomainError: empty, or holding a control character (newlines
+    and tabs are allowed). It is signed into the correcting record."""
+    reason = require_plain(reason, "correction reason", multiline=True).strip()
+    if not reason:
+        raise DomainError("a correction needs a reason")
+    return reason
+
+
 @operation(Operation.EVALUATION_SUPERSEDE)
 def start_correction(db: Database, submission_id: str, signer: Signer, reason: str) -> str:
     """A new draft that will supersede the signer's finalized evaluation of the submission,
     starting from its scores. The finalized one stays as it was, signed."""
-    reason = reason.strip()
-    if not reason:
-        raise DomainError("a correction needs a reason")
+    reason = correction_reason(reason)
     profile = signer.profile  # unlocked: only the person can reopen their signed work
     with db.write() as tx:
         if q.draft_for(tx, submission_id, profile.id) is not None:

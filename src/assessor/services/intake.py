@@ -1,11 +1,12 @@
 """Evidence intake: import a submission package (all or nothing) and export submissions as one.
 
 Import runs in three steps so that a refusal leaves nothing behind: (1) the archive's
-directory and the manifest are checked and matched, and the plan checked against the store;
+directory and the manifest are checked and matched, the rubric documents of the catalogue
+(format 2) read and checked against their digests, and the plan checked against the store;
 (2) each file is streamed into the blob store, its CRC, size, SHA-256 and media type checked
 on the way (a file that fails is never renamed into the store); (3) one write transaction adds
-the rows and the audit event. When anything fails after (2) began, the blobs this import
-added are removed again. See docs/package-format.md.
+the rows (catalogue first) and the audit event. When anything fails after (2) began, the
+blobs this import added are removed again. See docs/package-format.md.
 """
 
 from __future__ import annotations
@@ -16,10 +17,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from assessor.domain.errors import DomainError, Problem, UnknownChoice, ValidationFailed
+from assessor.domain.errors import DomainError, Problem, ValidationFailed
 from assessor.domain.policy import Operation
+from assessor.domain.rubric import Rubric
 from assessor.domain.workflow import SubmissionStatus
 from assessor.services.access import Actor, check, operation
+from assessor.services.catalogue_intake import (
+    CataloguePlan,
+    plan_catalogue,
+    read_rubrics,
+    rubric_entries,
+    unknown_assessment,
+    write_catalogue,
+)
 from assessor.services.media import HEAD_SIZE, OCTET_STREAM, compatible, normalize, sniff
 from assessor.services.package_format import (
     MANIFEST,
@@ -47,6 +57,9 @@ class ImportResult:
     artifacts: int
     bytes: int
     new_learners: int
+    new_assessments: tuple[str, ...] = ()  # from the package's catalogue
+    new_rubrics: tuple[str, ...] = ()  # ID@VERSION added from the catalogue
+    notes: tuple[str, ...] = ()  # what the person should know (e.g. a version numbered apart)
 
 
 @operation(Operation.PACKAGE_IMPORT)
@@ -69,17 +82,20 @@ def import_package(
         manifest_bytes = pkg.read_manifest()
         manifest = parse_manifest(manifest_bytes, source=source)
         _match_entries(pkg, manifest, source)
+        rubrics = read_rubrics(pkg, manifest.catalogue, source)
         with db.read() as tx:
-            fresh, unchanged = _plan(tx, manifest, source)
-        if not fresh:
-            return ImportResult((), unchanged, 0, 0, 0)
+            fresh, unchanged, plan = _plan(tx, manifest, rubrics, source)
+        if not fresh and plan.empty:
+            return ImportResult((), unchanged, 0, 0, 0, notes=tuple(plan.notes))
         added: list[str] = []
         try:
             types = _store_files(db, pkg, fresh, source, progress, added)
             with db.write() as tx:
                 # Checked again under the write lock: only this transaction may now write.
-                if [s.id for s in _plan(tx, manifest, source)[0]] != [s.id for s in fresh]:
+                again, _, replan = _plan(tx, manifest, rubrics, source)
+                if [s.id for s in again] != [s.id for s in fresh] or replan.audit() != plan.audit():
                     raise DomainError("the data folder changed during the import; import again")
+                write_catalogue(tx, plan, actor="local")
                 learners = _write(tx, fresh, types)
                 total = sum(a.size for s in fresh for a in s.artifacts)
                 append_event(
@@ -93,12 +109,22 @@ def import_package(
                         "submissions": [s.id for s in fresh],
                         "artifacts": len(types),
                         "bytes": total,
-                    },
+                    }
+                    | ({} if plan.empty else {"catalogue": plan.audit()}),
                 )
         except BaseException:
             _take_back(db, added)
             raise
-    return ImportResult(tuple(s.id for s in fresh), unchanged, len(types), total, learners)
+    return ImportResult(
+        tuple(s.id for s in fresh),
+        unchanged,
+        len(types),
+        total,
+        learners,
+        new_assessments=tuple(a.id for a in plan.assessments),
+        new_rubrics=tuple(spec.ref.ref for spec, _ in plan.rubrics),
+        notes=tuple(plan.notes),
+    )
 
 
 def _take_back(db: Database, added: list[str]) -> None:
@@ -116,6 +142,11 @@ def _take_back(db: Database, added: list[str]) -> None:
 def _match_entries(pkg: SafeZip, manifest: Manifest, source: str) -> None:
     problems: list[Problem] = []
     named = set()
+    for k, entry in enumerate(rubric_entries(manifest.catalogue)):
+        named.add(entry)
+        if entry not in pkg.files:
+            missing = f"no entry '{entry}' in the package"
+            problems.append(Problem(f"{MANIFEST}/catalogue/rubrics/{k}/entry", missing))
     for at, a in manifest.artifacts():
         named.add(a.entry)
         info = pkg.files.get(a.entry)
@@ -138,18 +169,20 @@ def _match_entries(pkg: SafeZip, manifest: Manifest, source: str) -> None:
         raise ValidationFailed(problems, source=source)
 
 
-def _plan(tx: Tx, manifest: Manifest, source: str) -> tuple[list[SubmissionSpec], tuple[str, ...]]:
-    """The submissions to add and those already here identically; refuses unknown
-    assessments and submissions that exist with other content."""
-    problems: list[Problem] = []
+def _plan(
+    tx: Tx, manifest: Manifest, rubrics: dict[str, Rubric], source: str
+) -> tuple[list[SubmissionSpec], tuple[str, ...], CataloguePlan]:
+    """The submissions to add, those already here identically, and what the catalogue adds;
+    refuses unknown assessments, a catalogue that contradicts the folder, and submissions
+    that exist with other content."""
+    plan, problems = plan_catalogue(tx, manifest.catalogue, rubrics)
     fresh: list[SubmissionSpec] = []
     unchanged: list[str] = []
     for i, s in enumerate(manifest.submissions):
         at = f"{MANIFEST}/submissions/{i}"
-        if tx.get(m.Assessment, s.assessment) is None:
-            known = [a.id for a in tx.query(m.Assessment)]
-            unknown = UnknownChoice("assessment", s.assessment, known)
-            problems.append(Problem(f"{at}/assessment", unknown.message))
+        unknown = unknown_assessment(tx, s.assessment, plan)
+        if unknown is not None:
+            problems.append(Problem(f"{at}/assessment", unknown))
         code = s.learner.anonymous_code
         if code and tx.get(m.Learner, s.learner.id) is None:
             other = tx.query(m.Learner).filter_by(anonymous_code=code).first()
@@ -168,7 +201,7 @@ def _plan(tx: Tx, manifest: Manifest, source: str) -> tuple[list[SubmissionSpec]
             )
     if problems:
         raise ValidationFailed(problems, source=source)
-    return fresh, tuple(unchanged)
+    return fresh, tuple(unchanged), plan
 
 
 def _same(row: m.Submission, s: SubmissionSpec, files: list[r.EvidenceFile]) -> bool:

@@ -1,5 +1,7 @@
 """Export submissions as a package, to hand work to another assessor offline. Importing it
-into another data folder reproduces the same files under the same SHA-256 digests."""
+into another data folder reproduces the same files under the same SHA-256 digests; the
+package's catalogue carries the assessments, their achievements and the exact rubric versions,
+so the receiving folder need not have them."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pathlib import Path
 from assessor.domain.errors import UnknownChoice
 from assessor.domain.policy import Operation
 from assessor.services.access import Actor, check, operation
+from assessor.services.catalogue_intake import catalogue_for, rubric_document
 from assessor.services.package_format import (
     MANIFEST,
     ArtifactSpec,
@@ -26,7 +29,7 @@ from assessor.services.package_zip import CHUNK
 from assessor.store import queries as q
 from assessor.store import records as r
 from assessor.store.db import Database
-from assessor.store.files import atomic_output
+from assessor.store.files import write_output
 
 # Already compressed: deflating them again costs time and gains nothing.
 _STORED_TYPES = ("image/", "video/", "audio/", "application/pdf", "application/zip")
@@ -70,30 +73,51 @@ def _manifest(db: Database, submission_ids: Sequence[str]) -> Manifest:
                     ),
                 )
             )
-    return Manifest(tuple(specs))
+        catalogue = catalogue_for(tx, [s.assessment for s in specs])
+    return Manifest(tuple(specs), catalogue)
 
 
 @operation(Operation.PACKAGE_EXPORT)
 def export_package(
-    db: Database, submission_ids: Sequence[str], out: Path, *, actor: Actor | None = None
+    db: Database,
+    submission_ids: Sequence[str],
+    out: Path,
+    *,
+    actor: Actor | None = None,
+    force: bool = False,
 ) -> ExportResult:
-    """Write the submissions and their files to the package `out` (atomically: a temp file
-    beside it, fsync, rename). Every file is read verified: a corrupt blob stops the export."""
+    """Write the submissions and their files to the package `out` through `write_output`
+    (complete or not at all, never into a data folder, never over an existing file unless
+    `force`). Every file is read verified: a corrupt blob stops the export."""
     check(actor or Actor.local(), Operation.PACKAGE_EXPORT)
     manifest = _manifest(db, submission_ids)
-    with atomic_output(out) as f, zipfile.ZipFile(f, "w") as zf:
+    with (
+        write_output(out, data_dir=db.data_dir, force=force) as f,
+        zipfile.ZipFile(f, "w") as zf,
+    ):
         doc = json.dumps(manifest_json(manifest), indent=2, ensure_ascii=False)
         info = zipfile.ZipInfo(MANIFEST, _EPOCH)
         info.compress_type = zipfile.ZIP_DEFLATED
         zf.writestr(info, doc.encode("utf-8"))
         for _, a in manifest.artifacts():
             _add(db, zf, a)
+        _add_rubrics(db, zf, manifest)
     artifacts = manifest.artifacts()
     return ExportResult(
         tuple(s.id for s in manifest.submissions),
         len(artifacts),
         sum(a.size for _, a in artifacts),
     )
+
+
+def _add_rubrics(db: Database, zf: zipfile.ZipFile, manifest: Manifest) -> None:
+    """Each rubric version's normalised document, as stored (its digest is checked)."""
+    with db.read() as tx:
+        for spec in manifest.catalogue.rubrics if manifest.catalogue else ():
+            info = zipfile.ZipInfo(spec.entry, _EPOCH)
+            info.external_attr = 0o100644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, rubric_document(tx, spec.ref.digest))
 
 
 def _add(db: Database, zf: zipfile.ZipFile, a: ArtifactSpec) -> None:

@@ -1,5 +1,9 @@
 """The manifest of a submission package: its JSON Schema (resources/schemas), strict parsing
-to plain data, and the JSON written on export. See docs/package-format.md."""
+to plain data, and the JSON written on export. See docs/package-format.md.
+
+Format 2 adds the catalogue: the assessments the submissions belong to, their achievements
+and the exact rubric versions (each a document entry, checked against its digest on import),
+so that a data folder that has none of them can score the work. Format 1 is still read."""
 
 from __future__ import annotations
 
@@ -10,13 +14,21 @@ from functools import cache
 from typing import Any
 
 from assessor.domain.errors import Problem, ValidationFailed
+from assessor.domain.rubric_format import surrogate_problems, visible
 from assessor.security.canonical import StrictJSONError, loads_strict
-from assessor.services.rubric_files import load_schema
+from assessor.services.package_catalogue import (
+    Catalogue,
+    catalogue_from,
+    catalogue_json,
+    catalogue_problems,
+    utc_text,
+)
+from assessor.services.schemas import load_schema
 
 MANIFEST = "manifest.json"
 SCHEMA = "package-manifest.schema.json"
 FORMAT = "assessor-submission-package"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # written; 1 (no catalogue) is still read
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,7 @@ class SubmissionSpec:
 @dataclass(frozen=True)
 class Manifest:
     submissions: tuple[SubmissionSpec, ...]
+    catalogue: Catalogue | None = None  # None in a format 1 package
 
     def artifacts(self) -> list[tuple[str, ArtifactSpec]]:
         """(JSON pointer, artifact) for every artifact, in manifest order."""
@@ -89,11 +102,29 @@ def _parse_time(value: str) -> datetime | None:
         moment = datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment.astimezone(UTC) if moment.tzinfo else None
+    if not moment.tzinfo:
+        return None
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59:59-12:00 is in the year 10000 in UTC
+        return None
 
 
 def _pointer(path: Any) -> str:
     return "".join(f"/{p}" for p in path)
+
+
+def _message(error: Any) -> str:
+    if error.validator == "not" and not error.absolute_path:
+        return (
+            "a formatVersion 1 manifest has no 'catalogue'; one with a catalogue is formatVersion 2"
+        )
+    if error.validator == "format" and error.validator_value == "date-time":
+        return (
+            f"{error.instance!r} is not a date-time this program can keep: RFC 3339 with 'Z' "
+            "or an offset (2026-11-20T09:30:00Z), within the years 1–9999 in UTC"
+        )
+    return str(error.message)
 
 
 def parse_manifest(data: bytes, *, source: str) -> Manifest:
@@ -104,11 +135,18 @@ def parse_manifest(data: bytes, *, source: str) -> Manifest:
         doc = loads_strict(data)
     except StrictJSONError as exc:
         raise ValidationFailed(
-            [Problem(f"{MANIFEST} {at}".strip(), msg) for at, msg in exc.problems], source=source
+            [
+                Problem(visible(f"{MANIFEST} {at}".strip()), visible(msg))
+                for at, msg in exc.problems
+            ],
+            source=source,
         ) from None
+    unreadable = surrogate_problems(doc, MANIFEST)
+    if unreadable:
+        raise ValidationFailed(unreadable, source=source)
     errors = sorted(_validator().iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
-        problems = [Problem(MANIFEST + _pointer(e.absolute_path), e.message) for e in errors]
+        problems = [Problem(MANIFEST + _pointer(e.absolute_path), _message(e)) for e in errors]
         raise ValidationFailed(problems, source=source)
     manifest = _build(doc)
     problems = _rules(manifest)
@@ -138,7 +176,10 @@ def _build(doc: dict[str, Any]) -> Manifest:
                 ),
             )
         )
-    return Manifest(tuple(submissions))
+    catalogue = doc.get("catalogue")
+    return Manifest(
+        tuple(submissions), None if catalogue is None else catalogue_from(catalogue, _parse_time)
+    )
 
 
 def _rules(manifest: Manifest) -> list[Problem]:
@@ -178,14 +219,21 @@ def _rules(manifest: Manifest) -> list[Problem]:
             for where, text in texts
             if has_control(text)
         ]
+    if manifest.catalogue is not None:
+        used = {s.assessment for s in manifest.submissions}
+        problems += catalogue_problems(manifest.catalogue, entries, used)
     return problems
 
 
 def manifest_json(manifest: Manifest) -> dict[str, Any]:
     """The manifest document of `manifest`, as export writes it."""
+    catalogue = (
+        {} if manifest.catalogue is None else {"catalogue": catalogue_json(manifest.catalogue)}
+    )
     return {
         "format": FORMAT,
-        "formatVersion": FORMAT_VERSION,
+        "formatVersion": FORMAT_VERSION if manifest.catalogue is not None else 1,
+        **catalogue,
         "submissions": [
             {
                 "id": s.id,
@@ -193,7 +241,7 @@ def manifest_json(manifest: Manifest) -> dict[str, Any]:
                 | ({"anonymousCode": s.learner.anonymous_code} if s.learner.anonymous_code else {}),
                 "assessment": s.assessment,
                 "attempt": s.attempt,
-                "submittedAt": s.submitted_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+                "submittedAt": utc_text(s.submitted_at),
                 "artifacts": [
                     {
                         "name": a.name,

@@ -14,6 +14,7 @@ from assessor.domain.errors import DomainError, UnknownChoice
 from assessor.domain.ids import uuid7
 from assessor.domain.policy import Operation
 from assessor.domain.roles import PROFILE_ROLES
+from assessor.domain.text import require_plain
 from assessor.security import keys
 from assessor.security.did import did_key, verification_method
 from assessor.security.records import sign
@@ -60,12 +61,19 @@ def _info(p: m.Profile) -> ProfileInfo:
     return ProfileInfo(p.id, p.name, tuple(p.roles.split()), p.did)
 
 
+def profile_name(name: str) -> str:
+    """The name as stored (runs of spaces made one), or DomainError: no control characters,
+    not even a newline or a tab, which would otherwise pass as spaces."""
+    require_plain(name, "profile name")
+    return " ".join(name.split())
+
+
 @operation(Operation.PROFILE_CREATE)
 def add_profile(
     tx: Tx, name: str, roles: list[str], sealed: keys.SealedKey | None = None
 ) -> ProfileInfo:
     """Store a profile (with its sealed key) in the caller's transaction."""
-    name = " ".join(name.split())
+    name = profile_name(name)
     if not name:
         raise DomainError("a profile needs a name")
     if not roles:
@@ -109,6 +117,7 @@ def create_profile(
     cost: tuple[int, int, int] | None = None,
 ) -> ProfileInfo:
     """A new profile with a fresh Ed25519 key sealed under `passphrase` (Argon2id)."""
+    profile_name(name)  # a name that will be refused costs no key
     sealed, _ = keys.create_key(passphrase, cost=cost)  # before the write: it takes ~0.3 s
     with db.write() as tx:
         return add_profile(tx, name, roles, sealed)

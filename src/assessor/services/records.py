@@ -22,7 +22,7 @@ from assessor.services.access import Actor, check, operation
 from assessor.store import queries as q
 from assessor.store import records as r
 from assessor.store.db import Database
-from assessor.store.files import atomic_output
+from assessor.store.files import write_output
 
 # The role a record's issuer must hold to make it.
 ROLE_FOR_KIND = {
@@ -76,8 +76,11 @@ def list_records(db: Database) -> list[RecordInfo]:
 
 
 @operation(Operation.RECORD_EXPORT)
-def export_record(db: Database, ref: str, out: Path, actor: Actor | None = None) -> RecordInfo:
-    """Write the record's exact signed bytes to `out` (atomically: a temp file, fsync, rename)."""
+def export_record(
+    db: Database, ref: str, out: Path, actor: Actor | None = None, *, force: bool = False
+) -> RecordInfo:
+    """Write the record's exact signed bytes to `out` through `write_output`: complete or not
+    at all, never into a data folder, never over an existing file unless `force`."""
     with db.read() as tx:
         stored = r.record_by_ref(tx, ref)
         if stored is None:
@@ -86,7 +89,7 @@ def export_record(db: Database, ref: str, out: Path, actor: Actor | None = None)
     check(
         actor or Actor.local(), Operation.RECORD_EXPORT, owner=stored.issuer, state=State.FINALIZED
     )
-    with atomic_output(out) as f:
+    with write_output(out, data_dir=db.data_dir, force=force) as f:
         f.write(stored.body)
     return _info(stored)
 

@@ -31,13 +31,31 @@ class RubricVersionInfo:
     kind: str
     published: bool
     created: bool = False  # True when this call made the version
+    published_now: bool = False  # True when this call published it
+    replaced_draft: bool = False  # True when this call rewrote an unpublished draft in place
+
+    @property
+    def state(self) -> str:
+        """What the call did, in words, for the command line."""
+        if self.created:
+            done = "replaced the draft" if self.replaced_draft else "imported"
+            return f"{done}, published" if self.published else f"{done}, as a draft"
+        if self.published_now:
+            return "published (it was a draft with the same content)"
+        return "unchanged, already published" if self.published else "unchanged, still a draft"
 
     @property
     def ref(self) -> str:
         return f"{self.id}@{self.version}"
 
 
-def _info(row: m.RubricVersion, created: bool = False) -> RubricVersionInfo:
+def _info(
+    row: m.RubricVersion,
+    created: bool = False,
+    *,
+    published_now: bool = False,
+    replaced_draft: bool = False,
+) -> RubricVersionInfo:
     return RubricVersionInfo(
         row.rubric_id,
         row.version,
@@ -46,6 +64,8 @@ def _info(row: m.RubricVersion, created: bool = False) -> RubricVersionInfo:
         row.kind,
         row.published_at is not None,
         created,
+        published_now,
+        replaced_draft,
     )
 
 
@@ -54,7 +74,12 @@ def import_rubric(
     tx: Tx, rubric: Rubric, *, source_format: str, actor: str, publish: bool = True
 ) -> RubricVersionInfo:
     """Store a rubric as a version. Identical content returns the existing version; changed
-    content under the same id becomes version n+1. Published versions are never rewritten."""
+    content under the same id becomes version n+1, or replaces an unpublished draft in place.
+    Published versions are never rewritten.
+
+    With `publish`, the version is published (irreversibly), also when it already existed as
+    a draft with the same content; the result says so (`published_now`), so a caller never
+    reports a version it has just published as "unchanged"."""
     check(Actor.local(), Operation.RUBRIC_IMPORT)
     if publish:
         check(Actor.local(), Operation.RUBRIC_PUBLISH)
@@ -64,12 +89,14 @@ def import_rubric(
     if existing is not None:
         if publish and existing.published_at is None:
             _publish(tx, existing, actor)
+            return _info(existing, published_now=True)
         return _info(existing)
     now = utcnow()
     if tx.get(m.Rubric, rubric.id) is None:
         tx.add(m.Rubric(id=rubric.id, title=rubric.title, created_at=now))
     latest = q.latest_version(tx, rubric.id)
-    if latest is not None and latest.published_at is None:
+    replacing = latest is not None and latest.published_at is None
+    if latest is not None and replacing:
         # An unpublished draft is replaced in place: drafts are not yet anyone's contract.
         row = latest
         row.digest, row.document, row.title = digest, document.decode(), rubric.title
@@ -97,7 +124,45 @@ def import_rubric(
     )
     if publish:
         _publish(tx, row, actor)
-    return _info(row, created=True)
+    return _info(row, created=True, published_now=publish, replaced_draft=replacing)
+
+
+@operation(Operation.RUBRIC_IMPORT)
+def adopt_version(
+    tx: Tx, rubric: Rubric, version: int, *, source_format: str, actor: str
+) -> RubricVersionInfo:
+    """Store a published rubric version under the number it has where it came from (a package
+    hands over the exact version its work is scored against). The caller has checked that no
+    version of this folder has the digest or the number."""
+    check(Actor.local(), Operation.RUBRIC_IMPORT)
+    check(Actor.local(), Operation.RUBRIC_PUBLISH)
+    document = canonicalize(rubric.to_document())
+    digest = digest_bytes(document)
+    now = utcnow()
+    if tx.get(m.Rubric, rubric.id) is None:
+        tx.add(m.Rubric(id=rubric.id, title=rubric.title, created_at=now))
+    row = m.RubricVersion(
+        rubric_id=rubric.id,
+        version=version,
+        digest=digest,
+        title=rubric.title,
+        kind=rubric.kind.value,
+        document=document.decode("utf-8"),
+        source_format=source_format,
+        imported_at=now,
+    )
+    tx.add(row)
+    tx.flush()
+    append_event(
+        tx,
+        actor=actor,
+        action="rubric.import",
+        entity_type="rubric_version",
+        entity_id=f"{row.rubric_id}@{row.version}",
+        payload={"digest": digest, "source": source_format},
+    )
+    _publish(tx, row, actor)
+    return _info(row, created=True, published_now=True)
 
 
 def _publish(tx: Tx, row: m.RubricVersion, actor: str) -> None:

@@ -6,12 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from assessor.domain.errors import UnknownChoice
+from assessor.domain.errors import DomainError, UnknownChoice
 from assessor.domain.ids import uuid7
-from assessor.domain.numbers import to_json_number
+from assessor.domain.numbers import (
+    MAX_DECIMAL_PLACES,
+    MAX_SIGNIFICANT_DIGITS,
+    bounded_decimal,
+    to_json_number,
+)
 from assessor.domain.policy import Operation, State
 from assessor.domain.rubric import Rubric
 from assessor.domain.scoring import ENGINE_VERSION, ScoreResult, Selection, resolve_points, score
+from assessor.domain.text import require_plain
 from assessor.domain.workflow import EvaluationStatus, SubmissionStatus
 from assessor.services.access import Actor, check, operation
 from assessor.services.rubrics import rubric_by_digest
@@ -188,6 +194,8 @@ def _apply(tx: SqlTx, evaluation_id: str, rubric: Rubric, change: DraftChange) -
     criterion = rubric.criterion(change.criterion_id)  # UnknownChoice names the criteria
     position = rubric.position(criterion.id)
     if isinstance(change, SetLevel):
+        if change.points is not None:
+            _check_precision(criterion.id, change.points)
         points = resolve_points(criterion, Selection(change.level_id, change.points))
         drafts.set_level(tx, evaluation_id, criterion.id, position, change.level_id, points)
         return {
@@ -203,6 +211,32 @@ def _apply(tx: SqlTx, evaluation_id: str, rubric: Rubric, change: DraftChange) -
     return {"change": "comment", "criterion": criterion.id, "length": len(change.text)}
 
 
+def check_changes(rubric: Rubric, changes: list[DraftChange]) -> None:
+    """DomainError for a change that names no criterion of the rubric, or a comment that holds
+    a control character (newlines and tabs are allowed): comments are signed into the record
+    and printed. The comment is named by its criterion's title, as the assessor sees it."""
+    for change in changes:
+        if isinstance(change, SetOverallComment):
+            require_plain(change.text, "the overall comment", multiline=True)
+            continue
+        criterion = rubric.criterion(change.criterion_id)  # UnknownChoice names the criteria
+        if isinstance(change, SetComment):
+            require_plain(change.text, f"the comment on “{criterion.title}”", multiline=True)
+
+
+def _check_precision(criterion_id: str, points: Decimal) -> None:
+    """Points entered for a range are bounded like every number (decision 0002), so what is
+    stored is what is signed and shown, and every total stays exact."""
+    try:
+        bounded_decimal(points)
+    except ValueError as exc:
+        raise DomainError(
+            f"points for criterion '{criterion_id}' {str(exc).replace('has ', 'have ', 1)}: "
+            f"points have at most {MAX_DECIMAL_PLACES} decimal places and "
+            f"{MAX_SIGNIFICANT_DIGITS} significant digits"
+        ) from None
+
+
 @operation(Operation.EVALUATION_EDIT)
 def save_draft(
     db: Database, submission_id: str, assessor_id: str, changes: list[DraftChange]
@@ -210,7 +244,7 @@ def save_draft(
     """Apply changes to the assessor's draft (started if needed) in one durable transaction.
 
     When this returns, the changes are committed with synchronous=FULL: they survive a crash
-    or a power cut. Any invalid change rolls the whole call back.
+    or a power cut. Any invalid change (`check_changes`) rolls the whole call back.
     """
     with db.write_sql() as tx:
         ctx = drafts.draft_context(tx, submission_id, assessor_id)
@@ -226,6 +260,7 @@ def save_draft(
             state=State.FINALIZED if finalized and ctx.evaluation_id is None else State.DRAFT,
         )
         rubric = rubric_by_digest(tx, ctx.rubric_digest)
+        check_changes(rubric, changes)
         evaluation_id = ctx.evaluation_id or _start_draft(tx, ctx, assessor_id)
         overall = ctx.overall_comment
         for change in changes:

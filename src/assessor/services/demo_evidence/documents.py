@@ -214,10 +214,7 @@ def induction_record_pdf(learner_name: str, seed: int, *, on: date) -> bytes:
     doc.h2("Topics covered")
     doc.table(
         ["Topic", "Covered", "Initials"],
-        [
-            (t, "Yes", "".join(w[0] for w in learner_name.split()[:3]).upper())
-            for t in rng.sample(texts(_IR, "topics"), 7)
-        ],
+        [(t, "Yes", _initials(learner_name)) for t in rng.sample(texts(_IR, "topics"), 7)],
         [110 * mm, 25 * mm, 25 * mm],
     )
     doc.h2("Emergency arrangements")
@@ -251,6 +248,12 @@ def _sentences(rng: random.Random, pool: Sequence[str], k: int, fields: dict[str
     """`k` sentences from `pool`, kept in the pool's order so that a story still reads on."""
     chosen = sorted(rng.sample(range(len(pool)), min(k, len(pool))))
     return " ".join(pool[i].format(**fields) for i in chosen)
+
+
+def _initials(learner_name: str) -> str:
+    """ "OÓB" for Oisín Ó Briain; an anonymous code (one word) stands as it is."""
+    words = learner_name.split()
+    return "".join(w[0] for w in words[:3]).upper() if len(words) > 1 else learner_name
 
 
 def _capitalised(sentence: str) -> str:

@@ -32,7 +32,9 @@ class EvidenceFile:
 
 def evidence_for(kind: str, learner_name: str, seed: int, *, on: date) -> list[EvidenceFile]:
     """The files a learner would hand in for one kind of assessment on the day `on`; the
-    documents are dated that day or a few days before."""
+    documents are dated that day or a few days before. `learner_name` is how the learner signs
+    their work: their name, or their anonymous code when the assessment is blind-marked (the
+    files then name nobody)."""
     if kind == "safe-isolation":
         job = make_job(seed)
         return [

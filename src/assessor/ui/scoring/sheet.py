@@ -3,8 +3,9 @@
 Every change is applied to the screen at once and queued as one `save_draft` call on the
 serial lane (writes happen one at a time, in order). The save state says "saved" only when
 every queued write has returned; a failed write keeps the sheet "not saved" until a retry
-succeeds. Retrying sends the *current* value of each field whose write failed, never the
-failed value itself: a later change to the same field may already be saved.
+succeeds, or a later write of the same field does. Retrying sends the *current* value of each
+field whose write failed, never the failed value itself: a later change to the same field may
+already be saved.
 """
 
 from __future__ import annotations
@@ -264,13 +265,19 @@ class ScoreSheet(QObject):
         self.runner.run_serial(
             self._save,
             changes,
-            on_done=self._saved,
+            on_done=lambda view: self._saved(changes, view),
             on_error=lambda exc: self._not_saved(changes, exc),
         )
 
-    def _saved(self, view: EvaluationView) -> None:
+    def _saved(self, changes: list[DraftChange], view: EvaluationView) -> None:
         self._pending -= 1
         self.last_view = view
+        # A field written since its write failed (a comment the service refused, then
+        # corrected) holds what the screen shows: it is no longer unsaved.
+        done = {field_of(c) for c in changes}
+        if any(f in done for f in self._failed):
+            self._failed = [f for f in self._failed if f not in done]
+            self.error = self.error if self._failed else None
         if not self._pending and not self._failed:
             self.saved_at = datetime.now()
         self.save_state_changed.emit()

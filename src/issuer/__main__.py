@@ -1,0 +1,5 @@
+import sys
+
+from issuer.cli import main
+
+sys.exit(main())

@@ -1,0 +1,60 @@
+"""`issuer init`: the database at the head schema, the issuer's identity (did:web) and its
+first signing key, sealed under the passphrase ($ISSUER_KEY_PASSPHRASE or the keyring)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlalchemy import select
+
+from issuer.errors import BadInput
+from issuer.issuance import did_web, keys
+from issuer.services.credentials import Identity
+from issuer.store import models as m
+from issuer.store.db import Database
+from issuer.store.migrate import upgrade
+
+_URL = re.compile(r"https?://[^\s/?#]+(/[^\s?#]*)?\Z")
+
+
+def identity_for(domain: str, name: str | None, url: str | None, base_url: str | None) -> Identity:
+    """Checks every option before anything is written."""
+    try:
+        did = did_web.did_for(domain)
+    except did_web.DidError as exc:
+        raise BadInput(f"--domain: {exc}") from None
+    host = domain.strip().lower()
+    base = (base_url or f"https://{host}").rstrip("/")
+    for option, value in (("--base-url", base), ("--url", url)):
+        if value is not None and not _URL.match(value):
+            raise BadInput(f"{option}: '{value}' is not an http(s) URL")
+    display = (name or host).strip()
+    if not display:
+        raise BadInput("--name: must not be blank")
+    return Identity(host, did, display, url or base, base)
+
+
+def initialise(db: Database, identity: Identity, keys_folder: Path) -> tuple[str, bool]:
+    """Create the schema, record the identity and make the first key. (key id, new key)."""
+    secret = keys.passphrase()  # before any write: no passphrase, nothing made
+    upgrade(db)
+    with db.read() as session:
+        existing = session.scalar(select(m.Setting.value).where(m.Setting.key == "did"))
+    if existing is not None:
+        raise BadInput(f"{db.display()} already holds the issuer {existing}")
+    store = keys.IssuerKeys(keys_folder)
+    created = not store.exists()
+    key_id = store.create(secret) if created else store.current(secret)[0]
+    with db.write() as session:
+        for key, value in (
+            ("domain", identity.domain),
+            ("did", identity.did),
+            ("name", identity.name),
+            ("url", identity.url),
+            ("base_url", identity.base_url),
+        ):
+            session.add(m.Setting(key=key, value=value))
+        if session.get(m.FeedCounter, 1) is None:
+            session.add(m.FeedCounter(id=1, last=0))
+    return key_id, created
