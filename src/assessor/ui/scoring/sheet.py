@@ -277,7 +277,8 @@ class ScoreSheet(QObject):
         done = {field_of(c) for c in changes}
         if any(f in done for f in self._failed):
             self._failed = [f for f in self._failed if f not in done]
-            self.error = self.error if self._failed else None
+            if not self._failed:
+                self.error = self.error_details = None
         if not self._pending and not self._failed:
             self.saved_at = datetime.now()
         self.save_state_changed.emit()
