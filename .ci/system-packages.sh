@@ -6,13 +6,14 @@
 # codes back from certificates and reports), fonts-droid-fallback and fonts-symbola (CJK and
 # emoji on the issuer's certificates); postgresql for the issuer's API tests on a private
 # cluster (tests/issuer/service: initdb and pg_ctl from /usr/lib/postgresql/*/bin; the Debian
-# service itself is not started). Tests that need a package say so when it is missing; CI has
+# service itself is not started); nodejs and npm for the second, JavaScript verifier of issued
+# credentials (tests/issuer/js, installed by its install.sh). Tests that need a package say so when it is missing; CI has
 # them all. Idempotent; quiet.
 set -euo pipefail
 
 packages=(dbus dbus-x11 gnome-keyring chromium poppler-utils zbar-tools fonts-droid-fallback
-    fonts-symbola postgresql)
-commands=(dbus-run-session gnome-keyring-daemon chromium pdftoppm zbarimg)
+    fonts-symbola postgresql nodejs npm)
+commands=(dbus-run-session gnome-keyring-daemon chromium pdftoppm zbarimg node npm)
 files=(/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
     /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf)
 

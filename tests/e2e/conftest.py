@@ -40,13 +40,13 @@ def demo_folder(demo_template: Path, tmp_path: Path) -> Path:
 class Desk:
     """Opens the window the way `assessor` does, minus the unlock dialog."""
 
-    def __init__(self, folder: Path, *, signed_in: bool = True) -> None:
+    def __init__(self, folder: Path, *, signed_in: bool = True, name: str = DEMO_ASSESSOR) -> None:
         self.folder = folder
         self.runner = TaskRunner()
         self.opened = prepare(str(folder), demo=False)
         self.opened.secrets = SecretStore(MemoryKeyring())
         db = self.opened.db
-        self.profile = next(p for p in self.opened.profiles if p.name == DEMO_ASSESSOR)
+        self.profile = next(p for p in self.opened.profiles if p.name == name)
         signer = unlock(db, self.profile.id, DEMO_PASSPHRASE) if signed_in else None
         self.window: MainWindow = build_window(
             self.opened,
@@ -78,3 +78,14 @@ def desk(qapp: QApplication, demo_folder: Path, qtbot: Any) -> Iterator[Desk]:
     finally:
         if not opened.runner.closed:
             opened.close()
+
+
+def show_desk(qtbot: Any, opened: Desk) -> Desk:
+    """Show the desk's window at 1366×768 and start it, as `assessor` does after unlocking."""
+    window = opened.window
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.start()
+    return opened

@@ -38,7 +38,7 @@ from assessor.services.workspace import (
     read_artifact,
 )
 from assessor.store.db import Database
-from assessor.store.errors import BlobMissing
+from assessor.store.errors import BlobCorrupt, BlobMissing
 from assessor.ui.scoring.evidence import EvidencePanel
 from assessor.ui.scoring.viewers import TEXT_LIMIT, CodeView, decode_text
 from assessor.ui.tasks import TaskRunner
@@ -530,3 +530,36 @@ def test_a_newer_choice_overtakes_a_slow_load(qtbot: Any, demo: Demo, runner: Ta
     assert seen == [second]
     assert panel.current_artifact() == second
     assert f"Loading {first.name}…" not in shown_text(panel)
+
+
+@pytest.mark.parametrize("signed", [None, "uEiBxYz0123456789abcdefQ"])
+def test_a_changed_stored_copy_is_an_alarm_not_a_retry(
+    qtbot: Any, demo: Demo, signed: str | None
+) -> None:
+    """The store found the bytes no longer hash to what was received: trying again cannot
+    help. The page says what changed and what to do; for a signed result, also that the
+    signed record still holds the original digest."""
+    text = demo.of_kind("text")
+    actual = "f" * 64
+
+    def read(artifact: ArtifactInfo) -> bytes:
+        raise BlobCorrupt(artifact.sha256, Path("/data/blobs/x"), actual)
+
+    panel = make_panel(qtbot, TaskRunner(synchronous=True), read)
+    show_signed = lambda: panel.set_artifacts([text], signed=signed)  # noqa: E731
+    step(qtbot, panel, show_signed)
+    shown = shown_text(panel)
+    assert f"“{text.name}” has changed since it was received" in shown
+    assert text.sha256[:8] in shown and "ffffffff" in shown
+    assert "Try again" not in shown and not any(
+        b.isVisible() and b.accessibleName() == "Try loading the file again"
+        for b in panel.findChildren(QAbstractButton)
+    )
+    assert "assessor verify" in shown and "backup" in shown
+    assert ("still holds the original digest" in shown) == (signed is not None)
+    assert not any(  # nor is the changed file handed to another program
+        b.isVisible() and b.accessibleName() == "Open in the system viewer"
+        for b in panel.findChildren(QAbstractButton)
+    )
+    if signed:
+        assert "uEiBxYz0…defQ" in shown  # the record, by its digest

@@ -36,6 +36,12 @@ pytestmark = pytest.mark.usefixtures("qapp")
 HEADERS = ["Learner", "Assessment", "Rubric", "Submitted", "My progress", "Status", "Due"]
 BLIND = "reflective-practice"  # the demo's blind-marked assessment
 
+SYMBOLS = {
+    SubmissionStatus.TO_SCORE: "▣",
+    SubmissionStatus.IN_PROGRESS: "◧",
+    SubmissionStatus.FINALIZED: "■",
+}
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, str]]:
@@ -103,8 +109,9 @@ def test_first_page_fills_the_model_with_words_and_ids(demo: tuple[Database, str
     assert model.rowCount() == model.total == 40
     assert sum(controller.counts.values()) == 40
     statuses = set(column(model, Column.STATUS, Qt.ItemDataRole.DisplayRole))
-    assert statuses <= {str(w) for w in STATUS_WORDS.values()}
-    assert STATUS_WORDS[SubmissionStatus.IN_PROGRESS] in statuses
+    # Each state by its symbol and word, as on the filter buttons (tests/ui/test_states.py).
+    assert statuses <= {f"{SYMBOLS[s]} {w}" for s, w in STATUS_WORDS.items()}
+    assert f"◧ {STATUS_WORDS[SubmissionStatus.IN_PROGRESS]}" in statuses
     ids = column(model, Column.LEARNER, SubmissionIdRole)
     assert ids == [r.id for r in model.rows()]
     first = model.index(0, Column.RUBRIC)
@@ -182,7 +189,7 @@ def test_proxy_sorts_each_column(col: Column) -> None:
         assert column(proxy, col, Qt.ItemDataRole.DisplayRole)[:3] == ["—"] * 3
     if col == Column.STATUS:
         words = column(proxy, col, Qt.ItemDataRole.DisplayRole)
-        assert words[0] == STATUS_WORDS[SubmissionStatus.FINALIZED]
+        assert words[0] == f"■ {STATUS_WORDS[SubmissionStatus.FINALIZED]}"
 
 
 def test_fetch_more_asks_for_the_next_page(qtbot, demo: tuple[Database, str]) -> None:

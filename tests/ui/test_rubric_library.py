@@ -18,6 +18,7 @@ from assessor.services import rubrics
 from assessor.services.rubrics import RubricVersionInfo, diff_versions, import_rubric
 from assessor.store.db import Database
 from assessor.ui.rubrics import library as library_module
+from assessor.ui.rubrics.diff import RubricDiffView
 from assessor.ui.rubrics.grid import LevelRole, MarkRole, RubricGrid
 from assessor.ui.rubrics.library import RefRole, RubricLibrary
 from assessor.ui.tasks import TaskRunner
@@ -359,3 +360,59 @@ def test_reads_run_on_the_runner_not_the_gui_thread(
     worker_threads = {t for ts in threads.values() for t in ts}
     assert threading.main_thread() not in worker_threads
     assert worker_threads <= set(runner.threads())
+
+
+def test_the_comparison_shows_old_and_new_values_whole(qtbot: Any, db: Database) -> None:
+    """The change list's sentence shortens long values; the chosen change's old and new
+    values are shown whole beside each other, wrapped, never elided."""
+    old = sample_rubric()
+    long_before = "Checks the route against the drawings. " * 8
+    long_after = "Checks the route against the drawings and marks every joint box. " * 8
+    plan = old.criterion("plan")
+    before = dataclasses.replace(
+        old,
+        criteria=(
+            dataclasses.replace(
+                plan,
+                levels=(
+                    dataclasses.replace(plan.levels[0], descriptor=long_before),
+                    *plan.levels[1:],
+                ),
+            ),
+            *old.criteria[1:],
+        ),
+    )
+    after = dataclasses.replace(
+        before,
+        criteria=(
+            dataclasses.replace(
+                plan,
+                levels=(
+                    dataclasses.replace(plan.levels[0], descriptor=long_after),
+                    *plan.levels[1:],
+                ),
+            ),
+            *old.criteria[1:],
+        ),
+    )
+    _import(db, before)
+    _import(db, after)
+    view = RubricDiffView()
+    qtbot.addWidget(view)
+    view.resize(900, 700)
+    view.show()
+    changes = diff_versions(db, "wiring@1", "wiring@2")
+    view.show_diff(
+        rubrics.show_version(db, "wiring@1"), rubrics.show_version(db, "wiring@2"), changes
+    )
+    assert len(changes) == 1 and "…" in changes[0].describe()  # the sentence shortens them
+    assert view.values.isVisible()
+    change = changes[0]
+    assert change.before is not None and change.before.strip() == long_before.strip()
+    assert change.after is not None and change.after.strip() == long_after.strip()
+    assert view.values.before.text() == change.before
+    assert view.values.after.text() == change.after
+    for label in (view.values.before, view.values.after):
+        assert label.wordWrap() and label.width() < 900
+    assert view.change_list.wordWrap()
+    assert view.change_list.textElideMode() == Qt.TextElideMode.ElideNone

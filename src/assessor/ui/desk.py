@@ -14,6 +14,7 @@ from assessor.security.secrets import SecretStore
 from assessor.services.profiles import ProfileInfo, Signer
 from assessor.settings import Settings
 from assessor.store.db import Database
+from assessor.ui.permissions import Permissions
 from assessor.ui.scoring.sheet import SaveTracker
 from assessor.ui.tasks import TaskRunner
 
@@ -92,3 +93,9 @@ class Desk:
     @property
     def assessor_id(self) -> str:
         return self.identity.profile.id
+
+    @property
+    def permissions(self) -> Permissions:
+        """The access policy's answers for the person at the desk."""
+        profile = self.identity.profile
+        return Permissions(profile.id, profile.roles)

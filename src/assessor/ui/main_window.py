@@ -7,7 +7,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QHBoxLayout,
     QLineEdit,
     QMainWindow,
@@ -22,7 +21,9 @@ from assessor.services.finalize import Finalized
 from assessor.services.submissions import outbox_waiting
 from assessor.ui.desk import Desk
 from assessor.ui.errors import in_words
+from assessor.ui.permissions import sentence
 from assessor.ui.queue_page import QueueView
+from assessor.ui.role_page import RolePage
 from assessor.ui.rubrics.library import RubricLibrary
 from assessor.ui.scoring.sheet import SaveState
 from assessor.ui.scoring.workspace import ScoringWorkspace
@@ -52,8 +53,17 @@ class MainWindow(QMainWindow):
         self.queue = QueueView(desk)
         self.workspace = ScoringWorkspace(desk)
         self.rubrics = RubricLibrary(desk.runner, desk.db)
+        # Only a person the policy lets score gets the queue; anyone else a page that says
+        # so, in the queue's place (their own desks come in later releases).
+        self.scoring = desk.permissions.scoring()
+        self.role_page: RolePage | None = None
+        self.home: QWidget = self.queue
+        if not self.scoring.allowed:
+            self.role_page = RolePage(desk.identity.profile, self.scoring)
+            self.role_page.rubrics_requested.connect(lambda: self.show_page(self.rubrics))
+            self.home = self.role_page
         self.stack = QStackedWidget()
-        for page in (self.queue, self.workspace, self.rubrics):
+        for page in (self.home, self.workspace, self.rubrics):
             self.stack.addWidget(page)
 
         self.search = QLineEdit()
@@ -64,13 +74,17 @@ class MainWindow(QMainWindow):
         self.search.setMaximumWidth(420)
         self.search.textChanged.connect(self.queue.controller.set_text)
         self.search.returnPressed.connect(self.queue.focus_table)
+        if not self.scoring.allowed:
+            self.search.setEnabled(False)  # no queue to search
+            self.search.hide()
 
+        # Each button shows whether its page is on screen; while the workspace is, none is
+        # (so no exclusive group: that would always keep one checked).
         self.nav: dict[str, QToolButton] = {}
-        nav_group = QButtonGroup(self)
         top = QHBoxLayout()
         top.setContentsMargins(8, 6, 8, 0)
         for name, text, page in (
-            ("queue", _tr("&Queue"), self.queue),
+            ("queue", _tr("&Queue"), self.home),
             ("rubrics", _tr("&Rubrics"), self.rubrics),
         ):
             button = QToolButton()
@@ -78,7 +92,6 @@ class MainWindow(QMainWindow):
             button.setCheckable(True)
             button.setAutoRaise(True)
             button.clicked.connect(lambda _c=False, p=page: self.show_page(p))
-            nav_group.addButton(button)
             top.addWidget(button)
             self.nav[name] = button
         top.addStretch(1)
@@ -92,11 +105,13 @@ class MainWindow(QMainWindow):
 
         self.status = StatusBar(desk)
         self.setStatusBar(self.status)
+        if self.role_page is not None:  # a scoring key there says why it does nothing
+            self.role_page.refused.connect(lambda text: self.status.showMessage(text, 8000))
         self.undo_group = QUndoGroup(self)
         self._menus()
         self._wire()
         self._title()
-        self.show_page(self.queue)
+        self.show_page(self.home)
 
     # -- building ---------------------------------------------------------------------
 
@@ -122,7 +137,8 @@ class MainWindow(QMainWindow):
                 ("help", _tr("&Help")),
             )
         }
-        self.unlock_action = self._add("file", _tr("&Unlock my key…"), [], self._unlock)
+        self.unlock_action = self._add("file", _tr("&Unlock my key…"), ["Ctrl+U"], self._unlock)
+        self.status.unlock_keys = self.unlock_action.shortcut()  # the hint names this key
         self.lock_action = self._add(
             "file", _tr("&Lock my key"), ["Ctrl+L"], self.desk.identity.lock
         )
@@ -139,16 +155,23 @@ class MainWindow(QMainWindow):
         redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         self.menus["edit"].addActions([undo, redo])
         self.menus["edit"].addSeparator()
-        self._add("edit", _tr("&Find in queue"), ["Ctrl+F"], self.find_in_queue)
+        self.find_action = self._add("edit", _tr("&Find in queue"), ["Ctrl+F"], self.find_in_queue)
 
-        self._add("view", _tr("&Queue"), ["Ctrl+1"], lambda: self.show_page(self.queue))
+        self._add("view", _tr("&Queue"), ["Ctrl+1"], lambda: self.show_page(self.home))
         self._add("view", _tr("&Rubric library"), ["Ctrl+2"], lambda: self.show_page(self.rubrics))
         self._add("view", _tr("Re&fresh"), ["F5"], self.refresh)
 
-        self._add("scoring", _tr("Open &next to score"), ["Ctrl+N"], lambda: self.open_next(None))
+        self.next_action = self._add(
+            "scoring", _tr("Open &next to score"), ["Ctrl+N"], lambda: self.open_next(None)
+        )
         ws = self.workspace.actions_by_name
         for name in ("finalize", "next", "previous", "comment", "overall"):
             self.menus["scoring"].addAction(ws[name])  # active while the workspace has focus
+        self.menus["scoring"].setToolTipsVisible(True)  # why an act is off
+        if not self.scoring.allowed:
+            for action in (self.next_action, self.find_action):
+                action.setEnabled(False)
+                action.setToolTip(sentence(self.scoring.reason))
 
         self._add("help", _tr("&Keyboard shortcuts"), ["F1"], lambda: self._call(self.on_shortcuts))
         self._add("help", _tr("&Diagnostics"), [], lambda: self._call(self.on_diagnostics))
@@ -186,7 +209,10 @@ class MainWindow(QMainWindow):
     # -- navigation -------------------------------------------------------------------
 
     def start(self) -> None:
-        self.queue.start()
+        if self.scoring.allowed:  # nobody else is shown the queue
+            self.queue.start()
+        elif self.role_page is not None and self.stack.currentWidget() is self.role_page:
+            self.role_page.setFocus(Qt.FocusReason.OtherFocusReason)  # its keys say why
         self.rubrics.refresh()
         self.refresh_outbox()
 
@@ -198,17 +224,18 @@ class MainWindow(QMainWindow):
         # Undo and the scoring commands act on the submission on screen, never a hidden one.
         sheet = self.workspace.sheet
         self._activate(sheet.undo_stack if in_workspace and sheet else None)
-        for action in self.workspace.actions_by_name.values():
-            action.setEnabled(in_workspace)
+        self.workspace.set_active(in_workspace)
         self.stack.setCurrentWidget(page)
-        for name, target in (("queue", self.queue), ("rubrics", self.rubrics)):
+        for name, target in (("queue", self.home), ("rubrics", self.rubrics)):
             self.nav[name].setChecked(target is page)
         if page is self.queue:
             self.queue.focus_table()
-        elif page is self.rubrics:
+        elif page in (self.rubrics, self.role_page):
             page.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def find_in_queue(self) -> None:
+        if not self.scoring.allowed:
+            return
         self.show_page(self.queue)
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
@@ -222,13 +249,17 @@ class MainWindow(QMainWindow):
         self.desk.runner.run_parallel(outbox_waiting, self.desk.db, on_done=self.status.show_outbox)
 
     def open_submission(self, submission_id: str) -> None:
+        if not self.scoring.allowed:  # not offered; should anything still ask, say why
+            self.status.showMessage(sentence(self.scoring.reason), 8000)
+            return
         self.show_page(self.workspace)
-        for button in self.nav.values():
-            button.setChecked(False)
         self.workspace.open(submission_id)
         self.queue.select(submission_id)
 
     def open_next(self, after_id: str | None) -> None:
+        if not self.scoring.allowed:
+            self.status.showMessage(sentence(self.scoring.reason), 8000)
+            return
         self.queue.open_next(after_id)  # opens through the controller, or says nothing is left
 
     def _nothing_left(self) -> None:
@@ -236,8 +267,9 @@ class MainWindow(QMainWindow):
         self.back_to_queue()
 
     def back_to_queue(self) -> None:
-        self.queue.controller.refresh()
-        self.show_page(self.queue)
+        if self.scoring.allowed:
+            self.queue.controller.refresh()
+        self.show_page(self.home)
 
     def _step(self, after_id: str, direction: int) -> None:
         if direction > 0:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from assessor.domain.workflow import SubmissionStatus
 from assessor.services.submissions import SubmissionRow, assessments
-from assessor.ui import theme
+from assessor.ui import states
 from assessor.ui.desk import Desk
 from assessor.ui.models.queue import (
     Column,
@@ -59,8 +60,8 @@ class QueueView(QWidget):
             parent=self,
         )
         self.loads = 0  # queries answered, for tests and the self-test
-
         self.status_buttons: dict[str | None, QToolButton] = {}
+
         group = QButtonGroup(self)
         group.setExclusive(True)
         bar = QHBoxLayout()
@@ -160,11 +161,23 @@ class QueueView(QWidget):
         self.status_buttons[None].setText(_tr("All {0}").format(total))
         self.status_buttons[None].setAccessibleName(_tr("All statuses, {0}").format(total))
         for status in SubmissionStatus:
-            word, symbol, _colour = theme.STATES[status.value]
+            shown = states.look(status.value, self.palette())  # as in the status column
             n = counts.get(status.value, 0)
             button = self.status_buttons[status.value]
-            button.setText(f"{symbol} {_tr(word).replace('&', '&&')} {n}")
-            button.setAccessibleName(_tr("{0}, {1} submissions").format(_tr(word), n))
+            button.setText(f"{shown.label.replace('&', '&&')} {n}")
+            button.setAccessibleName(_tr("{0}, {1} submissions").format(shown.word, n))
+            palette = self.palette()
+            if shown.colour is not None:
+                palette.setColor(QPalette.ColorRole.ButtonText, shown.colour)
+            button.setPalette(palette)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # Light ↔ dark: the state colours follow (not while the page is still being built).
+        if event.type() == QEvent.Type.PaletteChange and len(self.status_buttons) > len(
+            SubmissionStatus
+        ):
+            self._counts(self.controller.counts)
+        super().changeEvent(event)
 
     def _show_empty(self) -> None:
         empty = self.model.rowCount() == 0

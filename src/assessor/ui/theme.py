@@ -1,25 +1,80 @@
 """One look for the whole app: Fusion style, the system's light or dark palette, one accent.
 
 Colours carry meaning (UI.md "States and colours") and never stand alone: every use has its
-word or icon beside it.
+word or icon beside it. A colour used for text comes from `text_colour`, which picks the shade
+that reads (WCAG contrast at least 4.5:1) on the palette it is drawn on, light or dark.
 """
 
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
+# Fills, borders and tints (not text): the hue of each meaning.
 ACCENT = QColor("#2f6fdf")  # finalized & signed, chosen level, current criterion
 AMBER = QColor("#b7791f")  # awaiting sign-off, returned
 GREEN = QColor("#2f855a")  # signed off, pass
 RED = QColor("#c53030")  # rejected, not saved, not yet
 
-# State → (word, symbol, colour). The same triple wherever the state is shown.
-STATES: dict[str, tuple[str, str, QColor | None]] = {
-    "to_score": ("To score", "▣", None),
-    "in_progress": ("Draft", "◧", None),
-    "draft": ("Draft", "◧", None),
-    "finalized": ("Finalized & signed", "■", ACCENT),
+# The same meanings as text: (on a light background, on a dark one). Each reaches 4.5:1 on
+# the window, base and alternate base of its palette (tests/ui/test_theme.py measures them).
+_TEXT = {
+    "accent": ("#1f5fc4", "#7fb0ff"),
+    "amber": ("#8a5a12", "#f0b35a"),
+    "green": ("#276b48", "#5fce96"),
+    "red": ("#b02a2a", "#ff8a8a"),
+}
+TEXT_COLOURS = tuple(_TEXT)
+
+
+def text_colour(name: str, palette: QPalette | None = None) -> QColor:
+    """The colour `name` (accent, amber, green, red) for text on `palette`'s backgrounds."""
+    light, dark = _TEXT[name]
+    return QColor(dark if is_dark(palette) else light)
+
+
+def luminance(colour: QColor) -> float:
+    """WCAG 2 relative luminance of an opaque colour."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(colour.red())
+        + 0.7152 * channel(colour.green())
+        + 0.0722 * channel(colour.blue())
+    )
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio of two opaque colours, 1 to 21."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def blend(colour: QColor, alpha: float, under: QColor) -> QColor:
+    """`colour` at `alpha` (0–1) over `under`: the opaque colour a person sees."""
+    return QColor(
+        round(under.red() + (colour.red() - under.red()) * alpha),
+        round(under.green() + (colour.green() - under.green()) * alpha),
+        round(under.blue() + (colour.blue() - under.blue()) * alpha),
+    )
+
+
+def chosen_background(palette: QPalette | None = None) -> QColor:
+    """Behind a chosen level: the accent, light enough that the window's text reads on it."""
+    p = palette or QGuiApplication.palette()
+    return blend(ACCENT, 0.24, p.color(QPalette.ColorRole.Window))
+
+
+# State → (symbol, colour name or None). Words come from assessor.domain.workflow; the
+# queue's filter buttons and its status column both read `ui.states`, never this directly.
+STATE_MARKS: dict[str, tuple[str, str | None]] = {
+    "to_score": ("▣", None),
+    "in_progress": ("◧", None),
+    "draft": ("◧", None),
+    "finalized": ("■", "accent"),
 }
 
 
@@ -87,3 +142,18 @@ def monospace() -> QFont:
     font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
     font.setStyleHint(QFont.StyleHint.Monospace)
     return font
+
+
+def paint(label: QLabel, colour: QColor | None, *, bold: bool) -> None:
+    """Text in `colour` (None: the palette's own), bold or not."""
+    palette = label.palette()
+    parent = label.parentWidget()
+    default = parent.palette() if parent is not None else palette
+    palette.setColor(
+        QPalette.ColorRole.WindowText,
+        colour or default.color(QPalette.ColorRole.WindowText),
+    )
+    label.setPalette(palette)
+    font = label.font()
+    font.setBold(bold)
+    label.setFont(font)

@@ -133,4 +133,4 @@ class NewProfileDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.create_button.setEnabled(True)
         self.problem.setText(_tr("The profile was not created: {0}").format(exc))
-        self.problem.setStyleSheet(f"color: {theme.RED.name()};")
+        self.problem.setStyleSheet(f"color: {theme.text_colour('red', self.palette()).name()};")

@@ -138,7 +138,7 @@ class SettingsDialog(QDialog):
         bold.setBold(True)
         self.problem.setFont(bold)
         palette = self.problem.palette()
-        red = theme.RED.lighter(150) if theme.is_dark(self.palette()) else theme.RED
+        red = theme.text_colour("red", self.palette())
         palette.setColor(self.problem.foregroundRole(), red)
         self.problem.setPalette(palette)
 

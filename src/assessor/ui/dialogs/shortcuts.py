@@ -46,6 +46,8 @@ GENERAL_KEYS: tuple[tuple[str, str], ...] = (
     ("Enter", "Open the selected submission"),
     ("Esc", "Back to the queue"),
     ("Ctrl+,", "Settings"),
+    ("Ctrl+L", "Lock my key"),
+    ("Ctrl+U", "Unlock my key (asks for the passphrase)"),
     ("F1", "All shortcuts"),
 )
 

@@ -355,7 +355,7 @@ class UnlockDialog(QDialog):
         self.message.setFont(font)
         palette = self.message.palette()
         role = self.message.foregroundRole()
-        red = theme.RED.lighter(150) if theme.is_dark(self.palette()) else theme.RED
+        red = theme.text_colour("red", self.palette())
         colour = red if error else self.palette().color(role)
         palette.setColor(role, colour)
         self.message.setPalette(palette)

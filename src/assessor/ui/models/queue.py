@@ -28,7 +28,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from assessor.domain.workflow import STATUS_WORDS, SubmissionStatus
+from assessor.domain.workflow import SubmissionStatus
 from assessor.services.submissions import (
     QueueFilter,
     SubmissionRow,
@@ -36,6 +36,7 @@ from assessor.services.submissions import (
     status_counts,
 )
 from assessor.store.db import Database
+from assessor.ui import states
 from assessor.ui.errors import in_words
 
 __all__ = [
@@ -84,10 +85,7 @@ def _tr(text: str) -> str:
 
 
 def status_word(status: str) -> str:
-    try:
-        return _tr(STATUS_WORDS[SubmissionStatus(status)])
-    except ValueError:
-        return status  # a state this version does not know: show it rather than hide the row
+    return states.look(status).word
 
 
 def _local(value: datetime) -> QDateTime:
@@ -237,6 +235,8 @@ class QueueModel(QAbstractTableModel):
             return self._tooltip(row, column)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{_tr(_HEADERS[column])}: {self._spoken(row, column)}"
+        if role == Qt.ItemDataRole.ForegroundRole and column == Column.STATUS:
+            return states.look(row.status).colour  # the filter button's colour
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.PROGRESS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -254,7 +254,7 @@ class QueueModel(QAbstractTableModel):
             case Column.PROGRESS:
                 return f"{row.criteria_scored}/{row.criteria_total}"
             case Column.STATUS:
-                return status_word(row.status)
+                return states.look(row.status).label  # as on the filter buttons
             case Column.DUE:
                 return "—" if row.due_at is None else _short_date(row.due_at, with_time=False)
 
@@ -301,6 +301,8 @@ class QueueModel(QAbstractTableModel):
                 return _long_date(row.submitted_at)
             case Column.DUE:
                 return _tr("no due date") if row.due_at is None else _long_date(row.due_at)
+            case Column.STATUS:
+                return status_word(row.status)  # the word, not the symbol's name
             case _:
                 return self._display(row, column)
 

@@ -13,8 +13,12 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -123,6 +127,58 @@ def grid_marks(changes: Sequence[Change], a: Rubric, b: Rubric) -> tuple[GridMar
     return left, right
 
 
+class ChangeValues(QWidget):
+    """The chosen change's old and new values side by side, whole and wrapped (the change
+    list's sentence shortens long values)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.before = self._value(_tr("Before"))
+        self.after = self._value(_tr("After"))
+        body = QWidget()
+        row = QHBoxLayout(body)
+        row.setContentsMargins(0, 0, 4, 0)
+        for title, label in ((_tr("Before"), self.before), (_tr("After"), self.after)):
+            column = QVBoxLayout()
+            heading = QLabel(title, body)
+            font = heading.font()
+            font.setBold(True)
+            heading.setFont(font)
+            column.addWidget(heading)
+            column.addWidget(label, 1)
+            row.addLayout(column, 1)
+        # A long value scrolls inside, whole and wrapped, rather than push the grids away.
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+        self.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
+        self.show_change(None)
+
+    def _value(self, name: str) -> QLabel:
+        label = QLabel(self)
+        label.setTextFormat(Qt.TextFormat.PlainText)  # rubric text is not markup
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setAccessibleName(name)
+        # Wraps to the width it is given, however long the value (never widens the window).
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        label.setMinimumWidth(120)
+        return label
+
+    def show_change(self, change: Change | None) -> None:
+        self.setVisible(change is not None)
+        if change is None:
+            return
+        for label, value in ((self.before, change.before), (self.after, change.after)):
+            label.setText(_tr("(none)") if value is None else value)
+
+
 class RubricDiffView(QWidget):
     """The change list above the older (left) and newer (right) version."""
 
@@ -138,9 +194,10 @@ class RubricDiffView(QWidget):
         self.change_list.setColumnCount(2)
         self.change_list.setHeaderLabels([_tr("Change"), _tr("What changed")])
         self.change_list.setRootIsDecorated(False)
-        self.change_list.setUniformRowHeights(True)
-        self.change_list.setWordWrap(False)
-        self.change_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        # Whole sentences, wrapped: nothing a person needs to compare is cut off.
+        self.change_list.setUniformRowHeights(False)
+        self.change_list.setWordWrap(True)
+        self.change_list.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.change_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.change_list.header().setStretchLastSection(True)
         self.change_list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -174,11 +231,13 @@ class RubricDiffView(QWidget):
         top_box.setContentsMargins(0, 0, 0, 0)
         top_box.addWidget(self.summary)
         top_box.addWidget(self.change_list, 1)
+        self.values = ChangeValues(top)
+        top_box.addWidget(self.values)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(top)
         self.splitter.addWidget(sides)
-        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -233,8 +292,10 @@ class RubricDiffView(QWidget):
             self.change_list.blockSignals(True)
             self.change_list.setCurrentItem(first)
             self.change_list.blockSignals(False)
+        self.values.show_change(self._changes[0] if self._changes else None)
 
     def _follow(self, item: QTreeWidgetItem | None, _other: object = None) -> None:
+        self.values.show_change(item.data(0, ChangeRole) if item is not None else None)
         criterion_id = item.data(0, CriterionIdRole) if item is not None else None
         if criterion_id:
             self.left.select_criterion(criterion_id)

@@ -30,7 +30,7 @@ from assessor.services.workspace import ArtifactInfo
 from assessor.ui import theme
 from assessor.ui.scoring.evidence_chrome import EvidenceBar, FocusFrame, tool_button
 from assessor.ui.scoring.evidence_files import FileList, ask_before_opening, format_size
-from assessor.ui.scoring.evidence_tasks import in_words, prepare, weakly
+from assessor.ui.scoring.evidence_tasks import INTEGRITY, in_words, integrity_alarm, prepare, weakly
 from assessor.ui.scoring.viewers import (
     ImageViewer,
     InfoPage,
@@ -72,6 +72,7 @@ class EvidencePanel(QWidget):
         self._current: ArtifactInfo | None = None
         self._task: Task | None = None
         self._viewer: Viewer | None = None
+        self._signed: str | None = None
         self._build()
         self.clear()
 
@@ -148,9 +149,13 @@ class EvidencePanel(QWidget):
 
     # -- public -----------------------------------------------------------------------
 
-    def set_artifacts(self, artifacts: Sequence[ArtifactInfo]) -> None:
-        """List `artifacts` and open the first."""
+    def set_artifacts(
+        self, artifacts: Sequence[ArtifactInfo], *, signed: str | None = None
+    ) -> None:
+        """List `artifacts` and open the first. `signed`: the digest of the record that
+        signed the result ("" when not known), None while it is unsigned."""
         self.clear()
+        self._signed = signed
         self._artifacts = tuple(artifacts)
         count = len(self._artifacts)
         self._heading.setText(
@@ -174,6 +179,10 @@ class EvidencePanel(QWidget):
         self._message.show_text("", "")
         self._show(self._message, None)
         self._set_note("")
+
+    def set_signed(self, record_digest: str) -> None:
+        """The result was signed: a file that changes from now on is an integrity alarm."""
+        self._signed = record_digest
 
     def current_artifact(self) -> ArtifactInfo | None:
         return self._current
@@ -308,9 +317,20 @@ class EvidencePanel(QWidget):
             self._show_error(artifact, reason)
 
     def _failed(self, artifact: ArtifactInfo, exc: BaseException) -> None:
-        if artifact is self._current:
-            self._task = None
-            self._show_error(artifact, in_words(exc))
+        if artifact is not self._current:
+            return
+        self._task = None
+        code = getattr(exc, "code", None)
+        actual = getattr(exc, "actual", None)
+        words = in_words(exc)  # logged, with the paths
+        if code in INTEGRITY:
+            title, body, hint = integrity_alarm(
+                artifact, actual if isinstance(actual, str) else None, self._signed
+            )
+            self._message.show_alarm(title, body, hint)
+            self._show(self._message, artifact)
+        else:
+            self._show_error(artifact, words)
 
     def _show_error(self, artifact: ArtifactInfo, words: str) -> None:
         self._message.show_error(
@@ -332,7 +352,9 @@ class EvidencePanel(QWidget):
         self._bar.show_viewer(self._viewer)
         # The details page has its own, larger button.
         showing_info = self._stack.currentWidget() is self._info
-        self._open.setVisible(self._current is not None and not showing_info)
+        # A stored copy that changed is not handed to another program either.
+        alarm = self._stack.currentWidget() is self._message and self._message.alarm
+        self._open.setVisible(self._current is not None and not showing_info and not alarm)
 
     # -- handing a copy to the system -------------------------------------------------
 
@@ -356,7 +378,8 @@ class EvidencePanel(QWidget):
     def _set_note(self, text: str, *, problem: bool = False) -> None:
         self._note.setText(f"⚠ {text}" if problem and text else text)
         palette = self._note.palette()
-        colour = theme.RED if problem else self.palette().color(QPalette.ColorRole.WindowText)
+        plain = self.palette().color(QPalette.ColorRole.WindowText)
+        colour = theme.text_colour("red", self.palette()) if problem else plain
         palette.setColor(QPalette.ColorRole.WindowText, colour)
         self._note.setPalette(palette)
         self._note.setVisible(bool(text))

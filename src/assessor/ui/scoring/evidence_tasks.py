@@ -37,6 +37,10 @@ def prepare(read: Callable[[ArtifactInfo], bytes], artifact: ArtifactInfo) -> An
     return data
 
 
+# The store's copy is not what was received: trying again cannot help. (A missing copy may
+# come back, say with a remounted drive, so that one keeps "Try again".)
+INTEGRITY = ("blob-corrupt",)
+
 _ERROR_WORDS = {
     "blob-missing": "its stored copy is missing from the data folder",
     "blob-corrupt": "its stored copy has changed since it was received",
@@ -69,3 +73,38 @@ def weakly(method: Callable[..., None], *first: Any) -> Callable[[Any], None]:
             target(*first, value)
 
     return call
+
+
+def _short(sha256: str) -> str:
+    return f"{sha256[:8]}…{sha256[-4:]}" if len(sha256) > 12 else sha256
+
+
+def integrity_alarm(
+    artifact: ArtifactInfo, actual: str | None, signed: str | None
+) -> tuple[str, str, str]:
+    """Title, what changed, and what to do, for a file whose stored copy is not the one
+    received. `actual`: what it hashes to now; `signed`: None while the result is unsigned."""
+    name, digest = artifact.name, _short(artifact.sha256)
+    title = _tr("“{name}” has changed since it was received").format(name=name)
+    changed = _tr(
+        "Its stored copy no longer matches the SHA-256 digest it had when it was received"
+        " ({digest}); it now hashes to {actual}."
+    ).format(digest=digest, actual=_short(actual) if actual else _tr("something else"))
+    if signed is not None:
+        record = _tr(" ({record})").format(record=_short(signed)) if signed else ""
+        held = _tr(
+            "The signed record of this result{record} still holds the original digest: the"
+            " record is intact, and it shows this is not the file that was assessed."
+        ).format(record=record)
+        todo = _tr(
+            "Do not rely on what this file would show now. Restore the data folder from a"
+            " backup, then run “assessor verify” to check every record and file. If you"
+            " cannot, tell whoever looks after this computer: someone may have changed it."
+        )
+    else:
+        held = _tr("Nothing shows the changed file: it is not what the learner sent.")
+        todo = _tr(
+            "Restore the data folder from a backup, then run “assessor verify”. Your scores"
+            " are safe; do not score from this file until it is restored."
+        )
+    return title, f"{changed}\n{held}", todo

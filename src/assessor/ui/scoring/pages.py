@@ -4,7 +4,7 @@ shown (`MessagePage`), and what a file is and why it is not shown (`InfoPage`)."
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from assessor.services.workspace import ArtifactInfo
@@ -38,6 +38,7 @@ class MessagePage(QWidget):
         self.hint = _label(self)
         self.retry = QPushButton(_tr("Try again"), self)
         self.retry.setAccessibleName(_tr("Try loading the file again"))
+        self.alarm = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)
         layout.addStretch(1)
@@ -47,11 +48,29 @@ class MessagePage(QWidget):
         layout.addWidget(self.retry, 0, Qt.AlignmentFlag.AlignCenter)
         layout.addStretch(2)
 
-    def _set(self, title: str, body: str = "", hint: str = "", *, retry: bool = False) -> None:
+    def _set(
+        self,
+        title: str,
+        body: str = "",
+        hint: str = "",
+        *,
+        retry: bool = False,
+        alarm: bool = False,
+    ) -> None:
         for label, text in ((self.title, title), (self.body, body), (self.hint, hint)):
             label.setText(text)
             label.setVisible(bool(text))
         self.retry.setVisible(retry)
+        self.alarm = alarm
+        # An alarm is paragraphs to read: aligned left, like any text of that length.
+        for label in (self.body, self.hint):
+            label.setAlignment(
+                Qt.AlignmentFlag.AlignLeft if alarm else Qt.AlignmentFlag.AlignCenter
+            )
+        palette = self.palette()
+        if alarm:
+            palette.setColor(QPalette.ColorRole.WindowText, theme.text_colour("red", palette))
+        self.title.setPalette(palette)
         self.setAccessibleName(" ".join(t for t in (title, body, hint) if t))
 
     def show_loading(self, text: str) -> None:
@@ -62,6 +81,10 @@ class MessagePage(QWidget):
 
     def show_error(self, name: str, words: str, hint: str) -> None:
         self._set(name, f"⚠ {words}", hint, retry=True)
+
+    def show_alarm(self, title: str, body: str, hint: str) -> None:
+        """An integrity alarm: what changed and what to do. Nothing to try again."""
+        self._set(f"⚠ {title}", body, hint, alarm=True)
 
 
 class InfoPage(QWidget):

@@ -11,12 +11,9 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
-    QDoubleSpinBox,
     QFrame,
-    QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QScrollArea,
@@ -25,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor.domain.numbers import fmt
-from assessor.domain.rubric import Criterion, Level
+from assessor.domain.rubric import Criterion
 from assessor.ui import theme
+from assessor.ui.scoring.criterion_card import CriterionCard, set_text, show_editor
 from assessor.ui.scoring.sheet import ScoreSheet
 
 COMMENT_DELAY_MS = 600  # typing pauses this long → the comment is saved
@@ -37,194 +34,19 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("RubricPanel", text)
 
 
-def points_text(level: Level) -> str:
-    span = fmt(level.points) if not level.is_range else f"{fmt(level.points)}–{fmt(level.top)}"
-    return _tr("{0} pts").format(span) if span != "1" else _tr("1 pt")
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def set_text(editor: QPlainTextEdit, text: str) -> None:
-    """Show the sheet's text without it counting as the person's edit."""
-    if editor.toPlainText() != text:
-        editor.blockSignals(True)
-        editor.setPlainText(text)
-        editor.blockSignals(False)
-
-
-class LevelTile(QFrame):
-    """One level: key, title, points, full descriptor. Click or press its number."""
-
-    clicked = Signal()
-
-    def __init__(self, key: int, level: Level, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.level = level
-        self.setObjectName("levelTile")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setAccessibleName(
-            _tr("Level {0}: {1}, {2}").format(key, level.title, points_text(level))
-        )
-        self.setAccessibleDescription(level.descriptor)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 6, 8, 6)
-        layout.setSpacing(2)
-        top = QHBoxLayout()
-        self.title = QLabel(f"<b>[{key}]</b> {_escape(level.title)}")
-        self.title.setWordWrap(True)
-        top.addWidget(self.title, 1)
-        top.addWidget(QLabel(points_text(level)), 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(top)
-        if level.descriptor:
-            text = QLabel(level.descriptor)
-            text.setWordWrap(True)
-            text.setTextFormat(Qt.TextFormat.PlainText)
-            text.setForegroundRole(text.foregroundRole())
-            layout.addWidget(text)
-        self.set_chosen(False)
-
-    def set_chosen(self, chosen: bool) -> None:
-        accent = theme.ACCENT
-        self.setStyleSheet(
-            f"#levelTile {{ background: rgba({accent.red()},{accent.green()},{accent.blue()},60);"
-            f" border: 2px solid {accent.name()}; border-radius: 4px; }}"
-            if chosen
-            else "#levelTile { border-radius: 4px; }"
-        )
-        mark = "● " if chosen else ""
-        name = self.accessibleName().removeprefix("● ")
-        self.setAccessibleName(mark + name)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            self.clicked.emit()
-        super().mousePressEvent(event)
-
-
-class CriterionCard(QFrame):
-    """A criterion's line; when current, also its levels, points and comment."""
-
-    def __init__(self, number: int, criterion: Criterion, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.number = number
-        self.criterion = criterion
-        self.setObjectName("criterionCard")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
-        self.header = QLabel()
-        self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.header.setWordWrap(True)
-        layout.addWidget(self.header)
-        self.note = QLabel()  # the comment, shown when the card is closed
-        self.note.setWordWrap(True)
-        self.note.setTextFormat(Qt.TextFormat.PlainText)
-        self.note.setIndent(18)
-        layout.addWidget(self.note)
-
-        self.details = QWidget()
-        grid = QGridLayout(self.details)
-        grid.setContentsMargins(18, 2, 0, 2)
-        first = 0
-        if criterion.description:
-            about = QLabel(criterion.description)
-            about.setWordWrap(True)
-            about.setTextFormat(Qt.TextFormat.PlainText)
-            grid.addWidget(about, 0, 0, 1, 2)
-            first = 1
-        self.tiles = [LevelTile(n + 1, lv) for n, lv in enumerate(criterion.levels)]
-        for n, tile in enumerate(self.tiles):
-            grid.addWidget(tile, first + n // 2, n % 2)
-        row = first + (len(self.tiles) + 1) // 2
-        self.points = QDoubleSpinBox()
-        self.points.setDecimals(2)
-        self.points.setAccessibleName(_tr("Points within the level"))
-        self.points_label = QLabel(_tr("&Points within the level:"))
-        self.points_label.setBuddy(self.points)
-        grid.addWidget(self.points_label, row, 0)
-        grid.addWidget(self.points, row, 1)
-        comment_label = QLabel(_tr("Comment (C):"))
-        self.comment = QPlainTextEdit()
-        self.comment.setTabChangesFocus(True)
-        self.comment.setPlaceholderText(_tr("What the learner should know about this criterion"))
-        self.comment.setAccessibleName(_tr("Comment on {0}").format(criterion.title))
-        self.comment.setFixedHeight(self.comment.fontMetrics().lineSpacing() * 3 + 12)
-        comment_label.setBuddy(self.comment)
-        grid.addWidget(comment_label, row + 1, 0, 1, 2)
-        grid.addWidget(self.comment, row + 2, 0, 1, 2)
-        layout.addWidget(self.details)
-        self.details.hide()
-
-    def _worth(self) -> str:
-        """'up to 2 pts', with the weight when it is not 1."""
-        c = self.criterion
-        best = c.levels[-1].top
-        top = _tr("up to 1 pt") if best == 1 else _tr("up to {0} pts").format(fmt(best))
-        if c.weight == 1:
-            return top
-        return _tr("weight {0} · {1}").format(fmt(c.weight), top)
-
-    def show_state(self, sheet: ScoreSheet, current: bool, typing: bool = False) -> None:
-        """`typing`: the comment field holds text not yet handed to the sheet; keep it."""
-        c = self.criterion
-        level_id = sheet.level_of(c.id)
-        chosen = c.level(level_id) if level_id else None
-        marker = "▶" if current else "&nbsp;&nbsp;"
-        critical = ""
-        if c.minimum_level:
-            critical = (
-                f" <span style='color:{theme.RED.name()}'><b>"
-                + _tr("CRITICAL ≥ {0}").format(_escape(c.level(c.minimum_level).title))
-                + "</b></span>"
-            )
-        if chosen is not None:
-            selection = sheet.selections[c.id]
-            pts = fmt(selection.points if selection.points is not None else chosen.points)
-            state = f"● {_escape(chosen.title)} ({pts})"
-        else:
-            state = "○ —"
-        self.header.setText(
-            f"<table width='100%'><tr><td>{marker} <b>{self.number}</b> {_escape(c.title)}"
-            f"{critical}</td><td align='right' style='white-space:nowrap'>"
-            + self._worth()
-            + f"&nbsp;&nbsp;&nbsp;{state}</td></tr></table>"
-        )
-        self.setAccessibleName(
-            _tr("Criterion {0}: {1}, {2}").format(
-                self.number, c.title, chosen.title if chosen else _tr("no level yet")
-            )
-        )
-        for tile in self.tiles:
-            tile.set_chosen(chosen is not None and tile.level.id == chosen.id)
-            tile.setEnabled(sheet.editable)
-        ranged = chosen is not None and chosen.is_range
-        self.points.setVisible(ranged)
-        self.points_label.setVisible(ranged)
-        if ranged and chosen is not None:
-            self.points.blockSignals(True)
-            self.points.setRange(float(chosen.points), float(chosen.top))
-            value = sheet.selections[c.id].points
-            self.points.setValue(float(value if value is not None else chosen.points))
-            self.points.blockSignals(False)
-        text = sheet.comments.get(c.id, "")
-        if not typing and not self.comment.hasFocus():
-            set_text(self.comment, text)
-        self.comment.setReadOnly(not sheet.editable)
-        self.note.setText(_tr("Comment: {0}").format(text) if text and not current else "")
-        self.note.setVisible(bool(text) and not current)
-        self.details.setVisible(current)
-
-
 class RubricPanel(QScrollArea):
-    """Focusable list of criterion cards. Emits `finalize_requested` for Ctrl+Enter's button."""
+    """Focusable list of criterion cards. `read_only`: why the sheet cannot change ("" when
+    it can); a click on a level then emits `refused`, and changes nothing."""
 
     current_changed = Signal(int)
+    refused = Signal()  # a level was clicked on a sheet that cannot change
 
-    def __init__(self, sheet: ScoreSheet, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, sheet: ScoreSheet, read_only: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.sheet = sheet
+        self.read_only = read_only
         self.setWidgetResizable(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(_tr("Rubric"))
@@ -239,15 +61,14 @@ class RubricPanel(QScrollArea):
         for card in self.cards:
             layout.addWidget(card)
             self._wire(card)
-        overall_label = QLabel(_tr("Overall comment (O):"))
+        self.overall_label = QLabel(_tr("Overall comment (O):"))
         self.overall = QPlainTextEdit(sheet.overall)
         self.overall.setTabChangesFocus(True)
         self.overall.setAccessibleName(_tr("Overall comment"))
         self.overall.setFixedHeight(self.overall.fontMetrics().lineSpacing() * 3 + 12)
-        self.overall.setReadOnly(not sheet.editable)
-        overall_label.setBuddy(self.overall)
+        self.overall_label.setBuddy(self.overall)
         layout.addSpacing(8)
-        layout.addWidget(overall_label)
+        layout.addWidget(self.overall_label)
         layout.addWidget(self.overall)
         layout.addStretch(1)
         self.setWidget(body)
@@ -274,10 +95,15 @@ class RubricPanel(QScrollArea):
     def current_criterion(self) -> Criterion:
         return self.cards[self.current].criterion
 
+    def set_read_only(self, reason: str) -> None:
+        """The sheet can no longer change (signed): say why, draw it to be read."""
+        self.read_only = reason
+        self.refresh()
+
     def choose(self, key: int) -> bool:
         """Key `key` (1-based) picks that level of the current criterion."""
         card = self.cards[self.current]
-        if not 1 <= key <= len(card.tiles) or not self.sheet.editable:
+        if not 1 <= key <= len(card.tiles) or not self.sheet.editable or self.read_only:
             return False
         self.flush()  # typed text first, so the saves keep the order of the person's acts
         self.sheet.choose_level(card.criterion.id, card.tiles[key - 1].level.id)
@@ -370,12 +196,22 @@ class RubricPanel(QScrollArea):
 
     def _clicked(self, card: CriterionCard, n: int) -> None:
         self.set_current(self.cards.index(card))
-        self.choose(n + 1)
+        if self.read_only:
+            self.refused.emit()
+        else:
+            self.choose(n + 1)
         self.setFocus(Qt.FocusReason.MouseFocusReason)
 
     def refresh(self, _criterion: str = "") -> None:
         for n, card in enumerate(self.cards):
             typing = self._timers[card.criterion.id].isActive()
-            card.show_state(self.sheet, n == self.current, typing)
+            card.show_state(self.sheet, n == self.current, typing, self.read_only)
         if not self._timers[""].isActive() and not self.overall.hasFocus():
             set_text(self.overall, self.sheet.overall)
+        show_editor(
+            self.overall,
+            self.overall_label,
+            self.sheet.overall,
+            self.read_only,
+            (_tr("Overall comment (O):"), _tr("Overall comment:")),
+        )

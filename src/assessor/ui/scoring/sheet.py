@@ -30,7 +30,7 @@ from assessor.services.scoring import (
     SetLevel,
     SetOverallComment,
 )
-from assessor.ui.errors import in_words
+from assessor.ui.errors import details, in_words
 from assessor.ui.tasks import TaskRunner
 
 Save = Callable[[list[DraftChange]], EvaluationView]
@@ -103,6 +103,17 @@ class SaveTracker(QObject):
             )
         return text
 
+    @property
+    def details(self) -> str | None:
+        """Every failed sheet's whole error, one paragraph each: the error's details."""
+        failed = [s for s in self._sheets if s.state is SaveState.FAILED]
+        if not failed:
+            return None
+        return "\n\n".join(
+            f"{s.label}: {s.error_details or s.error}" if s.label else str(s.error_details)
+            for s in failed
+        )
+
     def retry(self) -> None:
         for sheet in [s for s in self._sheets if s.state is SaveState.FAILED]:
             sheet.retry()
@@ -149,7 +160,8 @@ class ScoreSheet(QObject):
         self.overall = view.overall_comment
         self.last_view = view
         self.saved_at: datetime | None = None
-        self.error: str | None = None
+        self.error: str | None = None  # why the last write failed, in one line
+        self.error_details: str | None = None  # all of it
         self._pending = 0
         self._typing: set[str] = set()
         self._failed: list[Field] = []
@@ -231,7 +243,7 @@ class ScoreSheet(QObject):
     def retry(self) -> None:
         """Save the current value of every field whose write failed."""
         fields, self._failed = list(dict.fromkeys(self._failed)), []
-        self.error = None
+        self.error = self.error_details = None
         if fields:
             self._queue([self._current(f) for f in fields])
 
@@ -265,7 +277,8 @@ class ScoreSheet(QObject):
         done = {field_of(c) for c in changes}
         if any(f in done for f in self._failed):
             self._failed = [f for f in self._failed if f not in done]
-            self.error = self.error if self._failed else None
+            if not self._failed:
+                self.error = self.error_details = None
         if not self._pending and not self._failed:
             self.saved_at = datetime.now()
         self.save_state_changed.emit()
@@ -274,6 +287,7 @@ class ScoreSheet(QObject):
         self._pending -= 1
         self._failed.extend(field_of(c) for c in changes)
         self.error = in_words(exc, what="autosave")
+        self.error_details = details(exc)
         self.save_state_changed.emit()
 
 

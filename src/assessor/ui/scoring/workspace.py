@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import replace
-from decimal import Decimal
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,54 +22,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor.domain.errors import DomainError
-from assessor.domain.numbers import fmt
-from assessor.domain.scoring import Outcome, ScoreResult
-from assessor.services.finalize import Finalized, finalize
-from assessor.services.profiles import Signer
-from assessor.services.scoring import EvaluationView, evaluation_for, save_draft
+from assessor.domain.policy import Decision
+from assessor.domain.scoring import Outcome
+from assessor.services.finalize import Finalized
+from assessor.services.scoring import save_draft
 from assessor.services.workspace import Workspace, copy_for_viewer, open_workspace, read_artifact
-from assessor.store.db import Database
 from assessor.ui import theme
 from assessor.ui.desk import Desk
+from assessor.ui.elided import ElidedLabel
 from assessor.ui.errors import in_words
+from assessor.ui.permissions import SheetActs, sentence
+from assessor.ui.rubrics.grid_text import short_digest
+from assessor.ui.scoring import acts
 from assessor.ui.scoring.evidence import EvidencePanel
+from assessor.ui.scoring.outcome import describe
 from assessor.ui.scoring.rubric_panel import RubricPanel
 from assessor.ui.scoring.sheet import SaveState, ScoreSheet
+from assessor.ui.scoring.signing import confirm_box, finalize_as_shown, shown, with_record
 
-OUTCOME_WORDS = {Outcome.PASS: "PASS", Outcome.NOT_YET: "NOT YET", Outcome.INCOMPLETE: "INCOMPLETE"}
+__all__ = ["ScoringWorkspace", "confirm_box", "finalize_as_shown", "open_workspace", "shown"]
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("ScoringWorkspace", text)
 
 
-def result_line(result: ScoreResult, criteria: int) -> str:
-    """Total, percentage, outcome and why, in one line of plain words."""
-    outcome = OUTCOME_WORDS[result.outcome]
-    band = f" · {result.band}" if result.band and result.outcome is Outcome.PASS else ""
-    if result.outcome is Outcome.INCOMPLETE:
-        open_ = criteria - len(result.criteria)
-        why = _tr(" — {0} of {1} criteria still to score").format(open_, criteria)
-    else:
-        why = f" — {'; '.join(result.reasons)}" if result.reasons else ""
-    return _tr("Total {0} / {1} ({2} %) · Outcome: {3}{4}{5}").format(
-        fmt(result.total), fmt(result.maximum), fmt(result.percentage), outcome, band, why
-    )
-
-
 Confirm = Callable[[QWidget, str, str], bool]
 AskUnlock = Callable[[QWidget], None]
-
-
-def confirm_box(parent: QWidget, title: str, text: str) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)  # learner names are not markup
-    sign = box.addButton(_tr("Finalize && sign"), QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(sign)
-    box.exec()
-    return box.clickedButton() is sign
 
 
 class ScoringWorkspace(QWidget):
@@ -94,10 +71,16 @@ class ScoringWorkspace(QWidget):
         self._finalizing = False
         self._waiting = False
         self.loading = False
+        self._active = False
         self._after_unlock: Callable[[], None] | None = None
+        self.acts: SheetActs | None = None  # the policy's answers for the sheet on screen
+        self.scoring = desk.permissions.scoring()  # may this person score at all?
 
-        self.title = QLabel(_tr("No submission open"))
-        self.title.setTextFormat(Qt.TextFormat.RichText)
+        # Elided, never wider than the window: names and titles can be long.
+        self.title = ElidedLabel(_tr("No submission open"))
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
         self.title.setAccessibleName(_tr("Submission"))
         back = QPushButton(_tr("Back to queue (Esc)"))
         back.setAccessibleName(_tr("Back to the queue"))
@@ -118,6 +101,7 @@ class ScoringWorkspace(QWidget):
         self.banner = QLabel()
         self.banner.setTextFormat(Qt.TextFormat.PlainText)
         self.banner.setWordWrap(True)
+        self.banner.setAccessibleName(_tr("Sheet state"))
         self.banner.hide()
         self.rubric_layout.addWidget(self.banner)
         self.panel_slot = QVBoxLayout()
@@ -181,15 +165,58 @@ class ScoringWorkspace(QWidget):
         self._action("shortcuts", _tr("Keyboard shortcuts"), ["?"], self.shortcuts_requested.emit)
 
     def _chooser(self, n: int) -> Callable[[], object]:
-        return lambda: self.panel.choose(n) if self.panel else None
+        return lambda: self.panel.choose(n) if self.panel and self._may(acts.LEVEL) else None
 
     def _comment(self) -> None:
-        if self.panel and self.sheet and self.sheet.editable:
+        if self.panel and self._may(acts.COMMENT):
             self.panel.edit_comment()
 
     def _overall(self) -> None:
-        if self.panel and self.sheet and self.sheet.editable:
+        if self.panel and self._may(acts.OVERALL):
             self.panel.edit_overall()
+
+    # -- what the policy allows -------------------------------------------------------
+
+    def decision(self, act: str) -> Decision | None:
+        """The policy's answer for `act` on the sheet on screen (None: no sheet). A person who
+        may not score at all is refused every act, sheet or not."""
+        if not self.scoring.allowed:
+            return self.scoring
+        if self.acts is None or self.sheet is None:
+            return None
+        return self.acts.answer(act, editable=self.sheet.editable)
+
+    def _may(self, act: str) -> bool:
+        """True when the policy allows `act`; otherwise say why and do nothing."""
+        answer = self.decision(act)
+        if answer is None:
+            return False
+        if not answer.allowed:
+            self.failed.emit(acts.refusal(act, answer.reason))
+        return answer.allowed
+
+    def set_active(self, active: bool) -> None:
+        """The workspace is on screen (`active`) or not: its keys work only while it is,
+        and a scoring act the policy refuses stays off, its reason in the tooltip."""
+        self._active = active
+        for name, action in self.actions_by_name.items():
+            act = acts.ACT_OF_ACTION.get(name)
+            answer = self.decision(act) if act else None
+            refused = answer is not None and not answer.allowed
+            action.setEnabled(active and not refused)
+            why = sentence(answer.reason) if answer is not None and refused else ""
+            action.setToolTip(why or action.text().replace("&&", "&"))
+            action.setStatusTip(why)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # The key of an act that is off reaches here: say why it does nothing.
+        act = acts.act_of_key(event)
+        answer = self.decision(act) if act else None
+        if act and answer is not None and not answer.allowed:
+            self.failed.emit(acts.refusal(act, answer.reason))
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _escape(self) -> None:
         if self.panel and self.panel.editing_text():
@@ -232,7 +259,7 @@ class ScoringWorkspace(QWidget):
     def _not_opened(self, submission_id: str, exc: BaseException) -> None:
         self.loading = False
         words = in_words(exc, what="opening a submission")
-        self.title.setText(_esc(_tr("Could not open {0}: {1}").format(submission_id, words)))
+        self.title.setText(_tr("Could not open {0}: {1}").format(submission_id, words))
         self.failed.emit(words)
 
     def _show(self, ws: Workspace) -> None:
@@ -241,13 +268,16 @@ class ScoringWorkspace(QWidget):
             self.panel.flush()
         self.workspace = ws
         ev = ws.evaluation
+        self.acts = self.desk.permissions.sheet(ev)
         save = functools.partial(save_draft, self.desk.db, ws.submission_id, self.desk.assessor_id)
         sheet = ScoreSheet(
             self.desk.runner,
             save,
             ev,
             ws.rubric,
-            editable=ws.editable,
+            # Only what the policy allows is offered: nothing is let on screen and then
+            # refused on save.
+            editable=ws.editable and self.acts.edit.allowed,
             label=f"{ws.learner} ({ws.assessment})",
             parent=self,
         )
@@ -260,48 +290,83 @@ class ScoringWorkspace(QWidget):
             self.panel_slot.removeWidget(self.panel)
             self.panel.deleteLater()
         self.sheet = sheet
-        self.panel = RubricPanel(sheet)
+        self.panel = RubricPanel(sheet, self._read_only_reason())
+        self.panel.refused.connect(lambda: self._may(acts.LEVEL))  # says why
         self.panel_slot.addWidget(self.panel)
         self.panel.show()
         sheet.changed.connect(self._update_result)
         blind = _tr(" (anonymous)") if ws.blind else ""
         self.title.setText(
-            f"<b>{_esc(ws.learner)}</b>{blind} — {_esc(ws.assessment)}"
-            f" <span style='color:gray'>(rubric v{ev.rubric_version},"
-            f" {_short(ev.rubric_digest)})</span>"
+            f"{ws.learner}{blind} — {ws.assessment}"
+            f" (rubric v{ev.rubric_version}, {short_digest(ev.rubric_digest)})"
         )
-        self.title.setToolTip(ev.rubric_digest)
+        self.title.set_tip(_tr("Rubric digest: {0}").format(ev.rubric_digest))
         self._update_banner()
         self._update_result()
-        self.evidence.set_artifacts(ws.artifacts)
+        self.evidence.set_artifacts(ws.artifacts, signed=self._signed_record())
+        self.set_active(self._active)
         self.panel.setFocus(Qt.FocusReason.OtherFocusReason)
         self.undo_stack_changed.emit(sheet.undo_stack)
         self.loaded.emit(ws.submission_id)
+
+    def _signed_record(self) -> str | None:
+        """The digest of the record that signed the sheet on screen; None while unsigned."""
+        view = self.sheet.last_view if self.sheet is not None else None
+        if view is None or (view.record is None and view.status != "finalized"):
+            return None
+        return view.record[1] if view.record else ""
+
+    def _read_only_reason(self) -> str:
+        """Why the sheet on screen cannot be changed ("" when it can)."""
+        answer = self.decision(acts.LEVEL)
+        return "" if answer is None or answer.allowed else sentence(answer.reason)
 
     def _update_banner(self) -> None:
         ws, sheet = self.workspace, self.sheet
         if ws is None or sheet is None:
             return
-        record = sheet.last_view.record
-        if not sheet.editable:
+        signed = self._signed_record()
+        colour = None
+        if signed is not None:
             text = _tr("■ Finalized & signed — the scores can no longer change.")
-            if record:
-                text += " " + _tr("Record {0}").format(_short(record[1]))
-            self.banner.setText(text)
-            self.banner.setStyleSheet(f"color: {theme.ACCENT.name()}; font-weight: bold;")
-            self.banner.show()
+            if signed:
+                text += " " + _tr("Record {0}").format(short_digest(signed))
+            colour = theme.text_colour("accent", self.palette())
+        elif not sheet.editable:
+            text = _tr("Read only — {0}").format(self._read_only_reason())
         else:
-            self.banner.hide()
-        self.finalize_button.setEnabled(sheet.editable)
+            text = ""
+        theme.paint(self.banner, colour, bold=True)
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
+        answer = self.decision(acts.FINALIZE)
+        allowed = answer is not None and answer.allowed
+        why = "" if allowed or answer is None else sentence(answer.reason)
+        self.finalize_button.setEnabled(allowed)
+        self.finalize_button.setToolTip(why)
+        self.finalize_button.setAccessibleDescription(why)
+        self.finalize_button.setVisible(signed is None)  # a signed sheet has nothing to sign
 
     def _update_result(self, _criterion: str = "") -> None:
         if self.sheet is None:
             return
         result = self.sheet.result()
-        colour = {Outcome.PASS: theme.GREEN, Outcome.NOT_YET: theme.RED}.get(result.outcome)
-        style = f"color: {colour.name()};" if colour else ""
-        self.result.setText(result_line(result, len(self.sheet.rubric.criteria)))
-        self.result.setStyleSheet(style + " font-weight: bold;")
+        name = {Outcome.PASS: "green", Outcome.NOT_YET: "red"}.get(result.outcome)
+        words = describe(result, self.sheet.rubric)
+        theme.paint(
+            self.result, theme.text_colour(name, self.palette()) if name else None, bold=True
+        )
+        self.result.setText(words.line)
+        self.result.setToolTip(words.details)
+        self.result.setAccessibleDescription(words.details)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # light ↔ dark: colours that read
+            self._update_banner()
+            self._update_result()
+            if self.panel is not None:  # the chosen level, CRITICAL
+                self.panel.refresh()
+        super().changeEvent(event)
 
     # -- moving on --------------------------------------------------------------------
 
@@ -317,8 +382,7 @@ class ScoringWorkspace(QWidget):
         ws, sheet, panel = self.workspace, self.sheet, self.panel
         if ws is None or sheet is None or panel is None or self._finalizing:
             return
-        if not sheet.editable:
-            self.failed.emit(_tr("This submission is already finalized and signed."))
+        if not self._may(acts.FINALIZE):
             return
         panel.flush()
         result = sheet.result()
@@ -359,7 +423,7 @@ class ScoringWorkspace(QWidget):
         ).format(
             ws.learner,
             ws.assessment,
-            result_line(result, len(ws.rubric.criteria)),
+            describe(result, ws.rubric).line,
             self.desk.identity.profile.name,
         )
         if not self.confirm(self, _tr("Finalize & sign"), summary):
@@ -396,60 +460,20 @@ class ScoringWorkspace(QWidget):
         ws, sheet = self.workspace, self.sheet
         if sheet is not None and ws is not None and ws.submission_id == done.submission_id:
             sheet.finalized()
-            sheet.last_view = _with_record(sheet.last_view, done)
+            sheet.last_view = with_record(sheet.last_view, done)
+            self.acts = self.desk.permissions.sheet(sheet.last_view)
             self._update_banner()
             if self.panel:
-                self.panel.refresh()
+                self.panel.set_read_only(self._read_only_reason())
+            self.evidence.set_signed(done.digest)
+            self.set_active(self._active)
         self.finalized.emit(done)
 
     def _not_signed(self, exc: BaseException) -> None:
         self._finalizing = False
-        self.finalize_button.setEnabled(True)
+        self._update_banner()
         QMessageBox.warning(
             self,
             _tr("Not signed"),
             _tr("The result was not signed: {0}\nYour scores are saved as a draft.").format(exc),
         )
-
-
-Shown = tuple[dict[str, tuple[str | None, Decimal | None, str]], str]
-
-
-def shown(sheet: ScoreSheet) -> Shown:
-    """What the screen shows: level, points and comment per criterion, and the overall one."""
-    criteria = {}
-    for c in sheet.rubric.criteria:
-        chosen = sheet.selections.get(c.id)
-        level = chosen.level_id if chosen else None
-        points = None
-        if chosen is not None and level is not None:
-            points = chosen.points if chosen.points is not None else c.level(level).points
-        criteria[c.id] = (level, points, sheet.comments.get(c.id, ""))
-    return criteria, sheet.overall
-
-
-def finalize_as_shown(
-    db: Database, submission_id: str, signer: Signer, expected: Shown
-) -> Finalized:
-    """Sign only if the saved draft is what the person saw (runs on the serial lane, after
-    every queued save): a save that failed must not let something else be signed."""
-    view = evaluation_for(db, submission_id, signer.profile.id)
-    saved = {c.id: (c.level_id, c.points, c.comment) for c in view.criteria}
-    if (saved, view.overall_comment) != expected:
-        raise DomainError(
-            "what is saved differs from what the screen shows, so nothing was signed;"
-            " check the scores and try again"
-        )
-    return finalize(db, submission_id, signer)
-
-
-def _with_record(view: EvaluationView, done: Finalized) -> EvaluationView:
-    return replace(view, record=(done.record_id, done.digest), status="finalized")
-
-
-def _short(digest: str) -> str:
-    return f"{digest[:3]}…{digest[-3:]}" if len(digest) > 8 else digest
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
