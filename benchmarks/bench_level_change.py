@@ -1,6 +1,6 @@
 """Level change → durable commit, through the scoring service, vs raw sqlite3 running the same
 SQL the service needs (context query, score upsert, sheet read, totals update, audit tail read
-and append, and since decision 0018 the audit capture's TEMP triggers and the statement that
+and append, and since decision 0019 the audit capture's TEMP triggers and the statement that
 takes their notes) with the same pragmas, in one BEGIN IMMEDIATE … COMMIT.
 
 The floor is the database work itself (statements + fsync); the ratio is what our layers

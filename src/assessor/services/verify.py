@@ -7,7 +7,7 @@ and id.
 An attacker with the file can drop the triggers and edit rows; the hashes, signatures and
 the replay make that visible. Appending to the audit chain, or rewriting it and its head
 consistently, is not visible here (the chain has no secret); signed records stay protected
-by their signatures and the backend's receipts anchor the rest (decisions 0005 and 0018).
+by their signatures and the backend's receipts anchor the rest (decisions 0005 and 0019).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """`verify`'s check of signed evaluations against the rows the app shows with them: scores,
 totals, evidence, learner, submission, rubric version, comments, band and assessor. It holds
-whatever the audit log says: a record is signed, the log is not (decision 0018)."""
+whatever the audit log says: a record is signed, the log is not (decision 0019)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ file writes through none of these, and `verify` sees the difference.
 A change is `["insert", table, key, values]` (every column), `["update", table, key,
 changed columns]` or `["delete", table, key]`; `key` lists the primary-key values. Large
 columns that are content-addressed elsewhere are logged as their digest (`DIGESTED`).
-See docs/decisions/0018-verify-replays-the-audit-log.md.
+See docs/decisions/0019-verify-replays-the-audit-log.md.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ rightly call its writes tampering; it must not open the file (it refuses a newer
 
 The baseline is written with SQL and the audit hash of the day (security.audit, whose format
 is frozen: every stored event's hash depends on it). See
-docs/decisions/0018-verify-replays-the-audit-log.md.
+docs/decisions/0019-verify-replays-the-audit-log.md.
 
 Revision ID: 0005
 Revises: 0004
