@@ -12,7 +12,10 @@
 set -euo pipefail
 
 packages=(dbus dbus-x11 gnome-keyring chromium poppler-utils zbar-tools fonts-droid-fallback
-    fonts-symbola postgresql nodejs npm)
+    fonts-symbola postgresql)
+# Node.js may come from elsewhere (a nodesource build carries its own npm and conflicts with
+# Debian's npm package): ask Debian for it only when it is missing.
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 commands=(dbus-run-session gnome-keyring-daemon chromium pdftoppm zbarimg node npm)
 files=(/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
     /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf)
