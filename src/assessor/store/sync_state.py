@@ -421,3 +421,8 @@ def mark_uploaded(tx: Tx, backend: str, sha256: str) -> None:
     if tx.get(m.SyncUpload, (backend, sha256)) is None:
         tx.add(m.SyncUpload(backend=backend, sha256=sha256))
         tx.flush()
+
+
+def profile_key(tx: Tx, profile_id: str) -> str | None:
+    row = tx.get(m.Profile, profile_id)
+    return None if row is None else row.did
