@@ -72,6 +72,8 @@ class FaultProxy:
     on_server_kill: Callable[[], None] = lambda: None
     port: int = 0
     seen: list[str] = field(default_factory=list)  # "METHOD PATH" of each request since arm
+    # An attacker on the path: (request line, answer body) → the body the client gets.
+    tamper: Callable[[str, bytes], bytes] | None = None
     fired: list[tuple[int, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -167,7 +169,8 @@ class FaultProxy:
                 buffer.extend(chunk)
             request = _closing(head) + bytes(buffer)
             first = head.split(b"\r\n", 1)[0].decode("latin-1")
-            _, kind = self._fault_for(" ".join(first.split(" ")[:2]))
+            line = " ".join(first.split(" ")[:2])
+            _, kind = self._fault_for(line)
             if kind == "drop_before_read":
                 return
             if kind == "server_killed":
@@ -184,6 +187,8 @@ class FaultProxy:
                 return  # the server is not there: the client sees the connection close
             if kind == "refuse_next":
                 self._close_listener()
+            if self.tamper is not None:
+                answer = _rewrite(answer, lambda body: self.tamper(line, body))  # type: ignore[misc]
             if kind == "commit_then_drop":
                 return
             if kind == "client_killed":
@@ -222,3 +227,17 @@ class FaultProxy:
             return None
         split = answer.index(b"\r\n\r\n") + 4
         return _closing(answer[:split]) + answer[split:]
+
+
+def _rewrite(answer: bytes, change: Callable[[bytes], bytes]) -> bytes:
+    split = answer.index(b"\r\n\r\n") + 4
+    head, body = answer[:split], answer[split:]
+    new = change(body)
+    if new == body:
+        return answer
+    lines = [
+        line
+        for line in head[:-4].split(b"\r\n")
+        if line.partition(b":")[0].strip().lower() != b"content-length"
+    ]
+    return b"\r\n".join([*lines, f"Content-Length: {len(new)}".encode()]) + b"\r\n\r\n" + new

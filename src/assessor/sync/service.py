@@ -132,6 +132,13 @@ class SyncService:
             raise SyncProblem("no profile here is enrolled with a backend: assessor enrol URL CODE")
         raise SyncProblem("several profiles are enrolled; choose one with --profile NAME")
 
+    def read_feed_again(self, profile_id: str) -> None:
+        """The next round reads the whole change feed from its start (every change applies
+        idempotently): what was refused before, such as a rubric whose bytes did not match
+        its digest, is fetched again."""
+        with self.db.write() as tx:
+            st.update_enrolment(tx, profile_id, cursor=None)
+
     # ---- one round ----------------------------------------------------------------------------
 
     def sync(self, profile_id: str | None = None, progress: Progress | None = None) -> SyncReport:
