@@ -29,6 +29,7 @@ from assessor.sync import protocol as p
 from assessor.sync.client import Backend, Refused
 
 Progress = Callable[[str, int, int], None]  # (step, done, total: 0 when unknown)
+TAKE_AT_ONCE = 200  # pulled submissions made local in one transaction
 
 
 @dataclass
@@ -265,10 +266,12 @@ class Puller:
     # ---- evidence: downloaded, hash-checked, and only then the submission counts ------------
 
     def evidence(self) -> None:
+        """Held work whose files are all here and intact becomes local work, many
+        submissions to a transaction; a file that fails leaves its submission waiting."""
         with self.db.read() as tx:
             held = st.held_work(tx, self.profile)
+        ready: list[tuple[str, dict[str, Any]]] = []
         for n, (submission_id, payload) in enumerate(held, 1):
-            self.progress("evidence", n, len(held))
             data = json.loads(payload)
             try:
                 for artifact in data.get("artifacts", []):
@@ -279,7 +282,18 @@ class Puller:
                     st.work_failed(tx, submission_id, message)
                 self.result.waiting_evidence += 1
                 continue
-            with self.db.write() as tx:
+            ready.append((submission_id, data))
+            if len(ready) >= TAKE_AT_ONCE or n == len(held):
+                self._take(ready)
+                ready = []
+                self.progress("work", n, len(held))
+        self._take(ready)
+
+    def _take(self, ready: list[tuple[str, dict[str, Any]]]) -> None:
+        if not ready:
+            return
+        with self.db.write() as tx:
+            for submission_id, data in ready:
                 if self._take_work(tx, submission_id, data):
                     self.result.submissions += 1
 
