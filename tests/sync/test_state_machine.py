@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as s
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -46,7 +46,7 @@ from tests.conftest import PASSPHRASE, sealed_key
 from tests.issuer.service.harness import Issuer, unique
 from tests.sync import invariants
 from tests.sync.fault_proxy import FaultProxy
-from tests.sync.world import NO_WAIT, PASSING, Desk
+from tests.sync.world import PASSING, Desk
 
 RUNS = int(os.environ.get("ASSESSOR_SYNC_RUNS", "200"))
 WORK = 3  # submissions assigned to each run's person
@@ -176,7 +176,7 @@ def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> N
             try:
                 self.service().sync()
             except Killed:
-                pass
+                event("client killed mid-sync")
             self.transport.kill_after = None
             self.restart_client()
 
@@ -205,6 +205,7 @@ def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> N
             assert issuer.process is not None
             issuer.process.send_signal(signal.SIGKILL)
             issuer.process.wait(timeout=30)
+            event("server killed")
 
         @precondition(lambda self: not self.server_up())
         @rule()
