@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from assessor.formats.rubric_files import read_rubric_file
 from assessor.services.demo import demo_rubric_files, write_demo
 from assessor.services.demo_comments import comments_for, draft_comments
-from assessor.services.rubric_files import read_rubric_file
 from assessor.store import models as m
 from assessor.store.db import Database
 from tests.conftest import CHEAP_KDF

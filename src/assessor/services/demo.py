@@ -13,6 +13,7 @@ from typing import NamedTuple
 from assessor.domain.ids import uuid7
 from assessor.domain.policy import Operation
 from assessor.domain.workflow import SubmissionStatus
+from assessor.formats.rubric_files import case_rubric_id
 from assessor.security import keys
 from assessor.services.access import Actor, check, operation
 from assessor.services.build_aside import build_aside
@@ -20,7 +21,6 @@ from assessor.services.demo_comments import comments_for
 from assessor.services.demo_evidence import evidence_for
 from assessor.services.preview import prepare_all_previews
 from assessor.services.profiles import add_profile
-from assessor.services.rubric_files import case_rubric_id
 from assessor.services.rubrics import RubricVersionInfo, import_rubric_file, show_version
 from assessor.services.scoring import (
     DraftChange,
