@@ -23,7 +23,7 @@ from assessor.services import rubrics
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from assessor.services import demo  # reportlab and the evidence makers: only here
+    from assessor import demo  # reportlab and the evidence makers: only here
 
     target = paths.data_dir(args.data_dir)
     say(f"Writing demo data to {target} …", err=True)
