@@ -15,7 +15,7 @@ from typing import TypeVar
 import keyring
 import keyring.backend
 import keyring.errors
-from keyring.backend import KeyringBackend
+from keyring.backend import KeyringBackend as KeyringBackend  # re-exported: the type, for the UI
 
 from assessor.domain.errors import DomainError
 
@@ -105,6 +105,23 @@ def _refusal(name: str) -> InsecureKeyring:
     else:
         why = f"the keyring backend {name} is not a system keyring Assessor trusts"
     return InsecureKeyring(f"{why}; {_advice()}")
+
+
+def describe_backend() -> str:
+    """Which backend keyring would use, and whether Assessor accepts it, in words (for the
+    diagnostics): nothing secret. May talk to D-Bus: not on the GUI thread."""
+    try:
+        backend = keyring.get_keyring()
+    except Exception as exc:  # keyring raises all sorts when a backend fails to load
+        return f"(none could be loaded: {type(exc).__name__})"
+    name = qualified_name(backend)
+    try:
+        chosen = choose_backend(backend)
+    except InsecureKeyring:
+        return f"{name} (refused: not a secure system keyring)"
+    if chosen is not backend:
+        return f"{name} → {qualified_name(chosen)}"
+    return name
 
 
 def choose_backend(backend: KeyringBackend) -> KeyringBackend:
