@@ -172,3 +172,41 @@ def test_double_marking_on_two_devices_both_arrive(issuer: Issuer, tmp_path: Pat
     finally:
         first.close()
         second.close()
+
+
+def test_deferred_for_missing_evidence_is_retried_until_synced(
+    issuer: Issuer, tmp_path: Path
+) -> None:
+    with desk(issuer, tmp_path / "desk") as d:
+        d.enrol()
+        [submission] = d.assign()
+        service = d.service()
+        assert service.sync().ok
+        # A photo taken here, part of the work the record vouches for.
+        photo = d.db.blobs.put_bytes(b"a photo of the consumer unit\n")
+        with d.db.write() as tx:
+            tx.add(
+                m.Artifact(
+                    submission_id=submission,
+                    position=0,
+                    name="unit.jpg",
+                    media_type="image/jpeg",
+                    size=photo.size,
+                    sha256=photo.sha256,
+                )
+            )
+        record = d.score(submission)
+        # The file goes missing before it could be sent: the backend says "later".
+        kept = d.db.blobs.path_of(photo.sha256).read_bytes()
+        d.db.blobs.path_of(photo.sha256).unlink()
+        first = service.sync()
+        assert first.ok and (first.pushed.deferred, first.pushed.batches) == (1, 1)
+        [item] = service.outbox()
+        assert (item.state, item.answer, item.reason) == ("pending", "deferred", "evidence-missing")
+        assert item.next_attempt_at is not None
+        assert service.sync().pushed.deferred == 1  # "Sync now" tries it again
+        d.db.blobs.put_bytes(kept)
+        last = service.sync()
+        assert last.ok and (last.pushed.accepted, last.pushed.evidence_uploaded) == (1, 1)
+        assert invariants.server_records(issuer, d.signer.did)[record][1] == "accepted"
+        invariants.check(issuer, d)

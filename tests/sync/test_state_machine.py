@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from itertools import count
@@ -22,7 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, event, settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as s
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -115,6 +116,7 @@ def template() -> Iterator[Path]:
 def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> None:
     proxy = FaultProxy(issuer.port)
     runs = count()
+    tallies: Counter[str] = Counter()
 
     class SyncMachine(RuleBasedStateMachine):
         def __init__(self) -> None:
@@ -176,7 +178,7 @@ def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> N
             try:
                 self.service().sync()
             except Killed:
-                event("client killed mid-sync")
+                tallies["client killed mid-sync"] += 1
             self.transport.kill_after = None
             self.restart_client()
 
@@ -190,6 +192,7 @@ def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> N
         def drop_network(self) -> None:
             proxy.arm(0, "refused")
             self.offline = True
+            tallies["network dropped"] += 1
 
         @rule()
         def restore_network(self) -> None:
@@ -205,7 +208,7 @@ def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> N
             assert issuer.process is not None
             issuer.process.send_signal(signal.SIGKILL)
             issuer.process.wait(timeout=30)
-            event("server killed")
+            tallies["server killed"] += 1
 
         @precondition(lambda self: not self.server_up())
         @rule()
@@ -241,7 +244,7 @@ def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> N
             SyncMachine,
             settings=settings(
                 max_examples=RUNS,
-                stateful_step_count=8,
+                stateful_step_count=6,
                 deadline=None,
                 derandomize=True,
                 database=None,
@@ -250,3 +253,6 @@ def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> N
         )
     finally:
         proxy.stop()
+    print(f"\n{next(runs)} runs: {dict(tallies)}")
+    if RUNS >= 100:  # the disruptions this test is about did happen
+        assert tallies["server killed"] and tallies["client killed mid-sync"], tallies

@@ -13,7 +13,7 @@ import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from assessor.security.digests import decode_multibase_digest
@@ -25,6 +25,7 @@ from assessor.sync import protocol as p
 from assessor.sync.client import Backend, Unreachable
 
 Progress = Callable[[str, int, int], None]
+FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -84,18 +85,26 @@ class Pusher:
         self.now, self.sleep, self.rng, self.progress = now, sleep, rng, progress
         self.result = Pushed()
 
-    def run(self) -> Pushed:
+    def run(self, *, due_only: bool = False) -> Pushed:
+        """Send what waits: everything (a person asked), or with `due_only` only the items
+        whose backoff has passed (a round the program started by itself)."""
         with self.db.read() as tx:
             total = st.waiting(tx, self.key)
         sent = 0
+        later: set[int] = set()  # items answered "deferred" wait for the next round
         while True:
+            until = self.now() if due_only else FAR_FUTURE
             with self.db.read() as tx:
-                items = st.due(tx, self.key, self.now(), self.batch_size)
+                items = st.due(tx, self.key, until, self.batch_size + len(later))
+            items = [i for i in items if i.id not in later][: self.batch_size]
             if not items:
                 return self.result
             self._evidence(items)
             answers = self._send(items)
             self._mark(items, answers)
+            later.update(
+                i.id for i, a in zip(items, answers, strict=True) if not a.state.final
+            )
             sent += len(items)
             self.progress("push", sent, total)
 

@@ -141,9 +141,17 @@ class SyncService:
 
     # ---- one round ----------------------------------------------------------------------------
 
-    def sync(self, profile_id: str | None = None, progress: Progress | None = None) -> SyncReport:
+    def sync(
+        self,
+        profile_id: str | None = None,
+        progress: Progress | None = None,
+        *,
+        due_only: bool = False,
+    ) -> SyncReport:
         """Pull the feed, push the outbox, read the credentials: one round. A failure ends
-        the round with `error` set (nothing half-written: each step commits whole)."""
+        the round with `error` set (nothing half-written: each step commits whole). A round
+        the program starts by itself passes `due_only`: items still in their backoff wait
+        (`next_attempt_at` in the report says until when); "Sync now" sends everything."""
         profile_id = self.enrolled_profile(profile_id)
         progress = progress or _quiet
         with self.db.read() as tx:
@@ -176,7 +184,7 @@ class SyncService:
                 )
             pusher.batch_size = min(self.batch_size, discovery.limits.max_batch_records)
             puller.run()
-            pusher.run()
+            pusher.run(due_only=due_only)
             puller.credentials()
         except Refused as exc:
             report.error = f"{enrolment.backend} refused: {exc.message}"
