@@ -426,3 +426,8 @@ def mark_uploaded(tx: Tx, backend: str, sha256: str) -> None:
 def profile_key(tx: Tx, profile_id: str) -> str | None:
     row = tx.get(m.Profile, profile_id)
     return None if row is None else row.did
+
+
+def profile_roles(tx: Tx, profile_id: str) -> tuple[str, ...]:
+    row = tx.get(m.Profile, profile_id)
+    return () if row is None else tuple(row.roles.split())

@@ -12,7 +12,9 @@ from datetime import datetime
 
 import httpx
 
+from assessor.domain.policy import Operation
 from assessor.security.secrets import SecretStore
+from assessor.services.access import Actor, check
 from assessor.services.profiles import Signer
 from assessor.store import sync_state as st
 from assessor.store.db import Database
@@ -157,7 +159,10 @@ class SyncService:
         with self.db.read() as tx:
             enrolment = st.enrolment(tx, profile_id)
             key = st.profile_key(tx, profile_id)
+            roles = st.profile_roles(tx, profile_id)
         assert enrolment is not None and key is not None
+        # The profile syncs through its enrolled token: it acts, with its roles.
+        check(Actor(profile_id, roles), Operation.SYNC_RUN)
         report = SyncReport(profile_id, enrolment.backend)
         token = e.token_for(self.secrets, enrolment)
         backend = Backend(enrolment.backend, token, timeout=self.timeout, transport=self.transport)
