@@ -113,6 +113,7 @@ def make_desk_reopen(d: Desk) -> Desk:
     [
         (["enrol", "ftp://example.org", "CODE"], "backend URL: 'ftp://example.org' is not an http"),
         (["enrol", "http://127.0.0.1:1?x=1", "CODE"], "must not carry a query"),
+        (["enrol", "http://badges.example.org", "CODE"], "must use https://"),
         (["enrol", "--status", "http://127.0.0.1:1"], "--status takes no URL or CODE"),
         (["enrol", "http://127.0.0.1:1"], "give the backend URL and the enrolment code"),
         (["sync"], "enrolled"),

@@ -19,6 +19,7 @@ from assessor.sync import protocol as p
 
 DEFAULT_TIMEOUT = 30.0
 USER_AGENT = "assessor-desktop"
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class SyncError(Exception):
@@ -55,6 +56,9 @@ def normal_url(url: str) -> str:
         raise ValueError(f"'{url}' is not an http:// or https:// URL with a host")
     if parsed.query or parsed.fragment:
         raise ValueError(f"'{url}' must not carry a query or a fragment")
+    if parsed.scheme == "http" and parsed.host not in LOOPBACK:
+        # The token would cross the network in clear: plain http only to this machine.
+        raise ValueError(f"'{url}' must use https:// (http:// only to 127.0.0.1 or localhost)")
     return str(parsed).rstrip("/")
 
 
