@@ -5,7 +5,7 @@ a few rounds have run: the backend holds exactly the signed set, each record was
 once, nothing waits, no credential was issued twice; at every step nothing signed is lost.
 
 200 seeded runs by default; more with ASSESSOR_SYNC_RUNS=N. One server process serves all
-runs; a run may kill it (about one run in twelve, as the restart takes seconds).
+runs; every tenth run may kill it (a restart takes seconds).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as s
 from hypothesis.stateful import (
     RuleBasedStateMachine,
-    initialize,
     invariant,
     precondition,
     rule,
@@ -121,7 +120,8 @@ def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> N
     class SyncMachine(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
-            folder = tmp_path / f"run-{next(runs)}"
+            run = next(runs)
+            folder = tmp_path / f"run-{run}"
             shutil.copytree(template, folder)
             name, code, self.work = seed(issuer)
             db = Database.open(folder)
@@ -135,7 +135,9 @@ def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> N
             self.signed: dict[str, str] = {}
             self.drafted: set[str] = set()
             self.offline = False
-            self.may_kill_server = False
+            # A restart takes seconds: every tenth run may kill the server (a replay while
+            # shrinking may differ in this; hypothesis then says "flaky", still a failure).
+            self.may_kill_server = run % 10 == 3
 
         def signer(self) -> Any:
             return unlock(self.d.db, self.d.profile_id, PASSPHRASE)
@@ -146,10 +148,6 @@ def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> N
         def local(self) -> set[str]:
             with self.d.db.read() as tx:
                 return {s.id for s in tx.query(dm.Submission)}
-
-        @initialize(kills=s.sampled_from([True] + [False] * 11))
-        def choose(self, kills: bool) -> None:
-            self.may_kill_server = kills
 
         @rule(n=s.integers(0, WORK - 1))
         def score(self, n: int) -> None:
