@@ -171,14 +171,16 @@ class SecretStore:
 
     # ---- sync tokens ------------------------------------------------------------------------
 
-    def set_token(self, server: str, token: str) -> None:
-        self._set(_token_key(server), token, "save the sync token")
+    # `account` tells apart several profiles of one machine enrolled with the same server.
 
-    def token(self, server: str) -> str | None:
-        return self._get(_token_key(server), "read the sync token")
+    def set_token(self, server: str, token: str, *, account: str = "") -> None:
+        self._set(_token_key(server, account), token, "save the sync token")
 
-    def forget_token(self, server: str) -> None:
-        self._delete(_token_key(server), "forget the sync token")
+    def token(self, server: str, *, account: str = "") -> str | None:
+        return self._get(_token_key(server, account), "read the sync token")
+
+    def forget_token(self, server: str, *, account: str = "") -> None:
+        self._delete(_token_key(server, account), "forget the sync token")
 
     # ---- remembered unlock secrets (opt-in) ---------------------------------------------------
 
@@ -226,11 +228,12 @@ class SecretStore:
         self._call(what, delete)
 
 
-def _token_key(server: str) -> str:
+def _token_key(server: str, account: str = "") -> str:
     if not isinstance(server, str) or not server.strip():
         raise ValueError("a server URL is required")
     # One server, one entry, whether or not its URL was typed with a trailing slash.
-    return "token:" + server.strip().rstrip("/")
+    key = "token:" + server.strip().rstrip("/")
+    return f"{key} {account}" if account else key
 
 
 def _unlock_key(profile_id: str) -> str:
