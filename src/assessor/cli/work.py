@@ -163,7 +163,7 @@ def register(sub: Any) -> None:
         "list submissions",
         "assessor submission list --status to_score --search Priya",
     )
-    c.add_argument("--status", choices=["to_score", "in_progress", "finalized"])
+    c.add_argument("--status", choices=[s.value for s in SubmissionStatus])
     c.add_argument("--assessment", metavar="ID", type=identifier)
     c.add_argument(
         "--search",

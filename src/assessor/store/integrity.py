@@ -97,6 +97,8 @@ GUARD_TRIGGERS = (
     "evaluation_scores_final_no_insert",
     "evaluation_scores_final_no_update",
     "evaluation_scores_final_no_delete",
+    "signoffs_no_update",
+    "signoffs_no_delete",
 )
 
 
