@@ -27,6 +27,8 @@ from assessor.store.errors import StoreError
 from assessor.store.signoffs import STATES, SignOffFilter, SignOffRow
 
 __all__ = [
+    "MAX_REASON",
+    "RETURN_TO",
     "STATES",
     "Decided",
     "SignOffFilter",
