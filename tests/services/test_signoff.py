@@ -28,7 +28,7 @@ from assessor.store import records as r
 from assessor.store.db import Database
 from tests.conftest import Seed, sealed_key
 from tests.services.test_finalize import score_all
-from tests.services.test_verify import add_evidence
+from tests.services.test_verify import add_evidence, drop_guards
 
 TABLES = ("records", "outbox_items", "audit_events", "signoffs")
 
@@ -288,3 +288,19 @@ def test_an_unknown_submission_or_unscored_one_is_named(desk: Desk) -> None:
         decide(desk.db, "sub-999", desk.manager, approve=True)
     with pytest.raises(DomainError, match="has not been scored yet"):
         decide(desk.db, "sub-002", desk.manager, approve=True)
+
+
+def test_verify_names_a_decision_changed_after_it_was_signed(desk: Desk) -> None:
+    desk.finalized("sub-001")
+    decide(desk.db, "sub-001", desk.manager, approve=False, return_to="learner", reason="Blurred")
+    assert verify_store(desk.db).ok
+    con = sqlite3.connect(desk.db.path)
+    try:
+        drop_guards(con)
+        con.execute("UPDATE signoffs SET reason = 'Approved after all', return_to = NULL")
+        con.commit()
+    finally:
+        con.close()
+    found = verify_store(desk.db).finding
+    assert found is not None and found.table == "signoffs", found
+    assert "whom it returns to differs from what was signed" in found.problem
