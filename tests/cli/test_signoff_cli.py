@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from assessor.services.demo import DEMO_PASSPHRASE
+from assessor.demo import DEMO_PASSPHRASE
 from tests.cli.conftest import folder_state, run
 
 MANAGER = "Malik Manager"
