@@ -38,6 +38,10 @@ class ProfileInfo:
     roles: tuple[str, ...]
     did: str | None = None
 
+    def to_json(self) -> dict[str, object]:
+        """The `profile create/list --json` shape, which `record verify --roster` reads."""
+        return {"id": self.id, "name": self.name, "roles": list(self.roles), "did": self.did}
+
 
 @dataclass(frozen=True)
 class Signer:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from assessor.domain.scoring import selected_points
 from assessor.services.finalize import Finalized, Sheet
 from assessor.services.scoring import EvaluationView
 from assessor.ui.scoring.sheet import ScoreSheet
@@ -28,7 +29,7 @@ def shown(sheet: ScoreSheet) -> Shown:
         level = chosen.level_id if chosen else None
         points = None
         if chosen is not None and level is not None:
-            points = chosen.points if chosen.points is not None else c.level(level).points
+            points = selected_points(c.level(level), chosen)
         criteria[c.id] = (level, points, sheet.comments.get(c.id, ""))
     return criteria, sheet.overall
 
