@@ -16,10 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
-from assessor import paths
+from assessor import paths, resources
 from assessor.app.self_test import SelfTest
 from assessor.app.wiring import build_window
 from assessor.domain.text import for_terminal
@@ -87,11 +88,21 @@ def run(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Assessor")
     app.setOrganizationName("Assessor")
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName(resources.APP_ID)  # Wayland matches the window to its menu entry
     # Until the main window shows, closing the "please wait" or unlock window must not quit.
     app.setQuitOnLastWindowClosed(False)
     theme.apply(app)
     desk_app = DeskApp(app, args)
     return desk_app.run()
+
+
+def app_icon() -> QIcon:
+    """The application icon at every size shipped (files are read when a size is drawn)."""
+    icon = QIcon()
+    for size in resources.APP_ICON_SIZES:
+        icon.addFile(str(resources.app_icon_png(size)), QSize(size, size))
+    return icon
 
 
 class DeskApp:
