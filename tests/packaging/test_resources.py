@@ -1,5 +1,6 @@
 """One lookup, three shapes: the source tree, an installed wheel and the bundle each find every
-shipped file inside themselves (`assessor paths --json` reports where)."""
+shipped file inside themselves (`assessor paths --json` reports where). The bundle's shape is
+in test_bundle.py, which runs when CI has built one."""
 
 from __future__ import annotations
 
@@ -17,8 +18,6 @@ from assessor import resources
 from assessor.cli.places import SHIPPED
 
 ROOT = Path(__file__).resolve().parents[2]
-# CI sets it after packaging/build-linux.sh: the bundle's folder (dist/assessor).
-BUNDLE = os.environ.get("ASSESSOR_BUNDLE_DIR")
 PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
 
 
@@ -63,7 +62,7 @@ def test_paths_reports_a_missing_resource_with_exit_1(
     assert not (tmp_path / "data").exists()  # it reads nothing and creates nothing
 
 
-def _check_report(report: dict[str, object], shape: str, inside: Path) -> None:
+def check_report(report: dict[str, object], shape: str, inside: Path) -> None:
     assert report["install"] == shape
     found = report["resources"]
     assert isinstance(found, dict) and set(found) == set(SHIPPED)
@@ -132,19 +131,4 @@ def test_an_installed_wheel_finds_every_shipped_file_inside_itself(
     )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    _check_report(report, "installed", venv)
-
-
-@pytest.mark.skipif(not BUNDLE, reason="no bundle: set ASSESSOR_BUNDLE_DIR after build-linux.sh")
-def test_the_bundle_finds_every_shipped_file_inside_itself(tmp_path: Path) -> None:
-    bundle = Path(str(BUNDLE)).resolve()
-    done = subprocess.run(
-        [str(bundle / "assessor"), "paths", "--json", "--data-dir", str(tmp_path / "d")],
-        cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    _check_report(json.loads(done.stdout), "bundle", bundle)
+    check_report(report, "installed", venv)
