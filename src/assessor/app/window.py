@@ -199,6 +199,13 @@ class DeskApp:
         if not opened.profiles:
             self._first_profile(opened)
             return
+        if getattr(self.args, "start_probe", False):
+            from assessor.app.start_probe import watch
+
+            self._show(_assessor_profile(opened.profiles), None)
+            assert self.window is not None
+            self.probe = watch(self.window)
+            return
         if self.args.self_test:
             from assessor.services.demo import DEMO_PASSPHRASE
 
@@ -271,7 +278,7 @@ class DeskApp:
         assert signer is not None and profile is not None
         self._show(profile, signer)
 
-    def _show(self, profile: ProfileInfo, signer: Signer) -> None:
+    def _show(self, profile: ProfileInfo, signer: Signer | None) -> None:
 
         assert self.opened is not None
         QSettings().setValue("last_profile", profile.id)

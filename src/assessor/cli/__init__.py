@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     window.add_argument(
         "--screenshots", metavar="DIR", help="with --self-test: write PNG screenshots to DIR"
     )
+    # benchmarks/bench_bundle_start.py: open, print "ready" at the first queue page, exit
+    window.add_argument("--start-probe", action="store_true", help=argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     catalogue.register(sub)
     work.register(sub)
