@@ -20,17 +20,11 @@ from assessor.security.records import (
     verify,
 )
 from assessor.services.access import Actor, check, operation
+from assessor.services.signing import ROLE_FOR_KIND
 from assessor.store import queries as q
 from assessor.store import records as r
 from assessor.store.db import Database
 from assessor.store.files import read_regular_file, write_output
-
-# The role a record's issuer must hold to make it.
-ROLE_FOR_KIND = {
-    "ArtifactAssessmentRecord": "assessor",
-    "ProjectSignOffRecord": "manager",
-    "ExamSessionRecord": "proctor",
-}
 
 
 @dataclass(frozen=True)
@@ -317,6 +311,7 @@ def check_record_file(path: Path, **expect: Any) -> RecordCheck:
     return check_record_bytes(data, source=str(path), **expect)
 
 
+@operation(None)
 def check_stored_record(db: Database, ref: str, **expect: Any) -> RecordCheck:
     """`check_record_bytes` of a record this data folder holds, found by the digest printed
     on a report (or by id): its exact stored bytes are checked, never the folder's word for

@@ -25,6 +25,7 @@ from assessor.security.did import public_key_from_did, public_key_from_verificat
 from assessor.security.digests import digest_bytes
 from assessor.security.records import ProofInvalid, parse_record, record_kind, verify
 from assessor.services.access import Actor, check, operation
+from assessor.services.signing import RECORD_ACTIONS
 from assessor.services.verify_replay import Replay, ReplayError, differences
 from assessor.services.verify_signed import shown_as_signed
 from assessor.store import integrity, migrate
@@ -101,7 +102,7 @@ def _audit(tx: Tx, replay: Replay, progress: Progress) -> tuple[int, list[tuple[
     for i, row in enumerate(integrity.audit_rows(tx), start=1):
         count = i
         actor, action, payload, stored = _audit_row(row, i, prev)
-        if action == "evaluation.finalize" and isinstance(payload, dict):
+        if action in RECORD_ACTIONS and isinstance(payload, dict):
             named.append((str(payload.get("digest")), i))
         try:
             replay.apply(i, actor, action, payload)
