@@ -102,9 +102,7 @@ class Pusher:
             self._evidence(items)
             answers = self._send(items)
             self._mark(items, answers)
-            later.update(
-                i.id for i, a in zip(items, answers, strict=True) if not a.state.final
-            )
+            later.update(i.id for i, a in zip(items, answers, strict=True) if not a.state.final)
             sent += len(items)
             self.progress("push", sent, total)
 
