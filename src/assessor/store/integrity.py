@@ -97,6 +97,18 @@ GUARD_TRIGGERS = (
     "evaluation_scores_final_no_insert",
     "evaluation_scores_final_no_update",
     "evaluation_scores_final_no_delete",
+    "exam_sessions_sealed_no_update",
+    "exam_sessions_sealed_no_delete",
+    "exam_runs_sealed_no_update",
+    "exam_roster_sealed_no_insert",
+    "exam_roster_sealed_no_update",
+    "exam_roster_sealed_no_delete",
+    "exam_roster_terminal_outcome",
+    "exam_entries_sealed_no_insert",
+    "exam_entries_no_update",
+    "exam_entries_no_delete",
+    "exam_amendments_no_update",
+    "exam_amendments_no_delete",
 )
 
 
