@@ -30,6 +30,7 @@ ROLE_FOR_KIND = {
     "ArtifactAssessmentRecord": "assessor",
     "ProjectSignOffRecord": "manager",
     "ExamSessionRecord": "proctor",
+    "ExamSessionAmendmentRecord": "manager",
 }
 
 

@@ -34,6 +34,8 @@ from assessor.store.db import Database, Tx
 from assessor.store.errors import StoreError
 
 Progress = Callable[[str, int], None]
+# The audit actions that make a signed record, naming it by digest.
+RECORD_ACTIONS = frozenset({"evaluation.finalize", "exam.seal", "exam.amend"})
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ def _audit(tx: Tx, replay: Replay, progress: Progress) -> tuple[int, list[tuple[
         # The stored payload text itself is hashed: the writer stored its canonical form.
         if chain_hash(prev, canonical) != stored:
             raise bad("its hash does not match its content")
-        if action == "evaluation.finalize" and isinstance(payload, dict):
+        if action in RECORD_ACTIONS and isinstance(payload, dict):
             named.append((str(payload.get("digest")), i))
         try:
             replay.apply(i, actor, action, payload)
@@ -228,7 +230,8 @@ def _shown_as_signed(tx: Tx, i: int, row: integrity.RecordRow, body: dict[str, A
     wrong = shown_as_signed(tx, row, body)
     if wrong is not None:
         table, problem = wrong
-        raise _Bad(Finding(table, i, str(row.evaluation_id), f"{problem} (record #{i})"))
+        label = row.evaluation_id or row.id.decode("utf-8", "replace")
+        raise _Bad(Finding(table, i, label, f"{problem} (record #{i})"))
 
 
 def _blobs(tx: Tx, blobs: BlobStore, progress: Progress) -> int:
