@@ -7,6 +7,7 @@ thread only shows what came back. `--demo` and `--self-test` first write a fresh
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 import shutil
@@ -31,6 +32,7 @@ from assessor.services.profiles import (
     create_profile,
     list_profiles,
     unlock,
+    unlock_remembered,
 )
 from assessor.settings import Settings
 from assessor.settings import load as load_settings
@@ -240,7 +242,8 @@ class DeskApp:
         if profile is None:
             remembered(None)
             return
-        try_remembered(profile.id, opened.secrets, self._unlock_fn(), self.runner, remembered)
+        unlock_with = functools.partial(unlock_remembered, opened.db)
+        try_remembered(profile.id, opened.secrets, unlock_with, self.runner, remembered)
 
     def _unlock_dialog(self, opened: Opened, current: str | None) -> None:
 

@@ -30,7 +30,7 @@ def cmd_profile_create(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         info = profiles.create_profile(db, args.name, args.role, passphrase)
     if args.json:
-        out({"id": info.id, "name": info.name, "roles": list(info.roles), "did": info.did})
+        out(info.to_json())
     else:
         say(f"Created profile {info.name} ({', '.join(info.roles)})", f"  {info.did}")
     return 0
@@ -40,7 +40,7 @@ def cmd_profile_list(args: argparse.Namespace) -> int:
     with open_db(args, create=False) as db:
         infos = profiles.list_profiles(db)
     if args.json:
-        out([{"id": i.id, "name": i.name, "roles": list(i.roles), "did": i.did} for i in infos])
+        out([i.to_json() for i in infos])
     else:
         table(
             [(i.name, " ".join(i.roles), i.did or "(no key)") for i in infos],

@@ -15,7 +15,7 @@ from assessor.domain.text import require_plain
 from assessor.services.access import check, operation
 from assessor.services.exam_views import SessionView, record_subject, session_uri, view
 from assessor.services.profiles import Signer
-from assessor.services.record_signing import SignedRecord, sign_and_store
+from assessor.services.signing import sign_record
 from assessor.store import exam as s
 from assessor.store import records as r
 from assessor.store.audit import append_event
@@ -77,17 +77,26 @@ def seal_session(
             raise NotAllowed(f"cannot seal {session_id}: its roster changed since it was shown")
         sealed_at = format_utc(moment)
         subject: dict[str, Any] = record_subject(shown, sealed_at)
-        made: SignedRecord = sign_and_store(
-            tx, signer, kind=KIND, role="proctor", subject=subject, at=moment, what="seal"
+        made = sign_record(
+            tx,
+            signer,
+            KIND,
+            subject,
+            action="exam.seal",
+            entity=("exam_session", head.id),
+            now=moment,
+            what="seal",
         )
+        # The record's id is known only now: the seal's own rows get their own event, by
+        # the proctor (sign_record's event carries the rows written before it).
         s.seal(tx, head.id, moment, made.id)
         append_event(
             tx,
             actor=signer.profile.id,
-            action="exam.seal",
+            action="exam.sealed",
             entity_type="exam_session",
             entity_id=head.id,
-            payload={"record": made.id, "digest": made.digest, "kind": KIND, "seq": made.seq},
+            payload={"record": made.id},
         )
     return Sealed(head.id, made.id, made.digest, made.seq, sealed_at, shown)
 
@@ -130,8 +139,15 @@ def amend_session(
             "amends": {"id": original.id, "digestMultibase": original.digest},
             "text": text,
         }
-        made = sign_and_store(
-            tx, signer, kind=AMENDMENT, role="manager", subject=subject, at=moment, what="amend"
+        made = sign_record(
+            tx,
+            signer,
+            AMENDMENT,
+            subject,
+            action="exam.amend",
+            entity=("exam_session", head.id),
+            now=moment,
+            what="amend",
         )
         s.add_amendment(
             tx,
@@ -145,9 +161,9 @@ def amend_session(
         append_event(
             tx,
             actor=signer.profile.id,
-            action="exam.amend",
+            action="exam.amended",
             entity_type="exam_session",
             entity_id=head.id,
-            payload={"record": made.id, "digest": made.digest, "kind": AMENDMENT, "seq": made.seq},
+            payload={"record": made.id},
         )
     return Amended(head.id, made.id, made.digest, original.id)

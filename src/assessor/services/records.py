@@ -20,18 +20,11 @@ from assessor.security.records import (
     verify,
 )
 from assessor.services.access import Actor, check, operation
+from assessor.services.signing import ROLE_FOR_KIND
 from assessor.store import queries as q
 from assessor.store import records as r
 from assessor.store.db import Database
 from assessor.store.files import read_regular_file, write_output
-
-# The role a record's issuer must hold to make it.
-ROLE_FOR_KIND = {
-    "ArtifactAssessmentRecord": "assessor",
-    "ProjectSignOffRecord": "manager",
-    "ExamSessionRecord": "proctor",
-    "ExamSessionAmendmentRecord": "manager",
-}
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from assessor.security.did import public_key_from_did, public_key_from_verificat
 from assessor.security.digests import digest_bytes
 from assessor.security.records import ProofInvalid, parse_record, record_kind, verify
 from assessor.services.access import Actor, check, operation
+from assessor.services.signing import RECORD_ACTIONS
 from assessor.services.verify_replay import Replay, ReplayError, differences
 from assessor.services.verify_signed import shown_as_signed
 from assessor.store import integrity, migrate
@@ -34,8 +35,6 @@ from assessor.store.db import Database, Tx
 from assessor.store.errors import StoreError
 
 Progress = Callable[[str, int], None]
-# The audit actions that make a signed record, naming it by digest.
-RECORD_ACTIONS = frozenset({"evaluation.finalize", "exam.seal", "exam.amend"})
 
 
 @dataclass(frozen=True)
