@@ -102,9 +102,11 @@ def create_session(
     starts_at: datetime,
     ends_at: datetime,
     location: str | None = None,
+    session_id: str | None = None,
     now: datetime | None = None,
 ) -> SessionView:
-    """A new open session run by `proctor_id`; its id is returned in the view."""
+    """A new open session run by `proctor_id`; its id (new, unless `session_id` is given:
+    the demo's fixed one) is returned in the view."""
     title = _plain(title, "session title", MAX_TITLE)
     if not title:
         raise DomainError("a session needs a title")
@@ -117,8 +119,12 @@ def create_session(
         raise DomainError("the planned start and end need a time zone (such as Z)")
     if ends_at <= starts_at:
         raise DomainError("the planned end must be after the planned start")
-    session_id = f"exam-{uuid7()}"
+    if session_id is not None and not x.is_local_id(session_id):
+        raise DomainError(f"'{session_id}' is not a session id")
+    session_id = session_id or f"exam-{uuid7()}"
     with db.write_sql() as tx:
+        if s.head(tx, session_id) is not None:
+            raise DomainError(f"a session {session_id} exists already")
         roles = s.profile_roles(tx, proctor_id)
         if roles is None:
             raise NotAllowed(f"no profile '{proctor_id}': unlock a profile with the proctor role")
