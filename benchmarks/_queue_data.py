@@ -13,8 +13,8 @@ import statistics
 import tempfile
 from pathlib import Path
 
-import assessor.services.demo as demo
-from assessor.services.demo import write_demo
+import assessor.demo.folder as demo
+from assessor.demo import write_demo
 from assessor.store.migrate import SCRIPT_LOCATION
 
 # Argon2id at its minimum cost, as the tests use (tests/conftest.py CHEAP_KDF): the key's cost

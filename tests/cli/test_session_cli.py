@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assessor.services.demo import DEMO_PASSPHRASE
+from assessor.demo import DEMO_PASSPHRASE
 from tests.cli.conftest import folder_state, run
 
 Capsys = pytest.CaptureFixture[str]

@@ -83,8 +83,70 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         sealed_and_amended(db, folder.parent, s.manager_id)
         with pytest.raises(Exception, match="wrong passphrase"):
             unlock(db, s.manager_id, "not the passphrase")
+        add_sync_state(db, s.assessor_id)
         assert verify_store(db).ok
     yield folder
+
+
+def add_sync_state(db: Database, profile_id: str) -> None:
+    """A row in every sync table, and an outbox item answered by a backend."""
+    now = utcnow()
+    with db.write() as tx:
+        tx.add(
+            m.SyncEnrolment(
+                profile_id=profile_id,
+                backend="http://127.0.0.1:9",
+                audience="did:web:127.0.0.1%3A9",
+                device_id="dev-1",
+                person="Ada",
+                roles="assessor",
+                enrolled_at=now,
+                cursor="c1",
+                credentials_cursor="c2",
+                last_sync_at=now,
+                last_error="offline",
+            )
+        )
+        tx.add(
+            m.SyncCredential(
+                id="urn:uuid:cred-1",
+                profile_id=profile_id,
+                url="http://127.0.0.1:9/credentials/1",
+                achievement="badge",
+                learner="urn:assessor:learner:learner-0",
+                status="active",
+                issued_at="2026-12-02T00:00:00Z",
+                valid_until="2027-12-02T00:00:00Z",
+                records="[]",
+                updated_at=now,
+            )
+        )
+        tx.add(
+            m.SyncFlag(
+                profile_id=profile_id,
+                kind="withdrawn",
+                subject="sub-003",
+                reason="withdrawn",
+                local_work=True,
+                created_at=now,
+            )
+        )
+        tx.add(
+            m.SyncPendingWork(
+                submission_id="sub-9",
+                profile_id=profile_id,
+                payload="{}",
+                attempts=1,
+                last_error="offline",
+                created_at=now,
+            )
+        )
+        tx.add(m.SyncUpload(backend="http://127.0.0.1:9", sha256="0" * 64))
+        item = tx.query(m.OutboxItem).first()
+        assert item is not None
+        item.state, item.answer, item.reason = "rejected", "rejected", "not-assigned"
+        item.attempts, item.synced_at, item.next_attempt_at = 1, now, now
+        item.last_error = "not assigned"
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
+from assessor import log as file_log
 from assessor import paths
 from assessor.app.self_test import SelfTest
 from assessor.app.wiring import build_window
@@ -68,11 +69,12 @@ def prepare(data_dir: str | None, *, demo: bool) -> Opened:
 
     folder = Path(data_dir) if data_dir else None
     if demo:
-        from assessor.services.demo import write_demo  # reportlab and friends: only for a demo
+        from assessor.demo import write_demo  # reportlab and friends: only for a demo
 
         folder = folder or Path(tempfile.mkdtemp(prefix="assessor-demo-"))
         write_demo(folder)
     db = open_data(folder)
+    file_log.setup(db.data_dir)  # the window's start-up, like the CLI's open_db
     try:
         settings_path = db.data_dir / SETTINGS_FILE
         settings = load_settings(settings_path)
@@ -191,7 +193,7 @@ class DeskApp:
             self._first_profile(opened)
             return
         if self.args.self_test:
-            from assessor.services.demo import DEMO_PASSPHRASE
+            from assessor.demo import DEMO_PASSPHRASE
 
             profile = _assessor_profile(opened.profiles)
             self.runner.run_serial(

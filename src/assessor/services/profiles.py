@@ -63,6 +63,11 @@ class Signer:
         public = self._key.public_key().public_bytes_raw()
         return sign(document, self._key, verification_method(public), created=created)
 
+    def prove(self, message: bytes) -> bytes:
+        """An Ed25519 signature over a backend's enrolment challenge (protocol.
+        enrolment_message): proof that this profile holds its key. Never over a record."""
+        return self._key.sign(message)
+
 
 def _info(p: m.Profile) -> ProfileInfo:
     return ProfileInfo(p.id, p.name, tuple(p.roles.split()), p.did)

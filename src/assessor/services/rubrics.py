@@ -10,10 +10,10 @@ from assessor.domain.errors import DomainError, NotAllowed, UnknownChoice
 from assessor.domain.policy import Operation
 from assessor.domain.rubric import Rubric
 from assessor.domain.rubric_diff import Change, diff_rubrics
+from assessor.formats.rubric_files import load_rubric_file, read_rubric_file
 from assessor.security.canonical import canonicalize
 from assessor.security.digests import digest_bytes
 from assessor.services.access import Actor, check, operation
-from assessor.services.rubric_files import load_rubric_file, read_rubric_file
 from assessor.store import drafts
 from assessor.store import models as m
 from assessor.store import queries as q

@@ -11,11 +11,15 @@ import logging
 import math
 from collections.abc import Callable
 
-from keyring.backend import KeyringBackend
 from PySide6.QtCore import QCoreApplication
 
 from assessor.security.keys import UnlockThrottled
-from assessor.security.secrets import InsecureKeyring, KeyringUnavailable, SecretStore
+from assessor.security.secrets import (
+    InsecureKeyring,
+    KeyringBackend,
+    KeyringUnavailable,
+    SecretStore,
+)
 from assessor.services.profiles import ProfileInfo, Signer
 from assessor.ui.tasks import TaskRunner
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from assessor.services.demo_evidence.documents import (
+from assessor.formats.demo_data.evidence.documents import (
     induction_record_pdf,
     method_statement_pdf,
     reflective_journal_pdf,
     review_notes_pdf,
 )
-from assessor.services.demo_evidence.job import make_job
-from assessor.services.demo_evidence.png import photo_png
-from assessor.services.demo_evidence.text import code_sample_py, test_record_txt
+from assessor.formats.demo_data.evidence.job import make_job
+from assessor.formats.demo_data.evidence.png import photo_png
+from assessor.formats.demo_data.evidence.text import code_sample_py, test_record_txt
 
 KINDS = ("safe-isolation", "site-induction", "reflective-practice", "code-review")
 

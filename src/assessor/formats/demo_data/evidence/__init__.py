@@ -7,13 +7,13 @@ gives the same bytes; the files made for one submission share one seed, so the c
 method statement is the one locked off in the photo and listed in the test record.
 """
 
-from assessor.services.demo_evidence.documents import (
+from assessor.formats.demo_data.evidence.documents import (
     induction_record_pdf,
     method_statement_pdf,
     reflective_journal_pdf,
     review_notes_pdf,
 )
-from assessor.services.demo_evidence.kinds import (
+from assessor.formats.demo_data.evidence.kinds import (
     KINDS,
     PDF,
     PNG,
@@ -22,8 +22,8 @@ from assessor.services.demo_evidence.kinds import (
     EvidenceFile,
     evidence_for,
 )
-from assessor.services.demo_evidence.png import photo_png
-from assessor.services.demo_evidence.text import code_sample_py, test_record_txt
+from assessor.formats.demo_data.evidence.png import photo_png
+from assessor.formats.demo_data.evidence.text import code_sample_py, test_record_txt
 
 __all__ = [
     "KINDS",

@@ -15,15 +15,15 @@ from pathlib import Path
 from assessor.domain.errors import Problem, ValidationFailed
 from assessor.domain.rubric import FORMAT, Rubric
 from assessor.domain.rubric_format import parse_rubric_document, surrogate_problems, visible
-from assessor.security.canonical import StrictJSONError, loads_strict
-from assessor.services.case_rubrics import (
+from assessor.formats.case_rubrics import (
     CASE_PASS_PERCENTAGE,
     case_rubric_id,
     parse_case_package,
     slugify,
 )
-from assessor.services.case_schema import CASE_SCHEMA, check_case_schema
-from assessor.services.schemas import load_schema
+from assessor.formats.case_schema import CASE_SCHEMA, check_case_schema
+from assessor.formats.schemas import load_schema
+from assessor.security.canonical import StrictJSONError, loads_strict
 
 __all__ = [
     "CASE_FORMAT",

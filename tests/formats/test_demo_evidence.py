@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from assessor.services.demo import write_demo
-from assessor.services.demo_evidence import (
+from assessor.demo import write_demo
+from assessor.formats.demo_data.evidence import (
     KINDS,
     EvidenceFile,
     code_sample_py,
@@ -28,7 +28,7 @@ from assessor.services.demo_evidence import (
     reflective_journal_pdf,
     review_notes_pdf,
 )
-from assessor.services.demo_evidence import (
+from assessor.formats.demo_data.evidence import (
     test_record_txt as make_test_record,  # renamed so that pytest does not collect it
 )
 from assessor.store import models as m

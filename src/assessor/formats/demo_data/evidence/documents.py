@@ -14,10 +14,10 @@ from datetime import date, timedelta
 
 from reportlab.lib.units import mm
 
-from assessor.services.demo_evidence.job import Job, document_day, make_job
-from assessor.services.demo_evidence.pdf import Doc
-from assessor.services.demo_evidence.phrases import groups, rows, text, texts
-from assessor.services.demo_evidence.text import code_sample
+from assessor.formats.demo_data.evidence.job import Job, document_day, make_job
+from assessor.formats.demo_data.evidence.pdf import Doc
+from assessor.formats.demo_data.evidence.phrases import groups, rows, text, texts
+from assessor.formats.demo_data.evidence.text import code_sample
 
 _MS = "method_statement"
 _RJ = "reflective_journal"

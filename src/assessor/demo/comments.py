@@ -12,7 +12,7 @@ import functools
 import json
 from importlib import resources
 
-from assessor.services.demo_evidence.phrases import as_texts
+from assessor.formats.demo_data.evidence.phrases import as_texts
 
 _FILE = "draft_comments.json"
 

@@ -8,8 +8,8 @@ import string
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from assessor.services.demo_evidence.job import document_day, make_job
-from assessor.services.demo_evidence.phrases import (
+from assessor.formats.demo_data.evidence.job import document_day, make_job
+from assessor.formats.demo_data.evidence.phrases import (
     as_rows,
     as_text,
     as_texts,

@@ -10,7 +10,7 @@ import zlib
 from collections.abc import Sequence
 from math import cos, isqrt, pi, sin
 
-from assessor.services.demo_evidence.job import Job, make_job
+from assessor.formats.demo_data.evidence.job import Job, make_job
 
 
 def photo_png(

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from assessor.services.demo import demo_rubric_files, write_demo
-from assessor.services.demo_comments import comments_for, draft_comments
-from assessor.services.rubric_files import read_rubric_file
+from assessor.demo import demo_rubric_files, write_demo
+from assessor.demo.comments import comments_for, draft_comments
+from assessor.formats.rubric_files import read_rubric_file
 from assessor.store import models as m
 from assessor.store.db import Database
 from tests.conftest import CHEAP_KDF
@@ -117,11 +117,63 @@ def test_the_demo_is_the_same_for_the_same_seed(demo: Database, tmp_path: Path) 
     write_demo(tmp_path / "again", kdf_cost=CHEAP_KDF)
     with Database.open(tmp_path / "again") as again:
         assert _content(again) == _content(demo)
+        assert _ids_and_digests(again) == _ids_and_digests(demo)
+
+
+def test_two_demo_folders_agree_on_every_id_and_digest(demo: Database, tmp_path: Path) -> None:
+    """Built apart, two folders name the same learners, submissions, rubric versions and
+    evidence: what a demo issuer is seeded with matches any demo folder."""
+    write_demo(tmp_path / "other", kdf_cost=CHEAP_KDF)
+    with Database.open(tmp_path / "other") as other:
+        mine, theirs = _ids_and_digests(demo), _ids_and_digests(other)
+    assert mine == theirs
+    submissions, rubrics, evidence, learners, sessions = mine
+    assert len(submissions) == 40 and len(rubrics) == 4 and len(evidence) >= 40
+    assert len(learners) == 30 and len(sessions) == 1
+    assert all(learner.startswith("urn:uuid:") for learner in learners)
+
+
+def test_another_seed_gives_other_ids_and_evidence(demo: Database, tmp_path: Path) -> None:
+    write_demo(tmp_path / "seven", seed=7, kdf_cost=CHEAP_KDF)
+    with Database.open(tmp_path / "seven") as seven:
+        _, rubrics, evidence, learners, _ = _ids_and_digests(seven)
+    _, my_rubrics, my_evidence, my_learners, _ = _ids_and_digests(demo)
+    assert rubrics == my_rubrics  # the rubric files are the same
+    assert not set(learners) & set(my_learners)
+    assert evidence != my_evidence
+
+
+def _ids_and_digests(db: Database) -> tuple[list[object], ...]:
+    with db.read() as tx:
+        submissions = [
+            (s.id, s.learner_id, s.assessment_id, s.attempt, s.submitted_at)
+            for s in tx.query(m.Submission).order_by(m.Submission.id)
+        ]
+        rubrics = sorted(
+            (v.rubric_id, v.version, v.digest) for v in tx.query(m.RubricVersion).all()
+        )
+        evidence = sorted(
+            (a.submission_id, a.position, a.name, a.sha256, a.size)
+            for a in tx.query(m.Artifact).all()
+        )
+        learners = sorted(x.id for x in tx.query(m.Learner).all())
+        sessions = sorted(
+            (
+                e.id,
+                tuple(
+                    sorted(
+                        c.learner_id for c in tx.query(m.ExamCandidate).filter_by(session_id=e.id)
+                    )
+                ),
+            )
+            for e in tx.query(m.ExamSession).all()
+        )
+    return submissions, rubrics, evidence, learners, sessions
 
 
 def _content(db: Database) -> list[tuple[object, ...]]:
-    """What the seed decides: who handed in what, the evidence files, the drafts' levels and
-    comments (not ids or times, which are new in every folder)."""
+    """What the seed decides that ids do not show: who handed in what, the evidence files, the
+    drafts' levels and comments."""
     with db.read() as tx:
         subs = [
             (

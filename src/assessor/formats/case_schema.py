@@ -13,7 +13,7 @@ from typing import Any
 
 from assessor.domain.errors import Problem
 from assessor.domain.rubric_format import join_pointer, visible
-from assessor.services.schemas import load_schema
+from assessor.formats.schemas import load_schema
 
 CASE_SCHEMA = "case-v1p1-cfpackage.json"
 

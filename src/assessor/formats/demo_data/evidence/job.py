@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from assessor.services.demo_evidence.phrases import rows, texts
+from assessor.formats.demo_data.evidence.phrases import rows, texts
 
 _DATA = "job"
 

@@ -15,9 +15,7 @@ import pytest
 from assessor.domain.errors import Problem, ValidationFailed
 from assessor.domain.rubric import Rubric
 from assessor.domain.rubric_format import parse_rubric_document
-from assessor.security.canonical import canonicalize, loads_strict
-from assessor.security.digests import digest_json
-from assessor.services.rubric_files import (
+from assessor.formats.rubric_files import (
     CASE_FORMAT,
     OWN_FORMAT,
     case_rubric_id,
@@ -28,6 +26,8 @@ from assessor.services.rubric_files import (
     slugify,
     validate_rubric_files,
 )
+from assessor.security.canonical import canonicalize, loads_strict
+from assessor.security.digests import digest_json
 from tests.conftest import CONFORMANCE
 
 CASE_OFFICIAL = CONFORMANCE / "case" / "case-v1p1-cfpackage.json"

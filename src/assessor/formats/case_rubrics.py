@@ -26,7 +26,7 @@ from assessor.domain.rubric_format import (
     parse_rubric_document,
     surrogate_problems,
 )
-from assessor.services.case_schema import schema_findings
+from assessor.formats.case_schema import schema_findings
 
 # CASE defines no pass mark; half the maximum is a neutral default an author can change.
 CASE_PASS_PERCENTAGE = 50

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 
 from assessor.cli import main
+from assessor.demo import folder as demo
+from assessor.demo.build_aside import partial_folder
 from assessor.domain.errors import DomainError
-from assessor.services import demo
-from assessor.services.build_aside import partial_folder
 from assessor.store.blobs import BlobStore
 from assessor.store.db import Database
 from tests.conftest import CHEAP_KDF
