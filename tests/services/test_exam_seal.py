@@ -286,3 +286,11 @@ def test_only_a_manager_amends_and_only_a_sealed_session(
     with pytest.raises(DomainError, match="needs a text"):
         amend_session(db, session, who.signer(db, who.manager), "  ")
     assert es.show_session(db, session).amendments == ()
+
+
+def test_a_roster_is_not_read_for_someone_who_may_not_import_it(
+    db: Database, who: People, session: str, tmp_path: Path
+) -> None:
+    bad = roster_file(tmp_path, ["not,a,roster"], "bad.csv")
+    with pytest.raises(NotAllowed, match="an assessor cannot import a roster"):
+        es.import_roster(db, who.assessor, session, bad)

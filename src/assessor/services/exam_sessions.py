@@ -149,8 +149,9 @@ def import_roster(db: Database, proctor_id: str, session_id: str, path: Path) ->
     """Add the candidates of a CSV file (header `candidate,name`, optional `learner`) to the
     roster: all of them, or none when any line is wrong (ValidationFailed names each line).
     Returns how many were added."""
-    with db.read() as tx:
-        known = {c.id for c in s.candidates(tx, session_id)}
+    with db.read() as tx:  # who may, before the file is read at all
+        head = _session(tx, session_id, proctor_id, Operation.EXAM_ROSTER)
+        known = {c.id for c in s.candidates(tx, head.id)}
     rows = parse_roster(path, known)
     with db.write_sql() as tx:
         head = _session(tx, session_id, proctor_id, Operation.EXAM_ROSTER)
