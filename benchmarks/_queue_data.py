@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 import assessor.demo.folder as demo
+import assessor.formats.demo_data.generator as demo_set
 from assessor.demo import write_demo
 from assessor.store.migrate import SCRIPT_LOCATION
 
@@ -26,7 +27,12 @@ HERE = Path(__file__).resolve().parent
 def _key() -> str:
     digest = hashlib.sha256()
     sources = sorted(SCRIPT_LOCATION.rglob("*.py"))
-    sources += [Path(demo.__file__), HERE / "bench_queue_query.py", Path(__file__)]
+    sources += [
+        Path(demo.__file__),
+        Path(demo_set.__file__),
+        HERE / "bench_queue_query.py",
+        Path(__file__),
+    ]
     for source in sources:
         digest.update(source.read_bytes())
     return digest.hexdigest()[:12]

@@ -22,6 +22,7 @@ from assessor.services.preview import prepare_previews
 from assessor.services.profiles import add_profile, unlock
 from assessor.services.rubrics import import_rubric
 from assessor.services.scoring import SetLevel, SetOverallComment, save_draft
+from assessor.services.signoff import decide
 from assessor.services.verify import Finding, verify_store
 from assessor.store import models as m
 from assessor.store.audit import append_event
@@ -39,9 +40,9 @@ pytestmark = pytest.mark.timeout(600)
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A store with a row in every table and a value in nearly every column: a signed and
-    corrected evaluation, a draft, evidence with previews, a draft rubric version, an exam
-    session planned and one run, sealed and amended, a throttled profile, stacked
-    achievements."""
+    corrected evaluation returned by its manager, a draft, evidence with previews, a draft
+    rubric version, an exam session planned and one run, sealed and amended, a throttled
+    profile, stacked achievements."""
     folder = tmp_path_factory.mktemp("pristine") / "data"
     with Database.open(folder) as db:
         s: Seed = seed(db, submissions=3)
@@ -68,12 +69,15 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             tx.add(m.ExamCandidate(session_id="exam-1", learner_id="learner-0", outcome="absent"))
             rows = tx.query(m.Assessment).all()
             rows[0].due_at = utcnow() + timedelta(days=7)
+            rows[0].signoff_required = True
         prepare_previews(db, "sub-001")
         score_all(db, s, "sub-001")
         finalize(db, "sub-001", s.signer(db))
         start_correction(db, "sub-001", s.signer(db), "The plan was scored too low")
         save_draft(db, "sub-001", s.assessor_id, [SetLevel("plan", "proficient")])
         finalize(db, "sub-001", s.signer(db))
+        manager = s.signer(db, s.manager_id)
+        decide(db, "sub-001", manager, approve=False, return_to="learner", reason="Blurred")
         save_draft(
             db,
             "sub-002",

@@ -62,6 +62,8 @@ TRIGGERS = {
     "exam_entries_no_delete",
     "exam_amendments_no_update",
     "exam_amendments_no_delete",
+    "signoffs_no_update",
+    "signoffs_no_delete",
 }
 FIXTURE_COUNTS = {
     "profiles": 2,

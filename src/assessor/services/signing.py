@@ -27,7 +27,7 @@ events. A new kind of record registers its action here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -92,6 +92,7 @@ def sign_record(
     evaluation_id: str | None = None,
     submission_id: str | None = None,
     payload: Mapping[str, Any] | None = None,
+    link: Callable[[SignedRecord], None] | None = None,
     now: datetime | None = None,
     what: str = "sign",
 ) -> SignedRecord:
@@ -104,6 +105,9 @@ def sign_record(
       as it is.
     - `evaluation_id` / `submission_id` fill the record row's columns of the same names.
     - `payload` adds fields to the audit event (never `record`, `digest`, `kind`, `seq`).
+    - `link(made)` is called once the record is stored and before its audit event: for rows
+      that name the record (a sign-off's row, a sealed session's record id), so the event
+      carries them too.
     - NotAllowed, with the first problem's place, if the schema refuses the record: nothing
       is chained that a reader (or the backend) would refuse. `what` starts that message
       ("cannot finalize: …").
@@ -154,6 +158,9 @@ def sign_record(
         evaluation_id=evaluation_id,
         submission_id=submission_id,
     )
+    made = SignedRecord(signed["id"], kind, digest, seq, signed)
+    if link is not None:
+        link(made)
     named = {"record": signed["id"], "digest": digest, "kind": kind, "seq": seq}
     extra = dict(payload or {})
     if set(extra) & set(named):
@@ -167,4 +174,4 @@ def sign_record(
         entity_id=entity[1],
         payload={**named, **extra},
     )
-    return SignedRecord(signed["id"], kind, digest, seq, signed)
+    return made

@@ -242,6 +242,24 @@ class Record(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class SignOff(Base):
+    """A manager's signed decision on a finalized evaluation: approved, or returned to the
+    assessor (rescoring) or the learner (resubmission) with a reason. `record_id` is the
+    ProjectSignOffRecord saying so. Never changes (triggers); one per evaluation."""
+
+    __tablename__ = "signoffs"
+    __table_args__ = (Index("uq_signoffs_evaluation_id", "evaluation_id", unique=True),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"), index=True)
+    evaluation_id: Mapped[str] = mapped_column(ForeignKey("evaluations.id"))
+    record_id: Mapped[str] = mapped_column(ForeignKey("records.id"))
+    manager_id: Mapped[str] = mapped_column(ForeignKey("profiles.id"))
+    decision: Mapped[str] = mapped_column(String(20))  # approved | returned
+    return_to: Mapped[str | None] = mapped_column(String(20))  # assessor | learner
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class ChainHead(Base):
     """Length and last hash of the audit chain and of the record log, kept by triggers: a
     truncated tail shows as a head that points past the end."""
@@ -291,7 +309,7 @@ class ExamCandidate(Base):
 
 
 class ExamRun(Base):
-    """What running a session adds to it (0007): kind, planned end, the log's sequence and
+    """What running a session adds to it (0008): kind, planned end, the log's sequence and
     last time, the seal."""
 
     __tablename__ = "exam_runs"

@@ -7,10 +7,11 @@ from typing import Any
 
 from issuer.cli.common import command, out, say
 from issuer.paths import database_url
-from issuer.services.demo import seed
 
 
 def demo(args: argparse.Namespace) -> int:
+    from issuer.services.demo import seed  # the evidence makers (reportlab): only here
+
     seeded = seed(database_url(getattr(args, "db", None)))
     if args.json:
         out(seeded.to_json())

@@ -9,6 +9,7 @@ dates printed in the evidence) is fixed by the seed and `DEMO_DAY`.
 
 from __future__ import annotations
 
+import functools
 import random
 import uuid
 from dataclasses import dataclass
@@ -184,9 +185,12 @@ def demo_rubric_files() -> list[Path]:
     return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".json"))
 
 
+@functools.lru_cache(maxsize=2)
 def demo_set(seed: int = DEMO_SEED) -> DemoSet:
     """Everything the seed decides, the evidence bytes included. The same seed gives the same
-    set, byte for byte, on any machine and any day."""
+    set, byte for byte, on any machine and any day. Kept once made (it is frozen): the desktop
+    demo and its in-process issuer use the same set, and rendering its evidence is the slow
+    part."""
     rng = random.Random(seed)
     learners = _learners(rng)
     submissions = _submissions(rng, learners)
