@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor.services.demo import DEMO_PASSPHRASE
+from assessor.demo import DEMO_PASSPHRASE
 from assessor.ui.dialogs.unlock import UnlockDialog
 from assessor.ui.main_window import MainWindow
 from assessor.ui.models.queue import Column, QueuePage

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 from assessor.app import window as window_module
 from assessor.app.window import DeskApp
 from assessor.cli import _parser
-from assessor.services.demo import DEMO_PASSPHRASE
+from assessor.demo import DEMO_PASSPHRASE
 from assessor.services.profiles import list_profiles
 from assessor.store.db import Database
 from assessor.ui.dialogs.new_profile import NewProfileDialog

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from assessor.services.demo import write_demo
+from assessor.demo import write_demo
 from tests.conftest import CHEAP_KDF
 
 

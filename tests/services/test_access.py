@@ -6,6 +6,7 @@ import importlib
 import inspect
 import pkgutil
 
+import assessor.demo
 import assessor.services
 from assessor.domain.policy import POLICY
 from assessor.services.access import OPERATIONS
@@ -16,9 +17,9 @@ STORE_PARAMETERS = {"db", "tx"}
 
 def service_functions() -> list[str]:
     found = []
-    for module_info in pkgutil.iter_modules(assessor.services.__path__, "assessor.services."):
-        if module_info.ispkg:  # demo_evidence: file generators called only by write_demo
-            continue
+    packages = [(assessor.services, "assessor.services."), (assessor.demo, "assessor.demo.")]
+    infos = [i for p, prefix in packages for i in pkgutil.iter_modules(p.__path__, prefix)]
+    for module_info in infos:
         module = importlib.import_module(module_info.name)
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if fn.__module__ != module.__name__ or name.startswith("_"):

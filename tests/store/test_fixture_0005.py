@@ -33,6 +33,9 @@ def opened(data_dir: Path) -> Iterator[Database]:
         yield db
 
 
+NEWER_TABLES = {"signoffs"}  # 0007
+
+
 def actions(path: Path) -> list[str]:
     con = sqlite3.connect(path)
     try:
@@ -61,7 +64,8 @@ def test_fixture_0005_opens_at_head_and_verifies(opened: Database) -> None:
     report = verify_store(opened)
     assert report.ok, report.finding
     assert (report.audit_events, report.records) == (before["audit_events"], 3)
-    assert all(before.values())
+    # Every table the fixture's schema had holds rows (later revisions' tables start empty).
+    assert all(n for t, n in before.items() if not t.startswith("sync_") and t not in NEWER_TABLES)
 
 
 def test_work_carries_on_and_still_verifies(opened: Database) -> None:

@@ -50,6 +50,8 @@ TRIGGERS = {
     "evaluation_scores_final_no_insert",
     "evaluation_scores_final_no_update",
     "evaluation_scores_final_no_delete",
+    "signoffs_no_update",
+    "signoffs_no_delete",
 }
 FIXTURE_COUNTS = {
     "profiles": 2,

@@ -13,8 +13,8 @@ from PySide6.QtCore import QLocale, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 from sqlalchemy import select
 
+from assessor.demo import DEMO_ASSESSOR, write_demo
 from assessor.domain.workflow import STATUS_WORDS, SubmissionStatus
-from assessor.services.demo import DEMO_ASSESSOR, write_demo
 from assessor.services.profiles import list_profiles
 from assessor.services.submissions import QueueFilter, SubmissionRow
 from assessor.store import models as m

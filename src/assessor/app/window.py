@@ -7,6 +7,7 @@ thread only shows what came back. `--demo` and `--self-test` first write a fresh
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 import shutil
@@ -20,6 +21,7 @@ from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
+from assessor import log as file_log
 from assessor import paths, resources
 from assessor.app.self_test import SelfTest
 from assessor.app.wiring import build_window
@@ -32,6 +34,7 @@ from assessor.services.profiles import (
     create_profile,
     list_profiles,
     unlock,
+    unlock_remembered,
 )
 from assessor.settings import Settings
 from assessor.settings import load as load_settings
@@ -67,11 +70,12 @@ def prepare(data_dir: str | None, *, demo: bool) -> Opened:
 
     folder = Path(data_dir) if data_dir else None
     if demo:
-        from assessor.services.demo import write_demo  # reportlab and friends: only for a demo
+        from assessor.demo import write_demo  # reportlab and friends: only for a demo
 
         folder = folder or Path(tempfile.mkdtemp(prefix="assessor-demo-"))
         write_demo(folder)
     db = open_data(folder)
+    file_log.setup(db.data_dir)  # the window's start-up, like the CLI's open_db
     try:
         settings_path = db.data_dir / SETTINGS_FILE
         settings = load_settings(settings_path)
@@ -207,7 +211,7 @@ class DeskApp:
             self.probe = watch(self.window)
             return
         if self.args.self_test:
-            from assessor.services.demo import DEMO_PASSPHRASE
+            from assessor.demo import DEMO_PASSPHRASE
 
             profile = _assessor_profile(opened.profiles)
             self.runner.run_serial(
@@ -258,7 +262,8 @@ class DeskApp:
         if profile is None:
             remembered(None)
             return
-        try_remembered(profile.id, opened.secrets, self._unlock_fn(), self.runner, remembered)
+        unlock_with = functools.partial(unlock_remembered, opened.db)
+        try_remembered(profile.id, opened.secrets, unlock_with, self.runner, remembered)
 
     def _unlock_dialog(self, opened: Opened, current: str | None) -> None:
 

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from assessor import log
 from assessor.domain.errors import DomainError
 from assessor.domain.text import for_terminal
 from assessor.services.data_folder import open_data
@@ -98,8 +99,11 @@ def identifier(text: str) -> str:
 
 def open_db(args: argparse.Namespace, *, create: bool = True) -> Database:
     """The data folder's database; commands that only read pass create=False, so a mistyped
-    folder is an error rather than a new, empty (and "verified") store."""
-    return open_data(args.data_dir, create=create)
+    folder is an error rather than a new, empty (and "verified") store. The folder's log starts
+    here: the CLI is start-up code, the services never configure logging."""
+    db = open_data(args.data_dir, create=create)
+    log.setup(db.data_dir)
+    return db
 
 
 # Files in and out ---------------------------------------------------------------------

@@ -19,7 +19,7 @@ from assessor.domain.errors import UnknownChoice
 from assessor.domain.numbers import bounded_decimal, fmt
 from assessor.domain.rubric import Rubric
 from assessor.domain.workflow import STATUS_WORDS, SubmissionStatus
-from assessor.services import finalize, profiles, rubrics, scoring, submissions
+from assessor.services import finalize, profiles, rubrics, scoring, signoff, submissions
 from assessor.services.profiles import resolve_profile
 from assessor.store.db import Database
 
@@ -71,7 +71,14 @@ def _print_evaluation(view: scoring.EvaluationView) -> None:
 def cmd_evaluation_show(args: argparse.Namespace) -> int:
     with open_db(args, create=False) as db:
         view = scoring.show_evaluation(db, args.submission)
-    out(view.to_json()) if args.json else _print_evaluation(view)
+        decided = signoff.decision_for(db, args.submission)
+    if args.json:
+        out(view.to_json())
+        return 0
+    _print_evaluation(view)
+    if decided is not None:
+        to = f"Returned to the {decided.return_to}" if decided.return_to else "Signed off"
+        say(f"{to} by {decided.manager}" + (f": {decided.reason}" if decided.reason else ""))
     return 0
 
 
@@ -163,7 +170,7 @@ def register(sub: Any) -> None:
         "list submissions",
         "assessor submission list --status to_score --search Priya",
     )
-    c.add_argument("--status", choices=["to_score", "in_progress", "finalized"])
+    c.add_argument("--status", choices=[s.value for s in SubmissionStatus])
     c.add_argument("--assessment", metavar="ID", type=identifier)
     c.add_argument(
         "--search",

@@ -79,12 +79,36 @@ def _signed_context(tx: Tx, body: dict[str, Any]) -> Wrong | None:
     return None
 
 
+def _signoff_as_signed(
+    tx: Tx, row: integrity.RecordRow, body: dict[str, Any], subject: dict[str, Any]
+) -> Wrong | None:
+    """A sign-off decision shown on a submission must be the one its record signed."""
+    stored = integrity.signoff_row(tx, str(body.get("id")))
+    if stored is None:
+        return ("signoffs", "the signed sign-off decision is missing")
+    signed_ref = subject.get("assessmentRecord", {})
+    checks = [
+        ("the submission", stored["submission"], row.submission_id),
+        ("the assessment record", stored["assessmentRecord"], signed_ref.get("id")),
+        ("the decision", stored["decision"], subject.get("decision")),
+        ("whom it returns to", stored["returnTo"], subject.get("returnTo")),
+        ("the reason", stored["reason"], subject.get("comment")),
+        ("the manager", stored["managerDid"], body.get("issuer", {}).get("id")),
+    ]
+    for what, shown, signed in checks:
+        if shown != signed:
+            return ("signoffs", f"{what} differs from what was signed")
+    return None
+
+
 @operation(None)  # a step of verify_store, which is the checked operation
 def shown_as_signed(tx: Tx, row: integrity.RecordRow, body: dict[str, Any]) -> Wrong | None:
     """What the app shows for a signed evaluation must be what its record says, or a change
     to those rows would be shown as if it were signed: (table, problem) of the first
     difference, None when there is none."""
     subject = body.get("credentialSubject")
+    if record_kind(body) == "ProjectSignOffRecord" and isinstance(subject, dict):
+        return _signoff_as_signed(tx, row, body, subject)
     if record_kind(body) != "ArtifactAssessmentRecord" or not isinstance(subject, dict):
         return None
     evaluation_id, submission = subject.get("evaluation"), subject.get("submission", {})

@@ -242,6 +242,24 @@ class Record(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class SignOff(Base):
+    """A manager's signed decision on a finalized evaluation: approved, or returned to the
+    assessor (rescoring) or the learner (resubmission) with a reason. `record_id` is the
+    ProjectSignOffRecord saying so. Never changes (triggers); one per evaluation."""
+
+    __tablename__ = "signoffs"
+    __table_args__ = (Index("uq_signoffs_evaluation_id", "evaluation_id", unique=True),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"), index=True)
+    evaluation_id: Mapped[str] = mapped_column(ForeignKey("evaluations.id"))
+    record_id: Mapped[str] = mapped_column(ForeignKey("records.id"))
+    manager_id: Mapped[str] = mapped_column(ForeignKey("profiles.id"))
+    decision: Mapped[str] = mapped_column(String(20))  # approved | returned
+    return_to: Mapped[str | None] = mapped_column(String(20))  # assessor | learner
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class ChainHead(Base):
     """Length and last hash of the audit chain and of the record log, kept by triggers: a
     truncated tail shows as a head that points past the end."""
@@ -264,7 +282,11 @@ class OutboxItem(Base):
     attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)  # the backend's words, or a fault's
+    # From 0006 (sync): the backend's last answer and its reason code; when it was synced.
+    answer: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(60))
+    synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ExamSession(Base):
@@ -284,3 +306,75 @@ class ExamCandidate(Base):
     learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id"), primary_key=True)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     outcome: Mapped[str | None] = mapped_column(String(20))
+
+
+class SyncEnrolment(Base):
+    """A profile enrolled with a backend: where, as whom, and how far it has read the feed.
+    The device token is never here: it lives in the keyring (security/secrets.py)."""
+
+    __tablename__ = "sync_enrolments"
+    profile_id: Mapped[str] = mapped_column(ForeignKey("profiles.id"), primary_key=True)
+    backend: Mapped[str] = mapped_column(String(500))
+    audience: Mapped[str] = mapped_column(String(300))  # the backend's did:web
+    device_id: Mapped[str] = mapped_column(String(100))
+    person: Mapped[str] = mapped_column(String(300))
+    roles: Mapped[str] = mapped_column(String(200))  # space-separated
+    key_status: Mapped[str] = mapped_column(String(20), server_default=text("'active'"))
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cursor: Mapped[str | None] = mapped_column(String(200))
+    credentials_cursor: Mapped[str | None] = mapped_column(String(200))
+    last_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class SyncCredential(Base):
+    """A credential the backend issued from this profile's work, as last reported."""
+
+    __tablename__ = "sync_credentials"
+    id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    profile_id: Mapped[str] = mapped_column(ForeignKey("profiles.id"), index=True)
+    url: Mapped[str] = mapped_column(String(500))
+    achievement: Mapped[str] = mapped_column(String(300))
+    learner: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20))
+    issued_at: Mapped[str] = mapped_column(String(40))
+    valid_until: Mapped[str | None] = mapped_column(String(40))
+    records: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of record ids
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SyncFlag(Base):
+    """Something a sync found that a person should look at; never resolved by deleting work:
+    a withdrawn or reassigned submission (with local work or not), a conflicting record, a
+    pulled rubric refused for its digest."""
+
+    __tablename__ = "sync_flags"
+    __table_args__ = (UniqueConstraint("profile_id", "kind", "subject"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[str] = mapped_column(ForeignKey("profiles.id"))
+    kind: Mapped[str] = mapped_column(String(40))  # withdrawn | reassigned | conflict | rubric
+    subject: Mapped[str] = mapped_column(String(300))  # submission id, record id, rubric ref
+    reason: Mapped[str] = mapped_column(Text)
+    local_work: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SyncPendingWork(Base):
+    """A pulled submission waiting for its evidence: it becomes a local submission only when
+    every file has been downloaded and hash-checked."""
+
+    __tablename__ = "sync_pending_work"
+    submission_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    profile_id: Mapped[str] = mapped_column(ForeignKey("profiles.id"))
+    payload: Mapped[str] = mapped_column(Text)  # the change's data, JSON
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SyncUpload(Base):
+    """An evidence file the backend has confirmed holding (sent, or given by it)."""
+
+    __tablename__ = "sync_uploads"
+    backend: Mapped[str] = mapped_column(String(500), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -11,15 +11,20 @@ import logging
 import math
 from collections.abc import Callable
 
-from keyring.backend import KeyringBackend
 from PySide6.QtCore import QCoreApplication
 
-from assessor.security.keys import UnlockThrottled, WrongPassphrase
-from assessor.security.secrets import InsecureKeyring, KeyringUnavailable, SecretStore
+from assessor.security.keys import UnlockThrottled
+from assessor.security.secrets import (
+    InsecureKeyring,
+    KeyringBackend,
+    KeyringUnavailable,
+    SecretStore,
+)
 from assessor.services.profiles import ProfileInfo, Signer
 from assessor.ui.tasks import TaskRunner
 
 __all__ = [
+    "RememberedUnlock",
     "Unlock",
     "keyring_words",
     "open_secret_store",
@@ -32,6 +37,8 @@ __all__ = [
 log = logging.getLogger("assessor.ui.dialogs.unlock")
 
 Unlock = Callable[[str, str], Signer]
+# (profile id, remembered secret, keyring) → the signer, or None when the secret was wrong.
+RememberedUnlock = Callable[[str, str, SecretStore], Signer | None]
 
 
 def _tr(text: str) -> str:
@@ -77,14 +84,14 @@ def open_secret_store(
 def try_remembered(
     profile_id: str,
     secrets: SecretStore | None,
-    unlock: Unlock,
+    unlock: RememberedUnlock,
     runner: TaskRunner,
     on_done: Callable[[Signer | None], None],
 ) -> None:
     """Unlock with the remembered secret, without showing anything. `on_done(signer)`
     on success; `on_done(None)` when nothing is remembered or it did not work (then
-    show the dialog). A remembered secret that is wrong (the passphrase was changed)
-    is forgotten."""
+    show the dialog). `unlock` is `services.profiles.unlock_remembered` bound to the
+    database: it forgets a remembered secret that no longer opens the profile."""
     if secrets is None:
         on_done(None)
         return
@@ -93,21 +100,14 @@ def try_remembered(
         if not secret:
             on_done(None)
             return
-        runner.run_serial(unlock, profile_id, secret, on_done=on_done, on_error=failed)
+        runner.run_serial(unlock, profile_id, secret, secrets, on_done=on_done, on_error=failed)
 
     def unreadable(exc: BaseException) -> None:
         log.warning("could not read the remembered unlock secret: %s", exc)
         on_done(None)
 
     def failed(exc: BaseException) -> None:
-        if isinstance(exc, WrongPassphrase):
-            log.info("the remembered unlock secret no longer opens the profile; forgot it")
-            runner.run_parallel(
-                secrets.forget_unlock,
-                profile_id,
-                on_error=lambda e: log.warning("could not forget the unlock secret: %s", e),
-            )
-        elif not isinstance(exc, UnlockThrottled):
+        if not isinstance(exc, UnlockThrottled):
             log.warning("unlocking with the remembered secret failed: %s", exc)
         on_done(None)
 

@@ -28,7 +28,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from assessor.domain.workflow import SubmissionStatus
+from assessor.domain.workflow import TO_SCORE_STATUSES, SubmissionStatus
 from assessor.services.submissions import (
     QueueFilter,
     SubmissionRow,
@@ -112,10 +112,10 @@ def _long_date(value: datetime) -> str:
 
 
 def next_ungraded(rows: Sequence[SubmissionRow], after_id: str | None) -> str | None:
-    """The id of the first row after `after_id` (wrapping round) that is not finalized."""
+    """The id of the first row after `after_id` (wrapping round) still to score."""
     start = next((n + 1 for n, r in enumerate(rows) if r.id == after_id), 0)
     for row in [*rows[start:], *rows[:start]]:
-        if row.status != SubmissionStatus.FINALIZED and row.id != after_id:
+        if row.status in TO_SCORE_STATUSES and row.id != after_id:
             return row.id
     return None
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from assessor.domain.policy import Decision
 from assessor.domain.scoring import Outcome
-from assessor.services.finalize import Finalized
+from assessor.services.finalize import Finalized, finalize
 from assessor.services.scoring import save_draft
 from assessor.services.workspace import Workspace, copy_for_viewer, open_workspace, read_artifact
 from assessor.ui import theme
@@ -38,9 +38,9 @@ from assessor.ui.scoring.evidence import EvidencePanel
 from assessor.ui.scoring.outcome import describe
 from assessor.ui.scoring.rubric_panel import RubricPanel
 from assessor.ui.scoring.sheet import SaveState, ScoreSheet
-from assessor.ui.scoring.signing import confirm_box, finalize_as_shown, shown, with_record
+from assessor.ui.scoring.signing import confirm_box, shown, with_record
 
-__all__ = ["ScoringWorkspace", "confirm_box", "finalize_as_shown", "open_workspace", "shown"]
+__all__ = ["ScoringWorkspace", "confirm_box", "open_workspace", "shown"]
 
 
 def _tr(text: str) -> str:
@@ -431,7 +431,7 @@ class ScoringWorkspace(QWidget):
         self._finalizing = True
         self.finalize_button.setEnabled(False)
         self.desk.runner.run_serial(
-            finalize_as_shown,
+            finalize,  # refuses if the saved draft is not what the screen shows
             self.desk.db,
             ws.submission_id,
             signer,
