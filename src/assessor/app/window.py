@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialo
 from assessor import paths
 from assessor.app.self_test import SelfTest
 from assessor.app.wiring import build_window
+from assessor.domain.changes import Change
 from assessor.domain.text import for_terminal
 from assessor.security.secrets import SecretStore
 from assessor.services.data_folder import open_data
@@ -179,6 +180,7 @@ class DeskApp:
 
     def _opened(self, opened: Opened) -> None:
         self.opened = opened
+        self.runner.attach(opened.db)  # from here on, every screen's data goes through it
         if self.keyring is None:
             return  # _keyring_found carries on
         opened.secrets, problem = self.keyring
@@ -192,11 +194,11 @@ class DeskApp:
             from assessor.services.demo import DEMO_PASSPHRASE
 
             profile = _assessor_profile(opened.profiles)
-            self.runner.run_serial(
+            self.runner.write(
                 unlock,
-                opened.db,
                 profile.id,
                 DEMO_PASSPHRASE,
+                changes={Change.PROFILES},
                 on_done=lambda signer: self._show(profile, signer),
                 on_error=self._fail_self_test,
             )
@@ -205,9 +207,8 @@ class DeskApp:
 
     def _first_profile(self, opened: Opened) -> None:
         """An empty data folder: the person makes their profile, then works."""
-        db = opened.db
 
-        def create(name: str, roles: list[str], passphrase: str) -> Signer:
+        def create(db: Database, name: str, roles: list[str], passphrase: str) -> Signer:
             info = create_profile(db, name, roles, passphrase)
             return unlock(db, info.id, passphrase)
 
@@ -220,11 +221,6 @@ class DeskApp:
         assert signer is not None
         opened.profiles = [signer.profile]
         self._show(signer.profile, signer)
-
-    def _unlock_fn(self) -> Callable[[str, str], Signer]:
-        assert self.opened is not None
-        db = self.opened.db
-        return lambda profile_id, passphrase: unlock(db, profile_id, passphrase)
 
     def _ask_unlock(self, opened: Opened) -> None:
 
@@ -240,13 +236,13 @@ class DeskApp:
         if profile is None:
             remembered(None)
             return
-        try_remembered(profile.id, opened.secrets, self._unlock_fn(), self.runner, remembered)
+        try_remembered(profile.id, opened.secrets, unlock, self.runner, remembered)
 
     def _unlock_dialog(self, opened: Opened, current: str | None) -> None:
 
         dialog = UnlockDialog(
             opened.profiles,
-            self._unlock_fn(),
+            unlock,
             self.runner,
             opened.secrets,
             keyring_problem=opened.secrets_problem or None,
@@ -264,7 +260,7 @@ class DeskApp:
 
         assert self.opened is not None
         QSettings().setValue("last_profile", profile.id)
-        window = build_window(self.opened, profile, signer, self.runner, self._unlock_fn())
+        window = build_window(self.opened, profile, signer, self.runner)
         self.window = window
         window.show()
         self.app.setQuitOnLastWindowClosed(True)

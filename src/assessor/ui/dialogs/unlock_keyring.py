@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
+from typing import Any
 
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import QCoreApplication
 
+from assessor.domain.changes import Change
 from assessor.security.keys import UnlockThrottled, WrongPassphrase
 from assessor.security.secrets import InsecureKeyring, KeyringUnavailable, SecretStore
 from assessor.services.profiles import ProfileInfo, Signer
@@ -31,7 +33,8 @@ __all__ = [
 # The unlock dialog's logger: its records keep the name they have always had.
 log = logging.getLogger("assessor.ui.dialogs.unlock")
 
-Unlock = Callable[[str, str], Signer]
+# op(db, profile_id, passphrase), run by the task runner (services.profiles.unlock)
+Unlock = Callable[[Any, str, str], Signer]
 
 
 def _tr(text: str) -> str:
@@ -93,7 +96,9 @@ def try_remembered(
         if not secret:
             on_done(None)
             return
-        runner.run_serial(unlock, profile_id, secret, on_done=on_done, on_error=failed)
+        runner.write(
+            unlock, profile_id, secret, changes={Change.PROFILES}, on_done=on_done, on_error=failed
+        )
 
     def unreadable(exc: BaseException) -> None:
         log.warning("could not read the remembered unlock secret: %s", exc)

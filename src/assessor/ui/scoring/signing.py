@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -13,7 +14,6 @@ from assessor.domain.errors import DomainError
 from assessor.services.finalize import Finalized, finalize
 from assessor.services.profiles import Signer
 from assessor.services.scoring import EvaluationView, evaluation_for
-from assessor.store.db import Database
 from assessor.ui.scoring.sheet import ScoreSheet
 
 
@@ -37,9 +37,7 @@ def shown(sheet: ScoreSheet) -> Shown:
     return criteria, sheet.overall
 
 
-def finalize_as_shown(
-    db: Database, submission_id: str, signer: Signer, expected: Shown
-) -> Finalized:
+def finalize_as_shown(db: Any, submission_id: str, signer: Signer, expected: Shown) -> Finalized:
     """Sign only if the saved draft is what the person saw (runs on the serial lane, after
     every queued save): a save that failed must not let something else be signed."""
     view = evaluation_for(db, submission_id, signer.profile.id)
