@@ -41,6 +41,9 @@ SYMBOLS = {
     SubmissionStatus.TO_SCORE: "▣",
     SubmissionStatus.IN_PROGRESS: "◧",
     SubmissionStatus.FINALIZED: "■",
+    SubmissionStatus.RETURNED: "↩",
+    SubmissionStatus.RESUBMIT: "⧗",
+    SubmissionStatus.SIGNED_OFF: "✔",
 }
 
 
