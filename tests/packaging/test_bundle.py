@@ -103,3 +103,47 @@ def test_the_tarball_matches_its_checksum_and_holds_the_bundle(bundle: Path) -> 
     for name in ("assessor/assessor", "assessor/issuer", "assessor/install-menu.sh"):
         assert name in names
     assert "assessor/_internal/assessor/resources/icons/app/assessor.svg" in names
+
+
+def test_the_bundled_issuer_migrates_and_serves_with_two_workers(
+    bundle: Path, tmp_path: Path
+) -> None:
+    """Its Alembic migrations are read from the bundle, and uvicorn's worker processes (spawned
+    by the frozen executable) answer."""
+    import socket
+    import time
+
+    import httpx
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "LANG": "C.UTF-8",
+        "ISSUER_DATA_DIR": str(tmp_path / "issuer"),
+        "ISSUER_KEY_PASSPHRASE": "a passphrase only this test knows",
+    }
+    issuer = str(bundle / "issuer")
+    init = [issuer, "init", "--domain", "127.0.0.1", "--name", "Test", "--url", "https://t.test"]
+    done = subprocess.run(init, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    serve = [issuer, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
+    server = subprocess.Popen(
+        serve, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/.well-known/assessor-api", timeout=5)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline, "never served"
+                time.sleep(0.5)
+        assert answer.status_code == 200
+        assert answer.json()["issuer"] == "did:web:127.0.0.1"
+    finally:
+        os.killpg(server.pid, 15)  # the server and the workers it started, nothing else
+        server.wait(timeout=60)

@@ -52,5 +52,13 @@ def test_the_writing_services_are_guarded() -> None:
         "assessor.services.rubrics.import_rubric",
         "assessor.services.records.export_record",
         "assessor.services.verify.verify_store",
+        "assessor.services.exam_sessions.create_session",
+        "assessor.services.exam_sessions.import_roster",
+        "assessor.services.exam_sessions.check_in",
+        "assessor.services.exam_sessions.record_movement",
+        "assessor.services.exam_sessions.log_incident",
+        "assessor.services.exam_sessions.set_outcome",
+        "assessor.services.exam_seal.seal_session",
+        "assessor.services.exam_seal.amend_session",
     ):
         assert OPERATIONS[name] is not None, name

@@ -3,18 +3,23 @@ key, stored with its outbox item and audit event in the caller's transaction."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Any
 
 import pytest
 
 from assessor.domain.errors import NotAllowed
+from assessor.domain.ids import uuid7
 from assessor.security.records import parse_record, verify
 from assessor.services.finalize import finalize
-from assessor.services.signing import sign_record
+from assessor.services.signing import SignedRecord, sign_record
 from assessor.services.verify import verify_store
+from assessor.store import models as m
+from assessor.store import queries as q
 from assessor.store import records as r
 from assessor.store.db import Database
+from assessor.store.types import utcnow
 from tests.conftest import Seed
 from tests.services.test_finalize import score_all
 
@@ -52,7 +57,30 @@ def signoff_subject(db: Database, seeded: Seed) -> dict[str, Any]:
 def test_any_kind_is_signed_as_the_role_that_makes_it(db: Database, seeded: Seed) -> None:
     subject = signoff_subject(db, seeded)
     manager = seeded.signer(db, seeded.manager_id)
+    sub = seeded.submission_ids[0]
     before = counts(db)
+    linked: list[str] = []
+
+    def link(made: SignedRecord) -> None:
+        # A row naming the record, written before its audit event so the event carries it.
+        linked.append(made.id)
+        evaluation = q.finalized_by(tx, sub, seeded.assessor_id)
+        assert evaluation is not None
+        tx.add(
+            m.SignOff(
+                id=uuid7(),
+                submission_id=sub,
+                evaluation_id=evaluation.id,
+                record_id=made.id,
+                manager_id=manager.profile.id,
+                decision="approved",
+                return_to=None,
+                reason="Well evidenced.",
+                decided_at=utcnow(),
+            )
+        )
+        tx.flush()
+
     with db.write() as tx:
         made = sign_record(
             tx,
@@ -60,11 +88,17 @@ def test_any_kind_is_signed_as_the_role_that_makes_it(db: Database, seeded: Seed
             "ProjectSignOffRecord",
             subject,
             action="signoff.decide",
-            entity=("submission", seeded.submission_ids[0]),
-            submission_id=seeded.submission_ids[0],
+            entity=("submission", sub),
+            submission_id=sub,
             payload={"decision": "approved"},
+            link=link,
         )
+    assert linked == [made.id]
     assert counts(db) == [n + 1 for n in before]
+    with db.read() as tx:
+        event = tx.query(m.AuditEvent).order_by(m.AuditEvent.seq.desc()).first()
+        assert event is not None and event.actor == manager.profile.id
+        assert any(change[1] == "signoffs" for change in json.loads(event.payload)["rows"])
     with db.read() as tx:
         stored = r.record_by_ref(tx, made.id)
         assert stored is not None

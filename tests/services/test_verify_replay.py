@@ -30,6 +30,7 @@ from assessor.store.db import Database
 from assessor.store.errors import StoreError
 from assessor.store.types import utcnow
 from tests.conftest import Seed, sample_rubric, sealed_key, seed
+from tests.services.exam_world import sealed_and_amended
 from tests.services.test_finalize import score_all
 from tests.services.test_verify import add_evidence
 
@@ -40,7 +41,8 @@ pytestmark = pytest.mark.timeout(600)
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A store with a row in every table and a value in nearly every column: a signed and
     corrected evaluation returned by its manager, a draft, evidence with previews, a draft
-    rubric version, an exam session, a throttled profile, stacked achievements."""
+    rubric version, an exam session planned and one run, sealed and amended, a throttled
+    profile, stacked achievements."""
     folder = tmp_path_factory.mktemp("pristine") / "data"
     with Database.open(folder) as db:
         s: Seed = seed(db, submissions=3)
@@ -82,6 +84,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             s.assessor_id,
             [SetLevel("plan", "competent"), SetOverallComment("Half way through")],
         )
+        sealed_and_amended(db, folder.parent, s.manager_id)
         with pytest.raises(Exception, match="wrong passphrase"):
             unlock(db, s.manager_id, "not the passphrase")
         add_sync_state(db, s.assessor_id)

@@ -16,7 +16,17 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from assessor import __version__
-from assessor.cli import catalogue, identity, intake, places, reports, signoff, sync, work
+from assessor.cli import (
+    catalogue,
+    identity,
+    intake,
+    places,
+    reports,
+    sessions,
+    signoff,
+    sync,
+    work,
+)
 from assessor.cli.common import Handler, UsageError, check_argv
 from assessor.cli.crash import EXIT_SOFTWARE, environment_problem, report_bug
 from assessor.domain.errors import DomainError, ValidationFailed
@@ -65,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     signoff.register(sub)
     sync.register(sub)
     places.register(sub)
+    sessions.register(sub)
     return p
 
 

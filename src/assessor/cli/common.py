@@ -106,6 +106,26 @@ def open_db(args: argparse.Namespace, *, create: bool = True) -> Database:
     return db
 
 
+# Queues -----------------------------------------------------------------------------------
+
+MAX_SEARCH = 200
+MAX_LIMIT = 100_000
+
+
+def add_queue_filters(cmd: argparse.ArgumentParser, search: str) -> None:
+    """--assessment ID, --search TEXT (`search` says what it matches) and --limit N, for
+    every command that lists a queue."""
+    cmd.add_argument("--assessment", metavar="ID", type=identifier)
+    cmd.add_argument("--search", metavar="TEXT", type=bounded_text(MAX_SEARCH), help=search)
+    cmd.add_argument(
+        "--limit",
+        type=bounded_int(1, MAX_LIMIT),
+        default=200,
+        metavar="N",
+        help=f"at most N rows (1 to {MAX_LIMIT}; default: 200)",
+    )
+
+
 # Files in and out ---------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from assessor.cli.common import (
     UsageError,
-    bounded_int,
+    add_queue_filters,
     bounded_text,
     command,
     identifier,
@@ -17,9 +17,6 @@ from assessor.cli.common import (
 from assessor.cli.text import out, say, table
 from assessor.services import profiles, signoff
 from assessor.services.profiles import resolve_profile
-
-MAX_SEARCH = 200
-MAX_LIMIT = 100_000
 
 
 def cmd_signoff_list(args: argparse.Namespace) -> int:
@@ -92,20 +89,7 @@ def register(sub: Any) -> None:
         default="pending",
         help="pending (default), approved, returned, or all",
     )
-    c.add_argument("--assessment", metavar="ID", type=identifier)
-    c.add_argument(
-        "--search",
-        metavar="TEXT",
-        type=bounded_text(MAX_SEARCH),
-        help="learner name, anonymous code, submission id or assessor",
-    )
-    c.add_argument(
-        "--limit",
-        type=bounded_int(1, MAX_LIMIT),
-        default=200,
-        metavar="N",
-        help=f"at most N rows (1 to {MAX_LIMIT}; default: 200)",
-    )
+    add_queue_filters(c, "learner name, anonymous code, submission id or assessor")
 
     c = command(
         ssub,

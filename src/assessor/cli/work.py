@@ -7,8 +7,7 @@ from typing import Any
 
 from assessor.cli.common import (
     UsageError,
-    bounded_int,
-    bounded_text,
+    add_queue_filters,
     command,
     identifier,
     open_db,
@@ -22,9 +21,6 @@ from assessor.domain.workflow import STATUS_WORDS, SubmissionStatus
 from assessor.services import finalize, profiles, rubrics, scoring, signoff, submissions
 from assessor.services.profiles import resolve_profile
 from assessor.store.db import Database
-
-MAX_SEARCH = 200
-MAX_LIMIT = 100_000
 
 
 def cmd_submission_list(args: argparse.Namespace) -> int:
@@ -171,20 +167,7 @@ def register(sub: Any) -> None:
         "assessor submission list --status to_score --search Priya",
     )
     c.add_argument("--status", choices=[s.value for s in SubmissionStatus])
-    c.add_argument("--assessment", metavar="ID", type=identifier)
-    c.add_argument(
-        "--search",
-        metavar="TEXT",
-        type=bounded_text(MAX_SEARCH),
-        help="learner name, anonymous code or id",
-    )
-    c.add_argument(
-        "--limit",
-        type=bounded_int(1, MAX_LIMIT),
-        default=200,
-        metavar="N",
-        help=f"at most N rows (1 to {MAX_LIMIT}; default: 200)",
-    )
+    add_queue_filters(c, "learner name, anonymous code or id")
 
     evaluation = sub.add_parser("evaluation", help="evaluations of submissions")
     esub = evaluation.add_subparsers(dest="evaluation_command", metavar="ACTION", required=True)

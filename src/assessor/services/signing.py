@@ -48,6 +48,7 @@ ROLE_FOR_KIND = {
     "ArtifactAssessmentRecord": "assessor",
     "ProjectSignOffRecord": "manager",
     "ExamSessionRecord": "proctor",
+    "ExamSessionAmendmentRecord": "manager",
 }
 # Audit actions whose events name a record; `verify` reads records from these alone.
 RECORD_ACTIONS = frozenset(
@@ -55,7 +56,7 @@ RECORD_ACTIONS = frozenset(
         "evaluation.finalize",  # ArtifactAssessmentRecord, a correction's too
         "signoff.decide",  # ProjectSignOffRecord
         "exam.seal",  # ExamSessionRecord
-        "exam.amend",  # ExamSessionRecord amending a sealed one
+        "exam.amend",  # ExamSessionAmendmentRecord: a manager's, linked to a sealed one
     }
 )
 

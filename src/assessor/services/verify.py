@@ -235,7 +235,8 @@ def _shown_as_signed(tx: Tx, i: int, row: integrity.RecordRow, body: dict[str, A
     wrong = shown_as_signed(tx, row, body)
     if wrong is not None:
         table, problem = wrong
-        raise _Bad(Finding(table, i, str(row.evaluation_id), f"{problem} (record #{i})"))
+        label = row.evaluation_id or row.id.decode("utf-8", "replace")
+        raise _Bad(Finding(table, i, label, f"{problem} (record #{i})"))
 
 
 def _blobs(tx: Tx, blobs: BlobStore, progress: Progress) -> int:

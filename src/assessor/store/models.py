@@ -308,6 +308,69 @@ class ExamCandidate(Base):
     outcome: Mapped[str | None] = mapped_column(String(20))
 
 
+class ExamRun(Base):
+    """What running a session adds to it (0008): kind, planned end, the log's sequence and
+    last time, the seal."""
+
+    __tablename__ = "exam_runs"
+    session_id: Mapped[str] = mapped_column(ForeignKey("exam_sessions.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # site | remote
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seq: Mapped[int] = mapped_column(Integer)
+    last_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    record_id: Mapped[str | None] = mapped_column(String(60))
+
+
+class ExamRosterEntry(Base):
+    """A candidate on a session's roster and what is true of them now."""
+
+    __tablename__ = "exam_roster"
+    session_id: Mapped[str] = mapped_column(ForeignKey("exam_sessions.id"), primary_key=True)
+    candidate_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    learner_id: Mapped[str | None] = mapped_column(String(200))
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    id_method: Mapped[str | None] = mapped_column(String(30))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ExamEntry(Base):
+    """One line of a session's log, numbered by the session's sequence; insert only."""
+
+    __tablename__ = "exam_entries"
+    session_id: Mapped[str] = mapped_column(ForeignKey("exam_sessions.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[str] = mapped_column(ForeignKey("profiles.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    candidates: Mapped[str] = mapped_column(Text)  # JSON array of candidate ids
+    value: Mapped[str | None] = mapped_column(String(30))  # id method, outcome
+    incident_type: Mapped[str | None] = mapped_column(String(30))
+    severity: Mapped[str | None] = mapped_column(String(10))
+    witness: Mapped[str | None] = mapped_column(Text)
+    action_taken: Mapped[str | None] = mapped_column(Text)
+    notified: Mapped[str | None] = mapped_column(Text)
+    corrects: Mapped[int | None] = mapped_column(Integer)
+    clock_back: Mapped[bool] = mapped_column(Boolean, server_default=text("0"))
+    text: Mapped[str | None] = mapped_column(Text)  # (after clock_back: it shadows sql text)
+
+
+class ExamAmendment(Base):
+    """A manager's signed amendment to a sealed session."""
+
+    __tablename__ = "exam_amendments"
+    record_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("exam_sessions.id"))
+    amends: Mapped[str] = mapped_column(String(60))
+    manager_id: Mapped[str] = mapped_column(ForeignKey("profiles.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class SyncEnrolment(Base):
     """A profile enrolled with a backend: where, as whom, and how far it has read the feed.
     The device token is never here: it lives in the keyring (security/secrets.py)."""
