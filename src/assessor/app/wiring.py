@@ -13,7 +13,7 @@ from assessor.services.profiles import unlock as unlock_profile
 from assessor.settings import Settings
 from assessor.settings import save as save_settings
 from assessor.store.db import Database
-from assessor.ui import theme
+from assessor.ui import desks, theme
 from assessor.ui.desk import Desk, Identity
 from assessor.ui.dialogs.diagnostics import DiagnosticsDialog, collect
 from assessor.ui.dialogs.settings_dialog import SettingsDialog
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Keys of screens this release does not have yet are not offered.
+# Keys of screens this desk does not have are not offered.
 SHOWN_KEYS = tuple(row for row in ALL_KEYS if row[0] != "Ctrl+I")
 
 
@@ -52,7 +52,9 @@ def build_window(
     )
     window = MainWindow(desk)
     identity.setParent(window)
-    window.on_shortcuts = lambda: ShortcutsDialog(SHOWN_KEYS, window).open()
+    # Ctrl+I is offered only on a desk that has the proctor console.
+    keys = ALL_KEYS if desks.SESSIONS in window.pages else SHOWN_KEYS
+    window.on_shortcuts = lambda: ShortcutsDialog(keys, window).open()
     window.on_diagnostics = lambda: _diagnostics(window)
     window.on_settings = lambda: _settings(window)
     window.on_unlock = lambda: _unlock(window, unlock)

@@ -17,15 +17,16 @@ from assessor.formats.demo_data import (
     ASSESSMENTS,
     DEMO_PEOPLE,
     DEMO_SEED,
-    ExamSession,
     Submission,
     demo_rubric_files,
     demo_set,
 )
 from assessor.security import keys
 from assessor.services.access import Actor, check, operation
+from assessor.services.exam_demo import seed_session_in_progress
+from assessor.services.finalize import finalize
 from assessor.services.preview import prepare_all_previews
-from assessor.services.profiles import add_profile
+from assessor.services.profiles import add_profile, unlock
 from assessor.services.rubrics import RubricVersionInfo, import_rubric_file, show_version
 from assessor.services.scoring import (
     DraftChange,
@@ -42,6 +43,7 @@ from assessor.store.types import utcnow
 # Public on purpose (README): the demo profiles' keys protect nothing of value.
 DEMO_PASSPHRASE = "demo passphrase"  # noqa: S105
 DEMO_PROFILES = DEMO_PEOPLE
+_SIGNED = 4  # finalized evaluations waiting for the manager's sign-off
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,16 @@ def _write(data_dir: Path, seed: int, kdf_cost: tuple[int, int, int] | None) -> 
             _submission(db, submission)
         submissions = [s.id for s in demo.submissions]
         drafts = _drafts(db, random.Random(demo.draft_seed), submissions, assessor.id)
+        signed = _finalized(db, submissions, assessor.id)
+        plan = demo.exam_session
+        seed_session_in_progress(
+            db,
+            proctor.id,
+            learners=[(x.id, x.name) for x in plan.candidates],
+            title=plan.title,
+            session_id=plan.id,  # the id the issuer's demo knows
+        )
         with db.write() as tx:
-            _exam_session(tx, demo.exam_session, proctor.id)
             # Learners, submissions and evidence came in as one seeding act: one event says so.
             append_event(
                 tx,
@@ -104,6 +114,7 @@ def _write(data_dir: Path, seed: int, kdf_cost: tuple[int, int, int] | None) -> 
                     "submissions": len(submissions),
                     "artifacts": demo.artifacts,
                     "seed": seed,
+                    "signed": signed,
                 },
             )
         prepare_all_previews(db)  # as an import would: the demo shows what the GUI will
@@ -195,18 +206,32 @@ def _drafts(db: Database, rng: random.Random, submissions: list[str], assessor_i
     return len(chosen)
 
 
-def _exam_session(tx: Tx, plan: ExamSession, proctor_id: str) -> None:
-    tx.add(
-        m.ExamSession(
-            id=plan.id,
-            title=plan.title,
-            assessment_id=plan.assessment_id,
-            location=plan.location,
-            starts_at=plan.starts_at(utcnow()),
-            status="planned",
-            proctor_id=proctor_id,
-        )
-    )
-    tx.flush()
-    for learner in plan.candidates:
-        tx.add(m.ExamCandidate(session_id=plan.id, learner_id=learner.id))
+def _finalized(db: Database, submissions: list[str], assessor_id: str) -> int:
+    """The assessor's finalized and signed work on an assessment that needs sign-off, so the
+    manager has work waiting: the first submissions of it nobody has started, scored with
+    a level for every criterion and signed with the demo key."""
+    with db.read() as tx:
+        started = {e.submission_id for e in tx.query(m.Evaluation).all()}
+        needs = {a.id for a in tx.query(m.Assessment).filter_by(signoff_required=True).all()}
+        chosen = [
+            s.id
+            for s in tx.query(m.Submission).order_by(m.Submission.id).all()
+            if s.assessment_id in needs and s.id not in started and s.id in submissions
+        ][:_SIGNED]
+    if not chosen:
+        return 0
+    signer = unlock(db, assessor_id, DEMO_PASSPHRASE)
+    rng = random.Random(len(chosen))
+    for sub_id in chosen:
+        view = show_evaluation(db, sub_id)
+        _, rubric = show_version(db, f"{view.rubric_id}@{view.rubric_version}")
+        changes: list[DraftChange] = []
+        for c in rubric.criteria:
+            level = rng.choice(c.levels[1:] or c.levels)  # mostly passing work
+            changes.append(SetLevel(c.id, level.id, level.top if level.is_range else None))
+            said = comments_for(rubric.id, c.id, level.id)
+            if said:
+                changes.append(SetComment(c.id, rng.choice(said)))
+        save_draft(db, sub_id, assessor_id, changes)
+        finalize(db, sub_id, signer)
+    return len(chosen)

@@ -53,9 +53,11 @@ def seed_session_in_progress(
     seed: int = DEMO_SEED,
     now: datetime | None = None,
     title: str = "Electrical safety — written paper (L2)",
+    session_id: str | None = None,
 ) -> str:
     """Create and partly run a session as `proctor_id`; return its id. The same seed gives
-    the same session id, roster, entries and outcomes (times follow `now`)."""
+    the same session id (`session_id` when given), roster, entries and outcomes (times
+    follow `now`)."""
     rng = random.Random(seed)
     moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     start = moment - timedelta(minutes=45)
@@ -67,7 +69,7 @@ def seed_session_in_progress(
         starts_at=start,
         ends_at=start + timedelta(hours=2),
         location="Training centre, room 3",
-        session_id=f"exam-demo-{seed}",
+        session_id=session_id or f"exam-demo-{seed}",
         now=start - timedelta(minutes=30),
     )
     with tempfile.TemporaryDirectory() as folder:

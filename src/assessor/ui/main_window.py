@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from assessor.domain.changes import EVERYTHING
 from assessor.services.finalize import Finalized
+from assessor.ui import desks
 from assessor.ui.desk import Desk
 from assessor.ui.errors import in_words
 from assessor.ui.permissions import sentence
@@ -55,17 +58,18 @@ class MainWindow(QMainWindow):
         self.queue = QueueView(desk)
         self.workspace = ScoringWorkspace(desk)
         self.rubrics = RubricLibrary(desk.runner)
-        # Only a person the policy lets score gets the queue; anyone else a page that says
-        # so, in the queue's place (their own desks come in later releases).
+        # Each person's desk: the pages their roles allow, their own first (ui/desks.py).
+        # Someone with no role desk at all gets a page saying so in the queue's place.
         self.scoring = desk.permissions.scoring()
+        self.pages = desks.build(self)
         self.role_page: RolePage | None = None
-        self.home: QWidget = self.queue
-        if not self.scoring.allowed:
+        if not desks.role_pages(desk.permissions):
             self.role_page = RolePage(desk.identity.profile, self.scoring)
             self.role_page.rubrics_requested.connect(lambda: self.show_page(self.rubrics))
-            self.home = self.role_page
+            self.pages = {desks.QUEUE: self.role_page, **self.pages}
+        self.home: QWidget = next(iter(self.pages.values()))
         self.stack = QStackedWidget()
-        for page in (self.home, self.workspace, self.rubrics):
+        for page in (*self.pages.values(), self.workspace):
             self.stack.addWidget(page)
 
         self.search = QLineEdit()
@@ -85,18 +89,18 @@ class MainWindow(QMainWindow):
         self.nav: dict[str, QToolButton] = {}
         top = QHBoxLayout()
         top.setContentsMargins(8, 6, 8, 0)
-        for name, text, page in (
-            ("queue", _tr("&Queue"), self.home),
-            ("rubrics", _tr("&Rubrics"), self.rubrics),
-        ):
+        for name, page in self.pages.items():
             button = QToolButton()
-            button.setText(text)
+            button.setText(desks.title(name))
             button.setCheckable(True)
             button.setAutoRaise(True)
             button.clicked.connect(lambda _c=False, p=page: self.show_page(p))
             top.addWidget(button)
             self.nav[name] = button
         top.addStretch(1)
+        self.whose = QLabel()  # whose desk this is
+        self.whose.setTextFormat(Qt.TextFormat.PlainText)  # a profile's name is not markup
+        top.addWidget(self.whose)
         top.addWidget(self.search)
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -159,8 +163,9 @@ class MainWindow(QMainWindow):
         self.menus["edit"].addSeparator()
         self.find_action = self._add("edit", _tr("&Find in queue"), ["Ctrl+F"], self.find_in_queue)
 
-        self._add("view", _tr("&Queue"), ["Ctrl+1"], lambda: self.show_page(self.home))
-        self._add("view", _tr("&Rubric library"), ["Ctrl+2"], lambda: self.show_page(self.rubrics))
+        for n, (name, page) in enumerate(self.pages.items(), 1):  # Ctrl+1: the own desk
+            text = _tr("&Rubric library") if name == desks.RUBRICS else desks.title(name)
+            self._add("view", text, [f"Ctrl+{n}"], partial(self.show_page, page))
         self._add("view", _tr("Re&fresh"), ["F5"], self.refresh)
 
         self.next_action = self._add(
@@ -215,6 +220,7 @@ class MainWindow(QMainWindow):
         self.unlock_action.setEnabled(identity.locked)
         self.lock_action.setEnabled(not identity.locked)
         self.status.show_identity()
+        self.whose.setText(desks.whose(identity.profile.name, identity.role))
 
     # -- navigation -------------------------------------------------------------------
 
@@ -224,6 +230,9 @@ class MainWindow(QMainWindow):
         elif self.role_page is not None and self.stack.currentWidget() is self.role_page:
             self.role_page.setFocus(Qt.FocusReason.OtherFocusReason)  # its keys say why
         self.rubrics.refresh()
+        for page in self.pages.values():
+            if isinstance(page, desks.DeskPage):
+                page.start()
         self.status.refresh_outbox()
 
     def show_page(self, page: QWidget) -> None:
@@ -236,10 +245,12 @@ class MainWindow(QMainWindow):
         self._activate(sheet.undo_stack if in_workspace and sheet else None)
         self.workspace.set_active(in_workspace)
         self.stack.setCurrentWidget(page)
-        for name, target in (("queue", self.home), ("rubrics", self.rubrics)):
+        for name, target in self.pages.items():
             self.nav[name].setChecked(target is page)
         if page is self.queue:
             self.queue.focus_table()
+        elif isinstance(page, desks.DeskPage):
+            page.enter()
         elif page in (self.rubrics, self.role_page):
             page.setFocus(Qt.FocusReason.OtherFocusReason)
 

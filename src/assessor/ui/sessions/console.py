@@ -1,0 +1,417 @@
+"""The proctor console: one session's roster (check-in with identity method and time, who is
+in the room, outcome) beside its log in sequence order (incidents with severity as colour and
+word; corrections are new entries). Keys on the roster: K check in, E entry, X exit, B break,
+O outcome; Ctrl+I logs an incident from anywhere in the console; Ctrl+Shift+Enter closes and
+seals. Every change is one durable write: "Saved" only once it committed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assessor.domain import exam as x
+from assessor.domain.changes import Change
+from assessor.services import exam_sessions as es
+from assessor.services.exam_seal import Sealed, SealRefused, seal_session
+from assessor.services.exam_views import SessionView
+from assessor.ui import theme
+from assessor.ui.desk import Desk
+from assessor.ui.elided import ElidedLabel
+from assessor.ui.errors import details, in_words
+from assessor.ui.sessions.incident_dialog import IncidentDialog
+from assessor.ui.sessions.listing import when
+from assessor.ui.sessions.saves import ConsoleSaves
+from assessor.ui.sessions.severity import severity_colour, severity_label
+
+WRITES = (Change.SESSIONS, Change.RECORDS, Change.OUTBOX)
+ID_METHODS = {
+    "passport": "Passport",
+    "driving-licence": "Driving licence",
+    "institution-card": "Institution card",
+    "known": "Known to the proctor",
+}
+PRESENCE = {"check-in": "in the room", "entry": "in the room", "break-end": "in the room",
+            "exit": "left the room", "break-start": "on a break"}  # fmt: skip
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SessionConsole", text)
+
+
+def clock(stamp: str) -> str:
+    """Time of day with seconds (order matters in a log), in the person's time zone."""
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+    return moment.strftime("%H:%M:%S")
+
+
+def _seal(db: Any, session_id: str, signer: Any, shown: SessionView) -> Sealed:
+    return seal_session(db, session_id, signer, expected=shown)
+
+
+def _tree(name: str, headers: list[str]) -> QTreeWidget:
+    tree = QTreeWidget()
+    tree.setRootIsDecorated(False)
+    tree.setAlternatingRowColors(True)
+    tree.setAccessibleName(name)
+    tree.setHeaderLabels(headers)
+    tree.header().setStretchLastSection(True)
+    tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return tree
+
+
+class SessionConsole(QWidget):
+    back_requested = Signal()
+    loaded = Signal(object)  # SessionView
+    sealed = Signal(object)  # Sealed
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.view: SessionView | None = None
+        self.saves = ConsoleSaves(desk.runner, WRITES, self)
+        desk.saves.watch(self.saves)  # type: ignore[arg-type]  # a sheet's save surface
+        self.saves.save_state_changed.connect(self._show_save)
+        self.saves.written.connect(lambda _r: self.reload())
+        # Seams for tests: how the console asks (a choice, an incident, a yes).
+        self.choose = self._choose
+        self.ask_incident = self._ask_incident
+        self.confirm = self._confirm
+
+        self.title = ElidedLabel(_tr("No session open"))
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        back = QPushButton(_tr("Back to sessions (Esc)"))
+        back.clicked.connect(self.back_requested)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(back)
+        self.info = QLabel()
+        self.info.setTextFormat(Qt.TextFormat.PlainText)
+        self.save_state = QLabel()
+        self.save_state.setAccessibleName(_tr("Save state"))
+        line = QHBoxLayout()
+        line.addWidget(self.info, 1)
+        line.addWidget(self.save_state)
+
+        self.roster = _tree(
+            _tr("Roster"),
+            [_tr("Candidate"), _tr("Name"), _tr("Checked in"), _tr("Where"), _tr("Outcome")],
+        )
+        for column, width in {0: 80, 1: 150, 2: 200, 3: 110}.items():
+            self.roster.setColumnWidth(column, width)
+        self.log = _tree(
+            _tr("Session log"),
+            [_tr("#"), _tr("Time"), _tr("What"), _tr("Candidates"), _tr("Severity"), _tr("Text")],
+        )
+        for column, width in {0: 40, 1: 80, 2: 150, 3: 110, 4: 240}.items():
+            self.log.setColumnWidth(column, width)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.roster)
+        split.addWidget(self.log)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 6)
+
+        self.missing = QLabel()
+        self.missing.setTextFormat(Qt.TextFormat.PlainText)
+        self.missing.setWordWrap(True)
+        self.missing.setAccessibleName(_tr("Before sealing"))
+        self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(_tr("Refused"))
+        self.buttons: dict[str, QPushButton] = {}
+        row = QHBoxLayout()
+        row.addWidget(QLabel(_tr("Keys: K check in · E entry · X exit · B break · O outcome")))
+        row.addStretch(1)
+        for name, text, slot in (
+            ("incident", _tr("Log incident…   Ctrl+I"), self.log_incident),
+            ("seal", _tr("Close && seal…   Ctrl+Shift+Enter"), self.seal),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+            self.buttons[name] = button
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addLayout(top)
+        layout.addLayout(line)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.missing)
+        layout.addWidget(self.message)
+        layout.addLayout(row)
+        self._keys()
+        self._show_save()
+
+    def _keys(self) -> None:
+        console = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for keys, slot, where in (
+            (["Ctrl+I"], self.log_incident, self),
+            (["Ctrl+Shift+Return", "Ctrl+Shift+Enter"], self.seal, self),
+            (["Esc"], self.back_requested.emit, self),
+            (["K"], self.check_in, self.roster),
+            (["E"], lambda: self.movement("entry"), self.roster),
+            (["X"], lambda: self.movement("exit"), self.roster),
+            (["B"], self.toggle_break, self.roster),
+            (["O"], self.outcome, self.roster),
+        ):
+            action = QAction(where)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(
+                console if where is self else Qt.ShortcutContext.WidgetShortcut
+            )
+            action.triggered.connect(lambda _c=False, s=slot: s())
+            where.addAction(action)
+
+    # -- loading ----------------------------------------------------------------------
+
+    def open(self, session_id: str) -> None:
+        self.view = None
+        self.title.setText(_tr("Opening…"))
+        self._say("")
+        self._read(session_id)
+
+    def reload(self) -> None:
+        if self.view is not None:
+            self._read(self.view.id)
+
+    def _read(self, session_id: str) -> None:
+        self.desk.runner.read(
+            es.show_session,
+            session_id,
+            after_writes=True,  # the console shows every write queued before
+            key=("session-console",),
+            on_done=self._show,
+            on_error=lambda exc: self._say(in_words(exc, what="opening the session")),
+        )
+
+    def _show(self, v: SessionView) -> None:
+        candidate = self.current_candidate()
+        self.view = v
+        sealed = v.state == x.SessionStatus.SEALED
+        self.title.setText(v.title)
+        state = (
+            _tr("■ Sealed {0} — record {1}; it never changes").format(
+                when(v.sealed_at or ""), v.record_id
+            )
+            if sealed
+            else _tr("● Open")
+        )
+        place = _tr("on site") if v.kind == "site" else _tr("remote")
+        self.info.setText(
+            f"{v.id} · {place}, {v.location} · {when(v.starts_at)} – {when(v.ends_at)} · {state}"
+        )
+        where = {}
+        for e in v.log:
+            if e.kind in PRESENCE:
+                for someone in e.candidates:
+                    where[someone] = PRESENCE[e.kind]
+        self.roster.clear()
+        for c in v.candidates:
+            checked = (
+                f"{_tr(ID_METHODS.get(c.id_method or '', c.id_method or ''))} · "
+                f"{clock(c.checked_in_at)}"
+                if c.checked_in_at
+                else "—"
+            )
+            item = QTreeWidgetItem(
+                [c.id, c.name, checked, _tr(where.get(c.id, "not here")), c.outcome or "—"]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, c.id)
+            self.roster.addTopLevelItem(item)
+            if c.id == candidate:
+                self.roster.setCurrentItem(item)
+        first = self.roster.topLevelItem(0)
+        if self.roster.currentItem() is None and first is not None:
+            self.roster.setCurrentItem(first)
+        self._fill_log(v)
+        self._show_missing(v)
+        for button in self.buttons.values():
+            button.setEnabled(not sealed)
+        self.loaded.emit(v)
+
+    def _fill_log(self, v: SessionView) -> None:
+        self.log.clear()
+        for e in v.log:
+            what = e.kind
+            if e.kind == x.EntryKind.INCIDENT:
+                what = _tr("incident: {0}").format(e.type)
+                if e.corrects is not None:
+                    what = _tr("correction of #{0}: {1}").format(e.corrects, e.type)
+            elif e.value:
+                what = f"{e.kind}: {e.value}"
+            notes = (("witness", e.witness), ("action", e.action), ("notified", e.notified))
+            extra = [f"{k}: {said}" for k, said in notes if said]
+            text = " · ".join([*([e.text] if e.text else []), *extra])
+            if e.clock_back:
+                text = _tr("⚠ clock went back · ") + text
+            item = QTreeWidgetItem(
+                [
+                    str(e.seq),
+                    clock(e.at),
+                    what,
+                    ", ".join(e.candidates) or _tr("whole room"),
+                    severity_label(e.severity) if e.severity else "",
+                    text,
+                ]
+            )
+            if e.severity:
+                item.setForeground(4, severity_colour(e.severity, self.palette()))
+            item.setToolTip(5, text)
+            self.log.addTopLevelItem(item)
+        last = self.log.topLevelItem(self.log.topLevelItemCount() - 1)
+        if last is not None:
+            self.log.scrollToItem(last)
+
+    def _show_missing(self, v: SessionView) -> None:
+        if v.state == x.SessionStatus.SEALED:
+            self.missing.setText(_tr("Sealed: read only."))
+        elif v.missing:
+            self.missing.setText(_tr("Before sealing: ") + "; ".join(v.missing) + ".")
+        else:
+            self.missing.setText(_tr("Every candidate has an outcome: ready to seal."))
+
+    def _show_save(self) -> None:
+        text, colour = self.saves.words()
+        theme.paint(self.save_state, theme.text_colour(colour, self.palette()) if colour else None,
+                    bold=colour == "red")  # fmt: skip
+        self.save_state.setText(text)
+
+    def _say(self, text: str) -> None:
+        theme.paint(self.message, theme.text_colour("red", self.palette()), bold=True)
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def current_candidate(self) -> str | None:
+        item = self.roster.currentItem()
+        return None if item is None else str(item.data(0, Qt.ItemDataRole.UserRole))
+
+    # -- acts -------------------------------------------------------------------------
+
+    def _open(self) -> SessionView | None:
+        v = self.view
+        if v is None:
+            return None
+        if v.state == x.SessionStatus.SEALED:
+            self._say(_tr("This session is sealed: it never changes."))
+            return None
+        return v
+
+    def _write(self, op: Any, *args: Any, what: str) -> None:
+        self._say("")
+        self.saves.write(op, *args, what=what, refused=self._say)
+
+    def check_in(self) -> None:
+        v, c = self._open(), self.current_candidate()
+        if v is None or c is None:
+            return
+        words = [_tr(w) for w in ID_METHODS.values()]
+        picked = self.choose(_tr("Check in {0}: identity checked by").format(c), words)
+        if picked is not None:
+            method = list(ID_METHODS)[words.index(picked)]
+            self._write(es.check_in, self.desk.assessor_id, v.id, c, method, what="check-in")
+
+    def movement(self, movement: str) -> None:
+        v, c = self._open(), self.current_candidate()
+        if v is not None and c is not None:
+            self._write(es.record_movement, self.desk.assessor_id, v.id, c, movement, what=movement)
+
+    def toggle_break(self) -> None:
+        v, c = self._open(), self.current_candidate()
+        if v is None or c is None:
+            return
+        last = [e.kind for e in v.log if c in e.candidates and e.kind in PRESENCE]
+        self.movement("break-end" if last and last[-1] == "break-start" else "break-start")
+
+    def outcome(self) -> None:
+        v, c = self._open(), self.current_candidate()
+        if v is None or c is None:
+            return
+        values = [o.value for o in x.Outcome]
+        picked = self.choose(_tr("Outcome for {0}").format(c), values)
+        if picked is not None:
+            self._write(es.set_outcome, self.desk.assessor_id, v.id, c, picked, what="outcome")
+
+    def log_incident(self) -> None:
+        v = self._open()
+        if v is None:
+            return
+        corrects = None
+        item = self.log.currentItem()
+        if item is not None and self.log.hasFocus():
+            seq = int(item.text(0))
+            if any(e.seq == seq for e in v.incidents):
+                corrects = seq
+        chosen = self.current_candidate() if self.roster.hasFocus() else None
+        incident = self.ask_incident(v, chosen, corrects)
+        if incident is not None:
+            self._write(es.log_incident, self.desk.assessor_id, v.id, incident, what="incident")
+
+    def seal(self) -> None:
+        v = self._open()
+        if v is None:
+            return
+        if v.missing:
+            self._say(_tr("Cannot seal yet. Missing: ") + "; ".join(v.missing) + ".")
+            return
+        signer = self.desk.identity.signer
+        if signer is None:
+            self._say(_tr("Your key is locked. Unlock it (Ctrl+U), then seal again."))
+            return
+        question = _tr(
+            "Seal {0} as shown ({1} candidates, {2} log entries) and sign it? A sealed"
+            " session never changes."
+        ).format(v.title, len(v.candidates), len(v.log))
+        if not self.confirm(question):
+            return
+        self._say("")
+
+        def refused(exc: BaseException) -> None:
+            in_words(exc, what="sealing")
+            if isinstance(exc, SealRefused):
+                self._say(_tr("Cannot seal yet. Missing: ") + "; ".join(exc.missing) + ".")
+            else:
+                self._say(details(exc))
+
+        def done(made: Sealed) -> None:
+            self.desk.identity.touch()
+            self.sealed.emit(made)
+            self.reload()
+
+        self.desk.runner.write(
+            _seal, v.id, signer, v, changes=WRITES, on_done=done, on_error=refused
+        )
+
+    # -- asking -----------------------------------------------------------------------
+
+    def _choose(self, label: str, items: list[str]) -> str | None:
+        picked, ok = QInputDialog.getItem(self, _tr("Proctor console"), label, items, 0, False)
+        return picked if ok else None
+
+    def _ask_incident(
+        self, v: SessionView, chosen: str | None, corrects: int | None
+    ) -> es.Incident | None:
+        dialog = IncidentDialog(
+            [c.id for c in v.candidates], v.incidents, chosen=chosen, corrects=corrects, parent=self
+        )
+        return dialog.incident() if dialog.exec() else None
+
+    def _confirm(self, question: str) -> bool:
+        answer = QMessageBox.question(self, _tr("Close and seal"), question)
+        return answer == QMessageBox.StandardButton.Yes

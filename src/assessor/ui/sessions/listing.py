@@ -1,0 +1,134 @@
+"""The proctor's sessions: open ones first by planned start, then sealed ones, with how many
+candidates still lack an outcome. Enter opens the console."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assessor.domain.changes import Change
+from assessor.services.exam_sessions import list_sessions
+from assessor.services.exam_views import SessionSummary
+from assessor.ui.desk import Desk
+from assessor.ui.errors import in_words
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SessionList", text)
+
+
+def when(stamp: str) -> str:
+    """A stored UTC time in the person's locale and time zone, to the minute."""
+    if not stamp:
+        return "—"
+    moment = QDateTime.fromString(stamp.replace("Z", "+00:00")[:19] + "Z", Qt.DateFormat.ISODate)
+    return str(QLocale().toString(moment.toLocalTime(), QLocale.FormatType.ShortFormat))
+
+
+def state_words(row: SessionSummary) -> str:
+    if row.state == "sealed":
+        return _tr("■ Sealed")
+    if row.without_outcome:
+        return _tr("● Open — {0} without an outcome").format(row.without_outcome)
+    return _tr("● Open — ready to seal")
+
+
+class SessionList(QWidget):
+    open_session = Signal(str)
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.rows: list[SessionSummary] = []
+        self.loads = 0
+        self.heading = QLabel(_tr("Exam sessions — Enter opens the console"))
+        self.table = QTreeWidget()
+        self.table.setRootIsDecorated(False)
+        self.table.setAccessibleName(_tr("Exam sessions"))
+        self.table.setHeaderLabels(
+            [
+                _tr("Session"),
+                _tr("Kind"),
+                _tr("Starts"),
+                _tr("Ends"),
+                _tr("Candidates"),
+                _tr("State"),
+            ]
+        )
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.header().setStretchLastSection(False)
+        for column, width in {1: 80, 2: 150, 3: 150, 4: 100, 5: 260}.items():
+            self.table.setColumnWidth(column, width)
+        self.table.itemActivated.connect(self._activated)
+        self.empty = QLabel()
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.empty.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty, 1)
+        desk.runner.changed.connect(self._data_changed)
+
+    def refresh(self) -> None:
+        self.desk.runner.read(
+            list_sessions, on_done=self._rows, on_error=self._failed, key=("sessions",)
+        )
+
+    def _data_changed(self, changes: frozenset[str]) -> None:
+        if Change.SESSIONS in changes and self.isVisible():
+            self.refresh()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._rows([], in_words(exc, what="reading the sessions") + " " + _tr("Press F5."))
+
+    def _rows(self, rows: list[SessionSummary], problem: str = "") -> None:
+        current = self.table.currentItem()
+        chosen = current.data(0, Qt.ItemDataRole.UserRole) if current else None
+        self.rows = rows
+        self.table.clear()
+        for row in rows:
+            item = QTreeWidgetItem(
+                [
+                    row.title,
+                    _tr("on site") if row.kind == "site" else _tr("remote"),
+                    when(row.starts_at),
+                    when(row.ends_at),
+                    str(row.candidates),
+                    state_words(row),
+                ]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, row.id)
+            self.table.addTopLevelItem(item)
+            if row.id == chosen:
+                self.table.setCurrentItem(item)
+        self.loads += 1
+        text = problem or _tr("No exam sessions yet. Create one with `assessor session create`.")
+        self.empty.setText(text)
+        had_focus = self.table.hasFocus() or self.empty.hasFocus()
+        self.empty.setVisible(not rows)
+        self.table.setVisible(bool(rows))
+        if had_focus:
+            self.focus_table()
+
+    def focus_table(self) -> None:
+        if self.table.isHidden():
+            self.empty.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        first = self.table.topLevelItem(0)
+        if self.table.currentItem() is None and first is not None:
+            self.table.setCurrentItem(first)
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        self.open_session.emit(str(item.data(0, Qt.ItemDataRole.UserRole)))

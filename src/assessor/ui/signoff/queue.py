@@ -1,0 +1,323 @@
+"""The sign-off queue: finalized evaluations whose assessment needs a manager's sign-off, with
+counts per state (also the state filter), an assessment filter and a search, like the scoring
+queue. Reads run on the parallel lane; the list reloads when a write changes evaluations or
+submissions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QDate,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QPalette, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assessor.domain.changes import Change
+from assessor.services.signoff import SignOffFilter, SignOffRow, signoff_counts, signoff_queue
+from assessor.services.submissions import assessments
+from assessor.ui import theme
+from assessor.ui.desk import Desk
+from assessor.ui.errors import in_words
+
+LIMIT = 1000  # rows shown at once; the search narrows a longer list
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SignOffQueue", text)
+
+
+# How each sign-off state is shown: symbol, word, colour (never the colour alone).
+STATE_LOOK = {
+    "pending": ("◔", "Awaiting sign-off", "amber"),
+    "approved": ("✔", "Signed off", "green"),
+    "returned": ("↩", "Returned", "amber"),
+}
+_HEADERS = ("Learner", "Assessment", "Assessor", "Outcome", "Finalized", "State")
+
+
+def state_words(row: SignOffRow) -> str:
+    symbol, word, _ = STATE_LOOK.get(row.state, ("?", row.state, ""))
+    text = f"{symbol} {_tr(word)}"
+    if row.state == "returned" and row.return_to:
+        text += _tr(" to the {0}").format(row.return_to)
+    return text
+
+
+class SignOffModel(QAbstractTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[SignOffRow] = []
+
+    def set_rows(self, rows: Sequence[SignOffRow]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(_HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _tr(_HEADERS[section])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 5 and row.reason:
+            return row.reason
+        if role == Qt.ItemDataRole.ForegroundRole and column == 5:
+            colour = STATE_LOOK.get(row.state, ("", "", ""))[2]
+            return theme.text_colour(colour) if colour else None
+        return None
+
+    def _text(self, row: SignOffRow, column: int) -> str:
+        if column == 0:
+            return row.learner
+        if column == 1:
+            return row.assessment
+        if column == 2:
+            return row.assessor
+        if column == 3:
+            return {"pass": _tr("Pass"), "not_yet": _tr("Not yet")}.get(
+                row.outcome or "", row.outcome or "—"
+            )
+        if column == 4:
+            when = row.finalized_at
+            if when is None:
+                return "—"
+            day = QDate(when.year, when.month, when.day)
+            return str(QLocale().toString(day, QLocale.FormatType.ShortFormat))
+        return state_words(row)
+
+
+class SignOffList(QWidget):
+    """Enter (or a double click) on a row asks to review it."""
+
+    open_row = Signal(object)  # SignOffRow
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.filter = SignOffFilter()
+        self.counts: dict[str, int] = {}
+        self.loads = 0  # answers received, for tests
+        self.error = ""
+        self._stale = False
+        desk.runner.changed.connect(self._data_changed)
+
+        self.buttons: dict[str | None, QToolButton] = {}
+        group = QButtonGroup(self)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(_tr("State:")))
+        for state in ("pending", "approved", "returned", None):
+            button = QToolButton()
+            button.setCheckable(True)
+            button.setAutoRaise(True)
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            button.clicked.connect(lambda _c=False, s=state: self.set_state(s))
+            group.addButton(button)
+            bar.addWidget(button)
+            self.buttons[state] = button
+        self.buttons["pending"].setChecked(True)
+        bar.addStretch(1)
+        self.assessment = QComboBox()
+        self.assessment.setAccessibleName(_tr("Assessment filter"))
+        self.assessment.addItem(_tr("All assessments"), None)
+        self.assessment.currentIndexChanged.connect(self._assessment_chosen)
+        label = QLabel(_tr("&Assessment:"))
+        label.setBuddy(self.assessment)
+        bar.addWidget(label)
+        bar.addWidget(self.assessment)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_tr("Search learner, assessor or submission…  (Ctrl+F)"))
+        self.search.setAccessibleName(_tr("Search the sign-off queue"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(280)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(desk.settings.search_delay_ms)
+        self._debounce.timeout.connect(self._search_now)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self.focus_table)
+        bar.addWidget(self.search)
+
+        self.model = SignOffModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(_tr("Sign-off queue"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column, width in {0: 190, 2: 160, 3: 90, 4: 110, 5: 210}.items():
+            self.table.setColumnWidth(column, width)
+        self.table.activated.connect(self._activated)
+        self.table.doubleClicked.connect(self._activated)
+        self.empty = QLabel()
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.empty.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty, 1)
+        self._show_counts()
+
+    # -- loading ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.refresh()
+        self.desk.runner.read(assessments, on_done=self._assessments)
+
+    def refresh(self) -> None:
+        f = self.filter
+        self.desk.runner.read(
+            signoff_queue, f, on_done=self._rows, on_error=self._failed, key=("signoff-rows",)
+        )
+        self.desk.runner.read(signoff_counts, f, on_done=self._counts, key=("signoff-counts",))
+
+    def _rows(self, rows: list[SignOffRow]) -> None:
+        current = self.current_row()
+        self.error = ""
+        self.model.set_rows(rows[:LIMIT])
+        self.loads += 1
+        self._show_empty()
+        if current is not None:
+            self.select(current.submission_id)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.error = in_words(exc, what="reading the sign-off queue")
+        self.model.set_rows([])
+        self.loads += 1
+        self._show_empty()
+
+    def _counts(self, counts: dict[str, int]) -> None:
+        self.counts = counts
+        self._show_counts()
+
+    def _assessments(self, items: list[tuple[str, str]]) -> None:
+        for assessment_id, title in items:
+            self.assessment.addItem(title, assessment_id)
+
+    def _data_changed(self, changes: frozenset[str]) -> None:
+        if not changes & {Change.SUBMISSIONS, Change.EVALUATIONS, Change.RECORDS}:
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.refresh()
+
+    # -- filters ----------------------------------------------------------------------
+
+    def set_state(self, state: str | None) -> None:
+        self.filter = replace(self.filter, state=state)
+        self.buttons[state].setChecked(True)
+        self.refresh()
+
+    def _assessment_chosen(self, _index: int) -> None:
+        self.filter = replace(self.filter, assessment_id=self.assessment.currentData())
+        self.refresh()
+
+    def _search_now(self) -> None:
+        self.filter = replace(self.filter, text=self.search.text().strip() or None)
+        self.refresh()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    # -- showing ----------------------------------------------------------------------
+
+    def _show_counts(self) -> None:
+        total = sum(self.counts.values())
+        self.buttons[None].setText(_tr("All {0}").format(total))
+        self.buttons[None].setAccessibleName(_tr("Every state, {0}").format(total))
+        for state, (symbol, word, colour) in STATE_LOOK.items():
+            n = self.counts.get(state, 0)
+            button = self.buttons[state]
+            button.setText(f"{symbol} {_tr(word)} {n}")
+            button.setAccessibleName(_tr("{0}, {1} evaluations").format(_tr(word), n))
+            palette = self.palette()
+            palette.setColor(QPalette.ColorRole.ButtonText, theme.text_colour(colour, palette))
+            button.setPalette(palette)
+
+    def _show_empty(self) -> None:
+        f = self.filter
+        if self.error:
+            text = self.error + "\n" + _tr("Press F5 to try again.")
+        elif f.text or f.assessment_id or f.state not in ("pending", None):
+            text = _tr("No evaluation matches the search or filters.")
+        else:
+            text = _tr("Nothing is waiting for your sign-off.")
+        empty = self.model.rowCount() == 0
+        had_focus = self.table.hasFocus() or self.empty.hasFocus()
+        self.empty.setText(text)
+        self.empty.setAccessibleName(text)
+        self.empty.setVisible(empty)
+        self.table.setVisible(not empty)
+        if had_focus:
+            self.focus_table()
+
+    def current_row(self) -> SignOffRow | None:
+        index = self.table.currentIndex()
+        return self.model.rows[index.row()] if index.isValid() else None
+
+    def select(self, submission_id: str) -> None:
+        for n, row in enumerate(self.model.rows):
+            if row.submission_id == submission_id:
+                self.table.setCurrentIndex(self.model.index(n, 0))
+                return
+
+    def focus_table(self) -> None:
+        if self.table.isHidden():
+            self.empty.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.table.currentIndex().isValid() and self.model.rowCount() > 0:
+            self.table.setCurrentIndex(self.model.index(0, 0))
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_row.emit(self.model.rows[index.row()])
