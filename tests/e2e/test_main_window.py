@@ -23,8 +23,8 @@ from assessor.services.queue import queue_page
 from assessor.ui.dialogs.unlock import UnlockDialog
 from assessor.ui.main_window import MainWindow
 from assessor.ui.queue.submissions import Column
+from assessor.ui.saves import SaveState
 from assessor.ui.scoring import workspace as workspace_ui
-from assessor.ui.scoring.sheet import SaveState
 from tests.e2e.conftest import WAIT_MS, Desk
 
 

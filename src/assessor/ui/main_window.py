@@ -26,7 +26,7 @@ from assessor.ui.permissions import sentence
 from assessor.ui.queue.view import QueueView
 from assessor.ui.role_page import RolePage
 from assessor.ui.rubrics.library import RubricLibrary
-from assessor.ui.scoring.sheet import SaveState
+from assessor.ui.saves import SaveState
 from assessor.ui.scoring.workspace import ScoringWorkspace
 from assessor.ui.status import StatusBar
 from assessor.ui.tasks import Task
