@@ -37,5 +37,6 @@ def test_commands_start_without_reportlab() -> None:
     import sys
 
     probe = "import sys, assessor.cli; print('reportlab' in sys.modules)"
-    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    command = [sys.executable, "-c", probe]
+    found = subprocess.run(command, capture_output=True, text=True, check=True)
     assert found.stdout.strip() == "False"
