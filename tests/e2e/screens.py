@@ -193,7 +193,7 @@ def run(shots: Shots) -> None:
         sheet = window.workspace.sheet
         assert sheet is not None
 
-        def full_disk(_changes: object) -> object:
+        def full_disk(_db: object, _changes: object) -> object:
             raise OSError(28, "No space left on device: " + "/very/long/path" * 133)
 
         sheet._save = full_disk  # type: ignore[assignment]  # a write that fails, loudly

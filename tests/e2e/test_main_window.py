@@ -240,7 +240,7 @@ def test_going_back_to_the_queue_forgets_a_next_still_on_its_way(desk: Desk, qtb
 def test_next_when_the_queue_shrank_ends_instead_of_waiting(desk: Desk, qtbot: Any) -> None:
     window = desk.window
     shown = _in_small_pages(window, qtbot)
-    window.queue.controller._query = lambda f, offset, limit: QueuePage([], None)
+    window.queue.controller._query = lambda _db, f, offset, limit: QueuePage([], None)
     to_score = [r for r in shown if r.status != "finalized"]
     with qtbot.waitSignal(window.workspace_opened, timeout=WAIT_MS) as opened:
         window.open_next(to_score[-1].id)  # nothing after it: wraps round to the first
@@ -254,11 +254,11 @@ class _SlowDisk:
         self.save, self.open, self.fail = save, threading.Event(), ""
         self.open.set()
 
-    def __call__(self, changes: Any) -> Any:
+    def __call__(self, db: Any, changes: Any) -> Any:
         assert self.open.wait(WAIT_MS / 1000)
         if self.fail:
             raise OSError(self.fail)
-        return self.save(changes)
+        return self.save(db, changes)
 
 
 def test_reopening_while_a_save_is_queued_shows_the_saved_level(desk: Desk, qtbot: Any) -> None:
@@ -428,10 +428,10 @@ def test_a_late_answer_to_an_old_filter_keeps_the_error_of_the_current_one(
     queue = desk.window.queue
     real, gate = queue.controller._query, threading.Event()
 
-    def query(f: Any, offset: int, limit: int) -> Any:
+    def query(db: Any, f: Any, offset: int, limit: int) -> Any:
         if f.status == "draft":
             assert gate.wait(WAIT_MS / 1000)  # the older filter's answer comes late
-            return real(f, offset, limit)
+            return real(db, f, offset, limit)
         raise OSError("database is locked")
 
     queue.controller._query = query
@@ -445,3 +445,27 @@ def test_a_late_answer_to_an_old_filter_keeps_the_error_of_the_current_one(
     assert queue.empty.isVisibleTo(queue) and queue.empty.text().startswith(
         "Could not read the queue: database is locked"
     )  # ...and the reason stays
+
+
+def test_a_task_with_no_error_handler_is_told_in_the_status_bar_and_the_report(
+    desk: Desk, qtbot: Any
+) -> None:
+    from assessor.domain.errors import DomainError
+    from assessor.ui.dialogs.error_report import install_excepthook
+
+    hook = install_excepthook(lambda: desk.window)
+    try:
+
+        def broken(_db: object) -> None:
+            raise DomainError("the outbox could not be counted")
+
+        desk.runner.read(broken)  # as a screen would, forgetting on_error
+        qtbot.waitUntil(lambda: hook.dialog is not None, timeout=WAIT_MS)
+        assert desk.window.status.message() == (
+            "Something failed (broken): the outbox could not be counted"
+        )
+        assert hook.dialog is not None
+        assert "the outbox could not be counted" in hook.dialog.report_text()
+        hook.dialog.close()
+    finally:
+        hook.uninstall()

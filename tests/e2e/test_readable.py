@@ -247,7 +247,7 @@ def test_a_long_error_never_widens_the_window(signed: tuple[Desk, str], qtbot: A
     long = "No space left on device: " + "/a/folder/deep/down" * 104
     assert len(long) > 2000
 
-    def disk_full(_changes: object) -> object:  # the edge of the world: a full disk
+    def disk_full(_db: object, _changes: object) -> object:  # the edge of the world: a full disk
         raise OSError(28, long)
 
     real_save, sheet._save = sheet._save, disk_full  # type: ignore[assignment]

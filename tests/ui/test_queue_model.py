@@ -30,6 +30,7 @@ from assessor.ui.models.queue import (
     next_ungraded,
     service_query,
 )
+from assessor.ui.tasks import TaskRunner
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -40,6 +41,9 @@ SYMBOLS = {
     SubmissionStatus.TO_SCORE: "▣",
     SubmissionStatus.IN_PROGRESS: "◧",
     SubmissionStatus.FINALIZED: "■",
+    SubmissionStatus.RETURNED: "↩",
+    SubmissionStatus.RESUBMIT: "⧗",
+    SubmissionStatus.SIGNED_OFF: "✔",
 }
 
 
@@ -57,11 +61,15 @@ class Recording:
 
     def __init__(self, db: Database, me: str) -> None:
         self.calls: list[tuple[QueueFilter, int, int]] = []
-        self._query = service_query(db, me)
+        self._query = service_query(me)
 
-    def __call__(self, f: QueueFilter, offset: int, limit: int) -> QueuePage:
+    def __call__(self, db: Database, f: QueueFilter, offset: int, limit: int) -> QueuePage:
         self.calls.append((f, offset, limit))
-        return self._query(f, offset, limit)
+        return self._query(db, f, offset, limit)
+
+
+def inline(demo: tuple[Database, str]) -> TaskRunner:
+    return TaskRunner(synchronous=True, db=demo[0])
 
 
 def make(
@@ -69,7 +77,7 @@ def make(
 ) -> tuple[QueueModel, QueueController, Recording]:
     query = Recording(*demo)
     model = QueueModel(page_size=page_size)
-    return model, QueueController(model, query, debounce_ms=50), query
+    return model, QueueController(model, query, runner=inline(demo), debounce_ms=50), query
 
 
 def row(n: int, **changes: object) -> SubmissionRow:
@@ -133,8 +141,8 @@ def test_my_progress_counts_my_draft(demo: tuple[Database, str]) -> None:
     shown = model.index(0, Column.PROGRESS).data()
     assert shown == f"{model.row_at(0).criteria_scored}/{model.row_at(0).criteria_total}"
     # Another assessor has scored nothing here.
-    other = service_query(demo[0], "someone-else")(
-        QueueFilter(status=SubmissionStatus.IN_PROGRESS), 0, 50
+    other = service_query("someone-else")(
+        demo[0], QueueFilter(status=SubmissionStatus.IN_PROGRESS), 0, 50
     )
     assert {r.criteria_scored for r in other.rows} == {0}
     assert all(r.criteria_total > 0 for r in other.rows)
@@ -241,10 +249,10 @@ class Flaky(Recording):
 
     broken = False
 
-    def __call__(self, f: QueueFilter, offset: int, limit: int) -> QueuePage:
+    def __call__(self, db: Database, f: QueueFilter, offset: int, limit: int) -> QueuePage:
         if self.broken:
             raise OSError("database is locked")
-        return super().__call__(f, offset, limit)
+        return super().__call__(db, f, offset, limit)
 
 
 def test_failed_queries_are_told_and_leave_nothing_waiting(
@@ -252,7 +260,7 @@ def test_failed_queries_are_told_and_leave_nothing_waiting(
 ) -> None:
     query = Flaky(*demo)
     model = QueueModel(page_size=15)
-    controller = QueueController(model, query)
+    controller = QueueController(model, query, runner=inline(demo))
     controller.refresh()
     query.broken = True
     with qtbot.waitSignal(controller.failed) as told, qtbot.waitSignal(model.settled):
@@ -270,13 +278,14 @@ def test_failed_queries_are_told_and_leave_nothing_waiting(
 
 
 class Held:
-    """A runner that holds each query until the test answers it, in any order."""
+    """A runner that holds each read until the test answers it, in any order."""
 
-    def __init__(self) -> None:
+    def __init__(self, db: Database) -> None:
+        self.db = db
         self.calls: list[tuple[Any, Any, Any]] = []
 
-    def __call__(self, work: Any, done: Any, failed: Any) -> None:
-        self.calls.append((work, done, failed))
+    def read(self, op: Any, *args: Any, on_done: Any, on_error: Any) -> None:
+        self.calls.append((lambda: op(self.db, *args), on_done, on_error))
 
     def answer(self, n: int) -> None:
         work, done, _ = self.calls[n]
@@ -290,9 +299,9 @@ def held_queue(
     demo: tuple[Database, str], page_size: int
 ) -> tuple[Held, QueueModel, QueueController]:
     """A queue over the demo whose first page has come, and a second asked for."""
-    held = Held()
+    held = Held(demo[0])
     model = QueueModel(page_size=page_size)
-    controller = QueueController(model, service_query(*demo), run=held)
+    controller = QueueController(model, service_query(demo[1]), runner=held)
     controller.refresh()
     held.answer(0)
     model.fetchMore(QModelIndex())
@@ -313,7 +322,7 @@ def test_a_page_asked_for_during_a_refresh_is_not_added_to_the_new_rows(
     model.fetchMore(QModelIndex())
     held.answer(4)
     ids = [r.id for r in model.rows()]
-    everything = [r.id for r in service_query(*demo)(QueueFilter(), 0, 10).rows]
+    everything = [r.id for r in service_query(demo[1])(demo[0], QueueFilter(), 0, 10).rows]
     assert ids == everything  # no gap, no row twice
 
 
@@ -359,16 +368,13 @@ def test_filters_requery_and_counts_per_status(qtbot, demo: tuple[Database, str]
 
 
 def test_stale_results_are_dropped(demo: tuple[Database, str]) -> None:
-    waiting: list[tuple[object, object]] = []
+    held = Held(demo[0])
     model = QueueModel()
-    controller = QueueController(
-        model, service_query(*demo), run=lambda work, done, _failed: waiting.append((work, done))
-    )
+    controller = QueueController(model, service_query(demo[1]), runner=held)
     controller.set_assessment("site-induction")
     controller.set_assessment(BLIND)
-    (old_work, old_done), (new_work, new_done) = waiting
-    new_done(new_work())  # type: ignore[operator]
-    old_done(old_work())  # type: ignore[operator]
+    held.answer(1)
+    held.answer(0)
     assert {r.assessment_id for r in model.rows()} == {BLIND}
 
 

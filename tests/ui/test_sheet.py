@@ -38,12 +38,13 @@ class Gate:
         self.fail: str | None = None
         self.calls: list[list[DraftChange]] = []
 
-    def __call__(self, changes: list[DraftChange]) -> EvaluationView:
+    def __call__(self, db: Database, changes: list[DraftChange]) -> EvaluationView:
+        assert db is self.db  # the runner's database
         assert self.open.wait(WAIT_MS)
         self.calls.append(changes)
         if self.fail:
             raise OSError(self.fail)
-        return save_draft(self.db, self.seed.submission_ids[0], self.seed.assessor_id, changes)
+        return save_draft(db, self.seed.submission_ids[0], self.seed.assessor_id, changes)
 
 
 @pytest.fixture
@@ -55,6 +56,7 @@ def runner(qapp: QApplication) -> Iterator[TaskRunner]:
 
 def make(db: Database, seed: Seed, runner: TaskRunner, label: str = "") -> tuple[ScoreSheet, Gate]:
     gate = Gate(db, seed)
+    runner.attach(db)
     view = evaluation_for(db, seed.submission_ids[0], seed.assessor_id)
     return ScoreSheet(runner, gate, view, seed.rubric, label=label), gate
 
@@ -145,7 +147,8 @@ def test_live_result_follows_the_sheet(db: Database, seeded: Seed, qapp: QApplic
 
 def test_a_finalized_sheet_refuses_changes(db: Database, seeded: Seed, qapp: QApplication) -> None:
     view = evaluation_for(db, seeded.submission_ids[0], seeded.assessor_id)
-    sheet = ScoreSheet(TaskRunner(synchronous=True), Gate(db, seeded), view, seeded.rubric)
+    runner = TaskRunner(synchronous=True, db=db)
+    sheet = ScoreSheet(runner, Gate(db, seeded), view, seeded.rubric)
     sheet.editable = False
     sheet.choose_level("plan", "competent")
     sheet.set_comment("plan", "x")

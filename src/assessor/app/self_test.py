@@ -106,9 +106,8 @@ class SelfTest(QObject):
 
     def _read_back(self) -> None:
         desk = self.window.desk
-        desk.runner.run_parallel(
+        desk.runner.read(
             evaluation_for,
-            desk.db,
             self.submission,
             desk.assessor_id,
             on_done=self._compare,

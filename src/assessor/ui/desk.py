@@ -1,5 +1,5 @@
-"""What every screen of one running desk shares: the store, the task runner, who is working,
-and their key while it is unlocked."""
+"""What every screen of one running desk shares: the task runner (the one door into the data
+folder), who is working, and their key while it is unlocked."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from assessor.security.secrets import SecretStore
 from assessor.services.profiles import ProfileInfo, Signer
 from assessor.settings import Settings
-from assessor.store.db import Database
 from assessor.ui.permissions import Permissions
 from assessor.ui.scoring.sheet import SaveTracker
 from assessor.ui.tasks import TaskRunner
@@ -72,8 +71,8 @@ class Identity(QObject):
 
 @dataclass
 class Desk:
-    db: Database
-    runner: TaskRunner
+    runner: TaskRunner  # holds the database: screens reach data only through its operations
+    data_dir: Path
     identity: Identity
     settings: Settings
     settings_path: Path

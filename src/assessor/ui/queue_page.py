@@ -1,14 +1,17 @@
 """The work queue screen: counts per status (also the status filter), assessment filter, table.
 
 Queries run on the parallel lane; typing in the search field is debounced by the controller.
+The queue reloads itself when a write anywhere changes submissions or evaluations: at once
+while on screen, else when next shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -22,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assessor.domain.changes import Change
 from assessor.domain.workflow import SubmissionStatus
 from assessor.services.submissions import SubmissionRow, assessments
 from assessor.ui import states
@@ -43,6 +47,27 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("QueuePage", text)
 
 
+class _Counted:
+    """The desk's runner for the controller's reads: each answer, late ones too, is counted
+    and the "no rows" message follows."""
+
+    def __init__(self, view: QueueView) -> None:
+        self._view = view
+
+    def read(self, op: Callable[..., Any], *args: Any, on_done: Done, on_error: Failed) -> object:
+        view = self._view
+
+        def done(page: QueuePage) -> None:
+            on_done(page)
+            view._answered()
+
+        def failed(exc: BaseException) -> None:
+            on_error(exc)
+            view._answered()
+
+        return view.desk.runner.read(op, *args, on_done=done, on_error=failed)
+
+
 class QueueView(QWidget):
     nothing_left = Signal()  # "next to score" found nothing in this list
 
@@ -54,12 +79,14 @@ class QueueView(QWidget):
         self.proxy.setSourceModel(self.model)
         self.controller = QueueController(
             self.model,
-            service_query(desk.db, desk.assessor_id),
-            run=self._run,
+            service_query(desk.assessor_id),
+            runner=_Counted(self),
             debounce_ms=desk.settings.search_delay_ms,
             parent=self,
         )
         self.loads = 0  # queries answered, for tests and the self-test
+        self._stale = False  # the data changed while the queue was not on screen
+        desk.runner.changed.connect(self._data_changed)
         self.status_buttons: dict[str | None, QToolButton] = {}
 
         group = QButtonGroup(self)
@@ -129,28 +156,34 @@ class QueueView(QWidget):
         self._error: str | None = None  # why the last query failed, shown if nothing is
         self._waiting_next = False  # "next" waits for a page of rows not loaded yet
 
-    def _run(self, work: Callable[[], QueuePage], done: Done, failed: Failed) -> None:
-        def answered(page: QueuePage) -> None:
-            self.loads += 1
-            done(page)
-            self._show_empty()
-
-        def refused(exc: BaseException) -> None:
-            failed(exc)
-            self._show_empty()
-
-        self.desk.runner.run_parallel(work, on_done=answered, on_error=refused)
-
     def _failed(self, text: str) -> None:
         self._error = text
 
     def _loaded(self) -> None:
         self._error = None
 
+    def _answered(self) -> None:
+        self.loads += 1
+        self._show_empty()
+
+    def _data_changed(self, changes: frozenset[str]) -> None:
+        if not changes & {Change.SUBMISSIONS, Change.EVALUATIONS, Change.RUBRICS}:
+            return
+        if self.isVisible():
+            self.controller.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.controller.refresh()
+
     def start(self) -> None:
         """First load: the rows, and the assessments for the filter."""
         self.controller.refresh()
-        self.desk.runner.run_parallel(assessments, self.desk.db, on_done=self._assessments)
+        self.desk.runner.read(assessments, on_done=self._assessments)
 
     def _assessments(self, items: list[tuple[str, str]]) -> None:
         for assessment_id, title in items:

@@ -2,8 +2,7 @@
 
 The model never touches the database: it asks for pages with `wanted(offset, limit)` and is
 given rows with `set_rows`/`append_rows`. The controller turns filter changes and `wanted`
-into calls of an injected query, run wherever the injected `run` puts it (the task runner in
-the app, inline in tests).
+into reads of a query operation, `query(db, filter, offset, limit)`, through the task runner.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import IntEnum
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -35,7 +34,6 @@ from assessor.services.submissions import (
     list_submissions,
     status_counts,
 )
-from assessor.store.db import Database
 from assessor.ui import states
 from assessor.ui.errors import in_words
 
@@ -323,27 +321,25 @@ class QueuePage:
     counts: dict[str, int] | None = None  # per status, asked for with the first page
 
 
-Query = Callable[[QueueFilter, int, int], QueuePage]
+# query(db, filter, offset, limit): an operation the runner reads with.
+Query = Callable[[Any, QueueFilter, int, int], QueuePage]
 Done = Callable[[QueuePage], None]
 Failed = Callable[[BaseException], None]
-# run(work, done, failed): call `work` somewhere (a worker thread), then `done(result)` or
-# `failed(error)` on the GUI thread.
-Runner = Callable[[Callable[[], QueuePage], Done, Failed], None]
 
 
-def _inline(work: Callable[[], QueuePage], done: Done, failed: Failed) -> None:
-    try:
-        page = work()
-    except Exception as exc:  # the runner's contract: every error goes to `failed`
-        failed(exc)
-    else:
-        done(page)
+class Reader(Protocol):
+    """What the controller needs of the task runner: `read(op, *args)` runs `op(db, *args)`
+    off the GUI thread, then `on_done(result)` or `on_error(exc)` on it."""
+
+    def read(
+        self, op: Callable[..., Any], *args: Any, on_done: Done, on_error: Failed
+    ) -> object: ...
 
 
-def service_query(db: Database, assessor_id: str | None) -> Query:
+def service_query(assessor_id: str | None) -> Query:
     """The real query: a page through the submissions service, with counts on the first."""
 
-    def query(f: QueueFilter, offset: int, limit: int) -> QueuePage:
+    def query(db: Any, f: QueueFilter, offset: int, limit: int) -> QueuePage:
         rows = list_submissions(db, f, limit=limit, offset=offset, assessor_id=assessor_id)
         return QueuePage(rows, status_counts(db, f) if offset == 0 else None)
 
@@ -364,7 +360,7 @@ class QueueController(QObject):
         model: QueueModel,
         query: Query,
         *,
-        run: Runner = _inline,
+        runner: Reader,
         debounce_ms: int = 250,
         parent: QObject | None = None,
     ) -> None:
@@ -372,7 +368,7 @@ class QueueController(QObject):
         self.model = model
         self.counts: dict[str, int] = {}
         self._query = query
-        self._run = run
+        self._runner = runner
         self._filter = QueueFilter()
         self._generation = 0  # results of an older filter are dropped, not shown
         # The query whose rows the model holds: more pages are asked of it, not of a newer
@@ -408,10 +404,13 @@ class QueueController(QObject):
         self._debounce.stop()
         self._generation += 1
         generation, f, limit = self._generation, self._filter, self.model.page_size
-        self._run(
-            lambda: self._query(f, 0, limit),
-            lambda page: self._first(generation, f, page),
-            lambda exc: self._first_failed(generation, f, exc),
+        self._runner.read(
+            self._query,
+            f,
+            0,
+            limit,
+            on_done=lambda page: self._first(generation, f, page),
+            on_error=lambda exc: self._first_failed(generation, f, exc),
         )
 
     def activate(self, index: QModelIndex | QPersistentModelIndex) -> None:
@@ -446,10 +445,13 @@ class QueueController(QObject):
     def _fetch(self, offset: int, limit: int) -> None:
         # The next page of the rows shown, whatever the newest filter: `offset` counts them.
         generation, f = self._shown
-        self._run(
-            lambda: self._query(f, offset, limit),
-            lambda page: self._more(generation, page),
-            lambda exc: self._more_failed(generation, exc),
+        self._runner.read(
+            self._query,
+            f,
+            offset,
+            limit,
+            on_done=lambda page: self._more(generation, page),
+            on_error=lambda exc: self._more_failed(generation, exc),
         )
 
     def _more(self, generation: int, page: QueuePage) -> None:

@@ -8,6 +8,7 @@ right, changed ones on both sides. Choosing a change scrolls both grids to its c
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush
@@ -29,7 +30,6 @@ from PySide6.QtWidgets import (
 from assessor.domain.rubric import Rubric
 from assessor.domain.rubric_diff import Change, ChangeKind
 from assessor.services.rubrics import RubricVersionInfo, diff_versions, show_version
-from assessor.store.db import Database
 from assessor.ui.rubrics.grid import MARKS, GridMarks, RubricGrid, mark_label, tint
 
 __all__ = ["Compared", "RubricDiffView", "Shown", "compare_versions", "grid_marks"]
@@ -47,7 +47,7 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("RubricDiff", text)
 
 
-def compare_versions(db: Database, older: str, newer: str) -> Compared:
+def compare_versions(db: Any, older: str, newer: str) -> Compared:
     """Both versions and what changed from `older` to `newer` (for a worker thread)."""
     return show_version(db, older), show_version(db, newer), diff_versions(db, older, newer)
 

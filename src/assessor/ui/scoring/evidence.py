@@ -58,8 +58,8 @@ class EvidencePanel(QWidget):
     def __init__(
         self,
         runner: TaskRunner,
-        read: Callable[[ArtifactInfo], bytes],
-        copy_out: Callable[[ArtifactInfo], Path],
+        read: Callable[[Any, ArtifactInfo], bytes],
+        copy_out: Callable[[Any, ArtifactInfo], Path],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -241,7 +241,7 @@ class EvidencePanel(QWidget):
         if not self.confirm(question):
             return
         self._set_note(_tr("Copying “{name}” for the system viewer…").format(name=artifact.name))
-        self._runner.run_parallel(
+        self._runner.read(
             self._copy_out,
             artifact,
             on_done=weakly(self._hand_over, artifact),
@@ -276,7 +276,7 @@ class EvidencePanel(QWidget):
             return
         self._message.show_loading(_tr("Loading {name}…").format(name=artifact.name))
         self._show(self._message, None)
-        task = self._runner.run_parallel(
+        task = self._runner.read(
             prepare,
             self._read,
             artifact,

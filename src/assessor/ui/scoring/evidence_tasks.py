@@ -22,9 +22,9 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("EvidencePanel", text)
 
 
-def prepare(read: Callable[[ArtifactInfo], bytes], artifact: ArtifactInfo) -> Any:
+def prepare(db: Any, read: Callable[[Any, ArtifactInfo], bytes], artifact: ArtifactInfo) -> Any:
     """On a worker thread: the bytes, and for images and text what the viewer shows."""
-    data = read(artifact)
+    data = read(db, artifact)
     if artifact.kind == "image":
         image = QImage.fromData(data)
         if image.isNull():

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from assessor.domain.changes import Change
 from assessor.domain.rubric import Rubric
 from assessor.domain.scoring import ScoreResult, Selection, score
 from assessor.services.scoring import (
@@ -33,7 +35,10 @@ from assessor.services.scoring import (
 from assessor.ui.errors import details, in_words
 from assessor.ui.tasks import TaskRunner
 
-Save = Callable[[list[DraftChange]], EvaluationView]
+# op(db, changes) → the draft as saved; a write on the serial lane
+Save = Callable[[Any, list[DraftChange]], EvaluationView]
+# A draft change touches the evaluation and moves the submission to "in progress".
+SAVES_CHANGE = frozenset({Change.EVALUATIONS, Change.SUBMISSIONS})
 
 
 def _tr(text: str) -> str:
@@ -262,9 +267,10 @@ class ScoreSheet(QObject):
     def _queue(self, changes: list[DraftChange]) -> None:
         self._pending += 1
         self.save_state_changed.emit()
-        self.runner.run_serial(
+        self.runner.write(
             self._save,
             changes,
+            changes=SAVES_CHANGE,
             on_done=lambda view: self._saved(changes, view),
             on_error=lambda exc: self._not_saved(changes, exc),
         )
