@@ -7,16 +7,19 @@
 # emoji on the issuer's certificates); postgresql for the issuer's API tests on a private
 # cluster (tests/issuer/service: initdb and pg_ctl from /usr/lib/postgresql/*/bin; the Debian
 # service itself is not started); nodejs and npm for the second, JavaScript verifier of issued
-# credentials (tests/issuer/js, installed by its install.sh). Tests that need a package say so when it is missing; CI has
-# them all. Idempotent; quiet.
+# credentials (tests/issuer/js, installed by its install.sh); desktop-file-utils and appstream
+# (desktop-file-validate, appstreamcli) check the Linux desktop entry and AppStream file
+# (tests/packaging). Tests that need a package say so when it is missing; CI has them all.
+# Idempotent; quiet.
 set -euo pipefail
 
 packages=(dbus dbus-x11 gnome-keyring chromium poppler-utils zbar-tools fonts-droid-fallback
-    fonts-symbola postgresql)
+    fonts-symbola postgresql desktop-file-utils appstream)
 # Node.js may come from elsewhere (a nodesource build carries its own npm and conflicts with
 # Debian's npm package): ask Debian for it only when it is missing.
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
-commands=(dbus-run-session gnome-keyring-daemon chromium pdftoppm zbarimg node npm)
+commands=(dbus-run-session gnome-keyring-daemon chromium pdftoppm zbarimg node npm
+    desktop-file-validate appstreamcli)
 files=(/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
     /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf)
 

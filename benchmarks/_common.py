@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from assessor.services.demo import write_demo
+from assessor.demo import write_demo
 
 
 def demo_folder(root: Path) -> Path:

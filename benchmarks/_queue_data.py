@@ -13,8 +13,9 @@ import statistics
 import tempfile
 from pathlib import Path
 
-import assessor.services.demo as demo
-from assessor.services.demo import write_demo
+import assessor.demo.folder as demo
+import assessor.formats.demo_data.generator as demo_set
+from assessor.demo import write_demo
 from assessor.store.migrate import SCRIPT_LOCATION
 
 # Argon2id at its minimum cost, as the tests use (tests/conftest.py CHEAP_KDF): the key's cost
@@ -26,7 +27,12 @@ HERE = Path(__file__).resolve().parent
 def _key() -> str:
     digest = hashlib.sha256()
     sources = sorted(SCRIPT_LOCATION.rglob("*.py"))
-    sources += [Path(demo.__file__), HERE / "bench_queue_query.py", Path(__file__)]
+    sources += [
+        Path(demo.__file__),
+        Path(demo_set.__file__),
+        HERE / "bench_queue_query.py",
+        Path(__file__),
+    ]
     for source in sources:
         digest.update(source.read_bytes())
     return digest.hexdigest()[:12]

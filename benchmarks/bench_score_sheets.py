@@ -29,11 +29,11 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from _common import demo_folder, report
+from assessor.demo import DEMO_PASSPHRASE
 from assessor.reports import fonts
 from assessor.reports.pdf_page import BODY_WIDTH, MARGIN, PAGE_HEIGHT, PAGE_WIDTH
 from assessor.reports.score_sheet import CRITERION_WIDTH, POINTS_WIDTH, write_score_sheet
 from assessor.services import finalize, profiles, scoring
-from assessor.services.demo import DEMO_PASSPHRASE
 from assessor.services.report_data import ScoreSheetData, score_sheet_data
 from assessor.store.db import Database
 

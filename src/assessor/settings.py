@@ -112,9 +112,8 @@ def backend_url_problem(text: str) -> str | None:
     return None
 
 
-def _problem(f: Field[Any], value: object) -> str | None:
-    """Why `value` is not allowed for field `f`, in words; None when it is."""
-    kind = f.type  # a string: `from __future__ import annotations`
+def _type_problem(kind: object, value: object) -> str | None:
+    """Why `value` is not of the field's type (a string: `from __future__ import annotations`)."""
     if kind == "bool":
         return None if isinstance(value, bool) else "must be true or false"
     if kind == "int":
@@ -127,6 +126,14 @@ def _problem(f: Field[Any], value: object) -> str | None:
             return "must be a finite number"
     elif kind == "str" and not isinstance(value, str):
         return "must be text"
+    return None
+
+
+def _problem(f: Field[Any], value: object) -> str | None:
+    """Why `value` is not allowed for field `f`, in words; None when it is."""
+    wrong = _type_problem(f.type, value)
+    if wrong or f.type == "bool":
+        return wrong
     assert isinstance(value, int | float | str)
     if f.name == "version":
         return None if value == CURRENT_VERSION else f"must be {CURRENT_VERSION}"

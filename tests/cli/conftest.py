@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from assessor.cli import main
-from assessor.services.demo import DEMO_PASSPHRASE
+from assessor.demo import DEMO_PASSPHRASE
 
 # What a command may touch without changing the data: its log, the lock file's pid, and
 # SQLite's shared-memory index (rebuilt from the database and its WAL on every open).

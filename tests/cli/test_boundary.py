@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from assessor.cli.crash import CRASH_LOG
-from assessor.services.demo import DEMO_PASSPHRASE
+from assessor.demo import DEMO_PASSPHRASE
 from tests.cli.conftest import folder_state, run
 
 

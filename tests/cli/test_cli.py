@@ -146,7 +146,7 @@ def test_rubric_import_versions_and_diff(
     rubric = json.loads(
         run(capsys, "rubric", "show", "safe-isolation", "--data-dir", str(demo), "--json")[1]
     )
-    from assessor.services.demo import demo_rubric_files
+    from assessor.demo import demo_rubric_files
 
     source = next(p for p in demo_rubric_files() if p.name == "safe-isolation.json")
     doc = json.loads(source.read_text(encoding="utf-8"))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assessor.services.demo import DEMO_PASSPHRASE
+from assessor.demo import DEMO_PASSPHRASE
 from assessor.store.blobs import BlobStore
 from tests.cli.conftest import run
 from tests.cli.test_identity_cli import finalize_cli, full_levels, run_in

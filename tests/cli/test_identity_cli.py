@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from assessor.demo import DEMO_PASSPHRASE
 from assessor.security import keys
 from assessor.security.canonical import canonicalize
 from assessor.security.did import did_key, verification_method
 from assessor.security.records import sign
-from assessor.services.demo import DEMO_PASSPHRASE
 from assessor.services.records import check_record_bytes
 from tests.cli.conftest import run
 

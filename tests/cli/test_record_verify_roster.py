@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from assessor.demo import DEMO_PASSPHRASE
 from assessor.security.did import did_key
-from assessor.services.demo import DEMO_PASSPHRASE
 from tests.cli.conftest import run
 from tests.cli.test_identity_cli import export, finalize_cli, resign, unseal_profile, write
 

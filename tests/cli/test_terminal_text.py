@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from assessor.demo import DEMO_PASSPHRASE
 from assessor.domain.text import is_control
 from assessor.security.did import did_key, verification_method
 from assessor.security.records import sign
-from assessor.services.demo import DEMO_PASSPHRASE
 from tests.cli.conftest import run
 
 ESC = "\x1b[2J"  # clears the screen

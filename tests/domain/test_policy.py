@@ -61,8 +61,11 @@ def expected(op: Operation, role: Role, own: Ownership, state: State) -> bool:
             return role is M and own is OTHERS and state is State.FINALIZED
         case Operation.EXAM_OPEN:
             return role is P and no_subject
+        case Operation.EXAM_AMEND:
+            return role is M and state is State.SEALED
         case (
-            Operation.EXAM_CHECK_IN
+            Operation.EXAM_ROSTER
+            | Operation.EXAM_CHECK_IN
             | Operation.EXAM_LOG_INCIDENT
             | Operation.EXAM_SET_OUTCOME
             | Operation.EXAM_SEAL
@@ -276,6 +279,7 @@ def test_signed_records_may_be_exported_by_anyone_but_drafts_have_none() -> None
 def test_a_proctor_works_an_open_session_and_a_sealed_one_never_changes() -> None:
     assert decide(Operation.EXAM_OPEN, [P], NO_OWNER, State.NONE).allowed
     for op in (
+        Operation.EXAM_ROSTER,
         Operation.EXAM_CHECK_IN,
         Operation.EXAM_LOG_INCIDENT,
         Operation.EXAM_SET_OUTCOME,
@@ -288,6 +292,9 @@ def test_a_proctor_works_an_open_session_and_a_sealed_one_never_changes() -> Non
         assessor = decide(op, [A], OWN, State.OPEN)
         assert assessor.reason.startswith("an assessor cannot")
         assert "proctor" in assessor.reason
+    assert decide(Operation.EXAM_AMEND, [M], OTHERS, State.SEALED).allowed
+    assert not decide(Operation.EXAM_AMEND, [P], OWN, State.SEALED).allowed
+    assert "open exam session" in decide(Operation.EXAM_AMEND, [M], OTHERS, State.OPEN).reason
 
 
 def test_a_proctor_cannot_see_or_score_evaluations() -> None:

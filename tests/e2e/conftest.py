@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication
 
 from assessor.app.window import prepare
 from assessor.app.wiring import build_window
+from assessor.demo import DEMO_ASSESSOR, DEMO_PASSPHRASE, write_demo
 from assessor.security.secrets import MemoryKeyring, SecretStore
-from assessor.services.demo import DEMO_ASSESSOR, DEMO_PASSPHRASE, write_demo
 from assessor.services.profiles import unlock
 from assessor.ui.main_window import MainWindow
 from assessor.ui.tasks import TaskRunner

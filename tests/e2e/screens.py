@@ -30,8 +30,8 @@ from PySide6.QtWidgets import QApplication
 
 from assessor.app.window import Opened, prepare
 from assessor.app.wiring import build_window
+from assessor.demo import DEMO_ASSESSOR, DEMO_PASSPHRASE, write_demo
 from assessor.security.secrets import MemoryKeyring, SecretStore
-from assessor.services.demo import DEMO_ASSESSOR, DEMO_PASSPHRASE, write_demo
 from assessor.services.finalize import finalize
 from assessor.services.profiles import unlock
 from assessor.services.rubrics import import_rubric, show_version

@@ -28,7 +28,8 @@ def test_a_pasted_control_character_is_named_and_the_fixed_comment_saved(
     # Should the test fail with the save still failed, closing the window must not wait for
     # an answer to "quit without them?": answer it.
     monkeypatch.setattr(window, "quit_unsaved", lambda error: True)
-    sub = window.queue.model.rows()[0].id
+    # one nobody has started: its comment fields are empty
+    sub = next(r.id for r in window.queue.model.rows() if r.status == "to_score")
     with qtbot.waitSignal(window.workspace_opened, timeout=WAIT_MS):
         window.open_submission(sub)
     assert ws.panel is not None and ws.sheet is not None

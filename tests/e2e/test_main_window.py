@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assessor.services.demo import DEMO_PASSPHRASE
+from assessor.demo import DEMO_PASSPHRASE
+from assessor.domain.workflow import TO_SCORE_STATUSES
 from assessor.services.queue import queue_page
 from assessor.ui.dialogs.unlock import UnlockDialog
 from assessor.ui.main_window import MainWindow
@@ -165,7 +166,7 @@ def test_next_goes_on_to_rows_not_loaded_yet(desk: Desk, qtbot: Any) -> None:
     loaded = window.queue.model.rowCount()
     everything = _everything(desk)
     assert [r.id for r in everything[:loaded]] == [r.id for r in shown]
-    expected = next(r.id for r in everything[loaded:] if r.status != "finalized")
+    expected = next(r.id for r in everything[loaded:] if r.status in TO_SCORE_STATUSES)
     with qtbot.waitSignal(window.workspace_opened, timeout=WAIT_MS) as opened:
         window.open_next(shown[-1].id)
     assert opened.args[0] == expected  # found by the database, not in a page loaded
@@ -296,11 +297,11 @@ def test_quitting_with_a_failed_save_asks_first(desk: Desk, qtbot: Any) -> None:
 
 def test_next_follows_the_order_the_table_shows(desk: Desk, qtbot: Any) -> None:
     window = desk.window
-    before = [r.id for r in window.queue.shown_rows() if r.status != "finalized"]
+    before = [r.id for r in window.queue.shown_rows() if r.status in TO_SCORE_STATUSES]
     loads = window.queue.loads
     window.queue.table.sortByColumn(Column.LEARNER, Qt.SortOrder.DescendingOrder)
     qtbot.waitUntil(lambda: window.queue.loads > loads, timeout=WAIT_MS)  # read in that order
-    shown = [r for r in window.queue.shown_rows() if r.status != "finalized"]
+    shown = [r for r in window.queue.shown_rows() if r.status in TO_SCORE_STATUSES]
     assert [r.id for r in shown] != before  # sorting changed the order
     learners = [r.learner.casefold() for r in window.queue.shown_rows()]
     assert learners == sorted(learners, reverse=True)

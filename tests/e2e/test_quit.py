@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from assessor.services.demo import DEMO_ASSESSOR
+from assessor.demo import DEMO_ASSESSOR
 from assessor.services.profiles import list_profiles
 from assessor.services.scoring import evaluation_for
 from assessor.services.submissions import list_submissions

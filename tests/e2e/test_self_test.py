@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 from assessor.app import window as window_module
 from assessor.app.window import DeskApp
 from assessor.cli import _parser
-from assessor.services.demo import DEMO_PASSPHRASE
+from assessor.demo import DEMO_PASSPHRASE
 from assessor.services.profiles import list_profiles
 from assessor.store.db import Database
 from assessor.ui.dialogs.new_profile import NewProfileDialog
@@ -39,6 +39,7 @@ def test_self_test_scores_one_criterion_and_writes_screenshots(tmp_path: Path) -
     assert done.returncode == 0, done.stdout + done.stderr
     assert "self-test: ok" in done.stdout
     assert "score saved" in done.stdout and "read back" in done.stdout
+    assert "window icon" in done.stdout  # the application icon was found and drawn
     for name in ("queue", "workspace"):
         image = QImage(str(shots / f"{name}.png"))
         assert not image.isNull(), name

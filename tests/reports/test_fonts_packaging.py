@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import assessor.resources
 from assessor.reports import fonts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +41,7 @@ def test_the_checkout_has_every_font_and_its_licence() -> None:
 
 
 def test_a_missing_font_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(fonts, "_roots", lambda: [tmp_path])
+    monkeypatch.setattr(assessor.resources, "roots", lambda: [tmp_path])
     with pytest.raises(fonts.ResourceMissing, match=r"fonts/NotoSans-Regular\.ttf is missing"):
         fonts.resource_file("fonts", "NotoSans-Regular.ttf")
 

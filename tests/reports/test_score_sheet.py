@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from assessor.reports.pdf_page import QR_ORIGIN, QR_SIZE
 from assessor.reports.score_sheet import DRAFT_STAMP, INVALID_STAMP, write_score_sheet
+from assessor.services.records import check_stored_record, local_roster
 from assessor.services.report_data import score_sheet_data
 from assessor.store.db import Database
 from tests.reports.conftest import HOSTILE, LONG_COMMENT, World, build_world
@@ -179,3 +180,15 @@ def test_the_qr_code_holds_the_digest_printed_beside_it(
         assert zbar_decode(png) == [data.record_digest]
     for page in pages:
         assert f"Digest{data.record_digest}" in squeeze(page)
+
+
+def test_the_digest_printed_on_the_sheet_checks_the_record(db: Database, world: World) -> None:
+    """The reader types what the sheet prints: the digest finds and checks the signed record."""
+    text = squeeze("".join(page_texts(sheet(db))))
+    assert squeeze("assessor record verify DIGEST --data-dir FOLDER") in text
+    digest = score_sheet_data(db, "sub-001").record_digest
+    assert digest and digest in text
+    # What `assessor record verify DIGEST --data-dir FOLDER` runs (the CLI's own tests run it
+    # as a command; here the folder is held open by this test).
+    found = check_stored_record(db, digest, roster=local_roster(db))
+    assert found.ok and found.roster_checked and found.digest == digest

@@ -151,7 +151,7 @@ def exam_record() -> dict[str, Any]:
                 "checkedInAt": "2026-11-24T08:51:00Z",
                 "outcome": "completed",
             },
-            {"learner": "urn:assessor:learner:l-2", "checkedInAt": None, "outcome": "absent"},
+            {"learner": "urn:assessor:learner:l-2", "checkedInAt": None, "outcome": "no-show"},
         ],
         "incidents": [
             {
@@ -165,10 +165,24 @@ def exam_record() -> dict[str, Any]:
     return document
 
 
+def exam_amendment_record() -> dict[str, Any]:
+    document = _common("ExamSessionAmendmentRecord", "manager")
+    document["credentialSubject"] = {
+        "id": "urn:assessor:exam-session:exam-019a5a6e-3333-7444-8555-666677778888",
+        "amends": {
+            "id": "urn:uuid:019a5a6e-2c4b-7d3e-9f10-4a5b6c7d8e9f",
+            "digestMultibase": _digest("session record"),
+        },
+        "text": "Candidate C2 arrived late with the invigilator's leave; not a no-show.",
+    }
+    return document
+
+
 BUILDERS = {
     "ArtifactAssessmentRecord": artifact_record,
     "ProjectSignOffRecord": signoff_record,
     "ExamSessionRecord": exam_record,
+    "ExamSessionAmendmentRecord": exam_amendment_record,
 }
 
 

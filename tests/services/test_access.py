@@ -6,6 +6,7 @@ import importlib
 import inspect
 import pkgutil
 
+import assessor.demo
 import assessor.services
 from assessor.domain.policy import POLICY
 from assessor.services.access import OPERATIONS
@@ -16,9 +17,9 @@ STORE_PARAMETERS = {"db", "tx"}
 
 def service_functions() -> list[str]:
     found = []
-    for module_info in pkgutil.iter_modules(assessor.services.__path__, "assessor.services."):
-        if module_info.ispkg:  # demo_evidence: file generators called only by write_demo
-            continue
+    packages = [(assessor.services, "assessor.services."), (assessor.demo, "assessor.demo.")]
+    infos = [i for p, prefix in packages for i in pkgutil.iter_modules(p.__path__, prefix)]
+    for module_info in infos:
         module = importlib.import_module(module_info.name)
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if fn.__module__ != module.__name__ or name.startswith("_"):
@@ -51,5 +52,13 @@ def test_the_writing_services_are_guarded() -> None:
         "assessor.services.rubrics.import_rubric",
         "assessor.services.records.export_record",
         "assessor.services.verify.verify_store",
+        "assessor.services.exam_sessions.create_session",
+        "assessor.services.exam_sessions.import_roster",
+        "assessor.services.exam_sessions.check_in",
+        "assessor.services.exam_sessions.record_movement",
+        "assessor.services.exam_sessions.log_incident",
+        "assessor.services.exam_sessions.set_outcome",
+        "assessor.services.exam_seal.seal_session",
+        "assessor.services.exam_seal.amend_session",
     ):
         assert OPERATIONS[name] is not None, name

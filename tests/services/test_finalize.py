@@ -6,6 +6,7 @@ import json
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -14,10 +15,14 @@ from assessor.domain.errors import DomainError, NotAllowed
 from assessor.security import keys
 from assessor.security.canonical import canonicalize
 from assessor.security.records import parse_record, record_digest
-from assessor.services.finalize import finalize, start_correction
+from assessor.services import finalize as finalize_module
+from assessor.services.finalize import finalize, saved_sheet, start_correction
 from assessor.services.profiles import list_profiles, unlock
 from assessor.services.records import check_record_bytes, export_record, list_records
+from assessor.services.rubrics import rubric_by_digest
 from assessor.services.scoring import SetComment, SetLevel, save_draft, show_evaluation
+from assessor.store import queries as q
+from assessor.store import records as r
 from assessor.store.db import Database
 from assessor.store.types import utcnow
 from tests.conftest import PASSPHRASE, Seed
@@ -33,6 +38,13 @@ FULL = [
 def score_all(db: Database, seed: Seed, sub: str, profile_id: str | None = None) -> None:
     changes = [*FULL[:3], SetLevel("record", "full"), SetComment("plan", "Neat <b>route</b>")]
     save_draft(db, sub, profile_id or seed.assessor_id, changes)
+
+
+def export_bytes(db: Database, record_id: str) -> bytes:
+    with db.read() as tx:
+        stored = r.record_by_ref(tx, record_id)
+        assert stored is not None
+        return stored.body
 
 
 def count(db: Database, table: str) -> int:
@@ -214,3 +226,70 @@ def test_wrong_passphrase_is_refused_and_throttled_after_five(db: Database, seed
     with pytest.raises(keys.WrongPassphrase):
         unlock(db, seeded.assessor_id, "not it", now=later + timedelta(seconds=longer + 2))
     unlock(db, seeded.assessor_id, PASSPHRASE, now=later + timedelta(seconds=longer + 2))
+
+
+def test_finalize_refuses_when_the_saved_sheet_differs_from_the_expected_one(
+    db: Database, seeded: Seed
+) -> None:
+    sub = seeded.submission_ids[0]
+    score_all(db, seeded, sub)
+    signer = seeded.signer(db)
+    with db.read() as tx:
+        evaluation = q.draft_for(tx, sub, seeded.assessor_id)
+        assert evaluation is not None
+        screen = saved_sheet(evaluation, rubric_by_digest(tx, evaluation.rubric_version.digest))
+    level, points, _ = screen[0]["plan"]
+    assert level == "competent"
+    # The screen showed a level whose save never landed; then another comment, then another
+    # overall comment: each is refused, and nothing at all is written.
+    wrong_sheets = [
+        ({**screen[0], "plan": ("not-yet", points, "Neat <b>route</b>")}, screen[1]),
+        ({**screen[0], "plan": (level, points, "typed, never saved")}, screen[1]),
+        (screen[0], "an overall comment the draft does not have"),
+    ]
+    before = [count(db, t) for t in ("records", "outbox_items", "audit_events")]
+    for wrong in wrong_sheets:
+        with pytest.raises(NotAllowed, match="differs from what the screen shows"):
+            finalize(db, sub, signer, wrong)
+        assert [count(db, t) for t in ("records", "outbox_items", "audit_events")] == before
+        assert show_evaluation(db, sub).status == "draft"
+    done = finalize(db, sub, signer, screen)
+    signed = parse_record(export_bytes(db, done.record_id))
+    assert [(s["criterion"], s["level"]) for s in signed["credentialSubject"]["scores"]] == [
+        (c, screen[0][c][0]) for c in ("plan", "terminate", "prove-dead", "record")
+    ]
+
+
+def test_the_expected_sheet_is_compared_inside_the_signing_transaction(
+    db: Database, seeded: Seed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save landing between a check and the signing could be signed unseen; the check and
+    the signing share one BEGIN IMMEDIATE, so a writer queued behind it changes nothing."""
+    sub = seeded.submission_ids[0]
+    score_all(db, seeded, sub)
+    signer = seeded.signer(db)
+    with db.read() as tx:
+        evaluation = q.draft_for(tx, sub, seeded.assessor_id)
+        assert evaluation is not None
+        screen = saved_sheet(evaluation, rubric_by_digest(tx, evaluation.rubric_version.digest))
+    seen: list[str] = []
+    real = finalize_module.saved_sheet
+
+    def racing_compare(*args: Any) -> Any:
+        # Right after the comparison, another writer tries to change the draft: the write
+        # lock is held, so it waits and fails, and what is signed is what was compared.
+        compared = real(*args)
+        other = sqlite3.connect(db.path, timeout=0.1)
+        try:
+            other.execute("UPDATE evaluations SET overall_comment = 'sneaked in'")
+        except sqlite3.OperationalError as exc:
+            seen.append(str(exc))
+        finally:
+            other.close()
+        return compared
+
+    monkeypatch.setattr(finalize_module, "saved_sheet", racing_compare)
+    done = finalize(db, sub, signer, screen)
+    assert seen == ["database is locked"]
+    signed = parse_record(export_bytes(db, done.record_id))
+    assert signed["credentialSubject"]["overallComment"] == screen[1]

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfWriter
 
+from assessor.demo import write_demo
 from assessor.domain.errors import UnknownChoice
 from assessor.services import preview as pv
-from assessor.services.demo import write_demo
 from assessor.services.finalize import finalize
 from assessor.services.preview import Limits, prepare_previews, preview_file, preview_of
 from assessor.services.scoring import SetLevel, save_draft

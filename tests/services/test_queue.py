@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from assessor.domain.workflow import TO_SCORE_STATUSES, SubmissionStatus
 from assessor.services.queue import (
     SORT_COLUMNS,
     QueueFilter,
@@ -53,9 +54,11 @@ KEYS = {
     "rubric": ["v.rubric_id", "v.version"],
     "submitted": ["s.submitted_at"],
     "progress": [PROGRESS],
+    # The order of the states as the filter buttons show them.
     "status": [
-        "CASE s.status WHEN 'to_score' THEN 0 WHEN 'in_progress' THEN 1"
-        " WHEN 'finalized' THEN 2 ELSE 3 END"
+        "CASE s.status "
+        + " ".join(f"WHEN '{st.value}' THEN {n}" for n, st in enumerate(SubmissionStatus))
+        + " ELSE 99 END"
     ],
     "due": ["coalesce(a.due_at, '9999')"],
 }
@@ -88,7 +91,10 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Big]:
         rubric, rng = seeded.rubric, random.Random(7)
         raw = sqlite3.connect(folder / "assessor.db")
         open_work = [
-            r[0] for r in raw.execute("SELECT id FROM submissions WHERE status != 'finalized'")
+            r[0]
+            for r in raw.execute(
+                "SELECT id FROM submissions WHERE status IN ('to_score', 'in_progress')"
+            )
         ]
         for n, sid in enumerate(rng.sample(sorted(open_work), 40)):
             changes = [SetLevel(c.id, c.levels[1].id, None) for c in rubric.criteria[: 1 + n % 4]]
@@ -138,7 +144,10 @@ def _fill(db: Database, path: Path) -> None:
                     (start + timedelta(minutes=rng.randrange(5000))).strftime(
                         "%Y-%m-%dT%H:%M:%S.%fZ"
                     ),
-                    rng.choice(["to_score"] * 5 + ["in_progress", "finalized", "finalized"]),
+                    rng.choice(
+                        ["to_score"] * 5
+                        + ["in_progress", "finalized", "finalized", "returned", "signed_off"]
+                    ),
                 )
                 for i in range(TOTAL)
             ),
@@ -169,7 +178,7 @@ def test_the_whole_queue_in_one_order_is_the_plain_sql_order(big: Big) -> None:
 
 
 def _unfinished_after(order: list, at: int) -> str:
-    return next(sid for sid, status in order[at + 1 :] if status != "finalized")
+    return next(sid for sid, status in order[at + 1 :] if status in TO_SCORE_STATUSES)
 
 
 @pytest.mark.parametrize("column", ["learner", "progress", "due"])
@@ -186,11 +195,11 @@ def test_next_follows_the_shown_order_across_pages(big: Big, column: str) -> Non
 
 def test_next_wraps_round_and_skips_finalized_work(big: Big) -> None:
     order, sort = big.order("submitted"), QueueSort("submitted")
-    unfinished = [sid for sid, status in order if status != "finalized"]
+    unfinished = [sid for sid, status in order if status in TO_SCORE_STATUSES]
     last = unfinished[-1]
     assert next_to_score(big.db, QueueFilter(), sort, last, assessor_id=big.me) == unfinished[0]
     assert next_to_score(big.db, QueueFilter(), sort, None, assessor_id=big.me) == unfinished[0]
-    # From a finalized row, the next one not finalized after it.
+    # From a finalized row, the next one still to score after it (a returned one counts).
     at = next(n for n, (_sid, status) in enumerate(order) if status == "finalized")
     found = next_to_score(big.db, QueueFilter(), sort, order[at][0], assessor_id=big.me)
     assert found == _unfinished_after(order, at)

@@ -22,6 +22,7 @@ from assessor.services.preview import prepare_previews
 from assessor.services.profiles import add_profile, unlock
 from assessor.services.rubrics import import_rubric
 from assessor.services.scoring import SetLevel, SetOverallComment, save_draft
+from assessor.services.signoff import decide
 from assessor.services.verify import Finding, verify_store
 from assessor.store import models as m
 from assessor.store.audit import append_event
@@ -29,6 +30,7 @@ from assessor.store.db import Database
 from assessor.store.errors import StoreError
 from assessor.store.types import utcnow
 from tests.conftest import Seed, sample_rubric, sealed_key, seed
+from tests.services.exam_world import sealed_and_amended
 from tests.services.test_finalize import score_all
 from tests.services.test_verify import add_evidence
 
@@ -38,8 +40,9 @@ pytestmark = pytest.mark.timeout(600)
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A store with a row in every table and a value in nearly every column: a signed and
-    corrected evaluation, a draft, evidence with previews, a draft rubric version, an exam
-    session, a throttled profile, stacked achievements."""
+    corrected evaluation returned by its manager, a draft, evidence with previews, a draft
+    rubric version, an exam session planned and one run, sealed and amended, a throttled
+    profile, stacked achievements."""
     folder = tmp_path_factory.mktemp("pristine") / "data"
     with Database.open(folder) as db:
         s: Seed = seed(db, submissions=3)
@@ -66,22 +69,88 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             tx.add(m.ExamCandidate(session_id="exam-1", learner_id="learner-0", outcome="absent"))
             rows = tx.query(m.Assessment).all()
             rows[0].due_at = utcnow() + timedelta(days=7)
+            rows[0].signoff_required = True
         prepare_previews(db, "sub-001")
         score_all(db, s, "sub-001")
         finalize(db, "sub-001", s.signer(db))
         start_correction(db, "sub-001", s.signer(db), "The plan was scored too low")
         save_draft(db, "sub-001", s.assessor_id, [SetLevel("plan", "proficient")])
         finalize(db, "sub-001", s.signer(db))
+        manager = s.signer(db, s.manager_id)
+        decide(db, "sub-001", manager, approve=False, return_to="learner", reason="Blurred")
         save_draft(
             db,
             "sub-002",
             s.assessor_id,
             [SetLevel("plan", "competent"), SetOverallComment("Half way through")],
         )
+        sealed_and_amended(db, folder.parent, s.manager_id)
         with pytest.raises(Exception, match="wrong passphrase"):
             unlock(db, s.manager_id, "not the passphrase")
+        add_sync_state(db, s.assessor_id)
         assert verify_store(db).ok
     yield folder
+
+
+def add_sync_state(db: Database, profile_id: str) -> None:
+    """A row in every sync table, and an outbox item answered by a backend."""
+    now = utcnow()
+    with db.write() as tx:
+        tx.add(
+            m.SyncEnrolment(
+                profile_id=profile_id,
+                backend="http://127.0.0.1:9",
+                audience="did:web:127.0.0.1%3A9",
+                device_id="dev-1",
+                person="Ada",
+                roles="assessor",
+                enrolled_at=now,
+                cursor="c1",
+                credentials_cursor="c2",
+                last_sync_at=now,
+                last_error="offline",
+            )
+        )
+        tx.add(
+            m.SyncCredential(
+                id="urn:uuid:cred-1",
+                profile_id=profile_id,
+                url="http://127.0.0.1:9/credentials/1",
+                achievement="badge",
+                learner="urn:assessor:learner:learner-0",
+                status="active",
+                issued_at="2026-12-02T00:00:00Z",
+                valid_until="2027-12-02T00:00:00Z",
+                records="[]",
+                updated_at=now,
+            )
+        )
+        tx.add(
+            m.SyncFlag(
+                profile_id=profile_id,
+                kind="withdrawn",
+                subject="sub-003",
+                reason="withdrawn",
+                local_work=True,
+                created_at=now,
+            )
+        )
+        tx.add(
+            m.SyncPendingWork(
+                submission_id="sub-9",
+                profile_id=profile_id,
+                payload="{}",
+                attempts=1,
+                last_error="offline",
+                created_at=now,
+            )
+        )
+        tx.add(m.SyncUpload(backend="http://127.0.0.1:9", sha256="0" * 64))
+        item = tx.query(m.OutboxItem).first()
+        assert item is not None
+        item.state, item.answer, item.reason = "rejected", "rejected", "not-assigned"
+        item.attempts, item.synced_at, item.next_attempt_at = 1, now, now
+        item.last_error = "not assigned"
 
 
 @dataclass(frozen=True)

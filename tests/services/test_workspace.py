@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from assessor.demo import DEMO_ASSESSOR, write_demo
 from assessor.domain.errors import UnknownChoice
-from assessor.services.demo import DEMO_ASSESSOR, write_demo
 from assessor.services.profiles import add_profile, list_profiles
 from assessor.services.scoring import SetLevel, save_draft
 from assessor.services.submissions import list_submissions

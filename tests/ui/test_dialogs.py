@@ -28,7 +28,7 @@ from assessor.ui.dialogs.error_report import ErrorDialog, ExceptHook, install_ex
 from assessor.ui.dialogs.settings_dialog import SettingsDialog
 from assessor.ui.dialogs.shortcuts import ALL_KEYS, SCORING_KEYS, ShortcutsDialog
 from assessor.ui.dialogs.unlock import UnlockDialog, open_secret_store
-from assessor.ui.dialogs.unlock_keyring import Unlock, try_remembered
+from assessor.ui.dialogs.unlock_keyring import RememberedUnlock, Unlock, try_remembered
 from assessor.ui.tasks import TaskRunner
 from tests.conftest import PASSPHRASE, sealed_key
 
@@ -353,6 +353,11 @@ def unlocker(db: Database) -> Unlock:
     return profile_service.unlock
 
 
+def remembered(db: Database) -> RememberedUnlock:
+    """The real operation; the runner gives it `db`."""
+    return profile_service.unlock_remembered
+
+
 def make_dialog(
     qtbot: Any,
     people: list[ProfileInfo],
@@ -486,7 +491,7 @@ def test_remember_then_unlock_without_the_dialog(
     assert secrets.unlock_secret(people[1].id) is None
 
     results: list[Signer | None] = []
-    try_remembered(ada.id, secrets, unlocker(db), threaded, results.append)
+    try_remembered(ada.id, secrets, remembered(db), threaded, results.append)
     qtbot.waitUntil(lambda: len(results) == 1, timeout=WAIT_MS)
     signer = results[0]
     assert signer is not None and signer.did == ada.did
@@ -503,7 +508,7 @@ def test_try_remembered_forgets_a_secret_that_no_longer_opens(
     secrets.remember_unlock(ada.id, "the passphrase before it changed")
     results: list[Signer | None] = []
     runner = TaskRunner(synchronous=True, db=db)
-    try_remembered(ada.id, secrets, unlocker(db), runner, results.append)
+    try_remembered(ada.id, secrets, remembered(db), runner, results.append)
     assert results == [None]
     assert secrets.unlock_secret(ada.id) is None
     assert failures(db, ada.id) == 1
@@ -512,7 +517,7 @@ def test_try_remembered_forgets_a_secret_that_no_longer_opens(
 def test_try_remembered_with_nothing_remembered(db: Database, people: list[ProfileInfo]) -> None:
     calls: list[str] = []
 
-    def unlock(_db: Database, ref: str, passphrase: str) -> Signer:
+    def unlock(_db: Database, ref: str, passphrase: str, secrets: SecretStore) -> Signer | None:
         calls.append(ref)
         raise WrongPassphrase()
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QTreeWidget,
 )
 
-from assessor.services.demo import DEMO_ASSESSOR, write_demo
+from assessor.demo import DEMO_ASSESSOR, write_demo
 from assessor.services.preview import Preview
 from assessor.services.profiles import list_profiles
 from assessor.services.submissions import QueueFilter, list_submissions

@@ -13,8 +13,8 @@ from PySide6.QtCore import QLocale, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 from sqlalchemy import select
 
-from assessor.domain.workflow import STATUS_WORDS, SubmissionStatus
-from assessor.services.demo import DEMO_ASSESSOR, write_demo
+from assessor.demo import DEMO_ASSESSOR, write_demo
+from assessor.domain.workflow import STATUS_WORDS, TO_SCORE_STATUSES, SubmissionStatus
 from assessor.services.profiles import list_profiles
 from assessor.services.queue import (
     SORT_COLUMNS,
@@ -41,6 +41,9 @@ SYMBOLS = {
     SubmissionStatus.TO_SCORE: "▣",
     SubmissionStatus.IN_PROGRESS: "◧",
     SubmissionStatus.FINALIZED: "■",
+    SubmissionStatus.RETURNED: "↩",
+    SubmissionStatus.RESUBMIT: "⧗",
+    SubmissionStatus.SIGNED_OFF: "✔",
 }
 
 
@@ -226,7 +229,7 @@ def test_next_is_found_beyond_the_loaded_pages(demo: tuple[Database, str]) -> No
     controller.nothing_found.connect(ended.append)
     last_loaded = model.rows()[-1].id
     controller.find(last_loaded)
-    expected = next(r.id for r in everything[5:] if r.status != SubmissionStatus.FINALIZED)
+    expected = next(r.id for r in everything[5:] if r.status in TO_SCORE_STATUSES)
     assert opened == [expected] and model.rowCount() == 5  # no page loaded to find it
     controller.find(everything[5].id, forward=False)
     assert opened[-1] == last_loaded

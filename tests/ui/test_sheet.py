@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from assessor.domain.errors import DomainError
+from assessor.services.finalize import finalize
 from assessor.services.scoring import (
     DraftChange,
     EvaluationView,
@@ -21,7 +22,7 @@ from assessor.services.scoring import (
 from assessor.store.db import Database
 from assessor.ui.saves import SaveLedger, SaveState
 from assessor.ui.scoring.sheet import ScoreSheet
-from assessor.ui.scoring.workspace import finalize_as_shown, shown
+from assessor.ui.scoring.workspace import shown
 from assessor.ui.tasks import TaskRunner
 from tests.conftest import Seed
 
@@ -193,9 +194,9 @@ def test_signing_refuses_when_the_saved_draft_differs_from_the_screen(
     changed = dict(screen[0])
     changed["plan"] = ("not-yet", changed["plan"][1], "")  # a save that never landed
     with pytest.raises(DomainError, match="nothing was signed"):
-        finalize_as_shown(db, seeded.submission_ids[0], signer, (changed, screen[1]))
+        finalize(db, seeded.submission_ids[0], signer, (changed, screen[1]))
     assert stored(db, seeded).status == "draft"
-    done = finalize_as_shown(db, seeded.submission_ids[0], signer, screen)
+    done = finalize(db, seeded.submission_ids[0], signer, screen)
     assert done.submission_id == seeded.submission_ids[0]
 
 

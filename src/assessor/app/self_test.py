@@ -60,6 +60,9 @@ class SelfTest(QObject):
                 self._fail(f"after {what}: {exc}")
 
     def _open(self) -> None:
+        if self.window.windowIcon().pixmap(32).isNull():  # a bundle that lost its resources
+            raise RuntimeError("the window has no icon")
+        self.steps.append("window icon")
         self._shot("queue")
         rows = [
             r for r in self.window.queue.model.rows() if r.status == SubmissionStatus.TO_SCORE.value

@@ -16,10 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
-from assessor import paths
+from assessor import log as file_log
+from assessor import paths, resources
 from assessor.app.self_test import SelfTest
 from assessor.app.wiring import build_window
 from assessor.domain.changes import Change
@@ -32,6 +34,7 @@ from assessor.services.profiles import (
     create_profile,
     list_profiles,
     unlock,
+    unlock_remembered,
 )
 from assessor.settings import Settings
 from assessor.settings import load as load_settings
@@ -67,11 +70,12 @@ def prepare(data_dir: str | None, *, demo: bool) -> Opened:
 
     folder = Path(data_dir) if data_dir else None
     if demo:
-        from assessor.services.demo import write_demo  # reportlab and friends: only for a demo
+        from assessor.demo import write_demo  # reportlab and friends: only for a demo
 
         folder = folder or Path(tempfile.mkdtemp(prefix="assessor-demo-"))
         write_demo(folder)
     db = open_data(folder)
+    file_log.setup(db.data_dir)  # the window's start-up, like the CLI's open_db
     try:
         settings_path = db.data_dir / SETTINGS_FILE
         settings = load_settings(settings_path)
@@ -88,11 +92,21 @@ def run(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Assessor")
     app.setOrganizationName("Assessor")
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName(resources.APP_ID)  # Wayland matches the window to its menu entry
     # Until the main window shows, closing the "please wait" or unlock window must not quit.
     app.setQuitOnLastWindowClosed(False)
     theme.apply(app)
     desk_app = DeskApp(app, args)
     return desk_app.run()
+
+
+def app_icon() -> QIcon:
+    """The application icon at every size shipped (files are read when a size is drawn)."""
+    icon = QIcon()
+    for size in resources.APP_ICON_SIZES:
+        icon.addFile(str(resources.app_icon_png(size)), QSize(size, size))
+    return icon
 
 
 class DeskApp:
@@ -190,8 +204,15 @@ class DeskApp:
         if not opened.profiles:
             self._first_profile(opened)
             return
+        if getattr(self.args, "start_probe", False):
+            from assessor.app.start_probe import watch
+
+            self._show(_assessor_profile(opened.profiles), None)
+            assert self.window is not None
+            self.probe = watch(self.window)
+            return
         if self.args.self_test:
-            from assessor.services.demo import DEMO_PASSPHRASE
+            from assessor.demo import DEMO_PASSPHRASE
 
             profile = _assessor_profile(opened.profiles)
             self.runner.write(
@@ -236,7 +257,7 @@ class DeskApp:
         if profile is None:
             remembered(None)
             return
-        try_remembered(profile.id, opened.secrets, unlock, self.runner, remembered)
+        try_remembered(profile.id, opened.secrets, unlock_remembered, self.runner, remembered)
 
     def _unlock_dialog(self, opened: Opened, current: str | None) -> None:
 
@@ -256,7 +277,7 @@ class DeskApp:
         assert signer is not None and profile is not None
         self._show(profile, signer)
 
-    def _show(self, profile: ProfileInfo, signer: Signer) -> None:
+    def _show(self, profile: ProfileInfo, signer: Signer | None) -> None:
 
         assert self.opened is not None
         QSettings().setValue("last_profile", profile.id)

@@ -18,12 +18,12 @@ from assessor.cli.common import (
 from assessor.cli.text import out, say, table
 from assessor.domain.numbers import fmt, to_json_number
 from assessor.domain.rubric import Rubric
+from assessor.formats.rubric_files import validate_rubric_files
 from assessor.services import rubrics
-from assessor.services.rubric_files import validate_rubric_files
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from assessor.services import demo  # reportlab and the evidence makers: only here
+    from assessor import demo  # reportlab and the evidence makers: only here
 
     target = paths.data_dir(args.data_dir)
     say(f"Writing demo data to {target} …", err=True)

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from assessor import log
 from assessor.domain.errors import DomainError
 from assessor.domain.text import for_terminal
 from assessor.services.data_folder import open_data
@@ -98,8 +99,31 @@ def identifier(text: str) -> str:
 
 def open_db(args: argparse.Namespace, *, create: bool = True) -> Database:
     """The data folder's database; commands that only read pass create=False, so a mistyped
-    folder is an error rather than a new, empty (and "verified") store."""
-    return open_data(args.data_dir, create=create)
+    folder is an error rather than a new, empty (and "verified") store. The folder's log starts
+    here: the CLI is start-up code, the services never configure logging."""
+    db = open_data(args.data_dir, create=create)
+    log.setup(db.data_dir)
+    return db
+
+
+# Queues -----------------------------------------------------------------------------------
+
+MAX_SEARCH = 200
+MAX_LIMIT = 100_000
+
+
+def add_queue_filters(cmd: argparse.ArgumentParser, search: str) -> None:
+    """--assessment ID, --search TEXT (`search` says what it matches) and --limit N, for
+    every command that lists a queue."""
+    cmd.add_argument("--assessment", metavar="ID", type=identifier)
+    cmd.add_argument("--search", metavar="TEXT", type=bounded_text(MAX_SEARCH), help=search)
+    cmd.add_argument(
+        "--limit",
+        type=bounded_int(1, MAX_LIMIT),
+        default=200,
+        metavar="N",
+        help=f"at most N rows (1 to {MAX_LIMIT}; default: 200)",
+    )
 
 
 # Files in and out ---------------------------------------------------------------------

@@ -30,7 +30,7 @@ def cmd_profile_create(args: argparse.Namespace) -> int:
     with open_db(args) as db:
         info = profiles.create_profile(db, args.name, args.role, passphrase)
     if args.json:
-        out({"id": info.id, "name": info.name, "roles": list(info.roles), "did": info.did})
+        out(info.to_json())
     else:
         say(f"Created profile {info.name} ({', '.join(info.roles)})", f"  {info.did}")
     return 0
@@ -40,7 +40,7 @@ def cmd_profile_list(args: argparse.Namespace) -> int:
     with open_db(args, create=False) as db:
         infos = profiles.list_profiles(db)
     if args.json:
-        out([{"id": i.id, "name": i.name, "roles": list(i.roles), "did": i.did} for i in infos])
+        out([i.to_json() for i in infos])
     else:
         table(
             [(i.name, " ".join(i.roles), i.did or "(no key)") for i in infos],
@@ -103,11 +103,28 @@ def _check_record_file(file: str, expect: dict[str, Any]) -> records.RecordCheck
         raise UsageError(f"{file}: /: nested too deeply", location=file) from None
 
 
+def _names_a_stored_record(file: str) -> bool:
+    """A digest as printed on a report (or a record id) rather than a file's name."""
+    return file.startswith(("uEi", "urn:uuid:")) and not Path(file).exists()
+
+
+def _check_stored_record(args: argparse.Namespace, expect: dict[str, Any]) -> records.RecordCheck:
+    if not args.data_dir:
+        raise UsageError(
+            f"{args.file}: a record digest or id is looked up in a data folder: give --data-dir DIR"
+        )
+    with open_db(args, create=False) as db:
+        return records.check_stored_record(db, args.file, **expect)
+
+
 def cmd_record_verify(args: argparse.Namespace) -> int:
     roster = _roster(args)
     expect = {"submission": args.submission, "issuer": args.issuer, "roster": roster}
     try:
-        found = _check_record_file(args.file, expect)
+        if _names_a_stored_record(args.file):
+            found = _check_stored_record(args, expect)
+        else:
+            found = _check_record_file(args.file, expect)
     except ValidationFailed as exc:
         if not args.json:
             raise
@@ -220,10 +237,15 @@ def register(sub: Any) -> None:
         rsub,
         "verify",
         cmd_record_verify,
-        "check a record file offline: JSON, schema, signature, issuer and role",
+        "check a record file offline (or a data folder's record by the digest on a report): "
+        "JSON, schema, signature, issuer and role",
         "assessor record verify record.json --submission sub-001",
     )
-    c.add_argument("file", metavar="FILE")
+    c.add_argument(
+        "file",
+        metavar="FILE|DIGEST",
+        help="a record file, or a record's digest (uEi…) or id with --data-dir DIR",
+    )
     c.add_argument(
         "--submission", metavar="ID", type=identifier, help="the submission it must be about"
     )

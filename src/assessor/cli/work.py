@@ -7,8 +7,7 @@ from typing import Any
 
 from assessor.cli.common import (
     UsageError,
-    bounded_int,
-    bounded_text,
+    add_queue_filters,
     command,
     identifier,
     open_db,
@@ -19,12 +18,9 @@ from assessor.domain.errors import UnknownChoice
 from assessor.domain.numbers import bounded_decimal, fmt
 from assessor.domain.rubric import Rubric
 from assessor.domain.workflow import STATUS_WORDS, SubmissionStatus
-from assessor.services import finalize, profiles, rubrics, scoring, submissions
+from assessor.services import finalize, profiles, rubrics, scoring, signoff, submissions
 from assessor.services.profiles import resolve_profile
 from assessor.store.db import Database
-
-MAX_SEARCH = 200
-MAX_LIMIT = 100_000
 
 
 def cmd_submission_list(args: argparse.Namespace) -> int:
@@ -71,7 +67,14 @@ def _print_evaluation(view: scoring.EvaluationView) -> None:
 def cmd_evaluation_show(args: argparse.Namespace) -> int:
     with open_db(args, create=False) as db:
         view = scoring.show_evaluation(db, args.submission)
-    out(view.to_json()) if args.json else _print_evaluation(view)
+        decided = signoff.decision_for(db, args.submission)
+    if args.json:
+        out(view.to_json())
+        return 0
+    _print_evaluation(view)
+    if decided is not None:
+        to = f"Returned to the {decided.return_to}" if decided.return_to else "Signed off"
+        say(f"{to} by {decided.manager}" + (f": {decided.reason}" if decided.reason else ""))
     return 0
 
 
@@ -163,21 +166,8 @@ def register(sub: Any) -> None:
         "list submissions",
         "assessor submission list --status to_score --search Priya",
     )
-    c.add_argument("--status", choices=["to_score", "in_progress", "finalized"])
-    c.add_argument("--assessment", metavar="ID", type=identifier)
-    c.add_argument(
-        "--search",
-        metavar="TEXT",
-        type=bounded_text(MAX_SEARCH),
-        help="learner name, anonymous code or id",
-    )
-    c.add_argument(
-        "--limit",
-        type=bounded_int(1, MAX_LIMIT),
-        default=200,
-        metavar="N",
-        help=f"at most N rows (1 to {MAX_LIMIT}; default: 200)",
-    )
+    c.add_argument("--status", choices=[s.value for s in SubmissionStatus])
+    add_queue_filters(c, "learner name, anonymous code or id")
 
     evaluation = sub.add_parser("evaluation", help="evaluations of submissions")
     esub = evaluation.add_subparsers(dest="evaluation_command", metavar="ACTION", required=True)

@@ -32,10 +32,12 @@ class Operation(StrEnum):
     RECORD_EXPORT = "record.export"
     SIGNOFF_DECIDE = "signoff.decide"
     EXAM_OPEN = "exam.open"
+    EXAM_ROSTER = "exam.roster"  # import candidates into an open session
     EXAM_CHECK_IN = "exam.check_in"
     EXAM_LOG_INCIDENT = "exam.log_incident"
     EXAM_SET_OUTCOME = "exam.set_outcome"
     EXAM_SEAL = "exam.seal"
+    EXAM_AMEND = "exam.amend"  # a signed amendment linked to a sealed session's record
     SYNC_RUN = "sync.run"
 
 
@@ -97,10 +99,13 @@ POLICY: Mapping[Operation, frozenset[Cell]] = MappingProxyType(
         Operation.SIGNOFF_DECIDE: _cells([_M], [_OTHERS], [State.FINALIZED]),
         # Any proctor may work an open session (rooms are often staffed by several).
         Operation.EXAM_OPEN: _no_subject(_P),
+        Operation.EXAM_ROSTER: _cells([_P], _ANY_OWNER, [State.OPEN]),
         Operation.EXAM_CHECK_IN: _cells([_P], _ANY_OWNER, [State.OPEN]),
         Operation.EXAM_LOG_INCIDENT: _cells([_P], _ANY_OWNER, [State.OPEN]),
         Operation.EXAM_SET_OUTCOME: _cells([_P], _ANY_OWNER, [State.OPEN]),
         Operation.EXAM_SEAL: _cells([_P], _ANY_OWNER, [State.OPEN]),
+        # A sealed session never changes: a manager may add a signed amendment to it.
+        Operation.EXAM_AMEND: _cells([_M], _ANY_OWNER, [State.SEALED]),
         # Sync sends signed records under a profile's enrolled key.
         Operation.SYNC_RUN: _no_subject(_A, _M, _P),
     }
@@ -184,12 +189,14 @@ _ACTS: Mapping[Operation, _Act] = {
     Operation.RECORD_EXPORT: _Act("export a signed record", "export", "record"),
     Operation.SIGNOFF_DECIDE: _Act("sign off an evaluation", "sign off", "evaluation"),
     Operation.EXAM_OPEN: _Act("open an exam session", "open", "exam session"),
+    Operation.EXAM_ROSTER: _Act("import a roster", "import rosters into", "exam session"),
     Operation.EXAM_CHECK_IN: _Act("check in a candidate", "check candidates in to", "exam session"),
     Operation.EXAM_LOG_INCIDENT: _Act("log an incident", "log incidents in", "exam session"),
     Operation.EXAM_SET_OUTCOME: _Act(
         "record a candidate's outcome", "record outcomes in", "exam session"
     ),
     Operation.EXAM_SEAL: _Act("seal an exam session", "seal", "exam session"),
+    Operation.EXAM_AMEND: _Act("amend a sealed exam session", "amend", "exam session"),
     Operation.SYNC_RUN: _Act("sync with the backend", "sync with", "backend"),
 }
 
@@ -221,10 +228,14 @@ _STATE_REASONS: Mapping[tuple[Operation, State], str] = {
     (Operation.RECORD_EXPORT, State.OPEN): (
         "an open exam session has no signed record yet; seal it first"
     ),
+    (Operation.EXAM_ROSTER, State.SEALED): "a sealed exam session cannot change",
     (Operation.EXAM_CHECK_IN, State.SEALED): "a sealed exam session cannot change",
     (Operation.EXAM_LOG_INCIDENT, State.SEALED): "a sealed exam session cannot change",
     (Operation.EXAM_SET_OUTCOME, State.SEALED): "a sealed exam session cannot change",
     (Operation.EXAM_SEAL, State.SEALED): "this exam session is already sealed",
+    (Operation.EXAM_AMEND, State.OPEN): (
+        "an open exam session has nothing signed to amend; its proctor changes it until sealed"
+    ),
 }
 
 _A_ROLE = {

@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from assessor.domain.errors import DomainError, UnknownChoice
-from assessor.domain.numbers import EXACT, parse_decimal, to_json_number
+from assessor.domain.numbers import EXACT, fmt, parse_decimal, to_json_number
 
 FORMAT = "assessor-rubric/1"
 
@@ -58,6 +58,12 @@ class Level:
 
     def accepts(self, points: Decimal) -> bool:
         return self.points <= points <= self.top
+
+    def span_text(self) -> str:
+        """The level's points as written: "2", or a range "1–2.5"."""
+        if self.max_points is None:
+            return fmt(self.points)
+        return f"{fmt(self.points)}–{fmt(self.max_points)}"
 
 
 @dataclass(frozen=True)

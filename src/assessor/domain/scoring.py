@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from assessor.domain.errors import DomainError
 from assessor.domain.numbers import fmt
-from assessor.domain.rubric import Criterion, GradeBand, PassRuleKind, Rubric
+from assessor.domain.rubric import Criterion, GradeBand, Level, PassRuleKind, Rubric
 
 # Stored with every result; bump when any rule below changes what a result would be.
 ENGINE_VERSION = "assessor-scoring/1"
@@ -65,18 +65,20 @@ class ScoreResult:
         return self.outcome is not Outcome.INCOMPLETE
 
 
+def selected_points(level: Level, selection: Selection) -> Decimal:
+    """The points a selection of `level` stands for: its own, else the level's."""
+    return level.points if selection.points is None else selection.points
+
+
 def resolve_points(criterion: Criterion, selection: Selection) -> Decimal:
     """The points a selection earns before weighting; raises when they are out of range."""
     level = criterion.level(selection.level_id)
-    if selection.points is None:
-        return level.points
-    if not level.accepts(selection.points):
-        span = fmt(level.points) if not level.is_range else f"{fmt(level.points)}–{fmt(level.top)}"
+    if selection.points is not None and not level.accepts(selection.points):
         raise DomainError(
             f"points {fmt(selection.points)} are outside level '{level.id}' of criterion "
-            f"'{criterion.id}' ({span})"
+            f"'{criterion.id}' ({level.span_text()})"
         )
-    return selection.points
+    return selected_points(level, selection)
 
 
 # Fixed arithmetic, whatever the calling thread's decimal context: 60 significant digits keep

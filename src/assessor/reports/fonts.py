@@ -2,8 +2,8 @@
 font draws a character (reportlab picks no fallback by itself).
 
 The files live in the top-level `resources/fonts/` of a checkout; a built wheel carries them
-as `assessor/resources/fonts/` (setup.py copies them), which is also where a bundle made from
-the installed package finds them. `resource_file` is the one lookup for both places.
+as `assessor/resources/fonts/` (setup.py copies them), as does the bundle. They are found
+with `assessor.resources.resource_file`, the one lookup for all three.
 """
 
 from __future__ import annotations
@@ -12,43 +12,14 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
-from assessor.domain.errors import DomainError
-
-
-class ResourceMissing(DomainError):
-    code = "resource-missing"
-
-
-def _roots() -> list[Path]:
-    """Where resources may be, in order: inside the installed package, then the checkout."""
-    roots = []
-    packaged = resources.files("assessor") / "resources"
-    if isinstance(packaged, Path):
-        roots.append(packaged)
-    checkout = Path(__file__).resolve().parents[3] / "resources"
-    if checkout not in roots:
-        roots.append(checkout)
-    return roots
-
-
-def resource_file(*parts: str) -> Path:
-    """The file at `resources/<parts>`, from the installed package or the source checkout."""
-    tried = []
-    for root in _roots():
-        candidate = root.joinpath(*parts)
-        if candidate.is_file():
-            return candidate
-        tried.append(str(candidate))
-    raise ResourceMissing(
-        f"{'/'.join(parts)} is missing (looked in {', '.join(tried)}); reinstall Assessor"
-    )
+# Re-exported: callers and tests know them as fonts.resource_file and fonts.ResourceMissing.
+from assessor.resources import ResourceMissing as ResourceMissing
+from assessor.resources import resource_file as resource_file
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,7 @@ def _footer(canvas: Any, facts: PageFacts) -> None:
             ("Record", facts.record_id),
             ("Digest", facts.digest),
             ("", facts.qr_caption),
-            ("Check", "assessor record export DIGEST --out r.json; assessor record verify r.json"),
+            ("Check", "assessor record verify DIGEST --data-dir FOLDER"),
         ]
     else:
         rows = [("Record", "none: not signed, so there is no digest to check")]

@@ -46,7 +46,7 @@ def _points(value: Decimal) -> str:
 def _level_points(level: Level) -> str:
     if level.max_points is None:
         return _points(level.points)
-    return f"{fmt(level.points)}–{fmt(level.max_points)} pts"
+    return f"{level.span_text()} pts"
 
 
 def _when(data: ScoreSheetData) -> str:

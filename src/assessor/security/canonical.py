@@ -81,24 +81,16 @@ def _find_duplicates(
             _find_duplicates(item, marks, f"{at}/{index}", out)
 
 
-def loads_strict(text: str | bytes, *, allow_decimals: bool = True) -> Any:
-    """Parse JSON refusing duplicate keys (all of them reported, by JSON pointer).
+class _Hooks:
+    """The parser's hooks: they note duplicate keys and numbers to refuse as they go, so all
+    of them are reported at once."""
 
-    Non-integer numbers become exact Decimals, or are refused when `allow_decimals` is off;
-    integers beyond ±(2^53-1) are refused when decimals are refused (interoperable JSON).
-    """
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise StrictJSONError(
-                [(f"byte {exc.start}", f"not UTF-8 text ({exc.reason})")]
-            ) from None
-    text = text.removeprefix("\ufeff")
-    marks: dict[int, list[str]] = {}
-    bad_numbers: list[str] = []
+    def __init__(self, allow_decimals: bool) -> None:
+        self.allow_decimals = allow_decimals
+        self.marks: dict[int, list[str]] = {}
+        self.bad_numbers: list[str] = []
 
-    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    def pairs(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         result: dict[str, Any] = {}
         dups: list[str] = []
         for key, item in pairs:
@@ -106,43 +98,62 @@ def loads_strict(text: str | bytes, *, allow_decimals: bool = True) -> Any:
                 dups.append(key)
             result[key] = item
         if dups:
-            marks[id(result)] = dups
+            self.marks[id(result)] = dups
         return result
 
-    def parse_float(literal: str) -> Decimal:
-        if not allow_decimals:
-            bad_numbers.append(f"number {literal} must be an integer or a decimal string")
+    def parse_float(self, literal: str) -> Decimal:
+        if not self.allow_decimals:
+            self.bad_numbers.append(f"number {literal} must be an integer or a decimal string")
         return Decimal(literal)
 
-    def parse_int(literal: str) -> int:
+    def parse_int(self, literal: str) -> int:
         try:
             number = int(literal)
         except ValueError:  # Python refuses integers over 4300 digits; report, don't crash
-            bad_numbers.append(f"integer of {len(literal)} digits is too long")
+            self.bad_numbers.append(f"integer of {len(literal)} digits is too long")
             return 0
-        if not allow_decimals and abs(number) > MAX_SAFE_INTEGER:
-            bad_numbers.append(f"integer {literal} is outside ±(2^53-1)")
+        if not self.allow_decimals and abs(number) > MAX_SAFE_INTEGER:
+            self.bad_numbers.append(f"integer {literal} is outside ±(2^53-1)")
         return number
 
-    def parse_constant(name: str) -> Any:
-        bad_numbers.append(f"{name} is not valid JSON")
+    def parse_constant(self, name: str) -> Any:
+        self.bad_numbers.append(f"{name} is not valid JSON")
         return None
 
+
+def _text(data: str | bytes) -> str:
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise StrictJSONError(
+                [(f"byte {exc.start}", f"not UTF-8 text ({exc.reason})")]
+            ) from None
+    return data.removeprefix("\ufeff")
+
+
+def loads_strict(text: str | bytes, *, allow_decimals: bool = True) -> Any:
+    """Parse JSON refusing duplicate keys (all of them reported, by JSON pointer).
+
+    Non-integer numbers become exact Decimals, or are refused when `allow_decimals` is off;
+    integers beyond ±(2^53-1) are refused when decimals are refused (interoperable JSON).
+    """
+    hooks = _Hooks(allow_decimals)
     try:
         value = json.loads(
-            text,
-            object_pairs_hook=pairs_hook,
-            parse_float=parse_float,
-            parse_int=parse_int,
-            parse_constant=parse_constant,
+            _text(text),
+            object_pairs_hook=hooks.pairs,
+            parse_float=hooks.parse_float,
+            parse_int=hooks.parse_int,
+            parse_constant=hooks.parse_constant,
         )
     except json.JSONDecodeError as exc:
         raise StrictJSONError([(f"line {exc.lineno} column {exc.colno}", exc.msg)]) from None
     except RecursionError:
         raise StrictJSONError([("", "nested too deeply")]) from None
     problems: list[tuple[str, str]] = []
-    _find_duplicates(value, marks, "", problems)
-    problems.extend(("", message) for message in bad_numbers)
+    _find_duplicates(value, hooks.marks, "", problems)
+    problems.extend(("", message) for message in hooks.bad_numbers)
     if problems:
         raise StrictJSONError(problems)
     return value

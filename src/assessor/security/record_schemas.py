@@ -20,6 +20,7 @@ RECORD_SCHEMAS = {
     "ArtifactAssessmentRecord": "artifact-assessment-record.json",
     "ProjectSignOffRecord": "project-signoff-record.json",
     "ExamSessionRecord": "exam-session-record.json",
+    "ExamSessionAmendmentRecord": "exam-session-amendment-record.json",
 }
 
 # XML Schema dateTimeStamp: a date-time that always carries its time zone.

@@ -223,6 +223,30 @@ def verify(
     why it fails. `purpose` is the proof purpose required (None accepts any)."""
     if not isinstance(document, Mapping):
         raise ProofInvalid("the record is not a JSON object")
+    proof = _proof_of(document)
+    created, claimed = _proof_options(proof, purpose)
+    method = proof.get("verificationMethod")
+    try:
+        if not isinstance(method, str):
+            raise ValueError("it is not a string")
+        public, verifier = _method_key(method)
+    except ValueError as exc:
+        raise ProofInvalid(
+            f"verification method is not a did:key ({exc})", location="/proof/verificationMethod"
+        ) from None
+    signature = _signature(proof)
+    # The spec lets the document's @context extend the proof's; a record's must be the same,
+    # so that no part of the document escapes the signature.
+    if "@context" in proof and proof["@context"] != document.get("@context"):
+        raise ProofInvalid("proof @context differs from the record's", location="/proof/@context")
+    try:
+        verifier.verify(signature, _signed_data(document, proof))
+    except InvalidSignature:
+        raise ProofInvalid("signature does not verify", location="/proof/proofValue") from None
+    return VerifiedProof(method, public, created, claimed)
+
+
+def _proof_of(document: Mapping[str, Any]) -> dict[str, Any]:
     proof = document.get("proof")
     if proof is None:
         raise ProofInvalid("proof is missing", location="/proof")
@@ -235,6 +259,11 @@ def verify(
         raise ProofInvalid(f"proof type is not {PROOF_TYPE}", location="/proof/type")
     if proof.get("cryptosuite") != CRYPTOSUITE:
         raise ProofInvalid(f"cryptosuite is not {CRYPTOSUITE}", location="/proof/cryptosuite")
+    return proof
+
+
+def _proof_options(proof: dict[str, Any], purpose: str | None) -> tuple[str, str]:
+    """(created, proofPurpose), checked."""
     created = proof.get("created")
     if not is_date_time_stamp(created):
         raise ProofInvalid(
@@ -246,15 +275,11 @@ def verify(
         raise ProofInvalid("proof purpose is missing", location="/proof/proofPurpose")
     if purpose is not None and claimed != purpose:
         raise ProofInvalid(f"proof purpose is not {purpose}", location="/proof/proofPurpose")
-    method = proof.get("verificationMethod")
-    try:
-        if not isinstance(method, str):
-            raise ValueError("it is not a string")
-        public, verifier = _method_key(method)
-    except ValueError as exc:
-        raise ProofInvalid(
-            f"verification method is not a did:key ({exc})", location="/proof/verificationMethod"
-        ) from None
+    assert isinstance(created, str)  # is_date_time_stamp accepted it
+    return created, claimed
+
+
+def _signature(proof: dict[str, Any]) -> bytes:
     value = proof.get("proofValue")
     try:
         if not isinstance(value, str):
@@ -266,10 +291,11 @@ def verify(
         ) from None
     if len(signature) != 64:
         raise ProofInvalid("proofValue is not a 64-byte signature", location="/proof/proofValue")
-    # The spec lets the document's @context extend the proof's; a record's must be the same,
-    # so that no part of the document escapes the signature.
-    if "@context" in proof and proof["@context"] != document.get("@context"):
-        raise ProofInvalid("proof @context differs from the record's", location="/proof/@context")
+    return signature
+
+
+def _signed_data(document: Mapping[str, Any], proof: dict[str, Any]) -> bytes:
+    """What the signature covers: the hashes of the proof configuration and the record."""
     plain = is_plain(dict(document))
     bad = None if plain else _unsafe_number_at(dict(document))
     if bad:
@@ -277,17 +303,11 @@ def verify(
     unsecured = {key: value for key, value in document.items() if key != "proof"}
     config = {key: value for key, value in proof.items() if key != "proofValue"}
     try:
-        data = SigningInput(
+        return SigningInput(
             canonicalize(unsecured, plain=plain or None), canonicalize(config, plain=plain or None)
         ).hash_data
     except (ValueError, TypeError) as exc:  # a lone surrogate, or not JSON at all
         raise ProofInvalid(f"the record cannot be canonicalized ({exc})") from None
-    try:
-        verifier.verify(signature, data)
-    except InvalidSignature:
-        raise ProofInvalid("signature does not verify", location="/proof/proofValue") from None
-    assert isinstance(created, str)  # is_date_time_stamp accepted it
-    return VerifiedProof(method, public, created, claimed)
 
 
 def record_digest(document: Mapping[str, Any]) -> str:

@@ -15,7 +15,7 @@ from typing import TypeVar
 import keyring
 import keyring.backend
 import keyring.errors
-from keyring.backend import KeyringBackend
+from keyring.backend import KeyringBackend as KeyringBackend  # re-exported: the type, for the UI
 
 from assessor.domain.errors import DomainError
 
@@ -107,6 +107,23 @@ def _refusal(name: str) -> InsecureKeyring:
     return InsecureKeyring(f"{why}; {_advice()}")
 
 
+def describe_backend() -> str:
+    """Which backend keyring would use, and whether Assessor accepts it, in words (for the
+    diagnostics): nothing secret. May talk to D-Bus: not on the GUI thread."""
+    try:
+        backend = keyring.get_keyring()
+    except Exception as exc:  # keyring raises all sorts when a backend fails to load
+        return f"(none could be loaded: {type(exc).__name__})"
+    name = qualified_name(backend)
+    try:
+        chosen = choose_backend(backend)
+    except InsecureKeyring:
+        return f"{name} (refused: not a secure system keyring)"
+    if chosen is not backend:
+        return f"{name} → {qualified_name(chosen)}"
+    return name
+
+
 def choose_backend(backend: KeyringBackend) -> KeyringBackend:
     """The backend to store with: `backend` itself when it is secure; for a chainer, the
     backend it would store in first (when secure) — used directly, so that nothing can fall
@@ -154,14 +171,16 @@ class SecretStore:
 
     # ---- sync tokens ------------------------------------------------------------------------
 
-    def set_token(self, server: str, token: str) -> None:
-        self._set(_token_key(server), token, "save the sync token")
+    # `account` tells apart several profiles of one machine enrolled with the same server.
 
-    def token(self, server: str) -> str | None:
-        return self._get(_token_key(server), "read the sync token")
+    def set_token(self, server: str, token: str, *, account: str = "") -> None:
+        self._set(_token_key(server, account), token, "save the sync token")
 
-    def forget_token(self, server: str) -> None:
-        self._delete(_token_key(server), "forget the sync token")
+    def token(self, server: str, *, account: str = "") -> str | None:
+        return self._get(_token_key(server, account), "read the sync token")
+
+    def forget_token(self, server: str, *, account: str = "") -> None:
+        self._delete(_token_key(server, account), "forget the sync token")
 
     # ---- remembered unlock secrets (opt-in) ---------------------------------------------------
 
@@ -209,11 +228,12 @@ class SecretStore:
         self._call(what, delete)
 
 
-def _token_key(server: str) -> str:
+def _token_key(server: str, account: str = "") -> str:
     if not isinstance(server, str) or not server.strip():
         raise ValueError("a server URL is required")
     # One server, one entry, whether or not its URL was typed with a trailing slash.
-    return "token:" + server.strip().rstrip("/")
+    key = "token:" + server.strip().rstrip("/")
+    return f"{key} {account}" if account else key
 
 
 def _unlock_key(profile_id: str) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from assessor.domain.errors import DomainError, Problem, UnknownChoice, ValidationFailed
 from assessor.domain.policy import Operation
 from assessor.domain.rubric import Rubric
+from assessor.formats.rubric_files import MAX_FILE_BYTES, OWN_FORMAT, parse_rubric_bytes
 from assessor.security.canonical import canonicalize
 from assessor.security.digests import digest_bytes
 from assessor.services.access import operation
@@ -36,7 +37,6 @@ from assessor.services.package_catalogue import (
     rubric_entry,
 )
 from assessor.services.package_zip import SafeZip
-from assessor.services.rubric_files import MAX_FILE_BYTES, OWN_FORMAT, parse_rubric_bytes
 from assessor.services.rubrics import adopt_version
 from assessor.store import models as m
 from assessor.store import queries as q

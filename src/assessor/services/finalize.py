@@ -1,10 +1,13 @@
-"""Finalize: a complete draft becomes a signed ArtifactAssessmentRecord, stored with its
-outbox item and audit event in one transaction. Corrections supersede, never rewrite."""
+"""Finalize: a complete draft becomes a signed ArtifactAssessmentRecord (through
+`services/signing.sign_record`), stored with its outbox item and audit event in one
+transaction. Corrections supersede, never rewrite."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -16,12 +19,11 @@ from assessor.domain.rubric import Rubric
 from assessor.domain.scoring import ScoreResult, Selection, score
 from assessor.domain.text import require_plain
 from assessor.domain.workflow import EvaluationStatus, SubmissionStatus
-from assessor.security.canonical import canonicalize
 from assessor.security.digests import multibase_digest
-from assessor.security.records import RECORD_CONTEXT, record_digest, validate_record
 from assessor.services.access import Actor, check, operation
 from assessor.services.profiles import Signer
 from assessor.services.rubrics import rubric_by_digest
+from assessor.services.signing import sign_record, stamp
 from assessor.store import models as m
 from assessor.store import queries as q
 from assessor.store import records as r
@@ -30,6 +32,9 @@ from assessor.store.db import Database, Tx
 from assessor.store.errors import StoreError
 
 KIND = "ArtifactAssessmentRecord"
+# A score sheet as a screen shows it: per criterion (level, points, comment), and the overall
+# comment. A criterion with no level is (None, None, comment).
+Sheet = tuple[Mapping[str, tuple[str | None, Decimal | None, str]], str]
 
 
 @dataclass(frozen=True)
@@ -45,11 +50,6 @@ class Finalized:
 def learner_uri(learner_id: str) -> str:
     """No personal data and no characters a URI cannot hold: the id, percent-encoded."""
     return "urn:assessor:learner:" + quote(learner_id, safe="._~-:@")
-
-
-def stamp(moment: datetime) -> str:
-    """A record's time: UTC to the second, 'Z'."""
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _draft(tx: Tx, submission_id: str, signer: Signer) -> m.Evaluation:
@@ -145,10 +145,29 @@ def _check_evidence(db: Database, tx: Tx, submission_id: str) -> None:
             )
 
 
+def saved_sheet(evaluation: m.Evaluation, rubric: Rubric) -> Sheet:
+    """The draft as saved, in the shape a screen shows it (see `Sheet`)."""
+    lines = {s.criterion_id: s for s in evaluation.scores}
+    criteria: dict[str, tuple[str | None, Decimal | None, str]] = {}
+    for c in rubric.criteria:
+        line = lines.get(c.id)
+        level = line.level_id if line is not None and line.level_id else None
+        points = line.points if line is not None and level is not None else None
+        criteria[c.id] = (level, points, line.comment if line is not None else "")
+    return criteria, evaluation.overall_comment
+
+
 @operation(Operation.EVALUATION_FINALIZE)
-def finalize(db: Database, submission_id: str, signer: Signer) -> Finalized:
+def finalize(
+    db: Database, submission_id: str, signer: Signer, expected: Sheet | None = None
+) -> Finalized:
     """Sign the signer's complete draft of the submission and store the record, its outbox
-    item and audit event together. The evaluation never changes afterwards."""
+    item and audit event together. The evaluation never changes afterwards.
+
+    `expected` is what the screen showed (`Sheet`): the saved draft is compared with it in
+    the same write transaction as the signing, and if they differ nothing is signed or
+    written (a save that failed, or one made elsewhere, must not let something else be
+    signed). The command line passes None: it signs the draft as saved, which it showed."""
     with db.write() as tx:
         evaluation = _draft(tx, submission_id, signer)
         check(
@@ -158,6 +177,11 @@ def finalize(db: Database, submission_id: str, signer: Signer) -> Finalized:
             state=State.DRAFT,
         )
         rubric = rubric_by_digest(tx, evaluation.rubric_version.digest)
+        if expected is not None and not _same_sheet(saved_sheet(evaluation, rubric), expected):
+            raise NotAllowed(
+                "what is saved differs from what the screen shows, so nothing was signed;"
+                " check the scores and try again"
+            )
         selections = {
             s.criterion_id: Selection(s.level_id, s.points)
             for s in evaluation.scores
@@ -168,46 +192,9 @@ def finalize(db: Database, submission_id: str, signer: Signer) -> Finalized:
             raise NotAllowed("cannot finalize: " + "; ".join(result.reasons))
         _check_evidence(db, tx, submission_id)
         now = datetime.now(UTC)
-        tail = r.chain_tail(tx, signer.did)
-        seq, prev = (tail[0] + 1, tail[1]) if tail else (1, None)
-        document: dict[str, Any] = {
-            "@context": list(RECORD_CONTEXT),
-            "id": f"urn:uuid:{uuid7()}",
-            "type": ["VerifiableCredential", KIND],
-            "issuer": {"id": signer.did, "name": signer.profile.name, "role": "assessor"},
-            "validFrom": stamp(now),
-            "credentialSubject": _subject(tx, evaluation, rubric, result),
-            "relatedResource": [
-                {
-                    "id": f"urn:assessor:rubric:{rubric.id}@{evaluation.rubric_version.version}",
-                    "digestMultibase": evaluation.rubric_version.digest,
-                }
-            ],
-            "device": {"seq": seq, "prev": prev},
-        }
+        subject = _subject(tx, evaluation, rubric, result)
         supersedes = _supersedes(tx, evaluation)
-        if supersedes:
-            document["supersedes"] = supersedes
-        signed = signer.sign(document, stamp(now))
-        problems = validate_record(signed)
-        if problems:  # never chain a record the schema (and so the backend) would refuse
-            first = problems[0]
-            raise NotAllowed(
-                f"cannot finalize: the record would be invalid at {first.location}: {first.message}"
-            )
-        digest = record_digest(signed)
-        r.append_record(
-            tx,
-            id=signed["id"],
-            kind=KIND,
-            issuer=signer.did,
-            seq=seq,
-            prev=prev,
-            digest=digest,
-            body=canonicalize(signed),
-            evaluation_id=evaluation.id,
-            submission_id=submission_id,
-        )
+        # The rows first: the record's audit event carries every row written before it.
         evaluation.status = EvaluationStatus.FINALIZED.value
         evaluation.finalized_at = now
         evaluation.updated_at = now
@@ -217,17 +204,32 @@ def finalize(db: Database, submission_id: str, signer: Signer) -> Finalized:
         assert submission is not None
         submission.status = SubmissionStatus.FINALIZED.value
         tx.flush()
-        append_event(
+        made = sign_record(
             tx,
-            actor=signer.profile.id,
+            signer,
+            KIND,
+            subject,
             action="evaluation.finalize",
-            entity_type="evaluation",
-            entity_id=evaluation.id,
-            payload={"record": signed["id"], "digest": digest, "kind": KIND, "seq": seq},
+            entity=("evaluation", evaluation.id),
+            related=[
+                {
+                    "id": f"urn:assessor:rubric:{rubric.id}@{evaluation.rubric_version.version}",
+                    "digestMultibase": evaluation.rubric_version.digest,
+                }
+            ],
+            supersedes=supersedes,
+            evaluation_id=evaluation.id,
+            submission_id=submission_id,
+            now=now,
+            what="finalize",
         )
         return Finalized(
-            signed["id"], digest, seq, evaluation.id, submission_id, result.outcome.value
+            made.id, made.digest, made.seq, evaluation.id, submission_id, result.outcome.value
         )
+
+
+def _same_sheet(saved: Sheet, expected: Sheet) -> bool:
+    return (dict(saved[0]), saved[1]) == (dict(expected[0]), expected[1])
 
 
 def correction_reason(reason: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from assessor.domain.errors import Problem, ValidationFailed
 from assessor.domain.rubric_format import surrogate_problems, visible
+from assessor.formats.schemas import load_schema
 from assessor.security.canonical import StrictJSONError, loads_strict
 from assessor.services.package_catalogue import (
     Catalogue,
@@ -23,7 +24,6 @@ from assessor.services.package_catalogue import (
     catalogue_problems,
     utc_text,
 )
-from assessor.services.schemas import load_schema
 
 MANIFEST = "manifest.json"
 SCHEMA = "package-manifest.schema.json"

@@ -27,6 +27,7 @@ import struct
 import sys
 import warnings
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -177,16 +178,8 @@ def png_size(f: IO[bytes]) -> tuple[int, int]:
         if kind != b"IDAT":
             _png_chunk_data(f, kind, length)
             continue
-        crc = zlib.crc32(kind)
-        left = length
-        while left:
-            piece = f.read(min(left, CHUNK))
-            if not piece:
-                raise Unreadable("malformed PNG: the file ends inside a chunk")
-            left -= len(piece)
-            crc = zlib.crc32(piece, crc)
+        for piece in _png_chunk_pieces(f, kind, length):
             produced += _inflate_bounded(inflater, piece, expected - produced)
-        _png_check_crc(f, kind, crc)
     if not inflater.eof or produced != expected:
         raise Unreadable("malformed PNG: the image data ends early")
     return width, height
@@ -228,9 +221,10 @@ def _png_chunk_header(f: IO[bytes]) -> tuple[int, bytes]:
     return length, kind
 
 
-def _png_chunk_data(f: IO[bytes], kind: bytes, length: int) -> bytes:
+def _png_chunk_pieces(f: IO[bytes], kind: bytes, length: int) -> Iterator[bytes]:
+    """A chunk's data in pieces of at most CHUNK bytes; its checksum is checked after the
+    last piece (so read them all)."""
     crc = zlib.crc32(kind)
-    parts = []
     left = length
     while left:
         piece = f.read(min(left, CHUNK))
@@ -238,10 +232,14 @@ def _png_chunk_data(f: IO[bytes], kind: bytes, length: int) -> bytes:
             raise Unreadable("malformed PNG: the file ends inside a chunk")
         left -= len(piece)
         crc = zlib.crc32(piece, crc)
-        if kind == b"IHDR":
-            parts.append(piece)
+        yield piece
     _png_check_crc(f, kind, crc)
-    return b"".join(parts)
+
+
+def _png_chunk_data(f: IO[bytes], kind: bytes, length: int) -> bytes:
+    """IHDR's data; any other chunk is checked and skipped in constant memory."""
+    keep = kind == b"IHDR"
+    return b"".join(piece for piece in _png_chunk_pieces(f, kind, length) if keep)
 
 
 def _png_check_crc(f: IO[bytes], kind: bytes, crc: int) -> None:

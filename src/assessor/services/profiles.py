@@ -3,6 +3,7 @@ passphrase. Unlocking is throttled after repeated wrong passphrases, across proc
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,6 +19,7 @@ from assessor.domain.text import require_plain
 from assessor.security import keys
 from assessor.security.did import did_key, verification_method
 from assessor.security.records import sign
+from assessor.security.secrets import KeyringUnavailable, SecretStore
 from assessor.services.access import Actor, check, operation
 from assessor.store import models as m
 from assessor.store import queries as q
@@ -26,6 +28,7 @@ from assessor.store.db import Database, Tx
 from assessor.store.types import utcnow
 
 ROLES = tuple(str(r) for r in PROFILE_ROLES)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,10 @@ class ProfileInfo:
     name: str
     roles: tuple[str, ...]
     did: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """The `profile create/list --json` shape, which `record verify --roster` reads."""
+        return {"id": self.id, "name": self.name, "roles": list(self.roles), "did": self.did}
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,11 @@ class Signer:
     def sign(self, document: Mapping[str, Any], created: str) -> dict[str, Any]:
         public = self._key.public_key().public_bytes_raw()
         return sign(document, self._key, verification_method(public), created=created)
+
+    def prove(self, message: bytes) -> bytes:
+        """An Ed25519 signature over a backend's enrolment challenge (protocol.
+        enrolment_message): proof that this profile holds its key. Never over a record."""
+        return self._key.sign(message)
 
 
 def _info(p: m.Profile) -> ProfileInfo:
@@ -174,6 +186,26 @@ def unlock(db: Database, ref: str, passphrase: str, *, now: datetime | None = No
                 payload={"failuresCleared": True},
             )
     return Signer(info, key)
+
+
+@operation(None)  # authentication, not an authorised act
+def unlock_remembered(
+    db: Database, profile_id: str, secret: str, secrets: SecretStore
+) -> Signer | None:
+    """Unlock with the secret `secrets` remembered for the profile (read beforehand, on the
+    keyring's own lane). A remembered secret that no longer opens the profile (the passphrase
+    was changed) is forgotten, and None returned: ask the person. It counts as a failed
+    unlock like any other. UnlockThrottled and other errors pass through: the secret may still
+    be right, so it is kept."""
+    try:
+        return unlock(db, profile_id, secret)
+    except keys.WrongPassphrase:
+        log.info("the remembered unlock secret no longer opens the profile; forgetting it")
+        try:
+            secrets.forget_unlock(profile_id)
+        except KeyringUnavailable as exc:
+            log.warning("could not forget the unlock secret: %s", exc)
+        return None
 
 
 def _count_failure(db: Database, profile_id: str, now: datetime) -> None:

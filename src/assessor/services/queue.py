@@ -62,12 +62,13 @@ def next_to_score(
     *,
     assessor_id: str | None = None,
 ) -> str | None:
-    """The first submission after `after_id` in the queue's order that is not finalized,
-    wrapping round to the top; never `after_id` itself. None when there is none."""
+    """The first submission after `after_id` in the queue's order that is still to score
+    (`TO_SCORE_STATUSES`), wrapping round to the top; never `after_id` itself. None when
+    there is none."""
     with db.read() as tx:
-        found = neighbour(tx, f, sort, after_id, unfinished=True, assessor_id=assessor_id)
+        found = neighbour(tx, f, sort, after_id, to_score=True, assessor_id=assessor_id)
         if found is None and after_id is not None:
-            found = neighbour(tx, f, sort, None, unfinished=True, assessor_id=assessor_id)
+            found = neighbour(tx, f, sort, None, to_score=True, assessor_id=assessor_id)
     return None if found == after_id else found
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from assessor.domain.errors import Problem, UnknownChoice, ValidationFailed
+from assessor.domain.errors import DomainError, Problem, UnknownChoice, ValidationFailed
 from assessor.domain.policy import Operation, State
 from assessor.security.canonical import StrictJSONError, loads_strict
 from assessor.security.did import public_key_from_did
@@ -20,17 +20,11 @@ from assessor.security.records import (
     verify,
 )
 from assessor.services.access import Actor, check, operation
+from assessor.services.signing import ROLE_FOR_KIND
 from assessor.store import queries as q
 from assessor.store import records as r
 from assessor.store.db import Database
 from assessor.store.files import read_regular_file, write_output
-
-# The role a record's issuer must hold to make it.
-ROLE_FOR_KIND = {
-    "ArtifactAssessmentRecord": "assessor",
-    "ProjectSignOffRecord": "manager",
-    "ExamSessionRecord": "proctor",
-}
 
 
 @dataclass(frozen=True)
@@ -315,3 +309,21 @@ def check_record_file(path: Path, **expect: Any) -> RecordCheck:
     or a device is refused, InputRefused, rather than read until memory runs out)."""
     data = read_regular_file(path, limit=RECORD_LIMIT)
     return check_record_bytes(data, source=str(path), **expect)
+
+
+@operation(None)
+def check_stored_record(db: Database, ref: str, **expect: Any) -> RecordCheck:
+    """`check_record_bytes` of a record this data folder holds, found by the digest printed
+    on a report (or by id): its exact stored bytes are checked, never the folder's word for
+    them, so a digest that is not the digest of those bytes fails."""
+    with db.read() as tx:
+        stored = r.record_by_ref(tx, ref)
+    if stored is None:
+        raise DomainError(
+            f"{db.data_dir}: no record '{ref}' in this data folder (`assessor record list` "
+            "names those it holds)"
+        )
+    found = check_record_bytes(stored.body, source=f"{db.data_dir}: record {ref}", **expect)
+    if ref.startswith("uEi") and found.ok and found.digest != ref:
+        return _fail(found, f"the stored bytes have the digest {found.digest}, not {ref}")
+    return found

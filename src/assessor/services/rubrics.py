@@ -10,10 +10,10 @@ from assessor.domain.errors import DomainError, NotAllowed, UnknownChoice
 from assessor.domain.policy import Operation
 from assessor.domain.rubric import Rubric
 from assessor.domain.rubric_diff import Change, diff_rubrics
+from assessor.formats.rubric_files import load_rubric_file, read_rubric_file
 from assessor.security.canonical import canonicalize
 from assessor.security.digests import digest_bytes
 from assessor.services.access import Actor, check, operation
-from assessor.services.rubric_files import load_rubric_file, read_rubric_file
 from assessor.store import drafts
 from assessor.store import models as m
 from assessor.store import queries as q
@@ -101,27 +101,11 @@ def import_rubric(
         row = latest
         row.digest, row.document, row.title = digest, document.decode(), rubric.title
         row.kind, row.source_format = rubric.kind.value, source_format
+        tx.flush()
+        _imported(tx, row, source_format, actor)
     else:
-        row = m.RubricVersion(
-            rubric_id=rubric.id,
-            version=(latest.version + 1) if latest else 1,
-            digest=digest,
-            title=rubric.title,
-            kind=rubric.kind.value,
-            document=document.decode("utf-8"),
-            source_format=source_format,
-            imported_at=now,
-        )
-        tx.add(row)
-    tx.flush()
-    append_event(
-        tx,
-        actor=actor,
-        action="rubric.import",
-        entity_type="rubric_version",
-        entity_id=f"{row.rubric_id}@{row.version}",
-        payload={"digest": digest, "source": source_format},
-    )
+        version = (latest.version + 1) if latest else 1
+        row = _add_version(tx, rubric, version, document, source_format, actor)
     if publish:
         _publish(tx, row, actor)
     return _info(row, created=True, published_now=publish, replaced_draft=replacing)
@@ -137,32 +121,42 @@ def adopt_version(
     check(Actor.local(), Operation.RUBRIC_IMPORT)
     check(Actor.local(), Operation.RUBRIC_PUBLISH)
     document = canonicalize(rubric.to_document())
-    digest = digest_bytes(document)
-    now = utcnow()
     if tx.get(m.Rubric, rubric.id) is None:
-        tx.add(m.Rubric(id=rubric.id, title=rubric.title, created_at=now))
+        tx.add(m.Rubric(id=rubric.id, title=rubric.title, created_at=utcnow()))
+    row = _add_version(tx, rubric, version, document, source_format, actor)
+    _publish(tx, row, actor)
+    return _info(row, created=True, published_now=True)
+
+
+def _add_version(
+    tx: Tx, rubric: Rubric, version: int, document: bytes, source_format: str, actor: str
+) -> m.RubricVersion:
+    """A new version row of `rubric` holding its canonical `document`, and its import event."""
     row = m.RubricVersion(
         rubric_id=rubric.id,
         version=version,
-        digest=digest,
+        digest=digest_bytes(document),
         title=rubric.title,
         kind=rubric.kind.value,
         document=document.decode("utf-8"),
         source_format=source_format,
-        imported_at=now,
+        imported_at=utcnow(),
     )
     tx.add(row)
     tx.flush()
+    _imported(tx, row, source_format, actor)
+    return row
+
+
+def _imported(tx: Tx, row: m.RubricVersion, source_format: str, actor: str) -> None:
     append_event(
         tx,
         actor=actor,
         action="rubric.import",
         entity_type="rubric_version",
         entity_id=f"{row.rubric_id}@{row.version}",
-        payload={"digest": digest, "source": source_format},
+        payload={"digest": row.digest, "source": source_format},
     )
-    _publish(tx, row, actor)
-    return _info(row, created=True, published_now=True)
 
 
 def _publish(tx: Tx, row: m.RubricVersion, actor: str) -> None:

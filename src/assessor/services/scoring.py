@@ -18,7 +18,7 @@ from assessor.domain.policy import Operation, State
 from assessor.domain.rubric import Rubric
 from assessor.domain.scoring import ENGINE_VERSION, ScoreResult, Selection, resolve_points, score
 from assessor.domain.text import require_plain
-from assessor.domain.workflow import EvaluationStatus, SubmissionStatus
+from assessor.domain.workflow import SIGNED_STATUSES, EvaluationStatus, SubmissionStatus
 from assessor.services.access import Actor, check, operation
 from assessor.services.rubrics import rubric_by_digest
 from assessor.store import drafts
@@ -175,15 +175,7 @@ def _start_draft(tx: SqlTx, ctx: drafts.DraftContext, assessor_id: str, rubric: 
         rubric_version_id=ctx.rubric_version_id,
         engine_version=ENGINE_VERSION,
     )
-    empty = score(rubric, {})
-    drafts.set_totals(
-        tx,
-        evaluation_id,
-        total=empty.total,
-        maximum=empty.maximum,
-        outcome=empty.outcome.value,
-        band=empty.band,
-    )
+    _set_totals(tx, evaluation_id, score(rubric, {}))
     append_event(
         tx,
         actor=assessor_id,
@@ -193,6 +185,17 @@ def _start_draft(tx: SqlTx, ctx: drafts.DraftContext, assessor_id: str, rubric: 
         payload={"submission": ctx.submission_id},
     )
     return evaluation_id
+
+
+def _set_totals(tx: SqlTx, evaluation_id: str, result: ScoreResult) -> None:
+    drafts.set_totals(
+        tx,
+        evaluation_id,
+        total=result.total,
+        maximum=result.maximum,
+        outcome=result.outcome.value,
+        band=result.band,
+    )
 
 
 def _apply(tx: SqlTx, evaluation_id: str, rubric: Rubric, change: DraftChange) -> dict[str, object]:
@@ -261,7 +264,7 @@ def save_draft(
             raise _unknown_submission(db, submission_id)
         if ctx.assessor_roles is None:
             raise UnknownChoice("profile", assessor_id, [])
-        finalized = ctx.submission_status == SubmissionStatus.FINALIZED.value
+        finalized = ctx.submission_status in SIGNED_STATUSES
         check(
             Actor(assessor_id, ctx.assessor_roles),
             Operation.EVALUATION_EDIT,
@@ -294,14 +297,7 @@ def save_draft(
                 overall = change.text
             lines = drafts.score_lines(tx, evaluation_id)
             result = score(rubric, _selections(lines))
-            drafts.set_totals(
-                tx,
-                evaluation_id,
-                total=result.total,
-                maximum=result.maximum,
-                outcome=result.outcome.value,
-                band=result.band,
-            )
+            _set_totals(tx, evaluation_id, result)
             append_event(
                 tx,
                 actor=assessor_id,

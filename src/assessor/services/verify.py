@@ -25,6 +25,7 @@ from assessor.security.did import public_key_from_did, public_key_from_verificat
 from assessor.security.digests import digest_bytes
 from assessor.security.records import ProofInvalid, parse_record, record_kind, verify
 from assessor.services.access import Actor, check, operation
+from assessor.services.signing import RECORD_ACTIONS
 from assessor.services.verify_replay import Replay, ReplayError, differences
 from assessor.services.verify_signed import shown_as_signed
 from assessor.store import integrity, migrate
@@ -70,37 +71,43 @@ def _text(value: bytes | None) -> str | None:
     return None if value is None else value.decode("utf-8")
 
 
+def _bad_event(row: integrity.AuditRow, i: int, problem: str) -> _Bad:
+    return _Bad(Finding("audit_events", i, f"seq {row.seq}", problem))
+
+
+def _audit_row(row: integrity.AuditRow, i: int, prev: str) -> tuple[str, str, Any, str]:
+    """(actor, action, payload, hash) of the i-th event, which must follow `prev`."""
+    if row.seq != i:
+        raise _bad_event(row, i, f"sequence number {row.seq} where {i} was expected")
+    try:
+        fields = [row.at, row.actor, row.action, row.entity_type, row.entity_id, row.payload]
+        at, actor, action, entity_type, entity_id, text = (f.decode("utf-8") for f in fields)
+        payload = json.loads(text)
+        prev_hash, stored = row.prev_hash.decode("ascii"), row.hash.decode("ascii")
+        canonical = event_bytes(row.seq, at, actor, action, entity_type, entity_id, text)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise _bad_event(row, i, f"unreadable ({exc})") from None
+    if prev_hash != prev:
+        raise _bad_event(row, i, "does not follow the event before it (prev_hash differs)")
+    # The stored payload text itself is hashed: the writer stored its canonical form.
+    if chain_hash(prev, canonical) != stored:
+        raise _bad_event(row, i, "its hash does not match its content")
+    return actor, action, payload, stored
+
+
 def _audit(tx: Tx, replay: Replay, progress: Progress) -> tuple[int, list[tuple[str, int]]]:
     """Check the chain and replay its rows; return its length and the record digests it
     names, in order."""
     prev, count, named = GENESIS, 0, []
     for i, row in enumerate(integrity.audit_rows(tx), start=1):
         count = i
-
-        def bad(problem: str, row: integrity.AuditRow = row, i: int = i) -> _Bad:
-            return _Bad(Finding("audit_events", i, f"seq {row.seq}", problem))
-
-        if row.seq != i:
-            raise bad(f"sequence number {row.seq} where {i} was expected")
-        try:
-            fields = [row.at, row.actor, row.action, row.entity_type, row.entity_id, row.payload]
-            at, actor, action, entity_type, entity_id, text = (f.decode("utf-8") for f in fields)
-            payload = json.loads(text)
-            prev_hash, stored = row.prev_hash.decode("ascii"), row.hash.decode("ascii")
-            canonical = event_bytes(row.seq, at, actor, action, entity_type, entity_id, text)
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise bad(f"unreadable ({exc})") from None
-        if prev_hash != prev:
-            raise bad("does not follow the event before it (prev_hash differs)")
-        # The stored payload text itself is hashed: the writer stored its canonical form.
-        if chain_hash(prev, canonical) != stored:
-            raise bad("its hash does not match its content")
-        if action == "evaluation.finalize" and isinstance(payload, dict):
+        actor, action, payload, stored = _audit_row(row, i, prev)
+        if action in RECORD_ACTIONS and isinstance(payload, dict):
             named.append((str(payload.get("digest")), i))
         try:
             replay.apply(i, actor, action, payload)
         except ReplayError as exc:
-            raise bad(str(exc)) from None
+            raise _bad_event(row, i, str(exc)) from None
         prev = stored
         if i % 1000 == 0:
             progress("audit events", i)
@@ -228,7 +235,8 @@ def _shown_as_signed(tx: Tx, i: int, row: integrity.RecordRow, body: dict[str, A
     wrong = shown_as_signed(tx, row, body)
     if wrong is not None:
         table, problem = wrong
-        raise _Bad(Finding(table, i, str(row.evaluation_id), f"{problem} (record #{i})"))
+        label = row.evaluation_id or row.id.decode("utf-8", "replace")
+        raise _Bad(Finding(table, i, label, f"{problem} (record #{i})"))
 
 
 def _blobs(tx: Tx, blobs: BlobStore, progress: Progress) -> int:

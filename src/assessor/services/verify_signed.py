@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from urllib.parse import unquote
 
 from assessor.security.digests import multibase_digest
 from assessor.security.records import record_kind
+from assessor.services import exam_views
 from assessor.services.access import operation
 from assessor.services.finalize import learner_uri
-from assessor.store import integrity
+from assessor.store import exam, integrity
 from assessor.store.db import Tx
 
 Wrong = tuple[str, str]  # (table, problem)
@@ -79,12 +81,67 @@ def _signed_context(tx: Tx, body: dict[str, Any]) -> Wrong | None:
     return None
 
 
+def _session_as_signed(tx: Tx, row: integrity.RecordRow, subject: dict[str, Any]) -> Wrong | None:
+    """A sealed session's rows, made into a record subject the way sealing does, must be
+    the signed subject: the console shows these rows as what was sealed."""
+    session = subject.get("session")
+    session_id = session.get("id") if isinstance(session, dict) else None
+    head = exam.head(tx, str(session_id))
+    if head is None:
+        return ("exam_sessions", f"the sealed session {session_id} is missing")
+    if head.status != "sealed" or head.record_id != row.id.decode("utf-8", "replace"):
+        return ("exam_runs", f"session {head.id} is not sealed by this record")
+    shown = exam_views.view(head, exam.candidates(tx, head.id), exam.entries(tx, head.id))
+    if head.sealed_at is None or exam_views.record_subject(shown, head.sealed_at) != subject:
+        return ("exam_entries", f"session {head.id} differs from what was sealed")
+    return None
+
+
+def _amendment_as_signed(tx: Tx, row: integrity.RecordRow, subject: dict[str, Any]) -> Wrong | None:
+    record_id = row.id.decode("utf-8", "replace")
+    session_id = str(subject.get("id", "")).removeprefix("urn:assessor:exam-session:")
+    shown = [a for a in exam.amendments(tx, unquote(session_id)) if a.record_id == record_id]
+    amends = subject.get("amends")
+    signed = (amends.get("id") if isinstance(amends, dict) else None, subject.get("text"))
+    if [(a.amends, a.text) for a in shown] != [signed]:
+        return ("exam_amendments", f"amendment {record_id} differs from what was signed")
+    return None
+
+
+def _signoff_as_signed(
+    tx: Tx, row: integrity.RecordRow, body: dict[str, Any], subject: dict[str, Any]
+) -> Wrong | None:
+    """A sign-off decision shown on a submission must be the one its record signed."""
+    stored = integrity.signoff_row(tx, str(body.get("id")))
+    if stored is None:
+        return ("signoffs", "the signed sign-off decision is missing")
+    signed_ref = subject.get("assessmentRecord", {})
+    checks = [
+        ("the submission", stored["submission"], row.submission_id),
+        ("the assessment record", stored["assessmentRecord"], signed_ref.get("id")),
+        ("the decision", stored["decision"], subject.get("decision")),
+        ("whom it returns to", stored["returnTo"], subject.get("returnTo")),
+        ("the reason", stored["reason"], subject.get("comment")),
+        ("the manager", stored["managerDid"], body.get("issuer", {}).get("id")),
+    ]
+    for what, shown, signed in checks:
+        if shown != signed:
+            return ("signoffs", f"{what} differs from what was signed")
+    return None
+
+
 @operation(None)  # a step of verify_store, which is the checked operation
 def shown_as_signed(tx: Tx, row: integrity.RecordRow, body: dict[str, Any]) -> Wrong | None:
     """What the app shows for a signed evaluation must be what its record says, or a change
     to those rows would be shown as if it were signed: (table, problem) of the first
     difference, None when there is none."""
     subject = body.get("credentialSubject")
+    if record_kind(body) == "ExamSessionRecord" and isinstance(subject, dict):
+        return _session_as_signed(tx, row, subject)
+    if record_kind(body) == "ExamSessionAmendmentRecord" and isinstance(subject, dict):
+        return _amendment_as_signed(tx, row, subject)
+    if record_kind(body) == "ProjectSignOffRecord" and isinstance(subject, dict):
+        return _signoff_as_signed(tx, row, body, subject)
     if record_kind(body) != "ArtifactAssessmentRecord" or not isinstance(subject, dict):
         return None
     evaluation_id, submission = subject.get("evaluation"), subject.get("submission", {})

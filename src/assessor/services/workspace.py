@@ -13,7 +13,7 @@ from pathlib import Path
 
 from assessor.domain.errors import UnknownChoice
 from assessor.domain.rubric import Rubric
-from assessor.domain.workflow import SubmissionStatus
+from assessor.domain.workflow import SIGNED_STATUSES
 from assessor.services.access import operation
 from assessor.services.preview import Preview
 from assessor.services.rubrics import rubric_by_digest
@@ -102,7 +102,7 @@ def open_workspace(db: Database, submission_id: str, assessor_id: str) -> Worksp
         rubric=rubric,
         artifacts=artifacts,
         evaluation=evaluation,
-        editable=status != SubmissionStatus.FINALIZED.value,
+        editable=status not in SIGNED_STATUSES,
     )
 
 

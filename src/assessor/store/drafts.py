@@ -1,9 +1,10 @@
 """The autosave hot path: hand-written SQL for draft evaluations.
 
 A level change is the most frequent write an assessor makes, and each one is a durable
-transaction. Its statements run on the driver connection of the SQLAlchemy-managed write
-transaction (same BEGIN IMMEDIATE, same commit): SQLAlchemy Core added ~35 µs a statement on
-top of SQL costing ~25 µs, three times the budget of benchmarks/bench_level_change.py.
+transaction. `save_draft` runs these statements in `Database.write_sql()`, a BEGIN IMMEDIATE
+on a pooled sqlite3 connection with no ORM session: SQLAlchemy Core added ~35 µs a statement
+on top of SQL costing ~25 µs, and a session's own cost was a third of a save. Every function
+also takes a session (`driver` finds its connection), so the same SQL runs inside `write()`.
 See docs/decisions/0004-autosave-hot-path.md. Column names are checked by the service tests.
 """
 

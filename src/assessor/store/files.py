@@ -261,6 +261,27 @@ def _target(path: Path) -> Path:
     return real
 
 
+def _refuse_target(
+    folder: _Folder, real: Path, shown: Path, *, data_dir: Path, force: bool
+) -> None:
+    """OutputRefused unless `real` (in the open `folder`) may be written: outside the data
+    folder, and absent or (with `force`) a regular file the data folder does not hold."""
+    inside = _data_folder_at(folder.fd, real.parent, data_dir)
+    if inside is not None:
+        raise OutputRefused(shown, f"lies inside the data folder {inside}; write it somewhere else")
+    existing = folder.stat(real.name)
+    if existing is None:
+        return
+    if stat.S_ISDIR(existing.st_mode):
+        raise OutputRefused(shown, "is a folder; give a file name")
+    if not stat.S_ISREG(existing.st_mode):
+        raise OutputRefused(shown, "exists and is not a regular file")
+    if not force:
+        raise OutputRefused(shown, "already exists; add --force to replace it")
+    if _held_by_data_folder(existing, data_dir):
+        raise OutputRefused(shown, "is a file of the data folder (a link to it)")
+
+
 @contextmanager
 def write_output(path: Path, *, data_dir: Path, force: bool = False) -> Iterator[BinaryIO]:
     """The one way a command writes a file for the user. Refused (OutputRefused, nothing
@@ -278,21 +299,7 @@ def write_output(path: Path, *, data_dir: Path, force: bool = False) -> Iterator
         raise OutputRefused(shown, f"cannot write there: {_why(exc)}") from None
     tmp: str | None = None
     try:
-        inside = _data_folder_at(folder.fd, real.parent, data_dir)
-        if inside is not None:
-            raise OutputRefused(
-                shown, f"lies inside the data folder {inside}; write it somewhere else"
-            )
-        existing = folder.stat(real.name)
-        if existing is not None:
-            if stat.S_ISDIR(existing.st_mode):
-                raise OutputRefused(shown, "is a folder; give a file name")
-            if not stat.S_ISREG(existing.st_mode):
-                raise OutputRefused(shown, "exists and is not a regular file")
-            if not force:
-                raise OutputRefused(shown, "already exists; add --force to replace it")
-            if _held_by_data_folder(existing, data_dir):
-                raise OutputRefused(shown, "is a file of the data folder (a link to it)")
+        _refuse_target(folder, real, shown, data_dir=data_dir, force=force)
         tmp = f".assessor-{secrets.token_hex(8)}.tmp"
         try:
             fd = folder.create(tmp)

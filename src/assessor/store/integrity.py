@@ -97,6 +97,20 @@ GUARD_TRIGGERS = (
     "evaluation_scores_final_no_insert",
     "evaluation_scores_final_no_update",
     "evaluation_scores_final_no_delete",
+    "exam_sessions_sealed_no_update",
+    "exam_sessions_sealed_no_delete",
+    "exam_runs_sealed_no_update",
+    "exam_roster_sealed_no_insert",
+    "exam_roster_sealed_no_update",
+    "exam_roster_sealed_no_delete",
+    "exam_roster_terminal_outcome",
+    "exam_entries_sealed_no_insert",
+    "exam_entries_no_update",
+    "exam_entries_no_delete",
+    "exam_amendments_no_update",
+    "exam_amendments_no_delete",
+    "signoffs_no_update",
+    "signoffs_no_delete",
 )
 
 
@@ -122,6 +136,24 @@ def artifact_hashes(tx: Tx) -> list[tuple[int, str, str, int]]:
 def evaluation_row(tx: Tx, evaluation_id: str) -> tuple[str, str, str, str] | None:
     row = driver(tx).execute(_EVALUATION, (evaluation_id,)).fetchone()
     return None if row is None else (str(row[0]), str(row[1]), str(row[2]), str(row[3]))
+
+
+_SIGNOFF = """
+SELECT s.submission_id, r.id, s.decision, s.return_to, s.reason, p.did
+FROM signoffs s
+LEFT JOIN records r ON r.evaluation_id = s.evaluation_id
+LEFT JOIN profiles p ON p.id = s.manager_id
+WHERE s.record_id = ?"""
+
+
+def signoff_row(tx: Tx, record_id: str) -> dict[str, Any] | None:
+    """The sign-off row a ProjectSignOffRecord stands for, as stored: its submission, the
+    record of the evaluation it decided on, decision, return, reason and manager's key."""
+    row = driver(tx).execute(_SIGNOFF, (record_id,)).fetchone()
+    if row is None:
+        return None
+    names = ("submission", "assessmentRecord", "decision", "returnTo", "reason", "managerDid")
+    return dict(zip(names, row, strict=True))
 
 
 def signed_context(tx: Tx, evaluation_id: str) -> dict[str, Any] | None:

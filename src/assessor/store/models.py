@@ -242,6 +242,24 @@ class Record(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class SignOff(Base):
+    """A manager's signed decision on a finalized evaluation: approved, or returned to the
+    assessor (rescoring) or the learner (resubmission) with a reason. `record_id` is the
+    ProjectSignOffRecord saying so. Never changes (triggers); one per evaluation."""
+
+    __tablename__ = "signoffs"
+    __table_args__ = (Index("uq_signoffs_evaluation_id", "evaluation_id", unique=True),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"), index=True)
+    evaluation_id: Mapped[str] = mapped_column(ForeignKey("evaluations.id"))
+    record_id: Mapped[str] = mapped_column(ForeignKey("records.id"))
+    manager_id: Mapped[str] = mapped_column(ForeignKey("profiles.id"))
+    decision: Mapped[str] = mapped_column(String(20))  # approved | returned
+    return_to: Mapped[str | None] = mapped_column(String(20))  # assessor | learner
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class ChainHead(Base):
     """Length and last hash of the audit chain and of the record log, kept by triggers: a
     truncated tail shows as a head that points past the end."""
@@ -264,7 +282,11 @@ class OutboxItem(Base):
     attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)  # the backend's words, or a fault's
+    # From 0006 (sync): the backend's last answer and its reason code; when it was synced.
+    answer: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(60))
+    synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ExamSession(Base):
@@ -284,3 +306,138 @@ class ExamCandidate(Base):
     learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id"), primary_key=True)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     outcome: Mapped[str | None] = mapped_column(String(20))
+
+
+class ExamRun(Base):
+    """What running a session adds to it (0008): kind, planned end, the log's sequence and
+    last time, the seal."""
+
+    __tablename__ = "exam_runs"
+    session_id: Mapped[str] = mapped_column(ForeignKey("exam_sessions.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # site | remote
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seq: Mapped[int] = mapped_column(Integer)
+    last_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    record_id: Mapped[str | None] = mapped_column(String(60))
+
+
+class ExamRosterEntry(Base):
+    """A candidate on a session's roster and what is true of them now."""
+
+    __tablename__ = "exam_roster"
+    session_id: Mapped[str] = mapped_column(ForeignKey("exam_sessions.id"), primary_key=True)
+    candidate_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    learner_id: Mapped[str | None] = mapped_column(String(200))
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    id_method: Mapped[str | None] = mapped_column(String(30))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ExamEntry(Base):
+    """One line of a session's log, numbered by the session's sequence; insert only."""
+
+    __tablename__ = "exam_entries"
+    session_id: Mapped[str] = mapped_column(ForeignKey("exam_sessions.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[str] = mapped_column(ForeignKey("profiles.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    candidates: Mapped[str] = mapped_column(Text)  # JSON array of candidate ids
+    value: Mapped[str | None] = mapped_column(String(30))  # id method, outcome
+    incident_type: Mapped[str | None] = mapped_column(String(30))
+    severity: Mapped[str | None] = mapped_column(String(10))
+    witness: Mapped[str | None] = mapped_column(Text)
+    action_taken: Mapped[str | None] = mapped_column(Text)
+    notified: Mapped[str | None] = mapped_column(Text)
+    corrects: Mapped[int | None] = mapped_column(Integer)
+    clock_back: Mapped[bool] = mapped_column(Boolean, server_default=text("0"))
+    text: Mapped[str | None] = mapped_column(Text)  # (after clock_back: it shadows sql text)
+
+
+class ExamAmendment(Base):
+    """A manager's signed amendment to a sealed session."""
+
+    __tablename__ = "exam_amendments"
+    record_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("exam_sessions.id"))
+    amends: Mapped[str] = mapped_column(String(60))
+    manager_id: Mapped[str] = mapped_column(ForeignKey("profiles.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SyncEnrolment(Base):
+    """A profile enrolled with a backend: where, as whom, and how far it has read the feed.
+    The device token is never here: it lives in the keyring (security/secrets.py)."""
+
+    __tablename__ = "sync_enrolments"
+    profile_id: Mapped[str] = mapped_column(ForeignKey("profiles.id"), primary_key=True)
+    backend: Mapped[str] = mapped_column(String(500))
+    audience: Mapped[str] = mapped_column(String(300))  # the backend's did:web
+    device_id: Mapped[str] = mapped_column(String(100))
+    person: Mapped[str] = mapped_column(String(300))
+    roles: Mapped[str] = mapped_column(String(200))  # space-separated
+    key_status: Mapped[str] = mapped_column(String(20), server_default=text("'active'"))
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cursor: Mapped[str | None] = mapped_column(String(200))
+    credentials_cursor: Mapped[str | None] = mapped_column(String(200))
+    last_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class SyncCredential(Base):
+    """A credential the backend issued from this profile's work, as last reported."""
+
+    __tablename__ = "sync_credentials"
+    id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    profile_id: Mapped[str] = mapped_column(ForeignKey("profiles.id"), index=True)
+    url: Mapped[str] = mapped_column(String(500))
+    achievement: Mapped[str] = mapped_column(String(300))
+    learner: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20))
+    issued_at: Mapped[str] = mapped_column(String(40))
+    valid_until: Mapped[str | None] = mapped_column(String(40))
+    records: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of record ids
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SyncFlag(Base):
+    """Something a sync found that a person should look at; never resolved by deleting work:
+    a withdrawn or reassigned submission (with local work or not), a conflicting record, a
+    pulled rubric refused for its digest."""
+
+    __tablename__ = "sync_flags"
+    __table_args__ = (UniqueConstraint("profile_id", "kind", "subject"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[str] = mapped_column(ForeignKey("profiles.id"))
+    kind: Mapped[str] = mapped_column(String(40))  # withdrawn | reassigned | conflict | rubric
+    subject: Mapped[str] = mapped_column(String(300))  # submission id, record id, rubric ref
+    reason: Mapped[str] = mapped_column(Text)
+    local_work: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SyncPendingWork(Base):
+    """A pulled submission waiting for its evidence: it becomes a local submission only when
+    every file has been downloaded and hash-checked."""
+
+    __tablename__ = "sync_pending_work"
+    submission_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    profile_id: Mapped[str] = mapped_column(ForeignKey("profiles.id"))
+    payload: Mapped[str] = mapped_column(Text)  # the change's data, JSON
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SyncUpload(Base):
+    """An evidence file the backend has confirmed holding (sent, or given by it)."""
+
+    __tablename__ = "sync_uploads"
+    backend: Mapped[str] = mapped_column(String(500), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)

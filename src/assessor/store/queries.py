@@ -292,6 +292,6 @@ def assessments(tx: Session) -> list[tuple[str, str]]:
 
 
 def outbox_waiting(tx: Session) -> int:
-    """Signed records not yet acknowledged by the backend."""
-    stmt = select(func.count()).select_from(OutboxItem).where(OutboxItem.state != "acknowledged")
+    """Signed records still to send (not yet answered for good by the backend)."""
+    stmt = select(func.count()).select_from(OutboxItem).where(OutboxItem.state == "pending")
     return int(tx.execute(stmt).scalar_one())

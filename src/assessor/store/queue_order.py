@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from assessor.domain.workflow import SubmissionStatus
+from assessor.domain.workflow import TO_SCORE_STATUSES, SubmissionStatus
 from assessor.store.models import Assessment, RubricVersion, Submission
 from assessor.store.queries import (
     _LEARNER,
@@ -141,18 +141,18 @@ def neighbour(
     from_id: str | None,
     *,
     forward: bool = True,
-    unfinished: bool = False,
+    to_score: bool = False,
     assessor_id: str | None = None,
 ) -> str | None:
     """The id of the first row after `from_id` (before it, unless `forward`) in `sort`'s
-    order among the rows `f` selects; with `unfinished`, only rows not finalized. `from_id`
+    order among the rows `f` selects; with `to_score`, only rows still to score. `from_id`
     need not match `f` (it may have just been finalized): its place in the order counts.
     None when there is no such row, or `from_id` is no submission at all."""
     shape, params = _params(f, assessor_id)
     keys = _keys(sort)
     stmt = _filtered(shape).with_only_columns(Submission.id)
-    if unfinished:
-        stmt = stmt.where(Submission.status != SubmissionStatus.FINALIZED.value)
+    if to_score:
+        stmt = stmt.where(Submission.status.in_(sorted(s.value for s in TO_SCORE_STATUSES)))
     if from_id is not None:
         here = (
             tx.connection()

@@ -1,2 +1,3 @@
-"""Talking to the issuing backend. `protocol` holds the wire shapes both sides share; the
-desktop's client, outbox sender and puller come later. Nothing here imports Qt."""
+"""Talking to the issuing backend: `protocol` holds the wire shapes both sides share,
+`client` the HTTP calls, `enrol`, `pull` and `push` the steps, `service` what the window and
+the command line use. Nothing here imports Qt."""

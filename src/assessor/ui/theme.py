@@ -75,6 +75,9 @@ STATE_MARKS: dict[str, tuple[str, str | None]] = {
     "in_progress": ("◧", None),
     "draft": ("◧", None),
     "finalized": ("■", "accent"),
+    "returned": ("↩", "amber"),
+    "resubmit": ("⧗", "amber"),
+    "signed_off": ("✔", "green"),
 }
 
 

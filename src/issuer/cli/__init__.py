@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from assessor.domain.errors import DomainError, ValidationFailed
 from assessor.domain.text import for_terminal
 from issuer import __version__
-from issuer.cli import admin, catalogue, credentials, people, work
+from issuer.cli import admin, catalogue, credentials, demo, people, work
 from issuer.cli.common import CheckFailed, Handler
 
 log = logging.getLogger("issuer")
@@ -34,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     people.register(sub)
     work.register(sub)
     credentials.register(sub)
+    demo.register(sub)
     return p
 
 

@@ -7,18 +7,16 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 
 from assessor.domain.text import for_terminal
 from issuer.errors import BadInput, NotInitialised
 from issuer.paths import database_url
+from issuer.services.setup import open_initialised
 from issuer.store import models as m
 from issuer.store.db import Database
-from issuer.store.migrate import current_revision, head_revision
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -49,30 +47,7 @@ def open_database(args: argparse.Namespace, *, initialised: bool = True) -> Data
     """The issuer's database. Commands other than init refuse one that `issuer init` has not
     made (a mistyped --db must not become a new, empty issuer)."""
     url = database_url(getattr(args, "db", None))
-    db = Database(url)
-    if db.is_sqlite and initialised and not Path(db.url.database or "").exists():
-        raise NotInitialised(db.display())
-    if not initialised:
-        return db
-    try:
-        revision = current_revision(db)
-        with db.read() as session:
-            did = session.get(m.Setting, "did") if revision else None
-    except OperationalError as exc:
-        raise BadInput(f"cannot open the database {db.display()}: {_words(exc)}") from None
-    if did is None:
-        raise NotInitialised(db.display())
-    if revision != head_revision():
-        raise BadInput(
-            f"the database {db.display()} is at schema {revision}, this issuer needs "
-            f"{head_revision()}; run 'issuer serve' once (it migrates) or 'issuer init'"
-        )
-    return db
-
-
-def _words(exc: OperationalError) -> str:
-    text = str(exc.orig) if exc.orig is not None else str(exc)
-    return " ".join(text.split())[:300]
+    return open_initialised(url) if initialised else Database(url)
 
 
 def setting(db: Database, key: str) -> str:

@@ -265,7 +265,28 @@ def _check(c: CredentialInputs) -> None:
     _text("issuer.name", c.issuer.name)
     _url("issuer.url", c.issuer.url)
     _text("issuer.email", c.issuer.email, optional=True)
-    a = c.achievement
+    criteria = _check_achievement(c.achievement)
+    _check_learner(c.learner)
+    _check_results(c.results, criteria)
+    if c.score is not None:
+        _decimal("score.total", c.score.total)
+        _decimal("score.maximum", c.score.maximum)
+    _url("rubric.url", c.rubric.url)
+    _digest("rubric.digest", c.rubric.digest)
+    _text("rubric.name", c.rubric.name, optional=True)
+    _check_evidence(c)
+    if not isinstance(c.valid_from, str) or not _UTC.match(c.valid_from):
+        raise InvalidInputs("valid_from: must be UTC, YYYY-MM-DDTHH:MM:SSZ")
+    if c.renews is not None:
+        _url("renews.credential_url", c.renews.credential_url)
+        if c.renews.digest is not None:
+            _digest("renews.digest", c.renews.digest)
+        if c.renews.credential_url == credential_url(c.base, c.credential_id):
+            raise InvalidInputs("renews.credential_url: a credential cannot renew itself")
+
+
+def _check_achievement(a: AchievementDef) -> dict[str, CriterionDef]:
+    """The achievement checked; its criteria by id."""
     _segment("achievement.id", a.id)
     _text("achievement.name", a.name)
     _text("achievement.description", a.description)
@@ -283,29 +304,38 @@ def _check(c: CredentialInputs) -> None:
         raise InvalidInputs("achievement.criteria: at least one criterion")
     criteria: dict[str, CriterionDef] = {}
     for i, criterion in enumerate(a.criteria):
-        where = f"achievement.criteria[{i}]"
-        _text(f"{where}.id", criterion.id)
-        _text(f"{where}.name", criterion.name)
-        if criterion.id in criteria:
-            raise InvalidInputs(f"{where}.id: {criterion.id!r} appears twice")
-        criteria[criterion.id] = criterion
-        if not criterion.levels:
-            raise InvalidInputs(f"{where}.levels: at least one level")
-        seen: set[str] = set()
-        for j, level in enumerate(criterion.levels):
-            _text(f"{where}.levels[{j}].id", level.id)
-            _text(f"{where}.levels[{j}].name", level.name)
-            _decimal(f"{where}.levels[{j}].points", level.points)
-            _check_alignments(f"{where}.levels[{j}].alignment", level.alignment)
-            if level.id in seen:
-                raise InvalidInputs(f"{where}.levels[{j}].id: {level.id!r} appears twice")
-            seen.add(level.id)
-        if criterion.required_level is not None and criterion.required_level not in seen:
-            raise InvalidInputs(f"{where}.required_level: not one of the criterion's levels")
-        _check_alignments(f"{where}.alignment", criterion.alignment)
-    _check_learner(c.learner)
+        _check_criterion(f"achievement.criteria[{i}]", criterion, criteria)
+    return criteria
+
+
+def _check_criterion(
+    where: str, criterion: CriterionDef, criteria: dict[str, CriterionDef]
+) -> None:
+    """Check one criterion and add it to `criteria` (those before it)."""
+    _text(f"{where}.id", criterion.id)
+    _text(f"{where}.name", criterion.name)
+    if criterion.id in criteria:
+        raise InvalidInputs(f"{where}.id: {criterion.id!r} appears twice")
+    criteria[criterion.id] = criterion
+    if not criterion.levels:
+        raise InvalidInputs(f"{where}.levels: at least one level")
+    seen: set[str] = set()
+    for j, level in enumerate(criterion.levels):
+        _text(f"{where}.levels[{j}].id", level.id)
+        _text(f"{where}.levels[{j}].name", level.name)
+        _decimal(f"{where}.levels[{j}].points", level.points)
+        _check_alignments(f"{where}.levels[{j}].alignment", level.alignment)
+        if level.id in seen:
+            raise InvalidInputs(f"{where}.levels[{j}].id: {level.id!r} appears twice")
+        seen.add(level.id)
+    if criterion.required_level is not None and criterion.required_level not in seen:
+        raise InvalidInputs(f"{where}.required_level: not one of the criterion's levels")
+    _check_alignments(f"{where}.alignment", criterion.alignment)
+
+
+def _check_results(given: tuple[CriterionResult, ...], criteria: dict[str, CriterionDef]) -> None:
     results: set[str] = set()
-    for i, result in enumerate(c.results):
+    for i, result in enumerate(given):
         where = f"results[{i}]"
         scored = criteria.get(result.criterion_id)
         if scored is None:
@@ -319,12 +349,9 @@ def _check(c: CredentialInputs) -> None:
     if results != set(criteria):
         missing = sorted(set(criteria) - results)[0]
         raise InvalidInputs(f"results: no result for criterion {missing!r}")
-    if c.score is not None:
-        _decimal("score.total", c.score.total)
-        _decimal("score.maximum", c.score.maximum)
-    _url("rubric.url", c.rubric.url)
-    _digest("rubric.digest", c.rubric.digest)
-    _text("rubric.name", c.rubric.name, optional=True)
+
+
+def _check_evidence(c: CredentialInputs) -> None:
     if not c.evidence:
         raise InvalidInputs("evidence: at least the assessor's record")
     for i, evidence in enumerate(c.evidence):
@@ -337,14 +364,6 @@ def _check(c: CredentialInputs) -> None:
         c.status.index < 0
     ):  # fmt: skip
         raise InvalidInputs("status.index: must be a whole number, 0 or more")
-    if not isinstance(c.valid_from, str) or not _UTC.match(c.valid_from):
-        raise InvalidInputs("valid_from: must be UTC, YYYY-MM-DDTHH:MM:SSZ")
-    if c.renews is not None:
-        _url("renews.credential_url", c.renews.credential_url)
-        if c.renews.digest is not None:
-            _digest("renews.digest", c.renews.digest)
-        if c.renews.credential_url == credential_url(c.base, c.credential_id):
-            raise InvalidInputs("renews.credential_url: a credential cannot renew itself")
 
 
 def _check_learner(learner: LearnerRef) -> None:

@@ -203,31 +203,38 @@ def _check_document(document: object, path: Path) -> dict[str, Any]:
         raise bad("keys: at least one key")
     seen: set[str] = set()
     for index, entry in enumerate(keys):
-        where = f"keys[{index}]"
-        if not isinstance(entry, dict) or not {"id", "created"} <= set(entry) <= {
-            "id", "created", "retired", "sealed"
-        }:  # fmt: skip
-            raise bad(f"{where}: expected id, created and sealed or retired")
-        try:
-            public = public_key_from_multibase(entry["id"])
-        except ValueError as exc:
-            raise bad(f"{where}.id: {exc}") from None
-        if entry["id"] in seen:
-            raise bad(f"{where}.id: appears twice")
+        problem = _entry_problem(entry, seen)
+        if problem:
+            raise bad(f"keys[{index}]{problem}")
         seen.add(entry["id"])
-        if "sealed" in entry:
-            try:
-                sealed = SealedKey.from_json(json.dumps(entry["sealed"]))
-            except ValueError as exc:
-                raise bad(f"{where}.sealed: {exc}") from None
-            if sealed.public_key != public:
-                raise bad(f"{where}.sealed: belongs to another key")
     if document["current"] not in seen:
         raise bad("current: not one of the keys")
     current = next(entry for entry in keys if entry["id"] == document["current"])
     if "sealed" not in current or "retired" in current:
         raise bad("current: the current key must be sealed and not retired")
     return document
+
+
+def _entry_problem(entry: object, seen: set[str]) -> str | None:
+    """What is wrong with one entry of the key file (after its place), or None."""
+    if not isinstance(entry, dict) or not {"id", "created"} <= set(entry) <= {
+        "id", "created", "retired", "sealed"
+    }:  # fmt: skip
+        return ": expected id, created and sealed or retired"
+    try:
+        public = public_key_from_multibase(entry["id"])
+    except ValueError as exc:
+        return f".id: {exc}"
+    if entry["id"] in seen:
+        return ".id: appears twice"
+    if "sealed" in entry:
+        try:
+            sealed = SealedKey.from_json(json.dumps(entry["sealed"]))
+        except ValueError as exc:
+            return f".sealed: {exc}"
+        if sealed.public_key != public:
+            return ".sealed: belongs to another key"
+    return None
 
 
 # ---- the passphrase ---------------------------------------------------------------------------

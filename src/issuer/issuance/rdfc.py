@@ -174,36 +174,57 @@ class _SafeModeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
 
     def _check_object(self, active_ctx: Any, element: dict[str, Any],
                       expanded: dict[str, Any], pointer: str) -> None:  # fmt: skip
-        note = self.problems.append
         for key, value in element.items():
             if key == "@context":
                 continue
-            where = _pointer(pointer, key)
             iri = self._expand_iri(active_ctx, key, vocab=True)
-            if iri is None or not (_is_absolute_iri(iri) or jsonld._is_keyword(iri)):
-                note(Problem(where, "term is not defined by the @context (expansion drops it)"))
-            elif isinstance(iri, str) and iri.startswith(_ISSUER_DEPENDENT):
-                note(Problem(where, "term is not defined by the @context (issuer-dependent)"))
-            elif iri == "@direction":
-                note(Problem(where, "@direction is not carried into the signed RDF"))
-            elif value is None:
-                note(Problem(where, "null value (expansion drops it)"))
-            elif value == [] or value == {}:
-                note(Problem(where, "empty value (nothing of it reaches the signature)"))
-            elif iri == "@id":
-                for found in jsonld.JsonLdProcessor.arrayify(expanded.get("@id", [])):
-                    if not _is_absolute_iri(found):
-                        note(Problem(where, f"{found!r} is not an absolute IRI (dropped)"))
-            elif iri == "@type":
-                for found in jsonld.JsonLdProcessor.arrayify(expanded.get("@type", [])):
-                    if not _is_absolute_iri(found) or found.startswith(_ISSUER_DEPENDENT):
-                        note(Problem(where, f"type {found!r} is not defined by the @context"))
-            elif isinstance(iri, str) and not jsonld._is_keyword(iri):
-                for found in jsonld.JsonLdProcessor.arrayify(expanded.get(iri, [])):
-                    if isinstance(found, dict) and set(found) == {"@id"}:
-                        target = found["@id"]
-                        if not (_is_absolute_iri(target) or str(target).startswith("_:")):
-                            note(Problem(where, f"{target!r} is not an absolute IRI (dropped)"))
+            problem = _term_problem(iri, value)
+            found = [problem] if problem else _dropped_values(iri, expanded)
+            self.problems.extend(Problem(_pointer(pointer, key), text) for text in found)
+
+
+def _term_problem(iri: Any, value: Any) -> str | None:
+    """Why a term (expanded to `iri`) or its whole value does not reach the signed RDF."""
+    if iri is None or not (_is_absolute_iri(iri) or jsonld._is_keyword(iri)):
+        return "term is not defined by the @context (expansion drops it)"
+    if isinstance(iri, str) and iri.startswith(_ISSUER_DEPENDENT):
+        return "term is not defined by the @context (issuer-dependent)"
+    if iri == "@direction":
+        return "@direction is not carried into the signed RDF"
+    if value is None:
+        return "null value (expansion drops it)"
+    if value == [] or value == {}:
+        return "empty value (nothing of it reaches the signature)"
+    return None
+
+
+def _dropped_values(iri: Any, expanded: dict[str, Any]) -> list[str]:
+    """The values of a defined term that expansion drops: relative IRIs, undefined types."""
+    arrayify = jsonld.JsonLdProcessor.arrayify
+    if iri == "@id":
+        return [
+            f"{found!r} is not an absolute IRI (dropped)"
+            for found in arrayify(expanded.get("@id", []))
+            if not _is_absolute_iri(found)
+        ]
+    if iri == "@type":
+        return [
+            f"type {found!r} is not defined by the @context"
+            for found in arrayify(expanded.get("@type", []))
+            if not _is_absolute_iri(found) or found.startswith(_ISSUER_DEPENDENT)
+        ]
+    if not isinstance(iri, str) or jsonld._is_keyword(iri):
+        return []
+    targets = [
+        found["@id"]
+        for found in arrayify(expanded.get(iri, []))
+        if isinstance(found, dict) and set(found) == {"@id"}
+    ]
+    return [
+        f"{target!r} is not an absolute IRI (dropped)"
+        for target in targets
+        if not (_is_absolute_iri(target) or str(target).startswith("_:"))
+    ]
 
 
 def _options(processor_options: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -299,18 +320,7 @@ def _shape_problems(document: object) -> list[Problem]:
 
 def _scan(value: Any, pointer: str, problems: list[Problem], *, top: bool = False) -> None:
     if isinstance(value, dict):
-        for key, item in value.items():
-            where = _pointer(pointer, key)
-            if not isinstance(key, str):
-                problems.append(Problem(where, "keys are strings"))
-                continue
-            if _UNCANONICAL.search(key):
-                problems.append(Problem(where, "key contains a control character"))
-            if key == "@context" and not top:
-                problems.append(Problem(where, "embedded contexts are not signed"))
-                continue
-            if not (key == "@context" and top):
-                _scan(item, where, problems)
+        _scan_object(value, pointer, problems, top=top)
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _scan(item, _pointer(pointer, index), problems)
@@ -323,6 +333,23 @@ def _scan(value: Any, pointer: str, problems: list[Problem], *, top: bool = Fals
         problems.append(Problem(pointer, "numbers with a fraction are written as strings"))
     elif value is not None and not isinstance(value, bool | int):
         problems.append(Problem(pointer, f"{type(value).__name__} is not a JSON value"))
+
+
+def _scan_object(
+    value: dict[Any, Any], pointer: str, problems: list[Problem], *, top: bool
+) -> None:
+    for key, item in value.items():
+        where = _pointer(pointer, key)
+        if not isinstance(key, str):
+            problems.append(Problem(where, "keys are strings"))
+            continue
+        if _UNCANONICAL.search(key):
+            problems.append(Problem(where, "key contains a control character"))
+        if key == "@context" and not top:
+            problems.append(Problem(where, "embedded contexts are not signed"))
+            continue
+        if not (key == "@context" and top):
+            _scan(item, where, problems)
 
 
 def _sha256(text: str) -> bytes:
@@ -430,6 +457,36 @@ def verify(
         raise ProofInvalid("a signed document is a JSON object")
     if expected_contexts is not None and document.get("@context") != list(expected_contexts):
         raise ProofInvalid(f"@context: expected exactly {list(expected_contexts)}")
+    proof = _checked_proof(document, proof_purpose)
+    created, method = proof["created"], proof["verificationMethod"]
+    controller = method.partition("#")[0]
+    if issuer_must_control and _issuer_id(document) != controller:
+        raise ProofInvalid(
+            f"proof: the verification method {method!r} does not belong to the issuer "
+            f"{_issuer_id(document)!r}"
+        )
+    try:
+        signature = decode_base58btc(proof["proofValue"])
+    except ValueError as exc:
+        raise ProofInvalid(f"proof: proofValue: {exc}") from None
+    if len(signature) != SIGNATURE_LENGTH:
+        raise ProofInvalid(f"proof: proofValue holds {len(signature)} bytes, not 64")
+    signed = _signed_hashes(document, proof)
+    public_key = _resolve(public_key_for, method)
+    try:
+        public_key.verify(signature, signed)
+    except InvalidSignature:
+        raise ProofInvalid("the signature does not match the document") from None
+    return VerifiedProof(
+        verification_method=method,
+        controller=controller,
+        created=created,
+        proof_purpose=proof["proofPurpose"],
+    )
+
+
+def _checked_proof(document: dict[str, Any], proof_purpose: str) -> dict[str, Any]:
+    """The document's one proof, with exactly the fields of this suite, checked."""
     proof = _single_proof(document)
     unknown = sorted(set(proof) - {*PROOF_FIELDS, "proofValue"})
     if unknown:
@@ -449,19 +506,12 @@ def verify(
     method = proof["verificationMethod"]
     if not isinstance(method, str) or not _is_absolute_iri(method):
         raise ProofInvalid("proof: verificationMethod must be an absolute IRI")
-    controller = method.partition("#")[0]
-    if issuer_must_control and _issuer_id(document) != controller:
-        raise ProofInvalid(
-            f"proof: the verification method {method!r} does not belong to the issuer "
-            f"{_issuer_id(document)!r}"
-        )
-    try:
-        signature = decode_base58btc(proof["proofValue"])
-    except ValueError as exc:
-        raise ProofInvalid(f"proof: proofValue: {exc}") from None
-    if len(signature) != SIGNATURE_LENGTH:
-        raise ProofInvalid(f"proof: proofValue holds {len(signature)} bytes, not 64")
+    return proof
 
+
+def _signed_hashes(document: dict[str, Any], proof: dict[str, Any]) -> bytes:
+    """What the signature covers (hash of the proof's N-Quads, then the document's), in safe
+    mode: a property the signature would not cover is refused."""
     unsecured = {key: value for key, value in document.items() if key != "proof"}
     problems = _shape_problems(unsecured)
     _scan(proof, "/proof", problems)
@@ -479,7 +529,10 @@ def verify(
         raise ProofInvalid(f"{problem.location}: {problem.message}; not covered by the proof")
     for problem in proof_problems:
         raise ProofInvalid(f"/proof{problem.location}: {problem.message}")
+    return _sha256(proof_nquads) + _sha256(document_nquads)
 
+
+def _resolve(public_key_for: Callable[[str], Ed25519PublicKey], method: str) -> Ed25519PublicKey:
     try:
         public_key = public_key_for(method)
     except ProofInvalid:
@@ -491,13 +544,4 @@ def verify(
         ) from None
     if not isinstance(public_key, Ed25519PublicKey):
         raise ProofInvalid(f"the verification method {method!r} is not an Ed25519 key")
-    try:
-        public_key.verify(signature, _sha256(proof_nquads) + _sha256(document_nquads))
-    except InvalidSignature:
-        raise ProofInvalid("the signature does not match the document") from None
-    return VerifiedProof(
-        verification_method=method,
-        controller=controller,
-        created=created,
-        proof_purpose=proof["proofPurpose"],
-    )
+    return public_key

@@ -71,44 +71,12 @@ def read_achievement_file(path: Path) -> AchievementDefinition:
 
 
 def _read(path: Path) -> AchievementDefinition:
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise ValidationFailed(
-            [Problem("", f"cannot read the file: {exc.strerror or exc}")]
-        ) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ValidationFailed([Problem("", "larger than 1 MB; not an achievement file")])
-    try:
-        doc = loads_strict(data)  # a fraction arrives as a Decimal and is refused in place
-    except StrictJSONError as exc:
-        raise ValidationFailed([Problem(at, msg) for at, msg in exc.problems]) from None
-    problems: list[Problem] = []
-    if not isinstance(doc, dict):
-        raise ValidationFailed([Problem("", "an achievement file is a JSON object")])
-    for key in _REQUIRED:
-        if key not in doc:
-            problems.append(Problem("", f"missing required field '{key}'"))
-    for key in doc:
-        if key not in _REQUIRED and key not in _OPTIONAL:
-            problems.append(Problem(f"/{key}", f"unknown field '{key}'"))
-    if "format" in doc and doc["format"] != FORMAT:
-        problems.append(Problem("/format", f'must be "{FORMAT}"'))
+    doc = _document(path)
+    problems = _shape_problems(doc)
     ident = doc.get("id")
-    if "id" in doc and not (isinstance(ident, str) and _ID.match(ident) and len(ident) <= 100):
-        problems.append(
-            Problem("/id", "must be an identifier (a-z, 0-9, '.', '_', '-'; at most 100)")
-        )
     name = _text(doc, "name", 300, problems)
     description = _text(doc, "description", 5000, problems)
-    narrative = ""
-    criteria = doc.get("criteria")
-    if "criteria" in doc:
-        if not isinstance(criteria, dict) or set(criteria) != {"narrative"}:
-            problems.append(Problem("/criteria", 'must be {"narrative": "…"}'))
-        else:
-            narrative = _text(criteria, "narrative", 10000, problems, at="/criteria/narrative")
+    narrative = _narrative(doc, problems)
     level = doc.get("level")
     if "level" in doc and level not in LEVELS:
         problems.append(Problem("/level", "must be one of: " + ", ".join(LEVELS)))
@@ -145,6 +113,56 @@ def _read(path: Path) -> AchievementDefinition:
         validity_days=validity,
         tags=tuple(tags),
     )
+
+
+def _document(path: Path) -> dict[str, Any]:
+    """The file's JSON object, read strictly; at most MAX_FILE_BYTES."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ValidationFailed(
+            [Problem("", f"cannot read the file: {exc.strerror or exc}")]
+        ) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ValidationFailed([Problem("", "larger than 1 MB; not an achievement file")])
+    try:
+        doc = loads_strict(data)  # a fraction arrives as a Decimal and is refused in place
+    except StrictJSONError as exc:
+        raise ValidationFailed([Problem(at, msg) for at, msg in exc.problems]) from None
+    if not isinstance(doc, dict):
+        raise ValidationFailed([Problem("", "an achievement file is a JSON object")])
+    return doc
+
+
+def _shape_problems(doc: dict[str, Any]) -> list[Problem]:
+    """Missing and unknown fields, the format and the id."""
+    problems = [
+        Problem("", f"missing required field '{key}'") for key in _REQUIRED if key not in doc
+    ]
+    problems += [
+        Problem(f"/{key}", f"unknown field '{key}'")
+        for key in doc
+        if key not in _REQUIRED and key not in _OPTIONAL
+    ]
+    if "format" in doc and doc["format"] != FORMAT:
+        problems.append(Problem("/format", f'must be "{FORMAT}"'))
+    ident = doc.get("id")
+    if "id" in doc and not (isinstance(ident, str) and _ID.match(ident) and len(ident) <= 100):
+        problems.append(
+            Problem("/id", "must be an identifier (a-z, 0-9, '.', '_', '-'; at most 100)")
+        )
+    return problems
+
+
+def _narrative(doc: dict[str, Any], problems: list[Problem]) -> str:
+    if "criteria" not in doc:
+        return ""
+    criteria = doc["criteria"]
+    if not isinstance(criteria, dict) or set(criteria) != {"narrative"}:
+        problems.append(Problem("/criteria", 'must be {"narrative": "…"}'))
+        return ""
+    return _text(criteria, "narrative", 10000, problems, at="/criteria/narrative")
 
 
 def _text(

@@ -237,7 +237,7 @@ def authenticate(session: Session, token: str) -> Caller | None:
     ).first()
     if row is None:
         return None
-    token_row, device = row.tuple()
+    token_row, device = row
     if token_row.revoked_at is not None or device.revoked_at is not None:
         return None
     return Caller(device.id, device.person_id, device.did)

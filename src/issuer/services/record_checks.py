@@ -24,6 +24,7 @@ KIND_ROLE = {
     "ArtifactAssessmentRecord": "assessor",
     "ProjectSignOffRecord": "manager",
     "ExamSessionRecord": "proctor",
+    "ExamSessionAmendmentRecord": "manager",
 }
 # Clocks on laptops drift; a record may claim a time this far before enrolment or after now.
 CLOCK_SKEW = timedelta(minutes=10)
@@ -299,8 +300,31 @@ def check_exam_session(session: Session, doc: dict[str, Any], device: Signer) ->
     return Facts()
 
 
+def check_exam_amendment(session: Session, doc: dict[str, Any], device: Signer) -> Facts:
+    """An amendment names a sealed session's record that is here, by id and digest."""
+    subject = doc["credentialSubject"]
+    ref = subject["amends"]
+    at = "/credentialSubject/amends"
+    target = session.scalar(select(m.Record).where(m.Record.record_id == ref["id"]))
+    if target is None:
+        raise Refused(
+            Reason.SESSION_UNKNOWN,
+            "the session record amended has not reached this backend yet",
+            f"{at}/id",
+            later=True,
+        )
+    if (
+        target.kind != "ExamSessionRecord"
+        or target.digest != ref["digestMultibase"]
+        or json.loads(target.body)["credentialSubject"]["id"] != subject["id"]
+    ):
+        raise Refused(Reason.SESSION_UNKNOWN, "the record amended is not this session's", at)
+    return Facts()
+
+
 CHECKS = {
     "ArtifactAssessmentRecord": check_artifact,
     "ProjectSignOffRecord": check_signoff,
     "ExamSessionRecord": check_exam_session,
+    "ExamSessionAmendmentRecord": check_exam_amendment,
 }

@@ -1,9 +1,6 @@
 """Reading rubric files in the desktop's formats (own JSON, CASE 1.1), so the same file gives
-the same digests on both sides.
-
-The one module of the issuer that imports `assessor.services`: the readers live in
-`assessor.services.rubric_files` today (they import only domain, security and jsonschema) and
-are to move to a layer the issuer may import. The import-linter contract names this exception.
+the same digests on both sides: the readers are `assessor.formats.rubric_files`, pure parsing
+the issuer may import.
 """
 
 from __future__ import annotations
@@ -11,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assessor.domain.rubric import Rubric
-from assessor.services.rubric_files import load_rubric_file
+from assessor.formats.rubric_files import load_rubric_file
 
 
 def read_rubrics(path: Path) -> tuple[str, tuple[Rubric, ...]]:

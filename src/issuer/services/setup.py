@@ -7,13 +7,14 @@ import re
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
-from issuer.errors import BadInput
+from issuer.errors import BadInput, NotInitialised
 from issuer.issuance import did_web, keys
 from issuer.services.credentials import Identity
 from issuer.store import models as m
 from issuer.store.db import Database
-from issuer.store.migrate import upgrade
+from issuer.store.migrate import current_revision, head_revision, upgrade
 
 _URL = re.compile(r"https?://[^\s/?#]+(/[^\s?#]*)?\Z")
 
@@ -58,3 +59,34 @@ def initialise(db: Database, identity: Identity, keys_folder: Path) -> tuple[str
         if session.get(m.FeedCounter, 1) is None:
             session.add(m.FeedCounter(id=1, last=0))
     return key_id, created
+
+
+def open_initialised(url: str) -> Database:
+    """The database at `url`, which `issuer init` made and which is at the head schema; else
+    `NotInitialised` or `BadInput` (a mistyped URL must not become a new, empty issuer)."""
+    db = Database(url)
+    try:
+        if db.is_sqlite and not Path(db.url.database or "").exists():
+            raise NotInitialised(db.display())
+        try:
+            revision = current_revision(db)
+            with db.read() as session:
+                did = session.get(m.Setting, "did") if revision else None
+        except OperationalError as exc:
+            raise BadInput(f"cannot open the database {db.display()}: {_words(exc)}") from None
+        if did is None:
+            raise NotInitialised(db.display())
+        if revision != head_revision():
+            raise BadInput(
+                f"the database {db.display()} is at schema {revision}, this issuer needs "
+                f"{head_revision()}; run 'issuer serve' once (it migrates) or 'issuer init'"
+            )
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _words(exc: OperationalError) -> str:
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    return " ".join(text.split())[:300]

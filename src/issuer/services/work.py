@@ -71,6 +71,30 @@ def assign_submission(
 ) -> tuple[m.Submission, bool]:
     """Create a submission assigned to an assessor, or reassign an existing one. (row,
     changed). Its learner, assessment and attempt never change once made."""
+    assessor, manager = _check_assignment(session, a)
+    learner = session.get(m.Learner, a.learner)
+    if learner is None:
+        learner = m.Learner(id=a.learner, name=(learner_name or a.learner).strip())
+        session.add(learner)
+    elif learner_name and learner_name.strip() != learner.name:
+        learner.name = learner_name.strip()
+    row = session.get(m.Submission, a.submission)
+    if row is None:
+        return _create_submission(session, a, submitted_at, assessor, manager), True
+    if (row.learner_id, row.assessment_id, row.attempt) != (a.learner, a.assessment, a.attempt):
+        raise BadInput(
+            f"submission '{row.id}' exists for another learner, assessment or attempt; "
+            "those never change"
+        )
+    if a.evidence:
+        raise BadInput(f"submission '{row.id}' exists; its evidence is fixed")
+    if row.withdrawn_at is not None:
+        raise BadInput(f"submission '{row.id}' was withdrawn")
+    return row, _reassign(session, row, assessor, manager)
+
+
+def _check_assignment(session: Session, a: Assignment) -> tuple[m.Person, m.Person | None]:
+    """(assessor, manager) of a valid assignment; BadInput naming the first fault."""
     check_id(a.submission, "submission id")
     check_id(a.learner, "learner id")
     if a.attempt < 1:
@@ -84,66 +108,59 @@ def assign_submission(
     manager = _holder(session, a.manager, "manager") if a.manager else None
     if manager is not None and manager.id == assessor.id:
         raise BadInput("the manager who signs off cannot be the submission's assessor")
-    learner = session.get(m.Learner, a.learner)
-    if learner is None:
-        learner = m.Learner(id=a.learner, name=(learner_name or a.learner).strip())
-        session.add(learner)
-    elif learner_name and learner_name.strip() != learner.name:
-        learner.name = learner_name.strip()
-    row = session.get(m.Submission, a.submission)
-    if row is None:
-        row = m.Submission(
-            id=a.submission,
-            learner_id=a.learner,
-            assessment_id=a.assessment,
-            attempt=a.attempt,
-            submitted_at=submitted_at,
-            assessor_id=assessor.id,
-            manager_id=manager.id if manager else None,
-        )
-        session.add(row)
-        session.flush()
-        for name, data, media_type in a.evidence:
-            digest, _ = put_blob(session, data, device_id=None)
-            session.add(
-                m.Evidence(
-                    submission_id=row.id,
-                    name=name,
-                    sha256=digest,
-                    media_type=media_type,
-                    size=len(data),
-                )
+    return assessor, manager
+
+
+def _create_submission(
+    session: Session,
+    a: Assignment,
+    submitted_at: datetime,
+    assessor: m.Person,
+    manager: m.Person | None,
+) -> m.Submission:
+    row = m.Submission(
+        id=a.submission,
+        learner_id=a.learner,
+        assessment_id=a.assessment,
+        attempt=a.attempt,
+        submitted_at=submitted_at,
+        assessor_id=assessor.id,
+        manager_id=manager.id if manager else None,
+    )
+    session.add(row)
+    session.flush()
+    for name, data, media_type in a.evidence:
+        digest, _ = put_blob(session, data, device_id=None)
+        session.add(
+            m.Evidence(
+                submission_id=row.id,
+                name=name,
+                sha256=digest,
+                media_type=media_type,
+                size=len(data),
             )
-        session.flush()
-        feed.append(
-            session,
-            ChangeKind.SUBMISSION,
-            row.id,
-            submission_change(session, row),
-            person=assessor.id,
         )
-        if manager is not None:
+    session.flush()
+    for person in (assessor, manager):
+        if person is not None:
             feed.append(
                 session,
                 ChangeKind.SUBMISSION,
                 row.id,
                 submission_change(session, row),
-                person=manager.id,
+                person=person.id,
             )
-        return row, True
-    if (row.learner_id, row.assessment_id, row.attempt) != (a.learner, a.assessment, a.attempt):
-        raise BadInput(
-            f"submission '{row.id}' exists for another learner, assessment or attempt; "
-            "those never change"
-        )
-    if a.evidence:
-        raise BadInput(f"submission '{row.id}' exists; its evidence is fixed")
-    if row.withdrawn_at is not None:
-        raise BadInput(f"submission '{row.id}' was withdrawn")
+    return row
+
+
+def _reassign(
+    session: Session, row: m.Submission, assessor: m.Person, manager: m.Person | None
+) -> bool:
+    """Give the submission to these people; tombstones for whoever loses it. Changed?"""
     before = (row.assessor_id, row.manager_id)
     after = (assessor.id, manager.id if manager else None)
     if before == after:
-        return row, False
+        return False
     for old in set(before) - set(after) - {None}:
         feed.append(
             session, ChangeKind.SUBMISSION, row.id, deleted_because="reassigned", person=old
@@ -154,7 +171,7 @@ def assign_submission(
         feed.append(
             session, ChangeKind.SUBMISSION, row.id, submission_change(session, row), person=new
         )
-    return row, True
+    return True
 
 
 def withdraw_submission(session: Session, submission_id: str, now: datetime) -> m.Submission:

@@ -245,6 +245,8 @@ class World:
             "decision": decision,
             "comment": "Checked against the evidence.",
         }
+        if decision == "returned":
+            subject["returnTo"] = "assessor"
         return key.sign("ProjectSignOffRecord", subject)
 
 

@@ -91,22 +91,9 @@ def _tail(path: Path, count: int) -> tuple[str, ...]:
 def _keyring_backend() -> str:
     # Which backend keyring would use, and whether Assessor accepts it (secrets.py refuses
     # anything that stores in plaintext or nowhere).
-    from assessor.security.secrets import InsecureKeyring, choose_backend, qualified_name
+    from assessor.security.secrets import describe_backend
 
-    try:
-        import keyring
-
-        backend = keyring.get_keyring()
-    except Exception as exc:  # keyring raises all sorts when a backend fails to load
-        return f"(none could be loaded: {type(exc).__name__})"
-    name = qualified_name(backend)
-    try:
-        chosen = choose_backend(backend)
-    except InsecureKeyring:
-        return f"{name} (refused: not a secure system keyring)"
-    if chosen is not backend:
-        return f"{name} → {qualified_name(chosen)}"
-    return name
+    return describe_backend()
 
 
 def collect(

@@ -12,16 +12,21 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from keyring.backend import KeyringBackend
 from PySide6.QtCore import QCoreApplication
 
 from assessor.domain.changes import Change
-from assessor.security.keys import UnlockThrottled, WrongPassphrase
-from assessor.security.secrets import InsecureKeyring, KeyringUnavailable, SecretStore
+from assessor.security.keys import UnlockThrottled
+from assessor.security.secrets import (
+    InsecureKeyring,
+    KeyringBackend,
+    KeyringUnavailable,
+    SecretStore,
+)
 from assessor.services.profiles import ProfileInfo, Signer
 from assessor.ui.tasks import TaskRunner
 
 __all__ = [
+    "RememberedUnlock",
     "Unlock",
     "keyring_words",
     "open_secret_store",
@@ -33,8 +38,10 @@ __all__ = [
 # The unlock dialog's logger: its records keep the name they have always had.
 log = logging.getLogger("assessor.ui.dialogs.unlock")
 
-# op(db, profile_id, passphrase), run by the task runner (services.profiles.unlock)
-Unlock = Callable[[Any, str, str], Signer]
+Unlock = Callable[[Any, str, str], Signer]  # op(db, profile id, passphrase) on the runner
+# op(db, profile id, remembered secret, keyring) → the signer, or None when the secret was
+# wrong (services.profiles.unlock_remembered), run by the task runner.
+RememberedUnlock = Callable[[Any, str, str, SecretStore], Signer | None]
 
 
 def _tr(text: str) -> str:
@@ -80,14 +87,14 @@ def open_secret_store(
 def try_remembered(
     profile_id: str,
     secrets: SecretStore | None,
-    unlock: Unlock,
+    unlock: RememberedUnlock,
     runner: TaskRunner,
     on_done: Callable[[Signer | None], None],
 ) -> None:
     """Unlock with the remembered secret, without showing anything. `on_done(signer)`
     on success; `on_done(None)` when nothing is remembered or it did not work (then
-    show the dialog). A remembered secret that is wrong (the passphrase was changed)
-    is forgotten."""
+    show the dialog). `unlock` is `services.profiles.unlock_remembered`, run by the
+    runner on its database: it forgets a remembered secret that no longer opens the profile."""
     if secrets is None:
         on_done(None)
         return
@@ -97,7 +104,13 @@ def try_remembered(
             on_done(None)
             return
         runner.write(
-            unlock, profile_id, secret, changes={Change.PROFILES}, on_done=on_done, on_error=failed
+            unlock,
+            profile_id,
+            secret,
+            secrets,
+            changes={Change.PROFILES},
+            on_done=on_done,
+            on_error=failed,
         )
 
     def unreadable(exc: BaseException) -> None:
@@ -105,14 +118,7 @@ def try_remembered(
         on_done(None)
 
     def failed(exc: BaseException) -> None:
-        if isinstance(exc, WrongPassphrase):
-            log.info("the remembered unlock secret no longer opens the profile; forgot it")
-            runner.run_parallel(
-                secrets.forget_unlock,
-                profile_id,
-                on_error=lambda e: log.warning("could not forget the unlock secret: %s", e),
-            )
-        elif not isinstance(exc, UnlockThrottled):
+        if not isinstance(exc, UnlockThrottled):
             log.warning("unlocking with the remembered secret failed: %s", exc)
         on_done(None)
 

@@ -68,7 +68,7 @@ def points_text(level: Level) -> str:
     """ "2 points", "1 point", or a range "1–2.5 points"."""
     if level.max_points is None:
         return points_words(level.points)
-    return _tr("{}–{} points").format(fmt(level.points), fmt(level.max_points))
+    return _tr("{} points").format(level.span_text())
 
 
 def pass_rule_text(rule: PassRule) -> str:

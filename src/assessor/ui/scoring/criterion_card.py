@@ -4,6 +4,8 @@ on a sheet that cannot change."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from assessor.domain.numbers import fmt
 from assessor.domain.rubric import Criterion, Level
+from assessor.domain.scoring import selected_points
 from assessor.ui import theme
 from assessor.ui.scoring.sheet import ScoreSheet
 
@@ -29,12 +32,12 @@ def _tr(text: str) -> str:
 
 
 def points_text(level: Level) -> str:
-    span = fmt(level.points) if not level.is_range else f"{fmt(level.points)}–{fmt(level.top)}"
+    span = level.span_text()
     return _tr("{0} pts").format(span) if span != "1" else _tr("1 pt")
 
 
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return html.escape(text, quote=False)  # rubric text in rich-text labels
 
 
 def show_editor(
@@ -212,7 +215,7 @@ class CriterionCard(QFrame):
             )
         if chosen is not None:
             selection = sheet.selections[c.id]
-            pts = fmt(selection.points if selection.points is not None else chosen.points)
+            pts = fmt(selected_points(chosen, selection))
             state = f"● {_escape(chosen.title)} ({pts})"
         else:
             state = "○ —"

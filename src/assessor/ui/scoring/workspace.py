@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from assessor.domain.changes import Change
 from assessor.domain.policy import Decision
 from assessor.domain.scoring import Outcome
-from assessor.services.finalize import Finalized
+from assessor.services.finalize import Finalized, finalize
 from assessor.services.scoring import DraftChange, EvaluationView, save_draft
 from assessor.services.workspace import Workspace, copy_for_viewer, open_workspace, read_artifact
 from assessor.ui import theme
@@ -40,9 +40,9 @@ from assessor.ui.scoring import acts
 from assessor.ui.scoring.outcome import describe
 from assessor.ui.scoring.rubric_panel import RubricPanel
 from assessor.ui.scoring.sheet import Save, ScoreSheet
-from assessor.ui.scoring.signing import confirm_box, finalize_as_shown, shown, with_record
+from assessor.ui.scoring.signing import confirm_box, shown, with_record
 
-__all__ = ["ScoringWorkspace", "confirm_box", "finalize_as_shown", "open_workspace", "shown"]
+__all__ = ["ScoringWorkspace", "confirm_box", "open_workspace", "shown"]
 
 
 def _tr(text: str) -> str:
@@ -442,7 +442,7 @@ class ScoringWorkspace(QWidget):
         self._finalizing = True
         self.finalize_button.setEnabled(False)
         self.desk.runner.write(
-            finalize_as_shown,
+            finalize,  # refuses if the saved draft is not what the screen shows
             ws.submission_id,
             signer,
             shown(sheet),

@@ -1,0 +1,364 @@
+"""Running an exam session: create it, import its roster, check candidates in, log entries,
+exits, breaks and incidents, record outcomes. Every call is one durable transaction with its
+audit event (the "Saved" promise), checked against the policy table; a sealed session
+refuses every change (and its triggers refuse it again below the service).
+
+The log is numbered by the session's own sequence: that is its order, never the clock. An
+entry whose time is before an earlier one's is flagged (the clock went back).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from assessor.domain import exam as x
+from assessor.domain.errors import DomainError, NotAllowed, UnknownChoice
+from assessor.domain.ids import uuid7
+from assessor.domain.policy import Operation, State
+from assessor.domain.text import require_plain
+from assessor.services.access import Actor, check, operation
+from assessor.services.exam_roster import parse_roster
+from assessor.services.exam_views import SessionSummary, SessionView, summaries, view
+from assessor.store import exam as s
+from assessor.store.audit import append_event
+from assessor.store.db import Database
+from assessor.store.drafts import SqlOrSession
+
+MAX_TITLE = 500
+MAX_NOTE = 500  # a witness, an action, who was notified
+MAX_TEXT = 10_000
+_PLACE = {x.SessionKind.SITE: "on site", x.SessionKind.REMOTE: "remote"}
+
+
+@dataclass(frozen=True)
+class Logged:
+    """What the proctor was told was saved: the entry's place in the log and its time."""
+
+    session_id: str
+    seq: int
+    at: str
+    clock_back: bool
+
+
+def _now(now: datetime | None) -> datetime:
+    return (now or datetime.now(UTC)).astimezone(UTC)
+
+
+def _plain(value: str, what: str, limit: int, *, multiline: bool = False) -> str:
+    text = require_plain(value, what, multiline=multiline).strip()
+    if len(text) > limit:
+        raise DomainError(f"the {what} is longer than {limit} characters")
+    return text
+
+
+def _optional(value: str | None, what: str) -> str | None:
+    if value is None:
+        return None
+    return _plain(value, what, MAX_NOTE) or None
+
+
+def _session(tx: SqlOrSession, session_id: str, actor_id: str, op: Operation) -> s.SessionHead:
+    """The session, after the policy allowed `op` to this actor on it."""
+    head = s.head(tx, session_id, actor_id)
+    if head is None:
+        raise UnknownChoice("exam session", session_id, [r.id for r in s.list_sessions(tx)])
+    if head.actor_roles is None:
+        raise NotAllowed(f"no profile '{actor_id}': unlock a profile with the proctor role first")
+    state = State.SEALED if head.status == x.SessionStatus.SEALED else State.OPEN
+    check(Actor(actor_id, head.actor_roles), op, owner=head.proctor_id, state=state)
+    return head
+
+
+def _candidate(tx: SqlOrSession, head: s.SessionHead, candidate_id: str) -> s.Candidate:
+    found = s.candidate(tx, head.id, candidate_id)
+    if found is None:
+        ids = [c.id for c in s.candidates(tx, head.id)]
+        raise UnknownChoice(f"candidate of session {head.id}", candidate_id, ids)
+    return found
+
+
+def _event(tx: SqlOrSession, actor_id: str, action: str, session_id: str, **payload: Any) -> None:
+    append_event(
+        tx,
+        actor=actor_id,
+        action=action,
+        entity_type="exam_session",
+        entity_id=session_id,
+        payload=payload,
+    )
+
+
+@operation(Operation.EXAM_OPEN)
+def create_session(
+    db: Database,
+    proctor_id: str,
+    *,
+    title: str,
+    kind: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    location: str | None = None,
+    session_id: str | None = None,
+    now: datetime | None = None,
+) -> SessionView:
+    """A new open session run by `proctor_id`; its id (new, unless `session_id` is given:
+    the demo's fixed one) is returned in the view."""
+    title = _plain(title, "session title", MAX_TITLE)
+    if not title:
+        raise DomainError("a session needs a title")
+    try:
+        kind_ = x.SessionKind(kind)
+    except ValueError:
+        raise UnknownChoice("session kind", kind, list(x.SessionKind)) from None
+    place = _plain(location or "", "location", MAX_NOTE) or _PLACE[kind_]
+    if starts_at.tzinfo is None or ends_at.tzinfo is None:
+        raise DomainError("the planned start and end need a time zone (such as Z)")
+    if ends_at <= starts_at:
+        raise DomainError("the planned end must be after the planned start")
+    if session_id is not None and not x.is_local_id(session_id):
+        raise DomainError(f"'{session_id}' is not a session id")
+    session_id = session_id or f"exam-{uuid7()}"
+    with db.write_sql() as tx:
+        if s.head(tx, session_id) is not None:
+            raise DomainError(f"a session {session_id} exists already")
+        roles = s.profile_roles(tx, proctor_id)
+        if roles is None:
+            raise NotAllowed(f"no profile '{proctor_id}': unlock a profile with the proctor role")
+        check(Actor(proctor_id, roles), Operation.EXAM_OPEN)
+        s.insert_session(
+            tx,
+            id=session_id,
+            title=title,
+            location=place,
+            kind=kind_.value,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            proctor_id=proctor_id,
+            now=_now(now),
+        )
+        _event(tx, proctor_id, "exam.create", session_id, title=title, kind=kind_.value)
+    return show_session(db, session_id)
+
+
+@operation(Operation.EXAM_ROSTER)
+def import_roster(db: Database, proctor_id: str, session_id: str, path: Path) -> int:
+    """Add the candidates of a CSV file (header `candidate,name`, optional `learner`) to the
+    roster: all of them, or none when any line is wrong (ValidationFailed names each line).
+    Returns how many were added."""
+    with db.read() as tx:  # who may, before the file is read at all
+        head = _session(tx, session_id, proctor_id, Operation.EXAM_ROSTER)
+        known = {c.id for c in s.candidates(tx, head.id)}
+    rows = parse_roster(path, known)
+    with db.write_sql() as tx:
+        head = _session(tx, session_id, proctor_id, Operation.EXAM_ROSTER)
+        present = {c.id for c in s.candidates(tx, head.id)}
+        if present != known:  # changed since read: check again against what is there
+            rows = parse_roster(path, present)
+        s.add_candidates(tx, head.id, [(r.candidate, r.name, r.learner) for r in rows])
+        _event(tx, proctor_id, "exam.roster", head.id, added=len(rows), file=path.name)
+    return len(rows)
+
+
+@operation(Operation.EXAM_CHECK_IN)
+def check_in(
+    db: Database,
+    proctor_id: str,
+    session_id: str,
+    candidate_id: str,
+    id_method: str,
+    *,
+    now: datetime | None = None,
+) -> Logged:
+    """The candidate is here, and how their identity was checked; a late no-show may."""
+    try:
+        method = x.IdMethod(id_method)
+    except ValueError:
+        raise UnknownChoice("identity method", id_method, list(x.IdMethod)) from None
+    with db.write_sql() as tx:
+        head = _session(tx, session_id, proctor_id, Operation.EXAM_CHECK_IN)
+        c = _candidate(tx, head, candidate_id)
+        problem = x.check_in_problem(c.checked_in_at is not None, c.outcome)
+        if problem:
+            raise NotAllowed(f"candidate {candidate_id} {problem}")
+        seq, at, back = s.append_entry(
+            tx,
+            head,
+            at=_now(now),
+            actor_id=proctor_id,
+            kind=x.EntryKind.CHECK_IN,
+            candidates=[c.id],
+            value=method.value,
+        )
+        s.check_in(tx, head.id, c.id, at, method.value)
+        _event(tx, proctor_id, "exam.check-in", head.id, seq=seq)
+    return Logged(head.id, seq, at, back)
+
+
+@operation(Operation.EXAM_CHECK_IN)
+def record_movement(
+    db: Database,
+    proctor_id: str,
+    session_id: str,
+    candidate_id: str,
+    movement: str,
+    *,
+    now: datetime | None = None,
+) -> Logged:
+    """A checked-in candidate enters, leaves, or starts or ends a break."""
+    try:
+        kind = x.Movement(movement)
+    except ValueError:
+        raise UnknownChoice("movement", movement, list(x.Movement)) from None
+    with db.write_sql() as tx:
+        head = _session(tx, session_id, proctor_id, Operation.EXAM_CHECK_IN)
+        c = _candidate(tx, head, candidate_id)
+        if c.checked_in_at is None:
+            raise NotAllowed(f"candidate {candidate_id} has not checked in")
+        seq, at, back = s.append_entry(
+            tx, head, at=_now(now), actor_id=proctor_id, kind=kind.value, candidates=[c.id]
+        )
+        _event(tx, proctor_id, "exam.movement", head.id, seq=seq)
+    return Logged(head.id, seq, at, back)
+
+
+@dataclass(frozen=True)
+class Incident:
+    """What a proctor logs: the type, severity, who witnessed, what was done, who was told,
+    what happened; `corrects` is the sequence number of an incident this one corrects."""
+
+    type: str
+    severity: str
+    text: str
+    candidates: Sequence[str] = ()
+    witness: str | None = None
+    action: str | None = None
+    notified: str | None = None
+    corrects: int | None = None
+
+
+def check_incident(incident: Incident) -> Incident:
+    """The incident as it will be stored, or DomainError naming what is wrong."""
+    try:
+        kind = x.IncidentType(incident.type)
+    except ValueError:
+        raise UnknownChoice("incident type", incident.type, list(x.IncidentType)) from None
+    try:
+        severity = x.Severity(incident.severity)
+    except ValueError:
+        raise UnknownChoice("severity", incident.severity, list(x.Severity)) from None
+    text = _plain(incident.text, "incident text", MAX_TEXT, multiline=True)
+    if not text:
+        raise DomainError("an incident needs a text saying what happened")
+    if len(set(incident.candidates)) != len(incident.candidates):
+        raise DomainError("a candidate is named twice in the incident")
+    return Incident(
+        kind.value,
+        severity.value,
+        text,
+        tuple(incident.candidates),
+        _optional(incident.witness, "witness"),
+        _optional(incident.action, "action"),
+        _optional(incident.notified, "notified"),
+        incident.corrects,
+    )
+
+
+@operation(Operation.EXAM_LOG_INCIDENT)
+def log_incident(
+    db: Database,
+    proctor_id: str,
+    session_id: str,
+    incident: Incident,
+    *,
+    now: datetime | None = None,
+) -> Logged:
+    """Append an incident to the log (no candidate: the whole session). It returns only
+    after the commit: what it returns is saved."""
+    i = check_incident(incident)
+    with db.write_sql() as tx:
+        head = _session(tx, session_id, proctor_id, Operation.EXAM_LOG_INCIDENT)
+        for candidate_id in i.candidates:
+            _candidate(tx, head, candidate_id)
+        if i.corrects is not None and s.entry_kind(tx, head.id, i.corrects) != "incident":
+            raise DomainError(f"entry {i.corrects} of session {head.id} is not an incident")
+        seq, at, back = s.append_entry(
+            tx,
+            head,
+            at=_now(now),
+            actor_id=proctor_id,
+            kind=x.EntryKind.INCIDENT,
+            candidates=i.candidates,
+            incident=(i.type, i.severity, i.witness, i.action, i.notified, i.text, i.corrects),
+        )
+        _event(tx, proctor_id, "exam.incident", head.id, seq=seq)
+    return Logged(head.id, seq, at, back)
+
+
+@operation(Operation.EXAM_SET_OUTCOME)
+def set_outcome(
+    db: Database,
+    proctor_id: str,
+    session_id: str,
+    candidate_id: str,
+    outcome: str,
+    *,
+    now: datetime | None = None,
+) -> Logged:
+    """The candidate's outcome; a terminal one (all but no-show) never changes."""
+    try:
+        value = x.Outcome(outcome)
+    except ValueError:
+        raise UnknownChoice("outcome", outcome, list(x.Outcome)) from None
+    with db.write_sql() as tx:
+        head = _session(tx, session_id, proctor_id, Operation.EXAM_SET_OUTCOME)
+        c = _candidate(tx, head, candidate_id)
+        problem = x.outcome_change_problem(c.outcome, value, checked_in=c.checked_in_at is not None)
+        if problem:
+            raise NotAllowed(f"candidate {candidate_id}: {problem}")
+        seq, at, back = s.append_entry(
+            tx,
+            head,
+            at=_now(now),
+            actor_id=proctor_id,
+            kind=x.EntryKind.OUTCOME,
+            candidates=[c.id],
+            value=value.value,
+        )
+        s.set_outcome(tx, head.id, c.id, value.value, at)
+        _event(tx, proctor_id, "exam.outcome", head.id, seq=seq)
+    return Logged(head.id, seq, at, back)
+
+
+@operation(None)
+def list_sessions(
+    db: Database, *, state: str | None = None, search: str | None = None
+) -> list[SessionSummary]:
+    """Sessions like a queue: open ones first by planned start, then sealed ones; `state`
+    (open | sealed) and `search` (in the title or id) narrow it."""
+    with db.read() as tx:
+        return summaries(s.list_sessions(tx), state=state, search=search)
+
+
+@operation(None)
+def count_sessions(db: Database) -> dict[str, int]:
+    """How many sessions are open and sealed (for the list's filter buttons)."""
+    counts = dict.fromkeys((x.SessionStatus.OPEN.value, x.SessionStatus.SEALED.value), 0)
+    for row in list_sessions(db):
+        counts[row.state] += 1
+    return counts
+
+
+@operation(None)
+def show_session(db: Database, session_id: str) -> SessionView:
+    """Everything about one session, as the console shows it and as a seal would sign it."""
+    with db.read() as tx:
+        head = s.head(tx, session_id)
+        if head is None:
+            raise UnknownChoice("exam session", session_id, [r.id for r in s.list_sessions(tx)])
+        return view(
+            head, s.candidates(tx, head.id), s.entries(tx, head.id), s.amendments(tx, head.id)
+        )

@@ -1,0 +1,82 @@
+"""The reference issuer inside another process: the desktop's demo starts one beside its demo
+folder, so a newcomer sees a score become a credential without setting up a server.
+
+The socket is bound to 127.0.0.1 first, so the issuer can be initialised for the port it will
+really serve on (its did:web and credential addresses name it); uvicorn then serves that socket
+on a thread of its own. The issuer reads its folder and key passphrase from the environment,
+as its workers do: `environment` gives the values this process uses."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import uvicorn
+
+from issuer.api.app import create_app, prepare
+from issuer.store.db import Database
+
+START_TIMEOUT = 20.0
+
+
+def bind_loopback(port: int = 0) -> socket.socket:
+    """A listening socket on 127.0.0.1 (any free port unless given): never another address."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(128)
+    return sock
+
+
+def environment(data_dir: str, db_url: str, passphrase: str) -> Mapping[str, str]:
+    return {"ISSUER_DATA_DIR": data_dir, "ISSUER_DB": db_url, "ISSUER_KEY_PASSPHRASE": passphrase}
+
+
+@dataclass
+class Embedded:
+    """A running issuer; `stop()` ends it and waits for its thread."""
+
+    url: str
+    server: uvicorn.Server
+    thread: threading.Thread
+    sock: socket.socket
+    errors: list[BaseException] = field(default_factory=list)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout)
+        self.sock.close()
+
+
+def serve_in_thread(sock: socket.socket, settings: Mapping[str, str]) -> Embedded:
+    """Serve the issuer whose database `settings["ISSUER_DB"]` names (already initialised)
+    on `sock`, and return once it accepts connections (RuntimeError if it does not)."""
+    os.environ.update(settings)
+    db = Database(settings["ISSUER_DB"])
+    prepare(db)
+    config = uvicorn.Config(
+        create_app(db), log_level="warning", access_log=False, server_header=False, lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    port = sock.getsockname()[1]
+    running = Embedded(f"http://127.0.0.1:{port}", server, threading.Thread(), sock)
+
+    def run() -> None:
+        try:
+            server.run(sockets=[sock])
+        except BaseException as exc:  # reported by `serve_in_thread` or kept for `stop`
+            running.errors.append(exc)
+
+    running.thread = threading.Thread(target=run, name="embedded-issuer", daemon=True)
+    running.thread.start()
+    deadline = time.monotonic() + START_TIMEOUT
+    while not server.started:
+        if running.errors or not running.thread.is_alive() or time.monotonic() > deadline:
+            running.stop(timeout=1)
+            raise RuntimeError(f"the issuer did not start: {running.errors or 'timed out'}")
+        time.sleep(0.02)
+    return running

@@ -1,0 +1,71 @@
+"""`assessor --demo`'s chain without the window: the demo issuer served in this process beside
+the demo folder, the three demo people enrolled with it, and a score that becomes a
+credential after one sync."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from assessor.demo import DEMO_PASSPHRASE, DEMO_PROFILES, write_demo
+from assessor.demo.backend import issuer_folder, start_demo_backend
+from assessor.security.secrets import MemoryKeyring, SecretStore
+from assessor.services.data_folder import open_data
+from assessor.services.finalize import finalize
+from assessor.services.profiles import list_profiles, unlock
+from assessor.services.scoring import SetLevel, save_draft
+from assessor.services.workspace import open_workspace
+from assessor.store import models as m
+from assessor.sync.service import SyncService
+
+
+@pytest.fixture
+def restore_issuer_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo sets the issuer's variables in this process: put them back afterwards."""
+    for name in ("ISSUER_DATA_DIR", "ISSUER_DB", "ISSUER_KEY_PASSPHRASE"):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+
+
+@pytest.mark.usefixtures("restore_issuer_environment")
+def test_a_demo_score_becomes_a_credential_after_one_sync(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    write_demo(folder)
+    db = open_data(folder)
+    secrets = SecretStore(MemoryKeyring())
+    backend = start_demo_backend(db, secrets)
+    try:
+        assert backend.folder == issuer_folder(folder) and backend.folder.is_dir()
+        assert backend.url.startswith("http://127.0.0.1:")
+        assert not backend.problems
+        assert sorted(backend.enrolled) == sorted(p.name for p in list_profiles(db))
+        assert len(backend.enrolled) == len(DEMO_PROFILES)
+        ada = next(p for p in list_profiles(db) if "assessor" in p.roles)
+        service = SyncService(db, secrets)
+        first = service.sync(ada.id)
+        assert first.ok, first.error
+        with db.read() as tx:
+            submission = tx.scalars(
+                select(m.Submission.id)
+                .join(m.Assessment)
+                .where(m.Submission.status == "to_score", ~m.Assessment.signoff_required)
+                .order_by(m.Submission.id)
+            ).first()
+        assert submission is not None
+        rubric = open_workspace(db, submission, ada.id).rubric
+        best = [SetLevel(c.id, max(c.levels, key=lambda lv: lv.points).id) for c in rubric.criteria]
+        save_draft(db, submission, ada.id, list(best))
+        record = finalize(db, submission, unlock(db, ada.id, DEMO_PASSPHRASE)).record_id
+        second = service.sync(ada.id)
+        assert second.ok, second.error
+        assert second.pushed.accepted == 1 and "credentials" in second.changed
+        [credential] = [c for c in service.credentials() if record in c.records]
+        assert credential.status == "active" and credential.url.startswith(backend.url)
+        page = httpx.get(credential.url, headers={"Accept": "application/json"}, timeout=10)
+        assert page.status_code == 200 and page.json()["id"] == credential.url
+    finally:
+        backend.stop()
+        db.close()
