@@ -44,8 +44,9 @@ from _queue_data import describe, queue_folder, verdict
 from assessor.app.window import prepare
 from assessor.app.wiring import build_window
 from assessor.services.submissions import QueueFilter
+from assessor.store.db import Database
 from assessor.ui.main_window import MainWindow
-from assessor.ui.models.queue import service_query
+from assessor.ui.queue.view import submission_queue
 from assessor.ui.tasks import TaskRunner
 
 TOTAL = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
@@ -117,10 +118,10 @@ def series(window: MainWindow, assessments: list[str]) -> list[tuple[str, Callab
     return steps
 
 
-def capture_sql(window: MainWindow, f: QueueFilter) -> list[tuple[str, Any]]:
+def capture_sql(window: MainWindow, db: Database, f: QueueFilter) -> list[tuple[str, Any]]:
     """The statements (and parameters) the queue's query sends to sqlite3 for `f`."""
     seen: list[tuple[str, Any]] = []
-    engine = window.desk.db.engine
+    engine = db.engine
 
     def record(_conn: Any, _cur: Any, sql: str, params: Any, _ctx: Any, _many: bool) -> None:
         if sql.strip() != "BEGIN":  # the raw replay reads in autocommit
@@ -128,19 +129,20 @@ def capture_sql(window: MainWindow, f: QueueFilter) -> list[tuple[str, Any]]:
 
     event.listen(engine, "before_cursor_execute", record)
     try:
-        service_query(window.desk.db, window.desk.assessor_id)(f, 0, window.queue.model.page_size)
+        page, _step = submission_queue(window.desk.assessor_id)
+        page(db, f, window.queue.controller.sort, 0, window.queue.model.page_size)
     finally:
         event.remove(engine, "before_cursor_execute", record)
     return seen
 
 
-def open_window(folder: Path) -> tuple[MainWindow, TaskRunner]:
+def open_window(folder: Path) -> tuple[MainWindow, TaskRunner, Database]:
     """The real window over the folder, as `assessor` opens it minus the unlock dialog."""
     runner = TaskRunner()
     opened = prepare(str(folder), demo=False)
     profile = next(p for p in opened.profiles if "assessor" in p.roles)
 
-    def no_unlock(_profile: str, _phrase: str) -> Any:
+    def no_unlock(_db: Database, _profile: str, _phrase: str) -> Any:
         raise RuntimeError("not in this benchmark")
 
     window = build_window(opened, profile, None, runner, no_unlock)
@@ -149,10 +151,12 @@ def open_window(folder: Path) -> tuple[MainWindow, TaskRunner]:
     window.start()
     spin(lambda: window.queue.loads > 0 and window.windowHandle().isExposed())
     idle(500)  # the rubric library and outbox count of start() come back too
-    return window, runner
+    return window, runner, opened.db
 
 
-def run_series(window: MainWindow, raw: sqlite3.Connection, meter: StallMeter) -> Samples:
+def run_series(
+    window: MainWindow, db: Database, raw: sqlite3.Connection, meter: StallMeter
+) -> Samples:
     queue, model = window.queue, window.queue.model
     names = [queue.assessment.itemData(i) for i in range(1, queue.assessment.count())]
     steps = series(window, names)
@@ -177,7 +181,7 @@ def run_series(window: MainWindow, raw: sqlite3.Connection, meter: StallMeter) -
             # The floor for the filter the window now shows, with the stall timer paused:
             # the raw replay blocks this thread and is not the window's doing.
             meter.timer.stop()
-            statements = capture_sql(window, queue.controller.filter)
+            statements = capture_sql(window, db, queue.controller.filter)
             t0 = time.perf_counter()
             answers = [raw.execute(sql, params).fetchall() for sql, params in statements]
             floors.setdefault(key, []).append(time.perf_counter() - t0)
@@ -214,7 +218,7 @@ def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     folder = queue_folder(TOTAL)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window, runner = open_window(folder)
+    window, runner, db = open_window(folder)
     raw = sqlite3.connect(folder / "assessor.db", isolation_level=None)
     # Control: the same timer while the window sits idle, for what the machine alone costs.
     control = StallMeter()
@@ -222,7 +226,7 @@ def main() -> None:
     idle(3000)
     control.timer.stop()
     meter = StallMeter()
-    ours, floors = run_series(window, raw, meter)
+    ours, floors = run_series(window, db, raw, meter)
     raw.close()
     steps = len(ours)
     print(f"{TOTAL} submissions; {steps} filter changes x {ROUNDS} rounds in the real window")
@@ -231,7 +235,7 @@ def main() -> None:
     print(f"control, window idle 3 s: longest late tick {worst[0] * 1000:.1f} ms")
     window.close()
     runner.shutdown()
-    window.desk.db.close()
+    db.close()
     del app
 
 

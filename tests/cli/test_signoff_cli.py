@@ -152,9 +152,18 @@ def test_an_unknown_return_to_is_a_usage_error(
 def test_refusals_exit_2_with_the_reason_and_write_nothing(
     signed: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    con = sqlite3.connect(signed / "assessor.db")
+    [drafted] = con.execute("SELECT submission_id FROM evaluations WHERE status = 'draft' LIMIT 1")
+    [unscored] = con.execute(
+        "SELECT id FROM submissions WHERE id NOT IN (SELECT submission_id FROM evaluations) "
+        "ORDER BY id LIMIT 1"
+    )
+    con.close()
     before = folder_state(signed)
-    code, _, err = decide(capsys, monkeypatch, signed, "sub-001", "--approve")
-    assert code == 2 and "a draft evaluation cannot be signed off" in err  # the demo's draft
+    code, _, err = decide(capsys, monkeypatch, signed, drafted[0], "--approve")
+    assert code == 2 and "a draft evaluation cannot be signed off" in err
+    code, _, err = decide(capsys, monkeypatch, signed, unscored[0], "--approve")
+    assert code == 2 and "has not been scored yet: nothing to sign off" in err
     code, _, err = decide(capsys, monkeypatch, signed, "sub-999", "--approve")
     assert code == 2 and "sub-999" in err
     code, _, err = decide(

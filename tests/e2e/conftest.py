@@ -48,13 +48,7 @@ class Desk:
         db = self.opened.db
         self.profile = next(p for p in self.opened.profiles if p.name == name)
         signer = unlock(db, self.profile.id, DEMO_PASSPHRASE) if signed_in else None
-        self.window: MainWindow = build_window(
-            self.opened,
-            self.profile,
-            signer,
-            self.runner,
-            lambda pid, phrase: unlock(db, pid, phrase),
-        )
+        self.window: MainWindow = build_window(self.opened, self.profile, signer, self.runner)
 
     def close(self) -> None:
         self.window.close()

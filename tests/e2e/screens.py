@@ -182,7 +182,7 @@ def run(shots: Shots) -> None:
         _open(window, opened.finalized)  # type: ignore[attr-defined]
         shots.shot(window, "signed-sheet")
         window.back_to_queue()
-        spin(lambda: window.queue.loads > 1)
+        spin(lambda: window.queue.loads > 0)  # reloaded only if a write changed it
         window.queue.table.selectRow(0)
         shots.shot(window, "queue-states")
         window.desk.identity.lock()
@@ -193,7 +193,7 @@ def run(shots: Shots) -> None:
         sheet = window.workspace.sheet
         assert sheet is not None
 
-        def full_disk(_changes: object) -> object:
+        def full_disk(_db: object, _changes: object) -> object:
             raise OSError(28, "No space left on device: " + "/very/long/path" * 133)
 
         sheet._save = full_disk  # type: ignore[assignment]  # a write that fails, loudly

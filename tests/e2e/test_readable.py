@@ -21,8 +21,8 @@ from assessor.app.wiring import SHOWN_KEYS
 from assessor.services.profiles import list_profiles
 from assessor.store.db import Database
 from assessor.ui import states, theme
-from assessor.ui.models.queue import Column
-from assessor.ui.scoring.pages import MessagePage
+from assessor.ui.evidence.pages import MessagePage
+from assessor.ui.queue.submissions import Column
 from tests.e2e.conftest import WAIT_MS, Desk, show_desk
 from tests.e2e.screens import change_evidence, finalize_one
 
@@ -247,7 +247,7 @@ def test_a_long_error_never_widens_the_window(signed: tuple[Desk, str], qtbot: A
     long = "No space left on device: " + "/a/folder/deep/down" * 104
     assert len(long) > 2000
 
-    def disk_full(_changes: object) -> object:  # the edge of the world: a full disk
+    def disk_full(_db: object, _changes: object) -> object:  # the edge of the world: a full disk
         raise OSError(28, long)
 
     real_save, sheet._save = sheet._save, disk_full  # type: ignore[assignment]

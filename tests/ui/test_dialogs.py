@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from assessor.ui.dialogs.error_report import ErrorDialog, ExceptHook, install_ex
 from assessor.ui.dialogs.settings_dialog import SettingsDialog
 from assessor.ui.dialogs.shortcuts import ALL_KEYS, SCORING_KEYS, ShortcutsDialog
 from assessor.ui.dialogs.unlock import UnlockDialog, open_secret_store
-from assessor.ui.dialogs.unlock_keyring import RememberedUnlock, try_remembered
+from assessor.ui.dialogs.unlock_keyring import RememberedUnlock, Unlock, try_remembered
 from assessor.ui.tasks import TaskRunner
 from tests.conftest import PASSPHRASE, sealed_key
 
@@ -334,8 +333,8 @@ def people(db: Database) -> list[ProfileInfo]:
 
 
 @pytest.fixture
-def threaded(qapp: QApplication) -> Iterator[TaskRunner]:
-    tasks = TaskRunner(parallel_workers=2)
+def threaded(qapp: QApplication, db: Database) -> Iterator[TaskRunner]:
+    tasks = TaskRunner(parallel_workers=2, db=db)
     try:
         yield tasks
     finally:
@@ -349,18 +348,20 @@ def failures(db: Database, profile_id: str) -> int:
         return row.failed_unlocks
 
 
-def unlocker(db: Database) -> Callable[[str, str], Signer]:
-    return functools.partial(profile_service.unlock, db)
+def unlocker(db: Database) -> Unlock:
+    """The real operation; the runner gives it `db`."""
+    return profile_service.unlock
 
 
 def remembered(db: Database) -> RememberedUnlock:
-    return functools.partial(profile_service.unlock_remembered, db)
+    """The real operation; the runner gives it `db`."""
+    return profile_service.unlock_remembered
 
 
 def make_dialog(
     qtbot: Any,
     people: list[ProfileInfo],
-    unlock: Callable[[str, str], Signer],
+    unlock: Unlock,
     runner: TaskRunner,
     secrets: SecretStore | None = None,
     **kwargs: Any,
@@ -376,9 +377,10 @@ def test_unlock_wrong_then_right_passphrase_on_the_serial_lane(
 ) -> None:
     lanes: list[str] = []
 
-    def unlock(ref: str, passphrase: str) -> Signer:
+    def unlock(given: Database, ref: str, passphrase: str) -> Signer:
         lanes.append(threading.current_thread().name)
-        return profile_service.unlock(db, ref, passphrase)
+        assert given is db
+        return profile_service.unlock(given, ref, passphrase)
 
     dialog = make_dialog(qtbot, people, unlock, threaded)
     ada = people[0]
@@ -421,12 +423,12 @@ def test_unlock_another_profile_and_empty_passphrase(
 ) -> None:
     calls: list[str] = []
 
-    def unlock(ref: str, passphrase: str) -> Signer:
+    def unlock(given: Database, ref: str, passphrase: str) -> Signer:
         calls.append(ref)
-        return profile_service.unlock(db, ref, passphrase)
+        return profile_service.unlock(given, ref, passphrase)
 
     ben = people[1]
-    dialog = make_dialog(qtbot, people, unlock, TaskRunner(synchronous=True), current=ben.id)
+    dialog = make_dialog(qtbot, people, unlock, TaskRunner(synchronous=True, db=db), current=ben.id)
     assert dialog.profile() == ben
     dialog.unlock_button.click()
     assert calls == []
@@ -441,7 +443,7 @@ def test_unlock_another_profile_and_empty_passphrase(
 def test_too_many_wrong_passphrases_wait_then_allow_again(
     qtbot: Any, db: Database, people: list[ProfileInfo]
 ) -> None:
-    dialog = make_dialog(qtbot, people, unlocker(db), TaskRunner(synchronous=True))
+    dialog = make_dialog(qtbot, people, unlocker(db), TaskRunner(synchronous=True, db=db))
     ada = people[0]
     for _ in range(5):  # the fifth wrong passphrase starts a 1 s wait
         dialog.passphrase.setText(WRONG)
@@ -460,11 +462,13 @@ def test_too_many_wrong_passphrases_wait_then_allow_again(
     assert dialog.signer() is not None
 
 
-def test_the_wait_is_read_from_the_exception(qtbot: Any, people: list[ProfileInfo]) -> None:
-    def throttled(ref: str, passphrase: str) -> Signer:
+def test_the_wait_is_read_from_the_exception(
+    qtbot: Any, db: Database, people: list[ProfileInfo]
+) -> None:
+    def throttled(_db: Database, ref: str, passphrase: str) -> Signer:
         raise UnlockThrottled(299.5)
 
-    dialog = make_dialog(qtbot, people, throttled, TaskRunner(synchronous=True))
+    dialog = make_dialog(qtbot, people, throttled, TaskRunner(synchronous=True, db=db))
     dialog.passphrase.setText(WRONG)
     dialog.unlock_button.click()
     assert dialog.message.text() == "Too many wrong passphrases: try again in 5 min"
@@ -503,7 +507,7 @@ def test_try_remembered_forgets_a_secret_that_no_longer_opens(
     ada = people[0]
     secrets.remember_unlock(ada.id, "the passphrase before it changed")
     results: list[Signer | None] = []
-    runner = TaskRunner(synchronous=True)
+    runner = TaskRunner(synchronous=True, db=db)
     try_remembered(ada.id, secrets, remembered(db), runner, results.append)
     assert results == [None]
     assert secrets.unlock_secret(ada.id) is None
@@ -513,11 +517,11 @@ def test_try_remembered_forgets_a_secret_that_no_longer_opens(
 def test_try_remembered_with_nothing_remembered(db: Database, people: list[ProfileInfo]) -> None:
     calls: list[str] = []
 
-    def unlock(ref: str, passphrase: str, secrets: SecretStore) -> Signer | None:
+    def unlock(_db: Database, ref: str, passphrase: str, secrets: SecretStore) -> Signer | None:
         calls.append(ref)
         raise WrongPassphrase()
 
-    runner = TaskRunner(synchronous=True)
+    runner = TaskRunner(synchronous=True, db=db)
     results: list[Signer | None] = []
     try_remembered(people[0].id, None, unlock, runner, results.append)
     try_remembered(people[0].id, SecretStore(MemoryKeyring()), unlock, runner, results.append)
@@ -532,7 +536,12 @@ def test_an_insecure_keyring_disables_remember_and_says_why(
     assert secrets is None
     assert reason is not None and "keeps secrets in a file" in reason
     dialog = make_dialog(
-        qtbot, people, unlocker(db), TaskRunner(synchronous=True), None, keyring_problem=reason
+        qtbot,
+        people,
+        unlocker(db),
+        TaskRunner(synchronous=True, db=db),
+        None,
+        keyring_problem=reason,
     )
     assert not dialog.remember.isEnabled()
     assert reason in dialog.remember.toolTip()
@@ -555,7 +564,7 @@ def test_a_keyring_that_refuses_to_remember_is_shown_not_fatal(
         )
 
     monkeypatch.setattr(secrets, "remember_unlock", locked)
-    dialog = make_dialog(qtbot, people, unlocker(db), TaskRunner(synchronous=True), secrets)
+    dialog = make_dialog(qtbot, people, unlocker(db), TaskRunner(synchronous=True, db=db), secrets)
     dialog.remember.setChecked(True)
     dialog.passphrase.setText(PASSPHRASE)
     dialog.unlock_button.click()
@@ -572,7 +581,7 @@ def test_a_keyring_that_refuses_to_remember_is_shown_not_fatal(
 
 
 def test_no_profiles_says_what_to_do(qtbot: Any) -> None:
-    def unlock(ref: str, passphrase: str) -> Signer:
+    def unlock(_db: Database, ref: str, passphrase: str) -> Signer:
         raise AssertionError("nothing to unlock")
 
     dialog = make_dialog(qtbot, [], unlock, TaskRunner(synchronous=True))

@@ -39,8 +39,8 @@ from assessor.services.workspace import (
 )
 from assessor.store.db import Database
 from assessor.store.errors import BlobCorrupt, BlobMissing
-from assessor.ui.scoring.evidence import EvidencePanel
-from assessor.ui.scoring.viewers import TEXT_LIMIT, CodeView, decode_text
+from assessor.ui.evidence.panel import EvidencePanel
+from assessor.ui.evidence.viewers import TEXT_LIMIT, CodeView, decode_text
 from assessor.ui.tasks import TaskRunner
 
 pytestmark = pytest.mark.usefixtures("qapp")
@@ -83,6 +83,30 @@ def runner() -> Iterator[TaskRunner]:
         assert tasks.shutdown(timeout=10)
 
 
+def as_operations(
+    runner: TaskRunner,
+    read: Callable[[ArtifactInfo], bytes],
+    copy_out: Callable[[ArtifactInfo], Path],
+) -> tuple[Callable[[Any, ArtifactInfo], bytes], Callable[[Any, ArtifactInfo], Path]]:
+    """The panel's operations are given the runner's database; these tests' reads bring
+    their own (the demo's, or none), so the runner holds a stand-in."""
+    if not runner.attached:
+        runner.attach(NO_DATABASE)
+
+    def read_op(db: Any, artifact: ArtifactInfo) -> bytes:
+        assert db is NO_DATABASE
+        return read(artifact)
+
+    def copy_op(db: Any, artifact: ArtifactInfo) -> Path:
+        assert db is NO_DATABASE
+        return copy_out(artifact)
+
+    return read_op, copy_op
+
+
+NO_DATABASE = object()
+
+
 def make_panel(
     qtbot: Any,
     runner: TaskRunner,
@@ -92,7 +116,7 @@ def make_panel(
     def no_copy(artifact: ArtifactInfo) -> Path:
         raise AssertionError("nothing should be copied out")
 
-    panel = EvidencePanel(runner, read, copy_out or no_copy)
+    panel = EvidencePanel(runner, *as_operations(runner, read, copy_out or no_copy))
     qtbot.addWidget(panel)
     panel.resize(620, 700)
     panel.show()
@@ -471,7 +495,8 @@ def test_a_dropped_panel_is_freed_at_once_not_by_the_cycle_collector(demo: Demo)
 
     gc.disable()  # from the start: a collection on the way would hide a cycle
     try:
-        panel = EvidencePanel(TaskRunner(synchronous=True), read, lambda a: Path())
+        runner = TaskRunner(synchronous=True)
+        panel = EvidencePanel(runner, *as_operations(runner, read, lambda a: Path()))
         panel.show()
         for artifact in demo.artifacts:  # every viewer has shown something
             panel.set_artifacts([artifact])

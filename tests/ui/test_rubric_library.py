@@ -17,9 +17,9 @@ from assessor.domain.rubric import Criterion, Level, PassRule, PassRuleKind, Rub
 from assessor.services import rubrics
 from assessor.services.rubrics import RubricVersionInfo, diff_versions, import_rubric
 from assessor.store.db import Database
+from assessor.ui.rubric_view.grid import LevelRole, MarkRole, RubricGrid
 from assessor.ui.rubrics import library as library_module
 from assessor.ui.rubrics.diff import RubricDiffView
-from assessor.ui.rubrics.grid import LevelRole, MarkRole, RubricGrid
 from assessor.ui.rubrics.library import RefRole, RubricLibrary
 from assessor.ui.tasks import TaskRunner
 from tests.conftest import levels, sample_rubric
@@ -64,8 +64,8 @@ def stocked(db: Database) -> Database:
 
 @pytest.fixture
 def library(qtbot: Any, stocked: Database) -> RubricLibrary:
-    runner = TaskRunner(synchronous=True)
-    widget = RubricLibrary(runner, stocked)
+    runner = TaskRunner(synchronous=True, db=stocked)
+    widget = RubricLibrary(runner)
     runner.setParent(widget)
     qtbot.addWidget(widget)
     widget.resize(1366, 700)
@@ -290,7 +290,7 @@ def test_keyboard_reaches_the_list_moves_and_compares(
 
 
 def test_an_empty_library_says_how_to_fill_it(qtbot: Any, db: Database) -> None:
-    widget = RubricLibrary(TaskRunner(synchronous=True), db)
+    widget = RubricLibrary(TaskRunner(synchronous=True, db=db))
     qtbot.addWidget(widget)
     widget.refresh()
     assert widget.tree.topLevelItemCount() == 0
@@ -306,7 +306,7 @@ def test_a_failed_load_says_what_to_do(
         raise DomainError("the data folder is locked")
 
     monkeypatch.setattr(library_module, "list_versions", broken)
-    widget = RubricLibrary(TaskRunner(synchronous=True), stocked)
+    widget = RubricLibrary(TaskRunner(synchronous=True, db=stocked))
     qtbot.addWidget(widget)
     widget.refresh()
     assert widget.status.isVisibleTo(widget)
@@ -343,7 +343,8 @@ def test_reads_run_on_the_runner_not_the_gui_thread(
 
     for name in ("list_versions", "show_version", "compare_versions"):
         monkeypatch.setattr(library_module, name, recorded(name, getattr(library_module, name)))
-    widget = RubricLibrary(runner, stocked)
+    runner.attach(stocked)
+    widget = RubricLibrary(runner)
     qtbot.addWidget(widget)
     widget.refresh()
     assert widget.tree.topLevelItemCount() == 0  # nothing happened on the GUI thread

@@ -20,7 +20,8 @@ from assessor.services.scoring import (
     save_draft,
 )
 from assessor.store.db import Database
-from assessor.ui.scoring.sheet import SaveState, SaveTracker, ScoreSheet
+from assessor.ui.saves import SaveLedger, SaveState
+from assessor.ui.scoring.sheet import ScoreSheet
 from assessor.ui.scoring.workspace import shown
 from assessor.ui.tasks import TaskRunner
 from tests.conftest import Seed
@@ -38,12 +39,13 @@ class Gate:
         self.fail: str | None = None
         self.calls: list[list[DraftChange]] = []
 
-    def __call__(self, changes: list[DraftChange]) -> EvaluationView:
+    def __call__(self, db: Database, changes: list[DraftChange]) -> EvaluationView:
+        assert db is self.db  # the runner's database
         assert self.open.wait(WAIT_MS)
         self.calls.append(changes)
         if self.fail:
             raise OSError(self.fail)
-        return save_draft(self.db, self.seed.submission_ids[0], self.seed.assessor_id, changes)
+        return save_draft(db, self.seed.submission_ids[0], self.seed.assessor_id, changes)
 
 
 @pytest.fixture
@@ -55,6 +57,7 @@ def runner(qapp: QApplication) -> Iterator[TaskRunner]:
 
 def make(db: Database, seed: Seed, runner: TaskRunner, label: str = "") -> tuple[ScoreSheet, Gate]:
     gate = Gate(db, seed)
+    runner.attach(db)
     view = evaluation_for(db, seed.submission_ids[0], seed.assessor_id)
     return ScoreSheet(runner, gate, view, seed.rubric, label=label), gate
 
@@ -145,7 +148,8 @@ def test_live_result_follows_the_sheet(db: Database, seeded: Seed, qapp: QApplic
 
 def test_a_finalized_sheet_refuses_changes(db: Database, seeded: Seed, qapp: QApplication) -> None:
     view = evaluation_for(db, seeded.submission_ids[0], seeded.assessor_id)
-    sheet = ScoreSheet(TaskRunner(synchronous=True), Gate(db, seeded), view, seeded.rubric)
+    runner = TaskRunner(synchronous=True, db=db)
+    sheet = ScoreSheet(runner, Gate(db, seeded), view, seeded.rubric)
     sheet.editable = False
     sheet.choose_level("plan", "competent")
     sheet.set_comment("plan", "x")
@@ -155,14 +159,14 @@ def test_a_finalized_sheet_refuses_changes(db: Database, seeded: Seed, qapp: QAp
 def test_a_failure_of_a_sheet_left_behind_stays_visible_until_retried(
     qtbot: Any, db: Database, seeded: Seed, runner: TaskRunner
 ) -> None:
-    tracker = SaveTracker()
+    tracker = SaveLedger()
     first, gate = make(db, seeded, runner, label="Amara Okafor (Safe isolation)")
-    tracker.watch(first)
+    tracker.register(first)
     gate.open.clear()
     gate.fail = "database is locked"
     first.choose_level("plan", "competent")
     second, _ = make(db, seeded, runner, label="Mei Chen (Safe isolation)")  # moved on
-    tracker.watch(second)
+    tracker.register(second)
     del first
     assert tracker.state is SaveState.SAVING
     gate.open.set()
@@ -209,7 +213,7 @@ def test_a_signed_sheet_has_nothing_to_undo(db: Database, seeded: Seed, qapp: QA
 def test_several_failed_sheets_are_counted_after_the_first(
     qtbot: Any, db: Database, seeded: Seed, runner: TaskRunner
 ) -> None:
-    tracker = SaveTracker()
+    tracker = SaveLedger()
     said = [
         "Amara: disk full",
         "Amara: disk full (and changes to one other submission)",
@@ -220,7 +224,7 @@ def test_several_failed_sheets_are_counted_after_the_first(
     ):
         sheet, gate = make(db, seeded, runner, label=name)
         gate.fail = "disk full"
-        tracker.watch(sheet)
+        tracker.register(sheet)
         sheet.choose_level(criterion, "competent")
         qtbot.waitUntil(lambda s=sheet: s.state is SaveState.FAILED, timeout=WAIT_MS)
         assert tracker.error == words

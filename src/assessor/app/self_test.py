@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from assessor.domain.workflow import SubmissionStatus
 from assessor.services.scoring import evaluation_for
 from assessor.ui.main_window import MainWindow
-from assessor.ui.scoring.sheet import SaveState
+from assessor.ui.saves import SaveState
 
 TIMEOUT_MS = 90_000
 POLL_MS = 50
@@ -106,9 +106,8 @@ class SelfTest(QObject):
 
     def _read_back(self) -> None:
         desk = self.window.desk
-        desk.runner.run_parallel(
+        desk.runner.read(
             evaluation_for,
-            desk.db,
             self.submission,
             desk.assessor_id,
             on_done=self._compare,

@@ -7,7 +7,6 @@ thread only shows what came back. `--demo` and `--self-test` first write a fresh
 from __future__ import annotations
 
 import argparse
-import functools
 import logging
 import os
 import shutil
@@ -25,6 +24,7 @@ from assessor import log as file_log
 from assessor import paths, resources
 from assessor.app.self_test import SelfTest
 from assessor.app.wiring import build_window
+from assessor.domain.changes import Change
 from assessor.domain.text import for_terminal
 from assessor.security.secrets import SecretStore
 from assessor.services.data_folder import open_data
@@ -194,6 +194,7 @@ class DeskApp:
 
     def _opened(self, opened: Opened) -> None:
         self.opened = opened
+        self.runner.attach(opened.db)  # from here on, every screen's data goes through it
         if self.keyring is None:
             return  # _keyring_found carries on
         opened.secrets, problem = self.keyring
@@ -214,11 +215,11 @@ class DeskApp:
             from assessor.demo import DEMO_PASSPHRASE
 
             profile = _assessor_profile(opened.profiles)
-            self.runner.run_serial(
+            self.runner.write(
                 unlock,
-                opened.db,
                 profile.id,
                 DEMO_PASSPHRASE,
+                changes={Change.PROFILES},
                 on_done=lambda signer: self._show(profile, signer),
                 on_error=self._fail_self_test,
             )
@@ -227,9 +228,8 @@ class DeskApp:
 
     def _first_profile(self, opened: Opened) -> None:
         """An empty data folder: the person makes their profile, then works."""
-        db = opened.db
 
-        def create(name: str, roles: list[str], passphrase: str) -> Signer:
+        def create(db: Database, name: str, roles: list[str], passphrase: str) -> Signer:
             info = create_profile(db, name, roles, passphrase)
             return unlock(db, info.id, passphrase)
 
@@ -242,11 +242,6 @@ class DeskApp:
         assert signer is not None
         opened.profiles = [signer.profile]
         self._show(signer.profile, signer)
-
-    def _unlock_fn(self) -> Callable[[str, str], Signer]:
-        assert self.opened is not None
-        db = self.opened.db
-        return lambda profile_id, passphrase: unlock(db, profile_id, passphrase)
 
     def _ask_unlock(self, opened: Opened) -> None:
 
@@ -262,14 +257,13 @@ class DeskApp:
         if profile is None:
             remembered(None)
             return
-        unlock_with = functools.partial(unlock_remembered, opened.db)
-        try_remembered(profile.id, opened.secrets, unlock_with, self.runner, remembered)
+        try_remembered(profile.id, opened.secrets, unlock_remembered, self.runner, remembered)
 
     def _unlock_dialog(self, opened: Opened, current: str | None) -> None:
 
         dialog = UnlockDialog(
             opened.profiles,
-            self._unlock_fn(),
+            unlock,
             self.runner,
             opened.secrets,
             keyring_problem=opened.secrets_problem or None,
@@ -287,7 +281,7 @@ class DeskApp:
 
         assert self.opened is not None
         QSettings().setValue("last_profile", profile.id)
-        window = build_window(self.opened, profile, signer, self.runner, self._unlock_fn())
+        window = build_window(self.opened, profile, signer, self.runner)
         self.window = window
         window.show()
         self.app.setQuitOnLastWindowClosed(True)

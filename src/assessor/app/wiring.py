@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from assessor.services.data_folder import schema_revision
 from assessor.services.profiles import ProfileInfo, Signer
+from assessor.services.profiles import unlock as unlock_profile
 from assessor.settings import Settings
 from assessor.settings import save as save_settings
+from assessor.store.db import Database
 from assessor.ui import theme
 from assessor.ui.desk import Desk, Identity
 from assessor.ui.dialogs.diagnostics import DiagnosticsDialog, collect
 from assessor.ui.dialogs.settings_dialog import SettingsDialog
 from assessor.ui.dialogs.shortcuts import ALL_KEYS, ShortcutsDialog
 from assessor.ui.dialogs.unlock import UnlockDialog
+from assessor.ui.dialogs.unlock_keyring import Unlock
 from assessor.ui.main_window import MainWindow
 from assessor.ui.tasks import TaskRunner
 
@@ -35,12 +37,13 @@ def build_window(
     profile: ProfileInfo,
     signer: Signer | None,
     runner: TaskRunner,
-    unlock: Callable[[str, str], Signer],
+    unlock: Unlock = unlock_profile,
 ) -> MainWindow:
     identity = Identity(profile, signer, opened.settings.lock_after_minutes)
+    runner.attach(opened.db)
     desk = Desk(
-        db=opened.db,
         runner=runner,
+        data_dir=opened.db.data_dir,
         identity=identity,
         settings=opened.settings,
         settings_path=opened.settings_path,
@@ -59,10 +62,10 @@ def build_window(
 def _diagnostics(window: MainWindow) -> None:
     desk = window.desk
 
-    def gather() -> object:
-        return collect(desk.db.data_dir, schema_revision=schema_revision(desk.db))
+    def gather(db: Database) -> object:
+        return collect(db.data_dir, schema_revision=schema_revision(db))
 
-    desk.runner.run_parallel(
+    desk.runner.read(
         gather, on_done=lambda info: DiagnosticsDialog(info, window).open(), key=("diagnostics",)
     )
 
@@ -89,7 +92,7 @@ def _settings(window: MainWindow) -> None:
     )
 
 
-def _unlock(window: MainWindow, unlock: Callable[[str, str], Signer]) -> None:
+def _unlock(window: MainWindow, unlock: Unlock) -> None:
     desk = window.desk
     dialog = UnlockDialog(
         [desk.identity.profile],

@@ -1,5 +1,5 @@
-"""What every screen of one running desk shares: the store, the task runner, who is working,
-and their key while it is unlocked."""
+"""What every screen of one running desk shares: the task runner (the one door into the data
+folder), who is working, and their key while it is unlocked."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from assessor.security.secrets import SecretStore
 from assessor.services.profiles import ProfileInfo, Signer
 from assessor.settings import Settings
-from assessor.store.db import Database
 from assessor.ui.permissions import Permissions
-from assessor.ui.scoring.sheet import SaveTracker
+from assessor.ui.saves import SaveLedger
 from assessor.ui.tasks import TaskRunner
 
 _folder_lock = threading.Lock()
@@ -72,15 +71,15 @@ class Identity(QObject):
 
 @dataclass
 class Desk:
-    db: Database
-    runner: TaskRunner
+    runner: TaskRunner  # holds the database: screens reach data only through its operations
+    data_dir: Path
     identity: Identity
     settings: Settings
     settings_path: Path
     secrets: SecretStore | None = None
     secrets_problem: str = ""  # why "remember on this computer" is unavailable
     opened_files: Path | None = None  # made by viewer_folder() the first time it is needed
-    saves: SaveTracker = field(default_factory=SaveTracker)  # every sheet's writes
+    saves: SaveLedger = field(default_factory=SaveLedger)  # every background write's state
 
     def viewer_folder(self) -> Path:
         """A private folder for copies handed to system viewers, made on first use (from a

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -17,17 +18,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assessor.domain.changes import EVERYTHING
 from assessor.services.finalize import Finalized
-from assessor.services.submissions import outbox_waiting
 from assessor.ui.desk import Desk
 from assessor.ui.errors import in_words
 from assessor.ui.permissions import sentence
-from assessor.ui.queue_page import QueueView
+from assessor.ui.queue.view import QueueView
 from assessor.ui.role_page import RolePage
 from assessor.ui.rubrics.library import RubricLibrary
-from assessor.ui.scoring.sheet import SaveState
+from assessor.ui.saves import SaveState
 from assessor.ui.scoring.workspace import ScoringWorkspace
 from assessor.ui.status import StatusBar
+from assessor.ui.tasks import Task
 
 
 def _tr(text: str) -> str:
@@ -52,7 +54,7 @@ class MainWindow(QMainWindow):
 
         self.queue = QueueView(desk)
         self.workspace = ScoringWorkspace(desk)
-        self.rubrics = RubricLibrary(desk.runner, desk.db)
+        self.rubrics = RubricLibrary(desk.runner)
         # Only a person the policy lets score gets the queue; anyone else a page that says
         # so, in the queue's place (their own desks come in later releases).
         self.scoring = desk.permissions.scoring()
@@ -178,7 +180,7 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         ws, queue = self.workspace, self.queue
-        queue.controller.open_submission.connect(self.open_submission)
+        queue.controller.open_row.connect(self.open_submission)
         queue.nothing_left.connect(self._nothing_left)
         queue.controller.failed.connect(lambda text: self.status.showMessage(text, 8000))
         ws.back_requested.connect(self.back_to_queue)
@@ -192,6 +194,14 @@ class MainWindow(QMainWindow):
         ws.ask_unlock = lambda _w: self._unlock()
         self.status.retry.connect(self.desk.saves.retry)
         self.desk.identity.changed.connect(self._title)
+        self.desk.runner.failed.connect(self._task_failed)
+
+    def _task_failed(self, task: Task, exc: BaseException) -> None:
+        """A task that did not say what to do when it fails: tell the person in the status
+        bar, and show the error report (which logs it)."""
+        words = in_words(exc, what=task.name)
+        self.status.showMessage(_tr("Something failed ({0}): {1}").format(task.name, words), 10000)
+        sys.excepthook(type(exc), exc, exc.__traceback__)
 
     def _call(self, fn: Callable[[], None] | None) -> None:
         if fn is not None:
@@ -214,7 +224,7 @@ class MainWindow(QMainWindow):
         elif self.role_page is not None and self.stack.currentWidget() is self.role_page:
             self.role_page.setFocus(Qt.FocusReason.OtherFocusReason)  # its keys say why
         self.rubrics.refresh()
-        self.refresh_outbox()
+        self.status.refresh_outbox()
 
     def show_page(self, page: QWidget) -> None:
         in_workspace = page is self.workspace
@@ -241,12 +251,8 @@ class MainWindow(QMainWindow):
         self.search.selectAll()
 
     def refresh(self) -> None:
-        self.queue.controller.refresh()
-        self.rubrics.refresh()
-        self.refresh_outbox()
-
-    def refresh_outbox(self) -> None:
-        self.desk.runner.run_parallel(outbox_waiting, self.desk.db, on_done=self.status.show_outbox)
+        """F5: every screen looks at the data again (each decides how)."""
+        self.desk.runner.announce(EVERYTHING)
 
     def open_submission(self, submission_id: str) -> None:
         if not self.scoring.allowed:  # not offered; should anything still ask, say why
@@ -267,25 +273,20 @@ class MainWindow(QMainWindow):
         self.back_to_queue()
 
     def back_to_queue(self) -> None:
-        if self.scoring.allowed:
-            self.queue.controller.refresh()
-        self.show_page(self.home)
+        self.show_page(self.home)  # the queue reloads itself if a write changed it
 
     def _step(self, after_id: str, direction: int) -> None:
         if direction > 0:
             self.open_next(after_id)
             return
-        ids = [r.id for r in self.queue.shown_rows()]
-        if after_id in ids and ids.index(after_id) > 0:
-            self.open_submission(ids[ids.index(after_id) - 1])
+        if self.scoring.allowed:
+            self.queue.open_previous(after_id)
 
     def _finalized(self, done: Finalized) -> None:
         self.status.showMessage(
             _tr("Finalized & signed: record {0}").format(done.digest[:12] + "…"), 10000
         )
-        self.refresh_outbox()
-        self.queue.controller.refresh()
-        # Move on once the queue shows the new state, so "next" skips this one.
+        # The write announced what it changed: the queue and the outbox count follow.
         QTimer.singleShot(0, lambda: self.open_next(done.submission_id))
 
     def _undo_stack(self, stack: QUndoStack) -> None:

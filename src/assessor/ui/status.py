@@ -12,10 +12,12 @@ from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt, QTime, Signal
 from PySide6.QtGui import QKeySequence, QPalette
 from PySide6.QtWidgets import QMessageBox, QPushButton, QStatusBar, QWidget
 
+from assessor.domain.changes import Change
+from assessor.services.submissions import outbox_waiting
 from assessor.ui import theme
 from assessor.ui.desk import Desk
 from assessor.ui.elided import ElidedLabel
-from assessor.ui.scoring.sheet import SaveState, SaveTracker
+from assessor.ui.saves import SaveLedger, SaveState
 
 
 def _tr(text: str) -> str:
@@ -50,9 +52,9 @@ class StatusBar(QStatusBar):
         self.details_button.clicked.connect(self.show_details)
         self.details_button.hide()
         self.folder = ElidedLabel(
-            _tr("data: {0}").format(short_path(desk.db.data_dir)),
+            _tr("data: {0}").format(short_path(desk.data_dir)),
             mode=Qt.TextElideMode.ElideMiddle,
-            tip=str(desk.db.data_dir),
+            tip=str(desk.data_dir),
             keep=16,
         )
         self._message = ""
@@ -67,6 +69,7 @@ class StatusBar(QStatusBar):
         self.messageChanged.connect(self._message_changed)
         self.show_outbox(0)
         self.show_identity()
+        desk.runner.changed.connect(self._data_changed)
 
     # -- who and where ----------------------------------------------------------------
 
@@ -81,6 +84,14 @@ class StatusBar(QStatusBar):
             key = _tr("key locked ({0} unlocks)").format(shortcut)
         self.identity.setText(f"{identity.profile.name} ({identity.role}) · {key}")
 
+    def _data_changed(self, changes: frozenset[str]) -> None:
+        if Change.OUTBOX in changes:
+            self.refresh_outbox()
+
+    def refresh_outbox(self) -> None:
+        """Count the records waiting for the backend (a read on the parallel lane)."""
+        self.desk.runner.read(outbox_waiting, on_done=self.show_outbox, key=("outbox",))
+
     def show_outbox(self, waiting: int) -> None:
         online = bool(self.desk.settings.backend_url)
         state = _tr("Online") if online else _tr("Offline")
@@ -91,7 +102,7 @@ class StatusBar(QStatusBar):
 
     # -- saving -----------------------------------------------------------------------
 
-    def show_save(self, saves: SaveTracker) -> None:
+    def show_save(self, saves: SaveLedger) -> None:
         """'Saved HH:MM:SS' only when every write any sheet queued has committed."""
         failed = saves.state is SaveState.FAILED
         self.retry_button.setVisible(failed)

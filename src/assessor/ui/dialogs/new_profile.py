@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assessor.domain.changes import Change
 from assessor.domain.roles import PROFILE_ROLES
 from assessor.services.profiles import Signer
 from assessor.ui import theme
@@ -24,8 +26,8 @@ from assessor.ui.tasks import TaskRunner
 
 MIN_PASSPHRASE = 10  # a sentence is easier to remember than a short password and stronger
 
-# name, roles, passphrase → the new profile, unlocked (run on the serial lane)
-Create = Callable[[str, list[str], str], Signer]
+# op(db, name, roles, passphrase) → the new profile, unlocked (a write on the serial lane)
+Create = Callable[[Any, str, list[str], str], Signer]
 
 
 def _tr(text: str) -> str:
@@ -115,11 +117,12 @@ class NewProfileDialog(QDialog):
         phrase = self.passphrase.text()
         self.create_button.setEnabled(False)
         self.problem.setText(_tr("Creating your key…"))
-        self._runner.run_serial(
+        self._runner.write(
             self._create,
             self.name.text().strip(),
             roles,
             phrase,
+            changes={Change.PROFILES},
             on_done=self._created,
             on_error=self._failed,
         )

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assessor.domain.changes import Change
 from assessor.domain.errors import DomainError
 from assessor.security.keys import UnlockThrottled, WrongPassphrase
 from assessor.security.secrets import SecretStore
@@ -225,10 +226,11 @@ class UnlockDialog(QDialog):
         self._set_busy(True)
         self._say(_tr("Unlocking…"))
         self._track(
-            self._runner.run_serial(
-                self._unlock,
+            self._runner.write(
+                self._unlock,  # it writes the failure count
                 profile.id,
                 passphrase,
+                changes={Change.PROFILES},
                 on_done=lambda signer: self._unlocked(signer, passphrase if remember else None),
                 on_error=self._failed,
             )

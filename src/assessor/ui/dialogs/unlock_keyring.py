@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from assessor.domain.changes import Change
 from assessor.security.keys import UnlockThrottled
 from assessor.security.secrets import (
     InsecureKeyring,
@@ -36,9 +38,10 @@ __all__ = [
 # The unlock dialog's logger: its records keep the name they have always had.
 log = logging.getLogger("assessor.ui.dialogs.unlock")
 
-Unlock = Callable[[str, str], Signer]
-# (profile id, remembered secret, keyring) → the signer, or None when the secret was wrong.
-RememberedUnlock = Callable[[str, str, SecretStore], Signer | None]
+Unlock = Callable[[Any, str, str], Signer]  # op(db, profile id, passphrase) on the runner
+# op(db, profile id, remembered secret, keyring) → the signer, or None when the secret was
+# wrong (services.profiles.unlock_remembered), run by the task runner.
+RememberedUnlock = Callable[[Any, str, str, SecretStore], Signer | None]
 
 
 def _tr(text: str) -> str:
@@ -90,8 +93,8 @@ def try_remembered(
 ) -> None:
     """Unlock with the remembered secret, without showing anything. `on_done(signer)`
     on success; `on_done(None)` when nothing is remembered or it did not work (then
-    show the dialog). `unlock` is `services.profiles.unlock_remembered` bound to the
-    database: it forgets a remembered secret that no longer opens the profile."""
+    show the dialog). `unlock` is `services.profiles.unlock_remembered`, run by the
+    runner on its database: it forgets a remembered secret that no longer opens the profile."""
     if secrets is None:
         on_done(None)
         return
@@ -100,7 +103,15 @@ def try_remembered(
         if not secret:
             on_done(None)
             return
-        runner.run_serial(unlock, profile_id, secret, secrets, on_done=on_done, on_error=failed)
+        runner.write(
+            unlock,
+            profile_id,
+            secret,
+            secrets,
+            changes={Change.PROFILES},
+            on_done=on_done,
+            on_error=failed,
+        )
 
     def unreadable(exc: BaseException) -> None:
         log.warning("could not read the remembered unlock secret: %s", exc)

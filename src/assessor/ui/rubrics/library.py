@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assessor.domain.changes import Change
 from assessor.services.rubrics import RubricVersionInfo, list_versions, show_version
-from assessor.store.db import Database
 from assessor.ui.errors import in_words
+from assessor.ui.rubric_view.grid import RubricGrid, short_digest, tint
 from assessor.ui.rubrics.diff import Compared, RubricDiffView, Shown, compare_versions
-from assessor.ui.rubrics.grid import RubricGrid, short_digest, tint
 from assessor.ui.rubrics.versions import RefRole, rubric_item, version_tree
 from assessor.ui.tasks import TaskRunner
 from assessor.ui.theme import RED
@@ -45,10 +45,10 @@ def _tr(text: str) -> str:
 class RubricLibrary(QWidget):
     """Rubrics and versions (left); the chosen version or a comparison (right)."""
 
-    def __init__(self, runner: TaskRunner, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
-        self._db = db
+        runner.changed.connect(self._data_changed)
         self._key = f"rubric-library-{id(self)}"
         self._versions: list[RubricVersionInfo] = []
         self._items: dict[str, QTreeWidgetItem] = {}  # ref → its row in the list
@@ -158,13 +158,21 @@ class RubricLibrary(QWidget):
         if not self._loaded:
             self.refresh()
 
+    def _data_changed(self, changes: frozenset[str]) -> None:
+        """Rubrics changed somewhere: reload now if on screen, else when next shown."""
+        if Change.RUBRICS not in changes:
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._loaded = False
+
     def refresh(self) -> None:
         """Reload the list of rubrics and versions (on the parallel lane)."""
         self._loaded = True
         self._say(_tr("Loading rubrics…"))
-        self._runner.run_parallel(
+        self._runner.read(
             list_versions,
-            self._db,
             on_done=self._listed,
             on_error=lambda exc: self._failed(_tr("Could not load the rubric list"), exc),
             key=f"{self._key}:list",
@@ -234,9 +242,8 @@ class RubricLibrary(QWidget):
             self.tree.blockSignals(False)
         self._set_comparing(None)
         self._fill_compare_with(ref)
-        self._runner.run_parallel(
+        self._runner.read(
             show_version,
-            self._db,
             ref,
             on_done=self._shown,
             on_error=lambda exc: self._failed(_tr("Could not open {}").format(ref), exc),
@@ -298,9 +305,8 @@ class RubricLibrary(QWidget):
 
         older, newer = sorted((self._current, other_ref), key=version_of)
         self._say(_tr("Comparing…"))
-        self._runner.run_parallel(
+        self._runner.read(
             compare_versions,
-            self._db,
             older,
             newer,
             on_done=self._compared,

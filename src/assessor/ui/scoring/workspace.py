@@ -7,8 +7,8 @@ what is signed is what the screen shows.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
@@ -22,22 +22,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assessor.domain.changes import Change
 from assessor.domain.policy import Decision
 from assessor.domain.scoring import Outcome
 from assessor.services.finalize import Finalized, finalize
-from assessor.services.scoring import save_draft
+from assessor.services.scoring import DraftChange, EvaluationView, save_draft
 from assessor.services.workspace import Workspace, copy_for_viewer, open_workspace, read_artifact
 from assessor.ui import theme
 from assessor.ui.desk import Desk
 from assessor.ui.elided import ElidedLabel
 from assessor.ui.errors import in_words
+from assessor.ui.evidence.panel import EvidencePanel
 from assessor.ui.permissions import SheetActs, sentence
-from assessor.ui.rubrics.grid_text import short_digest
+from assessor.ui.rubric_view.text import short_digest
+from assessor.ui.saves import SaveState
 from assessor.ui.scoring import acts
-from assessor.ui.scoring.evidence import EvidencePanel
 from assessor.ui.scoring.outcome import describe
 from assessor.ui.scoring.rubric_panel import RubricPanel
-from assessor.ui.scoring.sheet import SaveState, ScoreSheet
+from assessor.ui.scoring.sheet import Save, ScoreSheet
 from assessor.ui.scoring.signing import confirm_box, shown, with_record
 
 __all__ = ["ScoringWorkspace", "confirm_box", "open_workspace", "shown"]
@@ -49,6 +51,17 @@ def _tr(text: str) -> str:
 
 Confirm = Callable[[QWidget, str, str], bool]
 AskUnlock = Callable[[QWidget], None]
+# Signing adds a record and its outbox item, and finalizes evaluation and submission.
+SIGNING_CHANGES = frozenset({Change.EVALUATIONS, Change.SUBMISSIONS, Change.RECORDS, Change.OUTBOX})
+
+
+def draft_saver(submission_id: str, assessor_id: str) -> Save:
+    """The sheet's save operation for one submission and assessor."""
+
+    def save(db: Any, changes: list[DraftChange]) -> EvaluationView:
+        return save_draft(db, submission_id, assessor_id, changes)
+
+    return save
 
 
 class ScoringWorkspace(QWidget):
@@ -89,11 +102,10 @@ class ScoringWorkspace(QWidget):
         top.addWidget(self.title, 1)
         top.addWidget(back)
 
-        db = desk.db
         self.evidence = EvidencePanel(
             desk.runner,
-            lambda a: read_artifact(db, a.sha256),
-            lambda a: copy_for_viewer(db, a, desk.viewer_folder()),
+            lambda db, a: read_artifact(db, a.sha256),
+            lambda db, a: copy_for_viewer(db, a, desk.viewer_folder()),
         )
         self.rubric_side = QWidget()
         self.rubric_layout = QVBoxLayout(self.rubric_side)
@@ -241,11 +253,11 @@ class ScoringWorkspace(QWidget):
         self.title.setText(_tr("Opening…"))
         # On the serial lane: the read comes after every write still queued for any sheet,
         # so reopening a submission shows what was saved, not what was there before.
-        self.desk.runner.run_serial(
+        self.desk.runner.read(
             open_workspace,
-            self.desk.db,
             submission_id,
             self.desk.assessor_id,
+            after_writes=True,
             key=("workspace",),
             on_done=self._show,
             on_error=lambda exc: self._not_opened(submission_id, exc),
@@ -269,10 +281,9 @@ class ScoringWorkspace(QWidget):
         self.workspace = ws
         ev = ws.evaluation
         self.acts = self.desk.permissions.sheet(ev)
-        save = functools.partial(save_draft, self.desk.db, ws.submission_id, self.desk.assessor_id)
         sheet = ScoreSheet(
             self.desk.runner,
-            save,
+            draft_saver(ws.submission_id, self.desk.assessor_id),
             ev,
             ws.rubric,
             # Only what the policy allows is offered: nothing is let on screen and then
@@ -281,7 +292,7 @@ class ScoringWorkspace(QWidget):
             label=f"{ws.learner} ({ws.assessment})",
             parent=self,
         )
-        self.desk.saves.watch(sheet)
+        self.desk.saves.register(sheet)
         if self.sheet is not None:
             # Its queued writes still run and call back; the save tracker keeps it while
             # any is outstanding or failed.
@@ -430,12 +441,12 @@ class ScoringWorkspace(QWidget):
             return
         self._finalizing = True
         self.finalize_button.setEnabled(False)
-        self.desk.runner.run_serial(
+        self.desk.runner.write(
             finalize,  # refuses if the saved draft is not what the screen shows
-            self.desk.db,
             ws.submission_id,
             signer,
             shown(sheet),
+            changes=SIGNING_CHANGES,
             on_done=self._signed,
             on_error=self._not_signed,
         )

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 
 from assessor.services.workspace import ArtifactInfo
 from assessor.ui import theme
-from assessor.ui.scoring.evidence_chrome import EvidenceBar, FocusFrame, tool_button
-from assessor.ui.scoring.evidence_files import FileList, ask_before_opening, format_size
-from assessor.ui.scoring.evidence_tasks import INTEGRITY, in_words, integrity_alarm, prepare, weakly
-from assessor.ui.scoring.viewers import (
+from assessor.ui.evidence.chrome import EvidenceBar, FocusFrame, tool_button
+from assessor.ui.evidence.files import FileList, ask_before_opening, format_size
+from assessor.ui.evidence.tasks import INTEGRITY, in_words, integrity_alarm, prepare, weakly
+from assessor.ui.evidence.viewers import (
     ImageViewer,
     InfoPage,
     MessagePage,
@@ -58,8 +58,8 @@ class EvidencePanel(QWidget):
     def __init__(
         self,
         runner: TaskRunner,
-        read: Callable[[ArtifactInfo], bytes],
-        copy_out: Callable[[ArtifactInfo], Path],
+        read: Callable[[Any, ArtifactInfo], bytes],
+        copy_out: Callable[[Any, ArtifactInfo], Path],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -241,7 +241,7 @@ class EvidencePanel(QWidget):
         if not self.confirm(question):
             return
         self._set_note(_tr("Copying “{name}” for the system viewer…").format(name=artifact.name))
-        self._runner.run_parallel(
+        self._runner.read(
             self._copy_out,
             artifact,
             on_done=weakly(self._hand_over, artifact),
@@ -276,7 +276,7 @@ class EvidencePanel(QWidget):
             return
         self._message.show_loading(_tr("Loading {name}…").format(name=artifact.name))
         self._show(self._message, None)
-        task = self._runner.run_parallel(
+        task = self._runner.read(
             prepare,
             self._read,
             artifact,

@@ -13,18 +13,18 @@ from PySide6.QtGui import QImage
 
 from assessor.services.workspace import ArtifactInfo
 from assessor.ui import errors
-from assessor.ui.scoring.viewers import decode_text
+from assessor.ui.evidence.viewers import decode_text
 
-log = logging.getLogger("assessor.ui.scoring.evidence")  # the panel's log, as it always was
+log = logging.getLogger("assessor.ui.evidence.panel")  # the panel's log, as it always was
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("EvidencePanel", text)
 
 
-def prepare(read: Callable[[ArtifactInfo], bytes], artifact: ArtifactInfo) -> Any:
+def prepare(db: Any, read: Callable[[Any, ArtifactInfo], bytes], artifact: ArtifactInfo) -> Any:
     """On a worker thread: the bytes, and for images and text what the viewer shows."""
-    data = read(artifact)
+    data = read(db, artifact)
     if artifact.kind == "image":
         image = QImage.fromData(data)
         if image.isNull():
