@@ -85,7 +85,7 @@ class SessionConsole(QWidget):
         self.desk = desk
         self.view: SessionView | None = None
         self.saves = ConsoleSaves(desk.runner, WRITES, self)
-        desk.saves.watch(self.saves)  # type: ignore[arg-type]  # a sheet's save surface
+        desk.saves.register(self.saves)  # the one indicator covers the console
         self.saves.save_state_changed.connect(self._show_save)
         self.saves.written.connect(lambda _r: self.reload())
         # Seams for tests: how the console asks (a choice, an incident, a yes).

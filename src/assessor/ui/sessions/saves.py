@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from assessor.domain.changes import Change
 from assessor.domain.errors import DomainError
 from assessor.ui.errors import details, in_words
-from assessor.ui.scoring.sheet import SaveState
+from assessor.ui.saves import SaveState
 from assessor.ui.tasks import TaskRunner
 
 

@@ -28,8 +28,8 @@ from assessor.ui import theme
 from assessor.ui.desk import Desk
 from assessor.ui.elided import ElidedLabel
 from assessor.ui.errors import details, in_words
+from assessor.ui.evidence.panel import EvidencePanel
 from assessor.ui.permissions import sentence
-from assessor.ui.scoring.evidence import EvidencePanel
 from assessor.ui.scoring.outcome import describe
 from assessor.ui.scoring.rubric_panel import RubricPanel
 from assessor.ui.scoring.sheet import ScoreSheet
