@@ -92,7 +92,6 @@ def _write(data_dir: Path, seed: int, kdf_cost: tuple[int, int, int] | None) -> 
             _submission(db, submission)
         submissions = [s.id for s in demo.submissions]
         drafts = _drafts(db, random.Random(demo.draft_seed), submissions, assessor.id)
-        signed = _finalized(db, submissions, assessor.id)
         plan = demo.exam_session
         seed_session_in_progress(
             db,
@@ -114,7 +113,6 @@ def _write(data_dir: Path, seed: int, kdf_cost: tuple[int, int, int] | None) -> 
                     "submissions": len(submissions),
                     "artifacts": demo.artifacts,
                     "seed": seed,
-                    "signed": signed,
                 },
             )
         prepare_all_previews(db)  # as an import would: the demo shows what the GUI will
@@ -206,10 +204,11 @@ def _drafts(db: Database, rng: random.Random, submissions: list[str], assessor_i
     return len(chosen)
 
 
-def _finalized(db: Database, submissions: list[str], assessor_id: str) -> int:
+def finalized_for_signoff(db: Database, submissions: list[str], assessor_id: str) -> int:
     """The assessor's finalized and signed work on an assessment that needs sign-off, so the
     manager has work waiting: the first submissions of it nobody has started, scored with
-    a level for every criterion and signed with the demo key."""
+    a level for every criterion and signed with the demo key. Not yet part of write_demo:
+    the issuer's demo and the desk's status expect a demo with no signed records."""
     with db.read() as tx:
         started = {e.submission_id for e in tx.query(m.Evaluation).all()}
         needs = {a.id for a in tx.query(m.Assessment).filter_by(signoff_required=True).all()}
