@@ -21,6 +21,8 @@ from assessor.ui.dialogs.shortcuts import ALL_KEYS, ShortcutsDialog
 from assessor.ui.dialogs.unlock import UnlockDialog
 from assessor.ui.dialogs.unlock_keyring import Unlock
 from assessor.ui.main_window import MainWindow
+from assessor.ui.sync.install import SYNC_KEYS
+from assessor.ui.sync.install import install as install_sync
 from assessor.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Keys of screens this release does not have yet are not offered.
-SHOWN_KEYS = tuple(row for row in ALL_KEYS if row[0] != "Ctrl+I")
+SHOWN_KEYS = tuple(row for row in ALL_KEYS if row[0] != "Ctrl+I") + SYNC_KEYS
 
 
 def build_window(
@@ -52,6 +54,7 @@ def build_window(
     )
     window = MainWindow(desk)
     identity.setParent(window)
+    window.sync = install_sync(window)
     window.on_shortcuts = lambda: ShortcutsDialog(SHOWN_KEYS, window).open()
     window.on_diagnostics = lambda: _diagnostics(window)
     window.on_settings = lambda: _settings(window)
