@@ -55,12 +55,14 @@ class EnrolDialog(QDialog):
         self.code = QLineEdit()
         self.code.setAccessibleName(_tr("One-time enrolment code"))
         self.code.setPlaceholderText(_tr("from the backend's operator"))
+        self.code.returnPressed.connect(self.enrol)  # Enter in the code: enrol
         self.message = label()
         self.buttons = QDialogButtonBox()
         self.enrol_button = QPushButton(_tr("&Enrol"))
         self.enrol_button.setDefault(True)
         self.enrol_button.clicked.connect(self.enrol)
         self.unenrol_button = QPushButton(_tr("&Un-enrol"))
+        self.unenrol_button.setAutoDefault(False)  # Enter always means Enrol
         self.unenrol_button.clicked.connect(self.unenrol)
         self.buttons.addButton(self.enrol_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(self.unenrol_button, QDialogButtonBox.ButtonRole.DestructiveRole)
@@ -106,6 +108,7 @@ class EnrolDialog(QDialog):
             self.say(why, error=True)
         for widget in (self.url, self.code, self.enrol_button):
             widget.setEnabled(not why and not self.busy)
+        self.enrol_button.setDefault(True)
         self.unenrol_button.setEnabled(
             desk.secrets is not None and enrolment is not None and not self.busy
         )

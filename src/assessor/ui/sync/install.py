@@ -41,6 +41,7 @@ class SyncParts:
         self.dialog.activateWindow()
         field = self.dialog.url if self.dialog.url.isEnabled() else self.dialog.buttons
         field.setFocus()
+        self.dialog.url.selectAll()  # typing replaces the backend shown
         return self.dialog
 
 

@@ -69,7 +69,7 @@ def state_words(state: Snapshot) -> str:
     """Online, offline (and why), syncing, or why there is no sync at all."""
     last = state.last
     if state.running:
-        return _tr("Syncing") + " — " + step_words(state)
+        return step_words(state) if state.step else _tr("Syncing…")
     if state.enrolment is None:
         return state.problem or _tr("Offline — not enrolled with a backend (File ▸ Enrol)")
     if state.problem:
