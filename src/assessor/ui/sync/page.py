@@ -147,6 +147,8 @@ class SyncPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(False)
+        # Sizing columns looks at this many rows, not all of a 10k outbox (GUI thread).
+        self.table.horizontalHeader().setResizeContentsPrecision(100)
         self.flags = QTableWidget(0, 4)
         self.flags.setAccessibleName(_tr("Flags raised by the sync"))
         self.flags.setHorizontalHeaderLabels(
