@@ -46,7 +46,7 @@ from assessor.app.wiring import build_window
 from assessor.services.submissions import QueueFilter
 from assessor.store.db import Database
 from assessor.ui.main_window import MainWindow
-from assessor.ui.models.queue import service_query
+from assessor.ui.queue.view import submission_queue
 from assessor.ui.tasks import TaskRunner
 
 TOTAL = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
@@ -129,7 +129,8 @@ def capture_sql(window: MainWindow, db: Database, f: QueueFilter) -> list[tuple[
 
     event.listen(engine, "before_cursor_execute", record)
     try:
-        service_query(window.desk.assessor_id)(db, f, 0, window.queue.model.page_size)
+        page, _step = submission_queue(window.desk.assessor_id)
+        page(db, f, window.queue.controller.sort, 0, window.queue.model.page_size)
     finally:
         event.remove(engine, "before_cursor_execute", record)
     return seen

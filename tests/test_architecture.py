@@ -29,3 +29,14 @@ def test_domain_imports_only_stdlib_and_itself() -> None:
             top = name.split(".")[0]
             allowed = top in sys.stdlib_module_names or name.startswith("assessor.domain")
             assert allowed, f"{path.name} imports {name}"
+
+
+def test_commands_start_without_reportlab() -> None:
+    """reportlab is loaded only to print: every command (and the window) starts without it."""
+    import subprocess
+    import sys
+
+    probe = "import sys, assessor.cli; print('reportlab' in sys.modules)"
+    command = [sys.executable, "-c", probe]
+    found = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "False"

@@ -182,7 +182,7 @@ def run(shots: Shots) -> None:
         _open(window, opened.finalized)  # type: ignore[attr-defined]
         shots.shot(window, "signed-sheet")
         window.back_to_queue()
-        spin(lambda: window.queue.loads > 1)
+        spin(lambda: window.queue.loads > 0)  # reloaded only if a write changed it
         window.queue.table.selectRow(0)
         shots.shot(window, "queue-states")
         window.desk.identity.lock()

@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from assessor.demo import DEMO_PASSPHRASE
+from assessor.domain.workflow import TO_SCORE_STATUSES
+from assessor.services.queue import queue_page
 from assessor.ui.dialogs.unlock import UnlockDialog
 from assessor.ui.main_window import MainWindow
-from assessor.ui.models.queue import Column, QueuePage
+from assessor.ui.queue.submissions import Column
+from assessor.ui.saves import SaveState
 from assessor.ui.scoring import workspace as workspace_ui
-from assessor.ui.scoring.sheet import SaveState
 from tests.e2e.conftest import WAIT_MS, Desk
 
 
@@ -153,17 +155,23 @@ def test_tab_leaves_the_rubric_at_its_last_criterion(desk: Desk, qtbot: Any) -> 
     assert seen - {"RubricPanel"}, "Tab never left the rubric"
 
 
+def _everything(desk: Desk) -> list[Any]:
+    """Every row of the queue as shown, in the order shown, read straight from the service."""
+    queue = desk.window.queue
+    c = queue.controller
+    return queue_page(desk.opened.db, c.filter, c.sort, 0, 10_000, assessor_id=desk.profile.id).rows
+
+
 def test_next_goes_on_to_rows_not_loaded_yet(desk: Desk, qtbot: Any) -> None:
     window = desk.window
-    window.queue.model.page_size = 5
-    window.queue.controller.refresh()
-    qtbot.waitUntil(lambda: window.queue.model.rowCount() == 5, timeout=WAIT_MS)
-    last = window.queue.shown_rows()[-1].id
+    shown = _in_small_pages(window, qtbot)
+    loaded = window.queue.model.rowCount()
+    everything = _everything(desk)
+    assert [r.id for r in everything[:loaded]] == [r.id for r in shown]
+    expected = next(r.id for r in everything[loaded:] if r.status in TO_SCORE_STATUSES)
     with qtbot.waitSignal(window.workspace_opened, timeout=WAIT_MS) as opened:
-        window.open_next(last)
-    assert window.queue.model.rowCount() > 5  # the next page was fetched...
-    ids = [r.id for r in window.queue.shown_rows()]
-    assert ids.index(opened.args[0]) > ids.index(last)  # ...and the next one came from it
+        window.open_next(shown[-1].id)
+    assert opened.args[0] == expected  # found by the database, not in a page loaded
 
 
 def _in_small_pages(window: MainWindow, qtbot: Any) -> list[Any]:
@@ -182,71 +190,59 @@ def _in_small_pages(window: MainWindow, qtbot: Any) -> list[Any]:
     return window.queue.shown_rows()
 
 
-def test_next_when_the_next_page_cannot_be_read_says_so_and_can_be_asked_again(
-    desk: Desk, qtbot: Any
-) -> None:
+def test_next_that_cannot_be_read_says_so_and_can_be_asked_again(desk: Desk, qtbot: Any) -> None:
     window = desk.window
-    last = _in_small_pages(window, qtbot)[-1].id
-    real = window.queue.controller._query
+    first = window.queue.shown_rows()[0].id
+    real = window.queue.controller._step
     broken = threading.Event()
     broken.set()
 
-    broken_calls: list[object] = []
-
     def flaky(*args: Any) -> Any:
         if broken.is_set():
-            broken_calls.append(args)
             raise OSError("database is locked")
-        return real(*args)
+        return real(*args)  # type: ignore[misc]
 
-    window.queue.controller._query = flaky
+    window.queue.controller._step = flaky
     opened: list[str] = []
     window.workspace_opened.connect(opened.append)
-    with qtbot.waitSignal(window.queue.controller.failed, timeout=WAIT_MS):
-        window.open_next(last)
-    qtbot.waitUntil(lambda: "database is locked" in window.status.currentMessage())
-    calls = len(broken_calls)
-    window.show_page(window.queue)
-    window.queue.table.scrollToBottom()  # where the table asks for more rows by itself
-    qtbot.wait(200)
-    assert opened == [] and not window.queue.model.fetching  # told, and nothing hangs
-    assert len(broken_calls) == calls  # nor is the failing disk asked again and again
+    window.open_next(first)
+    qtbot.waitUntil(lambda: "database is locked" in window.status.message(), timeout=WAIT_MS)
+    assert window.status.message() == "Could not find the next one: database is locked"
+    qtbot.wait(100)
+    assert opened == []
     broken.clear()
     with qtbot.waitSignal(window.workspace_opened, timeout=WAIT_MS):
-        window.open_next(last)  # asked again: the page comes, and the next one opens
-    ids = [r.id for r in window.queue.shown_rows()]
-    assert ids.index(opened[-1]) > ids.index(last)
+        window.open_next(first)  # asked again: found and opened
 
 
 def test_going_back_to_the_queue_forgets_a_next_still_on_its_way(desk: Desk, qtbot: Any) -> None:
     window = desk.window
-    last = _in_small_pages(window, qtbot)[-1].id
-    _open_first_to_score(desk, qtbot)
-    real, gate = window.queue.controller._query, threading.Event()
+    first = _open_first_to_score(desk, qtbot)
+    real, gate, asked = window.queue.controller._step, threading.Event(), threading.Event()
 
     def slow(*args: Any) -> Any:
+        asked.set()
         assert gate.wait(WAIT_MS / 1000)
-        return real(*args)
+        return real(*args)  # type: ignore[misc]
 
-    window.queue.controller._query = slow
+    window.queue.controller._step = slow
     opened: list[str] = []
     window.workspace_opened.connect(opened.append)
-    window.open_next(last)  # needs the next page, which the disk is slow to give
+    window.open_next(first)  # the disk is slow to answer
+    qtbot.waitUntil(asked.is_set, timeout=WAIT_MS)
     window.workspace.actions_by_name["back"].trigger()  # Esc: the person went back
     gate.set()
-    qtbot.waitUntil(lambda: window.queue.loads >= 2 and not window.queue.model.fetching)
-    qtbot.wait(100)
+    qtbot.wait(300)
     assert opened == [] and window.stack.currentWidget() is window.queue
 
 
-def test_next_when_the_queue_shrank_ends_instead_of_waiting(desk: Desk, qtbot: Any) -> None:
+def test_next_with_nothing_left_says_so(desk: Desk, qtbot: Any) -> None:
     window = desk.window
-    shown = _in_small_pages(window, qtbot)
-    window.queue.controller._query = lambda _db, f, offset, limit: QueuePage([], None)
-    to_score = [r for r in shown if r.status != "finalized"]
-    with qtbot.waitSignal(window.workspace_opened, timeout=WAIT_MS) as opened:
-        window.open_next(to_score[-1].id)  # nothing after it: wraps round to the first
-    assert opened.args[0] == to_score[0].id
+    submission = _open_first_to_score(desk, qtbot)
+    window.queue.controller._step = lambda *_args: None  # every other one is finalized
+    window.open_next(submission)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.queue, timeout=WAIT_MS)
+    assert window.status.message() == "Nothing left to score in this list."
 
 
 class _SlowDisk:
@@ -303,11 +299,14 @@ def test_quitting_with_a_failed_save_asks_first(desk: Desk, qtbot: Any) -> None:
 
 def test_next_follows_the_order_the_table_shows(desk: Desk, qtbot: Any) -> None:
     window = desk.window
+    before = [r.id for r in window.queue.shown_rows() if r.status in TO_SCORE_STATUSES]
+    loads = window.queue.loads
     window.queue.table.sortByColumn(Column.LEARNER, Qt.SortOrder.DescendingOrder)
-    shown = [r for r in window.queue.shown_rows() if r.status != "finalized"]
-    assert [r.id for r in shown] != [
-        r.id for r in window.queue.model.rows() if r.status != "finalized"
-    ]  # sorting changed the order, so the test tells the two apart
+    qtbot.waitUntil(lambda: window.queue.loads > loads, timeout=WAIT_MS)  # read in that order
+    shown = [r for r in window.queue.shown_rows() if r.status in TO_SCORE_STATUSES]
+    assert [r.id for r in shown] != before  # sorting changed the order
+    learners = [r.learner.casefold() for r in window.queue.shown_rows()]
+    assert learners == sorted(learners, reverse=True)
     with qtbot.waitSignal(window.workspace_opened, timeout=WAIT_MS) as opened:
         window.open_next(shown[0].id)
     assert opened.args[0] == shown[1].id
@@ -322,7 +321,7 @@ def test_a_queue_that_cannot_be_read_says_why_in_place_of_the_rows(
     def locked(*_args: Any) -> Any:
         raise OSError("database is locked")
 
-    queue.controller._query = locked
+    queue.controller._page = locked
     with qtbot.waitSignal(queue.controller.failed, timeout=WAIT_MS):
         queue.controller.refresh()
     qtbot.waitUntil(queue.empty.isVisible, timeout=WAIT_MS)
@@ -428,15 +427,15 @@ def test_a_late_answer_to_an_old_filter_keeps_the_error_of_the_current_one(
     desk: Desk, qtbot: Any
 ) -> None:
     queue = desk.window.queue
-    real, gate = queue.controller._query, threading.Event()
+    real, gate = queue.controller._page, threading.Event()
 
-    def query(db: Any, f: Any, offset: int, limit: int) -> Any:
+    def query(db: Any, f: Any, sort: Any, offset: int, limit: int) -> Any:
         if f.status == "draft":
             assert gate.wait(WAIT_MS / 1000)  # the older filter's answer comes late
-            return real(db, f, offset, limit)
+            return real(db, f, sort, offset, limit)
         raise OSError("database is locked")
 
-    queue.controller._query = query
+    queue.controller._page = query
     queue.controller.set_status("draft")
     with qtbot.waitSignal(queue.controller.failed, timeout=WAIT_MS):
         queue.controller.set_status("to_score")

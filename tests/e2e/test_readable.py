@@ -21,8 +21,8 @@ from assessor.app.wiring import SHOWN_KEYS
 from assessor.services.profiles import list_profiles
 from assessor.store.db import Database
 from assessor.ui import states, theme
-from assessor.ui.models.queue import Column
-from assessor.ui.scoring.pages import MessagePage
+from assessor.ui.evidence.pages import MessagePage
+from assessor.ui.queue.submissions import Column
 from tests.e2e.conftest import WAIT_MS, Desk, show_desk
 from tests.e2e.screens import change_evidence, finalize_one
 

@@ -19,7 +19,7 @@ from assessor.settings import Settings
 from assessor.store.db import Database
 from assessor.ui.desk import Desk, Identity
 from assessor.ui.dialogs.error_report import ExceptHook, install_excepthook
-from assessor.ui.queue_page import QueueView
+from assessor.ui.queue.view import QueueView
 from assessor.ui.tasks import NoDataFolder, TaskRunner
 from tests.conftest import Seed
 

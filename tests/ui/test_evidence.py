@@ -39,8 +39,8 @@ from assessor.services.workspace import (
 )
 from assessor.store.db import Database
 from assessor.store.errors import BlobCorrupt, BlobMissing
-from assessor.ui.scoring.evidence import EvidencePanel
-from assessor.ui.scoring.viewers import TEXT_LIMIT, CodeView, decode_text
+from assessor.ui.evidence.panel import EvidencePanel
+from assessor.ui.evidence.viewers import TEXT_LIMIT, CodeView, decode_text
 from assessor.ui.tasks import TaskRunner
 
 pytestmark = pytest.mark.usefixtures("qapp")

@@ -1,4 +1,4 @@
-"""The work queue model, proxy and controller over a real demo database."""
+"""The work queue model and controller over a real demo database."""
 
 from __future__ import annotations
 
@@ -14,22 +14,22 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 from sqlalchemy import select
 
 from assessor.demo import DEMO_ASSESSOR, write_demo
-from assessor.domain.workflow import STATUS_WORDS, SubmissionStatus
+from assessor.domain.workflow import STATUS_WORDS, TO_SCORE_STATUSES, SubmissionStatus
 from assessor.services.profiles import list_profiles
-from assessor.services.submissions import QueueFilter, SubmissionRow
+from assessor.services.queue import (
+    SORT_COLUMNS,
+    QueueFilter,
+    QueuePage,
+    QueueSort,
+    SubmissionRow,
+    queue_page,
+)
 from assessor.store import models as m
 from assessor.store.db import Database
-from assessor.ui.models.queue import (
-    Column,
-    QueueController,
-    QueueFilterProxy,
-    QueueModel,
-    QueuePage,
-    SortRole,
-    SubmissionIdRole,
-    next_ungraded,
-    service_query,
-)
+from assessor.ui.queue.controller import QueueController
+from assessor.ui.queue.model import IdRole, PagedModel
+from assessor.ui.queue.submissions import Column, SubmissionColumns
+from assessor.ui.queue.view import submission_queue
 from assessor.ui.tasks import TaskRunner
 
 pytestmark = pytest.mark.usefixtures("qapp")
@@ -57,15 +57,33 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, s
 
 
 class Recording:
-    """The real service query, remembering each call."""
+    """The real page operation, remembering each call."""
 
     def __init__(self, db: Database, me: str) -> None:
         self.calls: list[tuple[QueueFilter, int, int]] = []
-        self._query = service_query(me)
+        self._page, self.step = submission_queue(me)
 
-    def __call__(self, db: Database, f: QueueFilter, offset: int, limit: int) -> QueuePage:
+    def __call__(
+        self, db: Database, f: QueueFilter, sort: QueueSort, offset: int, limit: int
+    ) -> QueuePage:
         self.calls.append((f, offset, limit))
-        return self._query(db, f, offset, limit)
+        return self._page(db, f, sort, offset, limit)  # type: ignore[no-any-return]
+
+
+def new_model(page_size: int = 200) -> PagedModel[SubmissionRow]:
+    return PagedModel(SubmissionColumns(), page_size=page_size)
+
+
+def controller_for(model: PagedModel[SubmissionRow], query: Any, runner: Any) -> QueueController:
+    return QueueController(
+        model,
+        query,
+        runner=runner,
+        initial_filter=QueueFilter(),
+        sort_type=QueueSort,
+        step=submission_queue("someone")[1] if not isinstance(query, Recording) else query.step,
+        debounce_ms=50,
+    )
 
 
 def inline(demo: tuple[Database, str]) -> TaskRunner:
@@ -74,10 +92,10 @@ def inline(demo: tuple[Database, str]) -> TaskRunner:
 
 def make(
     demo: tuple[Database, str], page_size: int = 200
-) -> tuple[QueueModel, QueueController, Recording]:
+) -> tuple[PagedModel[SubmissionRow], QueueController, Recording]:
     query = Recording(*demo)
-    model = QueueModel(page_size=page_size)
-    return model, QueueController(model, query, runner=inline(demo), debounce_ms=50), query
+    model = new_model(page_size)
+    return model, controller_for(model, query, inline(demo)), query
 
 
 def row(n: int, **changes: object) -> SubmissionRow:
@@ -98,12 +116,12 @@ def row(n: int, **changes: object) -> SubmissionRow:
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
-def column(model: QueueModel | QueueFilterProxy, col: Column, role: int) -> list[object]:
+def column(model: PagedModel[SubmissionRow], col: Column, role: int) -> list[object]:
     return [model.index(r, col).data(role) for r in range(model.rowCount())]
 
 
 def test_columns_and_headers() -> None:
-    model = QueueModel()
+    model = new_model()
     assert model.columnCount() == len(HEADERS) == len(Column)
     found = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert found == HEADERS
@@ -120,7 +138,7 @@ def test_first_page_fills_the_model_with_words_and_ids(demo: tuple[Database, str
     # Each state by its symbol and word, as on the filter buttons (tests/ui/test_states.py).
     assert statuses <= {f"{SYMBOLS[s]} {w}" for s, w in STATUS_WORDS.items()}
     assert f"◧ {STATUS_WORDS[SubmissionStatus.IN_PROGRESS]}" in statuses
-    ids = column(model, Column.LEARNER, SubmissionIdRole)
+    ids = column(model, Column.LEARNER, IdRole)
     assert ids == [r.id for r in model.rows()]
     first = model.index(0, Column.RUBRIC)
     assert first.data() == f"v{model.row_at(0).rubric_version}"
@@ -141,8 +159,13 @@ def test_my_progress_counts_my_draft(demo: tuple[Database, str]) -> None:
     shown = model.index(0, Column.PROGRESS).data()
     assert shown == f"{model.row_at(0).criteria_scored}/{model.row_at(0).criteria_total}"
     # Another assessor has scored nothing here.
-    other = service_query("someone-else")(
-        demo[0], QueueFilter(status=SubmissionStatus.IN_PROGRESS), 0, 50
+    other = queue_page(
+        demo[0],
+        QueueFilter(status=SubmissionStatus.IN_PROGRESS),
+        QueueSort(),
+        0,
+        50,
+        assessor_id="someone-else",
     )
     assert {r.criteria_scored for r in other.rows} == {0}
     assert all(r.criteria_total > 0 for r in other.rows)
@@ -168,36 +191,50 @@ def test_blind_marking_shows_the_anonymous_code(demo: tuple[Database, str]) -> N
 
 
 @pytest.mark.parametrize("col", list(Column))
-def test_proxy_sorts_each_column(col: Column) -> None:
-    rows = [
-        row(
-            n,
-            learner=f"learner {'cab'[n % 3]}{n}",
-            assessment=f"Assessment {'zyx'[n % 3]}",
-            rubric_id=f"r{n % 2}",
-            rubric_version=(n * 7) % 11 + 1,  # 1..11, so "v10" must sort after "v9"
-            submitted_at=datetime(2026, 3, 1, tzinfo=UTC) + timedelta(hours=(n * 5) % 9),
-            criteria_scored=n % 5,
-            status=list(SubmissionStatus)[n % 3].value,
-            due_at=None if n % 4 == 0 else datetime(2026, 4, 1 + n, tzinfo=UTC),
-        )
-        for n in range(9)
-    ]
-    model = QueueModel()
-    model.set_rows(rows, len(rows))
-    proxy = QueueFilterProxy()
-    proxy.setSourceModel(model)
-    proxy.sort(col, Qt.SortOrder.AscendingOrder)
-    keys = column(proxy, col, SortRole)
-    assert keys == sorted(keys, key=lambda k: k.lower() if isinstance(k, str) else k)  # type: ignore[union-attr]
-    proxy.sort(col, Qt.SortOrder.DescendingOrder)
-    down = column(proxy, col, SortRole)
-    assert down == sorted(down, key=lambda k: k.lower() if isinstance(k, str) else k, reverse=True)  # type: ignore[union-attr]
-    if col == Column.DUE:
-        assert column(proxy, col, Qt.ItemDataRole.DisplayRole)[:3] == ["—"] * 3
-    if col == Column.STATUS:
-        words = column(proxy, col, Qt.ItemDataRole.DisplayRole)
-        assert words[0] == f"■ {STATUS_WORDS[SubmissionStatus.FINALIZED]}"
+def test_a_header_click_reloads_in_the_databases_order(
+    demo: tuple[Database, str], col: Column
+) -> None:
+    model, controller, query = make(demo, page_size=15)
+    controller.refresh()
+    key = SubmissionColumns().sort_key(col)
+    assert key in SORT_COLUMNS
+    for order, descending in (
+        (Qt.SortOrder.AscendingOrder, False),
+        (Qt.SortOrder.DescendingOrder, True),
+    ):
+        model.sort(col, order)
+        assert controller.sort == QueueSort(key, descending)
+        sort = QueueSort(key, descending)
+        expected = queue_page(demo[0], QueueFilter(), sort, 0, 40, assessor_id=demo[1])
+        assert [r.id for r in model.rows()] == [r.id for r in expected.rows[:15]]
+        model.fetchMore(QModelIndex())  # the next page continues the same order
+        assert [r.id for r in model.rows()] == [r.id for r in expected.rows[:30]]
+    calls = len(query.calls)
+    model.sort(col, Qt.SortOrder.DescendingOrder)  # the same order again: nothing to read
+    assert len(query.calls) == calls
+    model.sort(-1)  # no column: the query's own order, oldest first
+    assert controller.sort == QueueSort()
+
+
+def test_next_is_found_beyond_the_loaded_pages(demo: tuple[Database, str]) -> None:
+    model, controller, _ = make(demo, page_size=5)
+    controller.set_assessment("safe-isolation-l2")
+    model.sort(Column.LEARNER, Qt.SortOrder.DescendingOrder)
+    everything = queue_page(
+        demo[0], controller.filter, controller.sort, 0, 100, assessor_id=demo[1]
+    ).rows
+    opened: list[str] = []
+    ended: list[bool] = []
+    controller.open_row.connect(opened.append)
+    controller.nothing_found.connect(ended.append)
+    last_loaded = model.rows()[-1].id
+    controller.find(last_loaded)
+    expected = next(r.id for r in everything[5:] if r.status in TO_SCORE_STATUSES)
+    assert opened == [expected] and model.rowCount() == 5  # no page loaded to find it
+    controller.find(everything[5].id, forward=False)
+    assert opened[-1] == last_loaded
+    controller.find(everything[0].id, forward=False)
+    assert ended == [False]  # nothing before the first row
 
 
 def test_fetch_more_asks_for_the_next_page(qtbot, demo: tuple[Database, str]) -> None:
@@ -217,7 +254,7 @@ def test_fetch_more_asks_for_the_next_page(qtbot, demo: tuple[Database, str]) ->
 
 
 def test_fetch_more_without_a_reply_asks_once(qtbot) -> None:
-    model = QueueModel(page_size=2)
+    model = new_model(page_size=2)
     model.set_rows([row(0), row(1)], 5)
     with qtbot.waitSignal(model.wanted):
         model.fetchMore(QModelIndex())
@@ -227,20 +264,18 @@ def test_fetch_more_without_a_reply_asks_once(qtbot) -> None:
     assert not model.canFetchMore(QModelIndex())
 
 
-def test_a_failed_page_settles_and_can_be_asked_for_again(qtbot) -> None:
-    model = QueueModel(page_size=2)
+def test_a_failed_page_can_be_asked_for_again(qtbot) -> None:
+    model = new_model(page_size=2)
     model.set_rows([row(0), row(1)], 5)
     model.fetchMore(QModelIndex())
-    with qtbot.waitSignal(model.settled):
-        model.fetch_failed("disk I/O error")
+    model.fetch_failed("disk I/O error")
     assert (model.fetch_error, model.fetching) == ("disk I/O error", False)
     assert not model.canFetchMore(QModelIndex())  # the view does not hammer a failing disk
     model.retry_fetching()
     with qtbot.waitSignal(model.wanted) as asked:
         model.fetchMore(QModelIndex())
     assert asked.args == [2, 2] and model.fetch_error is None
-    with qtbot.waitSignal(model.settled):
-        model.append_rows([])  # nothing came: the queue shrank to what is shown
+    model.append_rows([])  # nothing came: the queue shrank to what is shown
     assert not model.canFetchMore(QModelIndex())
 
 
@@ -249,21 +284,23 @@ class Flaky(Recording):
 
     broken = False
 
-    def __call__(self, db: Database, f: QueueFilter, offset: int, limit: int) -> QueuePage:
+    def __call__(
+        self, db: Database, f: QueueFilter, sort: QueueSort, offset: int, limit: int
+    ) -> QueuePage:
         if self.broken:
             raise OSError("database is locked")
-        return super().__call__(db, f, offset, limit)
+        return super().__call__(db, f, sort, offset, limit)
 
 
 def test_failed_queries_are_told_and_leave_nothing_waiting(
     qtbot, demo: tuple[Database, str]
 ) -> None:
     query = Flaky(*demo)
-    model = QueueModel(page_size=15)
-    controller = QueueController(model, query, runner=inline(demo))
+    model = new_model(page_size=15)
+    controller = controller_for(model, query, inline(demo))
     controller.refresh()
     query.broken = True
-    with qtbot.waitSignal(controller.failed) as told, qtbot.waitSignal(model.settled):
+    with qtbot.waitSignal(controller.failed) as told:
         model.fetchMore(QModelIndex())
     assert told.args == ["Could not read more of the queue: database is locked"]
     assert model.rowCount() == 15 and not model.canFetchMore(QModelIndex())
@@ -284,7 +321,7 @@ class Held:
         self.db = db
         self.calls: list[tuple[Any, Any, Any]] = []
 
-    def read(self, op: Any, *args: Any, on_done: Any, on_error: Any) -> None:
+    def read(self, op: Any, *args: Any, on_done: Any, on_error: Any, **_how: Any) -> None:
         self.calls.append((lambda: op(self.db, *args), on_done, on_error))
 
     def answer(self, n: int) -> None:
@@ -297,11 +334,11 @@ class Held:
 
 def held_queue(
     demo: tuple[Database, str], page_size: int
-) -> tuple[Held, QueueModel, QueueController]:
+) -> tuple[Held, PagedModel[SubmissionRow], QueueController]:
     """A queue over the demo whose first page has come, and a second asked for."""
     held = Held(demo[0])
-    model = QueueModel(page_size=page_size)
-    controller = QueueController(model, service_query(demo[1]), runner=held)
+    model = new_model(page_size=page_size)
+    controller = controller_for(model, Recording(*demo), held)
     controller.refresh()
     held.answer(0)
     model.fetchMore(QModelIndex())
@@ -322,7 +359,7 @@ def test_a_page_asked_for_during_a_refresh_is_not_added_to_the_new_rows(
     model.fetchMore(QModelIndex())
     held.answer(4)
     ids = [r.id for r in model.rows()]
-    everything = [r.id for r in service_query(demo[1])(demo[0], QueueFilter(), 0, 10).rows]
+    everything = [r.id for r in queue_page(demo[0], QueueFilter(), QueueSort(), 0, 10).rows]
     assert ids == everything  # no gap, no row twice
 
 
@@ -369,8 +406,8 @@ def test_filters_requery_and_counts_per_status(qtbot, demo: tuple[Database, str]
 
 def test_stale_results_are_dropped(demo: tuple[Database, str]) -> None:
     held = Held(demo[0])
-    model = QueueModel()
-    controller = QueueController(model, service_query(demo[1]), runner=held)
+    model = new_model()
+    controller = controller_for(model, Recording(*demo), held)
     controller.set_assessment("site-induction")
     controller.set_assessment(BLIND)
     held.answer(1)
@@ -378,40 +415,21 @@ def test_stale_results_are_dropped(demo: tuple[Database, str]) -> None:
     assert {r.assessment_id for r in model.rows()} == {BLIND}
 
 
-def test_next_ungraded() -> None:
-    rows = [
-        row(0, status="finalized"),
-        row(1),
-        row(2, status="in_progress"),
-        row(3, status="finalized"),
-    ]
-    assert next_ungraded(rows, None) == "sub-1"
-    assert next_ungraded(rows, "sub-1") == "sub-2"
-    assert next_ungraded(rows, "sub-2") == "sub-1"  # wraps round
-    assert next_ungraded(rows, "gone") == "sub-1"
-    assert next_ungraded(rows[:1], None) is None
-    assert next_ungraded([row(5)], "sub-5") is None  # only the one already open
-
-
 def test_enter_opens_the_submission(qtbot, demo: tuple[Database, str]) -> None:
     model, controller, _ = make(demo)
     controller.refresh()
-    proxy = QueueFilterProxy()
-    proxy.setSourceModel(model)
-    proxy.sort(Column.LEARNER)
-    with qtbot.waitSignal(controller.open_submission) as opened:
-        controller.activate(proxy.index(0, Column.STATUS))
-    assert opened.args == [proxy.index(0, 0).data(SubmissionIdRole)]
+    model.sort(Column.LEARNER)
+    with qtbot.waitSignal(controller.open_row) as opened:
+        controller.activate(model.index(0, Column.STATUS))
+    assert opened.args == [model.index(0, 0).data(IdRole)]
 
 
 def test_renders_in_a_table_view(qtbot, tmp_path: Path, demo: tuple[Database, str]) -> None:
     model, controller, _ = make(demo, page_size=25)
     controller.refresh()
-    proxy = QueueFilterProxy()
-    proxy.setSourceModel(model)
     view = QTableView()
     qtbot.addWidget(view)
-    view.setModel(proxy)
+    view.setModel(model)
     view.setSortingEnabled(True)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.verticalHeader().hide()
@@ -424,7 +442,7 @@ def test_renders_in_a_table_view(qtbot, tmp_path: Path, demo: tuple[Database, st
     view.show()
     qtbot.waitExposed(view)
     view.selectRow(0)
-    with qtbot.waitSignal(controller.open_submission):
+    with qtbot.waitSignal(controller.open_row):
         qtbot.keyClick(view.viewport(), Qt.Key.Key_Return)
     view.grab().save(str(tmp_path / "queue.png"))
     assert (tmp_path / "queue.png").stat().st_size > 0
@@ -435,7 +453,7 @@ def test_renders_in_a_table_view(qtbot, tmp_path: Path, demo: tuple[Database, st
 
 
 def test_dates_follow_the_locale() -> None:
-    model = QueueModel()
+    model = new_model()
     model.set_rows([row(0, due_at=datetime(2026, 4, 9, 12, tzinfo=UTC))], 1)
     before = QLocale()
     try:

@@ -17,9 +17,9 @@ from assessor.domain.rubric import Criterion, Level, PassRule, PassRuleKind, Rub
 from assessor.services import rubrics
 from assessor.services.rubrics import RubricVersionInfo, diff_versions, import_rubric
 from assessor.store.db import Database
+from assessor.ui.rubric_view.grid import LevelRole, MarkRole, RubricGrid
 from assessor.ui.rubrics import library as library_module
 from assessor.ui.rubrics.diff import RubricDiffView
-from assessor.ui.rubrics.grid import LevelRole, MarkRole, RubricGrid
 from assessor.ui.rubrics.library import RefRole, RubricLibrary
 from assessor.ui.tasks import TaskRunner
 from tests.conftest import levels, sample_rubric

@@ -20,7 +20,8 @@ from assessor.services.scoring import (
     save_draft,
 )
 from assessor.store.db import Database
-from assessor.ui.scoring.sheet import SaveState, SaveTracker, ScoreSheet
+from assessor.ui.saves import SaveLedger, SaveState
+from assessor.ui.scoring.sheet import ScoreSheet
 from assessor.ui.scoring.workspace import shown
 from assessor.ui.tasks import TaskRunner
 from tests.conftest import Seed
@@ -158,14 +159,14 @@ def test_a_finalized_sheet_refuses_changes(db: Database, seeded: Seed, qapp: QAp
 def test_a_failure_of_a_sheet_left_behind_stays_visible_until_retried(
     qtbot: Any, db: Database, seeded: Seed, runner: TaskRunner
 ) -> None:
-    tracker = SaveTracker()
+    tracker = SaveLedger()
     first, gate = make(db, seeded, runner, label="Amara Okafor (Safe isolation)")
-    tracker.watch(first)
+    tracker.register(first)
     gate.open.clear()
     gate.fail = "database is locked"
     first.choose_level("plan", "competent")
     second, _ = make(db, seeded, runner, label="Mei Chen (Safe isolation)")  # moved on
-    tracker.watch(second)
+    tracker.register(second)
     del first
     assert tracker.state is SaveState.SAVING
     gate.open.set()
@@ -212,7 +213,7 @@ def test_a_signed_sheet_has_nothing_to_undo(db: Database, seeded: Seed, qapp: QA
 def test_several_failed_sheets_are_counted_after_the_first(
     qtbot: Any, db: Database, seeded: Seed, runner: TaskRunner
 ) -> None:
-    tracker = SaveTracker()
+    tracker = SaveLedger()
     said = [
         "Amara: disk full",
         "Amara: disk full (and changes to one other submission)",
@@ -223,7 +224,7 @@ def test_several_failed_sheets_are_counted_after_the_first(
     ):
         sheet, gate = make(db, seeded, runner, label=name)
         gate.fail = "disk full"
-        tracker.watch(sheet)
+        tracker.register(sheet)
         sheet.choose_level(criterion, "competent")
         qtbot.waitUntil(lambda s=sheet: s.state is SaveState.FAILED, timeout=WAIT_MS)
         assert tracker.error == words

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from assessor.domain.workflow import SubmissionStatus
 from assessor.services.scoring import evaluation_for
 from assessor.ui.main_window import MainWindow
-from assessor.ui.scoring.sheet import SaveState
+from assessor.ui.saves import SaveState
 
 TIMEOUT_MS = 90_000
 POLL_MS = 50

@@ -11,7 +11,6 @@ from typing import Any, BinaryIO
 from assessor.cli.common import add_output, command, identifier, open_db
 from assessor.cli.text import out, say
 from assessor.reports.csv_results import results_csv
-from assessor.reports.score_sheet import write_score_sheet
 from assessor.services.report_data import results_data, score_sheet_data
 from assessor.store.files import write_output
 
@@ -28,6 +27,8 @@ def _write_report(
 
 
 def cmd_score_sheet(args: argparse.Namespace) -> int:
+    from assessor.reports.score_sheet import write_score_sheet  # reportlab: only when printing
+
     with open_db(args, create=False) as db:
         data = score_sheet_data(db, args.submission)
         pages: list[int] = []

@@ -14,7 +14,7 @@ from assessor.security.secrets import SecretStore
 from assessor.services.profiles import ProfileInfo, Signer
 from assessor.settings import Settings
 from assessor.ui.permissions import Permissions
-from assessor.ui.scoring.sheet import SaveTracker
+from assessor.ui.saves import SaveLedger
 from assessor.ui.tasks import TaskRunner
 
 _folder_lock = threading.Lock()
@@ -79,7 +79,7 @@ class Desk:
     secrets: SecretStore | None = None
     secrets_problem: str = ""  # why "remember on this computer" is unavailable
     opened_files: Path | None = None  # made by viewer_folder() the first time it is needed
-    saves: SaveTracker = field(default_factory=SaveTracker)  # every sheet's writes
+    saves: SaveLedger = field(default_factory=SaveLedger)  # every background write's state
 
     def viewer_folder(self) -> Path:
         """A private folder for copies handed to system viewers, made on first use (from a

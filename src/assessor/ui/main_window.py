@@ -24,10 +24,10 @@ from assessor.services.finalize import Finalized
 from assessor.ui.desk import Desk
 from assessor.ui.errors import in_words
 from assessor.ui.permissions import sentence
-from assessor.ui.queue_page import QueueView
+from assessor.ui.queue.view import QueueView
 from assessor.ui.role_page import RolePage
 from assessor.ui.rubrics.library import RubricLibrary
-from assessor.ui.scoring.sheet import SaveState
+from assessor.ui.saves import SaveState
 from assessor.ui.scoring.workspace import ScoringWorkspace
 from assessor.ui.status import StatusBar
 from assessor.ui.tasks import Task
@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         ws, queue = self.workspace, self.queue
-        queue.controller.open_submission.connect(self.open_submission)
+        queue.controller.open_row.connect(self.open_submission)
         queue.nothing_left.connect(self._nothing_left)
         queue.controller.failed.connect(lambda text: self.status.showMessage(text, 8000))
         ws.back_requested.connect(self.back_to_queue)
@@ -297,9 +297,8 @@ class MainWindow(QMainWindow):
         if direction > 0:
             self.open_next(after_id)
             return
-        ids = [r.id for r in self.queue.shown_rows()]
-        if after_id in ids and ids.index(after_id) > 0:
-            self.open_submission(ids[ids.index(after_id) - 1])
+        if self.scoring.allowed:
+            self.queue.open_previous(after_id)
 
     def _finalized(self, done: Finalized) -> None:
         self.status.showMessage(

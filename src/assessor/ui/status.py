@@ -18,7 +18,7 @@ from assessor.services.submissions import outbox_waiting
 from assessor.ui import theme
 from assessor.ui.desk import Desk
 from assessor.ui.elided import ElidedLabel
-from assessor.ui.scoring.sheet import SaveState, SaveTracker
+from assessor.ui.saves import SaveLedger, SaveState
 
 
 def _tr(text: str) -> str:
@@ -110,7 +110,7 @@ class StatusBar(QStatusBar):
 
     # -- saving -----------------------------------------------------------------------
 
-    def show_save(self, saves: SaveTracker) -> None:
+    def show_save(self, saves: SaveLedger) -> None:
         """'Saved HH:MM:SS' only when every write any sheet queued has committed."""
         failed = saves.state is SaveState.FAILED
         self.retry_button.setVisible(failed)

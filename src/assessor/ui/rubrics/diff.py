@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from assessor.domain.rubric import Rubric
 from assessor.domain.rubric_diff import Change, ChangeKind
 from assessor.services.rubrics import RubricVersionInfo, diff_versions, show_version
-from assessor.ui.rubrics.grid import MARKS, GridMarks, RubricGrid, mark_label, tint
+from assessor.ui.rubric_view.grid import MARKS, GridMarks, RubricGrid, mark_label, tint
 
 __all__ = ["Compared", "RubricDiffView", "Shown", "compare_versions", "grid_marks"]
 
@@ -75,55 +75,63 @@ def criterion_of(change: Change, a: Rubric, b: Rubric) -> str | None:
     return found[0] if found else None
 
 
+def _mark(side: dict[Any, ChangeKind], key: Any, kind: ChangeKind) -> None:
+    side[key] = _stronger(side.get(key), kind)
+
+
+def _mark_header(top: str, left: GridMarks, right: GridMarks) -> None:
+    part = {"passRule": "rule", "bands": "bands"}.get(top) or _HEADER_PARTS.get(top)
+    for side in (left, right):
+        if part is not None and part not in side.header:
+            side.header.append(part)
+
+
+def _mark_level(
+    change: Change, cid: str, level: tuple[str, str], left: GridMarks, right: GridMarks
+) -> None:
+    lid, field = level
+    if field:  # a field of the level, on both sides
+        _mark(left.levels, (cid, lid), "changed")
+        _mark(right.levels, (cid, lid), "changed")
+    elif change.kind == "added":
+        _mark(right.levels, (cid, lid), "added")
+    elif change.kind == "removed":
+        _mark(left.levels, (cid, lid), "removed")
+
+
+def _mark_criterion(
+    change: Change, found: tuple[str, str], a: Rubric, b: Rubric, marks: tuple[GridMarks, GridMarks]
+) -> None:
+    left, right = marks
+    cid, rest = found
+    if not rest:  # a whole criterion
+        if change.kind == "added":
+            _mark(right.criteria, cid, "added")
+        elif change.kind == "removed":
+            _mark(left.criteria, cid, "removed")
+        return
+    level_ids = {
+        lid for r in (a, b) if cid in r.criterion_ids() for lid in r.criterion(cid).level_ids()
+    }
+    level = _split_id(rest, "levels", level_ids)
+    if level is None:  # a criterion field, or the order of its levels
+        _mark(left.criteria, cid, "changed")
+        _mark(right.criteria, cid, "changed")
+    else:
+        _mark_level(change, cid, level, left, right)
+
+
 def grid_marks(changes: Sequence[Change], a: Rubric, b: Rubric) -> tuple[GridMarks, GridMarks]:
     """What to mark in the older (`a`) and the newer (`b`) grid for these changes."""
     left, right = GridMarks(), GridMarks()
-
-    def mark_criterion(side: GridMarks, cid: str, kind: ChangeKind) -> None:
-        side.criteria[cid] = _stronger(side.criteria.get(cid), kind)
-
-    def mark_level(side: GridMarks, key: tuple[str, str], kind: ChangeKind) -> None:
-        side.levels[key] = _stronger(side.levels.get(key), kind)
-
-    def mark_header(part: str) -> None:
-        for side in (left, right):
-            if part not in side.header:
-                side.header.append(part)
-
+    criteria = {*a.criterion_ids(), *b.criterion_ids()}
     for change in changes:
         top = change.path.split("/", 1)[0]
-        if top == "passRule":
-            mark_header("rule")
-        elif top == "bands":
-            mark_header("bands")
-        elif top in _HEADER_PARTS:
-            mark_header(_HEADER_PARTS[top])
-        found = _split_id(change.path, "criteria", {*a.criterion_ids(), *b.criterion_ids()})
-        if top != "criteria" or found is None:
-            continue  # the criteria's order, extra metadata: listed, nothing to point at
-        cid, rest = found
-        if not rest:  # a whole criterion
-            if change.kind == "added":
-                mark_criterion(right, cid, "added")
-            elif change.kind == "removed":
-                mark_criterion(left, cid, "removed")
-            continue
-        level_ids = {
-            lid for r in (a, b) if cid in r.criterion_ids() for lid in r.criterion(cid).level_ids()
-        }
-        level = _split_id(rest, "levels", level_ids)
-        if level is None:  # a criterion field, or the order of its levels
-            mark_criterion(left, cid, "changed")
-            mark_criterion(right, cid, "changed")
-            continue
-        lid, field = level
-        if field:
-            mark_level(left, (cid, lid), "changed")
-            mark_level(right, (cid, lid), "changed")
-        elif change.kind == "added":
-            mark_level(right, (cid, lid), "added")
-        elif change.kind == "removed":
-            mark_level(left, (cid, lid), "removed")
+        _mark_header(top, left, right)
+        found = _split_id(change.path, "criteria", criteria)
+        if top == "criteria" and found is not None:
+            # (The criteria's order and extra metadata are listed, with nothing to point at.)
+            _mark_criterion(change, found, a, b, (left, right))
     return left, right
 
 

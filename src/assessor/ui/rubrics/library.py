@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 from assessor.domain.changes import Change
 from assessor.services.rubrics import RubricVersionInfo, list_versions, show_version
 from assessor.ui.errors import in_words
+from assessor.ui.rubric_view.grid import RubricGrid, short_digest, tint
 from assessor.ui.rubrics.diff import Compared, RubricDiffView, Shown, compare_versions
-from assessor.ui.rubrics.grid import RubricGrid, short_digest, tint
 from assessor.ui.rubrics.versions import RefRole, rubric_item, version_tree
 from assessor.ui.tasks import TaskRunner
 from assessor.ui.theme import RED

@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from assessor.services.rubrics import RubricVersionInfo
-from assessor.ui.rubrics.grid_text import short_digest
+from assessor.ui.rubric_view.text import short_digest
 
 __all__ = ["RefRole", "rubric_item", "version_tree"]
 

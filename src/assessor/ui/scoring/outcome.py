@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication
 from assessor.domain.numbers import fmt
 from assessor.domain.rubric import PassRuleKind, Rubric
 from assessor.domain.scoring import Outcome, ScoreResult
-from assessor.ui.rubrics.grid_text import band_text
+from assessor.ui.rubric_view.text import band_text
 
 OUTCOME_WORDS = {Outcome.PASS: "PASS", Outcome.NOT_YET: "NOT YET", Outcome.INCOMPLETE: "INCOMPLETE"}
 

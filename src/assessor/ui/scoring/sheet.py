@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
@@ -33,6 +32,7 @@ from assessor.services.scoring import (
     SetOverallComment,
 )
 from assessor.ui.errors import details, in_words
+from assessor.ui.saves import SaveState
 from assessor.ui.tasks import TaskRunner
 
 # op(db, changes) → the draft as saved; a write on the serial lane
@@ -43,12 +43,6 @@ SAVES_CHANGE = frozenset({Change.EVALUATIONS, Change.SUBMISSIONS})
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("ScoreSheet", text)
-
-
-class SaveState(StrEnum):
-    SAVED = "saved"  # every change the screen shows is committed
-    SAVING = "saving"
-    FAILED = "failed"
 
 
 @dataclass(frozen=True)
@@ -65,75 +59,6 @@ def field_of(change: DraftChange) -> Field:
     if isinstance(change, SetComment):
         return Field("comment", change.criterion_id)
     return Field("level", change.criterion_id)
-
-
-class SaveTracker(QObject):
-    """Every sheet's writes, for the one indicator in the status bar. A sheet left behind
-    (the person moved on) stays here while a write of it is queued or has failed: its
-    failure must stay visible, and Retry must still reach it."""
-
-    changed = Signal()
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._sheets: list[ScoreSheet] = []
-        self.saved_at: datetime | None = None
-
-    def watch(self, sheet: ScoreSheet) -> None:
-        self._sheets.append(sheet)
-        sheet.save_state_changed.connect(self._update)
-        self._update()
-
-    @property
-    def state(self) -> SaveState:
-        states = {s.state for s in self._sheets}
-        if SaveState.FAILED in states:
-            return SaveState.FAILED
-        return SaveState.SAVING if SaveState.SAVING in states else SaveState.SAVED
-
-    @property
-    def error(self) -> str | None:
-        """Whose changes were not saved, and why: the person may have moved on from them."""
-        failed = [s for s in self._sheets if s.state is SaveState.FAILED]
-        if not failed:
-            return None
-        first = failed[0]
-        text = f"{first.label}: {first.error}" if first.label else str(first.error)
-        more = len(failed) - 1
-        if more:
-            text += (
-                _tr(" (and changes to one other submission)")
-                if more == 1
-                else _tr(" (and changes to {0} other submissions)").format(more)
-            )
-        return text
-
-    @property
-    def details(self) -> str | None:
-        """Every failed sheet's whole error, one paragraph each: the error's details."""
-        failed = [s for s in self._sheets if s.state is SaveState.FAILED]
-        if not failed:
-            return None
-        return "\n\n".join(
-            f"{s.label}: {s.error_details or s.error}" if s.label else str(s.error_details)
-            for s in failed
-        )
-
-    def retry(self) -> None:
-        for sheet in [s for s in self._sheets if s.state is SaveState.FAILED]:
-            sheet.retry()
-
-    def _update(self) -> None:
-        times = [s.saved_at for s in self._sheets if s.saved_at is not None]
-        if times:
-            self.saved_at = max([*times, self.saved_at] if self.saved_at else times)
-        # Keep the newest sheet and any with work outstanding.
-        self._sheets = [
-            s
-            for n, s in enumerate(self._sheets)
-            if n == len(self._sheets) - 1 or s.state is not SaveState.SAVED
-        ]
-        self.changed.emit()
 
 
 class ScoreSheet(QObject):

@@ -32,13 +32,14 @@ from assessor.ui import theme
 from assessor.ui.desk import Desk
 from assessor.ui.elided import ElidedLabel
 from assessor.ui.errors import in_words
+from assessor.ui.evidence.panel import EvidencePanel
 from assessor.ui.permissions import SheetActs, sentence
-from assessor.ui.rubrics.grid_text import short_digest
+from assessor.ui.rubric_view.text import short_digest
+from assessor.ui.saves import SaveState
 from assessor.ui.scoring import acts
-from assessor.ui.scoring.evidence import EvidencePanel
 from assessor.ui.scoring.outcome import describe
 from assessor.ui.scoring.rubric_panel import RubricPanel
-from assessor.ui.scoring.sheet import Save, SaveState, ScoreSheet
+from assessor.ui.scoring.sheet import Save, ScoreSheet
 from assessor.ui.scoring.signing import confirm_box, shown, with_record
 
 __all__ = ["ScoringWorkspace", "confirm_box", "open_workspace", "shown"]
@@ -291,7 +292,7 @@ class ScoringWorkspace(QWidget):
             label=f"{ws.learner} ({ws.assessment})",
             parent=self,
         )
-        self.desk.saves.watch(sheet)
+        self.desk.saves.register(sheet)
         if self.sheet is not None:
             # Its queued writes still run and call back; the save tracker keeps it while
             # any is outstanding or failed.

@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
-from assessor.ui.scoring.viewers import Viewer
+from assessor.ui.evidence.viewers import Viewer
 
 
 def _tr(text: str) -> str:

@@ -35,7 +35,7 @@ from assessor.domain.numbers import fmt
 from assessor.domain.rubric import Criterion, Level, Rubric
 from assessor.domain.rubric_diff import ChangeKind
 from assessor.services.rubrics import RubricVersionInfo
-from assessor.ui.rubrics.grid_text import (
+from assessor.ui.rubric_view.text import (
     MARKS,
     band_text,
     critical_text,
@@ -169,22 +169,40 @@ class RubricGridModel(QAbstractTableModel):
                 return _tr("{}: no level {}").format(criterion.title, index.column())
             return None
         mark = self._mark(criterion, level)
-        if role == CriterionRole:
-            return criterion
-        if role == LevelRole:
-            return level
-        if role == MarkRole:
-            return mark
-        if role == Qt.ItemDataRole.DisplayRole:
-            lines = [mark_label(mark)] if mark else []
-            if level is None:
-                return "\n".join([*lines, *self._criterion_lines(index.row(), criterion)])
-            return "\n".join([*lines, *self._level_lines(criterion, level)])
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            text = self.data(index).replace("\n", ". ")
-            if level is not None:
-                return _tr("{}, level {}: {}").format(criterion.title, index.column(), text)
+        given = {CriterionRole: criterion, LevelRole: level, MarkRole: mark}
+        if role in given:
+            return given[role]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(
+                index, criterion, level, mark, spoken=role != Qt.ItemDataRole.DisplayRole
+            )
+        return self._look(role, criterion, level, mark)
+
+    def _text(
+        self,
+        index: AnyIndex,
+        criterion: Criterion,
+        level: Level | None,
+        mark: ChangeKind | None,
+        *,
+        spoken: bool,
+    ) -> str:
+        lines = [mark_label(mark)] if mark else []
+        if level is None:
+            lines += self._criterion_lines(index.row(), criterion)
+        else:
+            lines += self._level_lines(criterion, level)
+        text = "\n".join(lines)
+        if not spoken:
             return text
+        text = text.replace("\n", ". ")
+        if level is not None:
+            return _tr("{}, level {}: {}").format(criterion.title, index.column(), text)
+        return text
+
+    def _look(
+        self, role: int, criterion: Criterion, level: Level | None, mark: ChangeKind | None
+    ) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
             if level is None:
                 return criterion.description or None

@@ -9,7 +9,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QFrame, QWidget
 
-from assessor.ui.scoring.viewer_base import Viewer
+from assessor.ui.evidence.viewer_base import Viewer
 
 
 def _tr(text: str) -> str:

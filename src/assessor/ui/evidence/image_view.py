@@ -7,7 +7,7 @@ from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPainter, QPalette, QPixmap, QResizeEvent, QTransform
 from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView, QWidget
 
-from assessor.ui.scoring.viewer_base import Viewer
+from assessor.ui.evidence.viewer_base import Viewer
 
 
 def _tr(text: str) -> str:

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 
 from assessor.services.workspace import ArtifactInfo
 from assessor.ui import theme
-from assessor.ui.scoring.evidence_chrome import EvidenceBar, FocusFrame, tool_button
-from assessor.ui.scoring.evidence_files import FileList, ask_before_opening, format_size
-from assessor.ui.scoring.evidence_tasks import INTEGRITY, in_words, integrity_alarm, prepare, weakly
-from assessor.ui.scoring.viewers import (
+from assessor.ui.evidence.chrome import EvidenceBar, FocusFrame, tool_button
+from assessor.ui.evidence.files import FileList, ask_before_opening, format_size
+from assessor.ui.evidence.tasks import INTEGRITY, in_words, integrity_alarm, prepare, weakly
+from assessor.ui.evidence.viewers import (
     ImageViewer,
     InfoPage,
     MessagePage,

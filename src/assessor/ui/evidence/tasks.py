@@ -13,9 +13,9 @@ from PySide6.QtGui import QImage
 
 from assessor.services.workspace import ArtifactInfo
 from assessor.ui import errors
-from assessor.ui.scoring.viewers import decode_text
+from assessor.ui.evidence.viewers import decode_text
 
-log = logging.getLogger("assessor.ui.scoring.evidence")  # the panel's log, as it always was
+log = logging.getLogger("assessor.ui.evidence.panel")  # the panel's log, as it always was
 
 
 def _tr(text: str) -> str:

@@ -10,7 +10,7 @@ from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QWidget
 
 from assessor.ui import theme
-from assessor.ui.scoring.viewer_base import Viewer
+from assessor.ui.evidence.viewer_base import Viewer
 
 TEXT_LIMIT = 2_000_000  # characters of a text file shown; the rest is for the system viewer
 

@@ -1,4 +1,5 @@
 """The work queue screen: counts per status (also the status filter), assessment filter, table.
+Sorting (a click on a header) and "next to score" are the database's, in one order.
 
 Queries run on the parallel lane; typing in the search field is debounced by the controller.
 The queue reloads itself when a write anywhere changes submissions or evaluations: at once
@@ -7,10 +8,11 @@ while on screen, else when next shown.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,45 +29,42 @@ from PySide6.QtWidgets import (
 
 from assessor.domain.changes import Change
 from assessor.domain.workflow import SubmissionStatus
-from assessor.services.submissions import SubmissionRow, assessments
+from assessor.services.queue import (
+    QueueFilter,
+    QueueSort,
+    SubmissionRow,
+    next_to_score,
+    previous_in_queue,
+    queue_page,
+)
+from assessor.services.submissions import assessments
 from assessor.ui import states
 from assessor.ui.desk import Desk
-from assessor.ui.models.queue import (
-    Column,
-    Done,
-    Failed,
-    QueueController,
-    QueueFilterProxy,
-    QueueModel,
-    QueuePage,
-    next_ungraded,
-    service_query,
-)
+from assessor.ui.queue.controller import QueueController
+from assessor.ui.queue.model import PagedModel
+from assessor.ui.queue.submissions import Column, SubmissionColumns
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("QueuePage", text)
 
 
-class _Counted:
-    """The desk's runner for the controller's reads: each answer, late ones too, is counted
-    and the "no rows" message follows."""
+def submission_queue(
+    assessor_id: str,
+) -> tuple[Callable[..., Any], Callable[..., str | None]]:
+    """The work queue's page and step operations, with `assessor_id`'s progress."""
+    page = functools.partial(queue_page, assessor_id=assessor_id)
 
-    def __init__(self, view: QueueView) -> None:
-        self._view = view
+    def step(
+        db: Any, f: QueueFilter, sort: QueueSort, from_id: str | None, forward: bool
+    ) -> str | None:
+        if forward:
+            return next_to_score(db, f, sort, from_id, assessor_id=assessor_id)
+        if from_id is None:
+            return None
+        return previous_in_queue(db, f, sort, from_id, assessor_id=assessor_id)
 
-    def read(self, op: Callable[..., Any], *args: Any, on_done: Done, on_error: Failed) -> object:
-        view = self._view
-
-        def done(page: QueuePage) -> None:
-            on_done(page)
-            view._answered()
-
-        def failed(exc: BaseException) -> None:
-            on_error(exc)
-            view._answered()
-
-        return view.desk.runner.read(op, *args, on_done=done, on_error=failed)
+    return page, step
 
 
 class QueueView(QWidget):
@@ -74,13 +73,17 @@ class QueueView(QWidget):
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
-        self.model = QueueModel(self, page_size=desk.settings.queue_page_size)
-        self.proxy = QueueFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self.model: PagedModel[SubmissionRow] = PagedModel(
+            SubmissionColumns(), self, page_size=desk.settings.queue_page_size
+        )
+        page, step = submission_queue(desk.assessor_id)
         self.controller = QueueController(
             self.model,
-            service_query(desk.assessor_id),
-            runner=_Counted(self),
+            page,
+            runner=desk.runner,
+            initial_filter=QueueFilter(),
+            sort_type=QueueSort,
+            step=step,
             debounce_ms=desk.settings.search_delay_ms,
             parent=self,
         )
@@ -117,12 +120,12 @@ class QueueView(QWidget):
         bar.addWidget(self.assessment)
 
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setAccessibleName(_tr("Work queue"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)  # a click on a header: the query sorts
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
@@ -151,10 +154,11 @@ class QueueView(QWidget):
         self.controller.counts_changed.connect(self._counts)
         self.controller.failed.connect(self._failed)
         self.controller.loaded.connect(self._loaded)
+        self.controller.answered.connect(self._answered)
         self.controller.filter_changed.connect(self.cancel_next)
+        self.controller.nothing_found.connect(self._nothing_found)
         self._counts({})
         self._error: str | None = None  # why the last query failed, shown if nothing is
-        self._waiting_next = False  # "next" waits for a page of rows not loaded yet
 
     def _failed(self, text: str) -> None:
         self._error = text
@@ -230,49 +234,32 @@ class QueueView(QWidget):
             self.focus_table()
 
     def shown_rows(self) -> list[SubmissionRow]:
-        """The loaded rows in the order the table shows them (the person may have sorted)."""
-        return [
-            self.model.row_at(self.proxy.mapToSource(self.proxy.index(n, 0)).row())
-            for n in range(self.proxy.rowCount())
-        ]
+        """The loaded rows, in the order the table shows them (the query's)."""
+        return self.model.rows()
 
     def open_next(self, after_id: str | None) -> None:
-        """Open the next submission to score after `after_id`, in the table's order; rows not
-        loaded yet come before wrapping round to the top. `nothing_left` when there is none."""
-        self.model.retry_fetching()  # asking for "next" again is asking to try again
-        rows = self.shown_rows()
-        ids = [r.id for r in rows]
-        found = next_ungraded(
-            rows[ids.index(after_id) + 1 :] if after_id in ids else rows, after_id
-        )
-        if found is None and (self.model.canFetchMore() or self.model.fetching):
-            if not self._waiting_next:
-                self.model.settled.connect(self._next_when_settled)
-            self._next_after, self._waiting_next = after_id, True
-            self.model.fetchMore()  # does nothing when a page is already on its way
-            return
-        found = found or next_ungraded(rows, after_id)
-        if found is None:
-            self.nothing_left.emit()
-        else:
-            self.controller.open_submission.emit(found)
+        """Open the next submission to score after `after_id` in the table's order, wrapping
+        round to the top (the database finds it, loaded or not); `nothing_left` when there
+        is none."""
+        self.controller.find(after_id, forward=True)
 
-    def _next_when_settled(self) -> None:
-        self.cancel_next()
-        if self.model.fetch_error is None:  # else the person has been told why
-            QTimer.singleShot(0, lambda: self.open_next(self._next_after))
+    def open_previous(self, before_id: str) -> None:
+        """Open the submission just before `before_id` in the table's order, if any."""
+        self.controller.find(before_id, forward=False)
+
+    def _nothing_found(self, forward: bool) -> None:
+        if forward:
+            self.nothing_left.emit()
 
     def cancel_next(self) -> None:
-        """Forget a "next" still waiting for rows: the person went elsewhere, or changed
-        the list it would have been chosen from."""
-        if self._waiting_next:
-            self.model.settled.disconnect(self._next_when_settled)
-            self._waiting_next = False
+        """Forget a "next" still on its way: the person went elsewhere, or changed the list
+        it would have been chosen from."""
+        self.controller.cancel_find()
 
     def select(self, submission_id: str) -> None:
         row = self.model.row_of(submission_id)
         if row is not None:
-            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            index = self.model.index(row, 0)
             self.table.setCurrentIndex(index)
             self.table.scrollTo(index)
 
@@ -281,5 +268,5 @@ class QueueView(QWidget):
             self.empty.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-        if not self.table.currentIndex().isValid() and self.proxy.rowCount() > 0:
-            self.table.setCurrentIndex(self.proxy.index(0, 0))
+        if not self.table.currentIndex().isValid() and self.model.rowCount() > 0:
+            self.table.setCurrentIndex(self.model.index(0, 0))

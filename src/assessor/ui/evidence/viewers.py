@@ -11,11 +11,11 @@ The parts live in their own modules (`viewer_base`, `pdf_view`, `image_view`, `t
 
 from __future__ import annotations
 
-from assessor.ui.scoring.image_view import ImageViewer
-from assessor.ui.scoring.pages import InfoPage, MessagePage
-from assessor.ui.scoring.pdf_view import PdfViewer
-from assessor.ui.scoring.text_view import TEXT_LIMIT, CodeView, TextViewer, decode_text
-from assessor.ui.scoring.viewer_base import MAX_ZOOM, MIN_ZOOM, ZOOM_STEP, Viewer
+from assessor.ui.evidence.image_view import ImageViewer
+from assessor.ui.evidence.pages import InfoPage, MessagePage
+from assessor.ui.evidence.pdf_view import PdfViewer
+from assessor.ui.evidence.text_view import TEXT_LIMIT, CodeView, TextViewer, decode_text
+from assessor.ui.evidence.viewer_base import MAX_ZOOM, MIN_ZOOM, ZOOM_STEP, Viewer
 
 __all__ = [
     "MAX_ZOOM",

@@ -1,0 +1,1 @@
+"""A queue screen: rows paged in from a query, sorted and searched by the database."""

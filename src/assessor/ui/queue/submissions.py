@@ -1,0 +1,152 @@
+"""The work queue's columns: what each shows of a submission, and which query key sorts it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt
+
+from assessor.services.queue import SubmissionRow
+from assessor.ui import states
+
+__all__ = ["Column", "SubmissionColumns", "status_word"]
+
+
+class Column(IntEnum):
+    LEARNER = 0
+    ASSESSMENT = 1
+    RUBRIC = 2
+    SUBMITTED = 3
+    PROGRESS = 4
+    STATUS = 5
+    DUE = 6
+
+
+_HEADERS = {
+    Column.LEARNER: "Learner",
+    Column.ASSESSMENT: "Assessment",
+    Column.RUBRIC: "Rubric",
+    Column.SUBMITTED: "Submitted",
+    Column.PROGRESS: "My progress",
+    Column.STATUS: "Status",
+    Column.DUE: "Due",
+}
+# The name each column has in the queue service's sort (services/queue.py SORT_COLUMNS).
+_SORT_KEYS = {
+    Column.LEARNER: "learner",
+    Column.ASSESSMENT: "assessment",
+    Column.RUBRIC: "rubric",
+    Column.SUBMITTED: "submitted",
+    Column.PROGRESS: "progress",
+    Column.STATUS: "status",
+    Column.DUE: "due",
+}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("QueueModel", text)
+
+
+def status_word(status: str) -> str:
+    return states.look(status).word
+
+
+def _local(value: datetime) -> QDateTime:
+    return QDateTime.fromMSecsSinceEpoch(int(value.timestamp() * 1000))
+
+
+def _short_date(value: datetime, *, with_time: bool) -> str:
+    locale = QLocale()
+    moment = _local(value)
+    if locale.language() == QLocale.Language.C:
+        # The C locale's short form ("4 11 2026") reads as either day or month first.
+        return moment.toString("yyyy-MM-dd HH:mm" if with_time else "yyyy-MM-dd")
+    if with_time:
+        return locale.toString(moment, QLocale.FormatType.ShortFormat)
+    return locale.toString(moment.date(), QLocale.FormatType.ShortFormat)
+
+
+def _long_date(value: datetime) -> str:
+    locale = QLocale()
+    moment = _local(value)
+    if locale.language() == QLocale.Language.C:
+        return moment.toString("dddd d MMMM yyyy, HH:mm")
+    return locale.toString(moment, QLocale.FormatType.LongFormat)
+
+
+class SubmissionColumns:
+    """`Columns` for the work queue."""
+
+    def count(self) -> int:
+        return len(Column)
+
+    def header(self, column: int) -> str:
+        return _tr(_HEADERS[Column(column)])
+
+    def sort_key(self, column: int) -> str | None:
+        return _SORT_KEYS.get(Column(column))
+
+    def cell(self, row: SubmissionRow, column: int, role: int) -> Any:
+        col = Column(column)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(row, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(row, col)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{_tr(_HEADERS[col])}: {self.spoken(row, col)}"
+        if role == Qt.ItemDataRole.ForegroundRole and col == Column.STATUS:
+            return states.look(row.status).colour  # the filter button's colour
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == Column.PROGRESS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def display(self, row: SubmissionRow, column: Column) -> str:
+        match column:
+            case Column.LEARNER:
+                return row.learner
+            case Column.ASSESSMENT:
+                return row.assessment
+            case Column.RUBRIC:
+                return f"v{row.rubric_version}"
+            case Column.SUBMITTED:
+                return _short_date(row.submitted_at, with_time=True)
+            case Column.PROGRESS:
+                return f"{row.criteria_scored}/{row.criteria_total}"
+            case Column.STATUS:
+                return states.look(row.status).label  # as on the filter buttons
+            case Column.DUE:
+                return "—" if row.due_at is None else _short_date(row.due_at, with_time=False)
+
+    def tooltip(self, row: SubmissionRow, column: Column) -> str:
+        match column:
+            case Column.LEARNER if row.blind:
+                return _tr("Anonymous code: this assessment is blind-marked")
+            case Column.ASSESSMENT:
+                return f"{row.assessment} ({row.assessment_id})"
+            case Column.RUBRIC:
+                return f"{row.rubric_id} v{row.rubric_version}\n{row.rubric_digest}"
+            case Column.SUBMITTED:
+                return _long_date(row.submitted_at)
+            case Column.DUE if row.due_at is not None:
+                return _long_date(row.due_at)
+            case _:
+                return self.spoken(row, column)
+
+    def spoken(self, row: SubmissionRow, column: Column) -> str:
+        match column:
+            case Column.LEARNER if row.blind:
+                return _tr("anonymous code {}").format(row.learner)
+            case Column.PROGRESS:
+                return _tr("{} of {} criteria scored").format(
+                    row.criteria_scored, row.criteria_total
+                )
+            case Column.SUBMITTED:
+                return _long_date(row.submitted_at)
+            case Column.DUE:
+                return _tr("no due date") if row.due_at is None else _long_date(row.due_at)
+            case Column.STATUS:
+                return status_word(row.status)  # the word, not the symbol's name
+            case _:
+                return self.display(row, column)
