@@ -121,17 +121,17 @@ def test_from_score_to_credential_by_keyboard(desk: Desk, qtbot: Any, issuer: Is
     record = signed.args[0].record_id
     qtbot.waitUntil(lambda: "1 record waiting" in status_text(desk), timeout=WAIT_MS)
 
-    # Sync now (F9), then the Credentials page (Ctrl+6) shows what the backend issued,
-    # reloaded by the round's announcement, not by anyone calling it.
-    loads = parts.credentials.loads
+    # The Credentials page (Ctrl+6), then Sync now (F9): the page shows what the backend
+    # issued, reloaded by the round's announcement, not by anyone calling it.
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=WAIT_MS)
+    press(qtbot, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is parts.credentials
+    loads = parts.credentials.loads
     press(qtbot, Qt.Key.Key_F9)
     qtbot.waitUntil(lambda: parts.credentials.table.rowCount() == 1, timeout=WAIT_MS)
     assert parts.credentials.loads > loads
     qtbot.waitUntil(lambda: "0 records waiting" in status_text(desk), timeout=WAIT_MS)
-    press(qtbot, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
-    assert window.stack.currentWidget() is parts.credentials
     [credential] = parts.credentials.rows
     assert record in credential.records and credential.status == "active"
     assert credential.url.startswith(issuer.base_url)

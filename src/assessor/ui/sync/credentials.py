@@ -52,6 +52,7 @@ class CredentialsPage(QWidget):
         self.desk = desk
         self.setObjectName("credentialsPage")
         self.loads = 0
+        self.stale = False  # something it shows changed while it was hidden
         self.rows: list[Any] = []
         self.open_url: Callable[[str], object] = _open  # tests watch it
         self.note = label()
@@ -81,6 +82,7 @@ class CredentialsPage(QWidget):
         self._show([])
 
     def reload(self) -> None:
+        self.stale = False
         if self.desk.secrets is None:
             return
         self.desk.runner.read(
@@ -143,4 +145,11 @@ class CredentialsPage(QWidget):
 
     def _data_changed(self, changes: frozenset[str]) -> None:
         if Change.CREDENTIALS in changes:
+            self.stale = True
+            if self.isVisible():  # else when it is next shown
+                self.reload()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self.stale:
             self.reload()

@@ -125,6 +125,7 @@ class SyncPage(QWidget):
         self.desk, self.controller = desk, controller
         self.setObjectName("syncPage")
         self.loads = 0
+        self.stale = False  # something it shows changed while it was hidden
         self.who = label()
         self.state = label()
         self.state.setAccessibleName(_tr("Sync state"))
@@ -209,6 +210,7 @@ class SyncPage(QWidget):
             self.progress.setFormat(step_words(snap))
 
     def reload(self) -> None:
+        self.stale = False
         if self.desk.secrets is None:
             return
         self.desk.runner.read(
@@ -236,4 +238,11 @@ class SyncPage(QWidget):
 
     def _data_changed(self, changes: frozenset[str]) -> None:
         if changes & WATCHED:
+            self.stale = True
+            if self.isVisible():  # else when it is next shown
+                self.reload()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self.stale:
             self.reload()
