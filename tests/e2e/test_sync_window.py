@@ -136,6 +136,7 @@ def test_from_score_to_credential_by_keyboard(desk: Desk, qtbot: Any, issuer: Is
     assert record in credential.records and credential.status == "active"
     assert credential.url.startswith(issuer.base_url)
     assert parts.credentials.table.item(0, 2).text() == "✓ Active"
+    assert parts.credentials.table.item(0, 1).text() == learner  # as the queue names them
     opened: list[str] = []
     parts.credentials.open_url = opened.append
     QTest.keyClick(parts.credentials.table, Qt.Key.Key_Return)

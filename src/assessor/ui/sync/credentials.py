@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from assessor.domain.changes import Change
+from assessor.services.submissions import QueueFilter, list_submissions
 from assessor.sync.service import SyncService
 from assessor.ui import theme
 from assessor.ui.desk import Desk
@@ -39,7 +40,20 @@ def _tr(text: str) -> str:
 
 
 def credentials_of(db: Any, secrets: Any, profile_id: str) -> list[Any]:
-    return SyncService(db, secrets).credentials(profile_id)
+    """The credentials, each with the learner as the queue names them here (their name, or
+    the anonymous code of a blind-marked assessment), or None when the work is not here."""
+    service = SyncService(db, secrets)
+    found = service.credentials(profile_id)
+    submission_of = {x.record_id: x.submission_id for x in service.outbox(profile_id)}
+    names: dict[str, str | None] = {}
+    shown = []
+    for credential in found:
+        submission = next((submission_of.get(r) for r in credential.records), None)
+        if submission is not None and submission not in names:
+            rows = list_submissions(db, QueueFilter(text=submission), limit=20)
+            names[submission] = next((r.learner for r in rows if r.id == submission), None)
+        shown.append((credential, names.get(submission) if submission else None))
+    return shown
 
 
 def _open(url: str) -> bool:
@@ -91,14 +105,16 @@ class CredentialsPage(QWidget):
         )  # fmt: skip
 
     def _show(self, rows: list[Any]) -> None:
-        self.rows = list(reversed(rows))  # newest first
+        self.rows = [c for c, _name in reversed(rows)]  # newest first
+        names = [name for _c, name in reversed(rows)]
         self.table.setRowCount(len(self.rows))
         for n, c in enumerate(self.rows):
             symbol, word, colour = STATUS.get(c.status, ("?", c.status, None))
-            cells = (c.achievement, c.learner, f"{symbol} {_tr(word)}", c.issued_at[:10], c.url)
+            learner = names[n] or c.learner
+            cells = (c.achievement, learner, f"{symbol} {_tr(word)}", c.issued_at[:10], c.url)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(c.learner if column == 1 else text)
                 if column == 2 and colour:
                     item.setForeground(theme.text_colour(colour))
                 if column == 4:
