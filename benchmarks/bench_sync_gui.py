@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from PySide6.QtWidgets import QApplication
 from tests.issuer.service.conftest import publish_catalogue
 from tests.issuer.service.harness import Issuer
