@@ -41,7 +41,9 @@ def test_the_status_bar_says_who_where_and_what_is_waiting(desk: Desk) -> None:
     window = desk.window
     assert window.windowTitle() == "Assessor — Ada Assessor (assessor)"
     assert window.status.identity.text() == "Ada Assessor (assessor) · key unlocked"
-    assert window.status.sync.text().strip() == "Offline · 0 records waiting · never synced"
+    assert window.status.sync.text().strip() == (
+        "Offline — not enrolled with a backend (File ▸ Enrol) · 0 records waiting · never synced"
+    )
     assert window.status.folder.toolTip() == str(desk.folder)
     counts = window.queue.controller.counts
     button = window.queue.status_buttons["to_score"]

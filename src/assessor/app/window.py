@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QIcon
@@ -119,6 +120,7 @@ class DeskApp:
         self.opened: Opened | None = None
         self.keyring: tuple[SecretStore | None, str | None] | None = None
         self.window: MainWindow | None = None
+        self.demo_backend: Any = None  # the demo's issuer, once started
         self.status = 0
         self.hook = install_excepthook(lambda: self.window)
         self.tell: Callable[[str], object] = lambda text: QMessageBox.critical(
@@ -150,6 +152,8 @@ class DeskApp:
         )
         status = QApplication.exec()
         self.runner.shutdown()
+        if self.demo_backend is not None:
+            self.demo_backend.stop()
         if self.window is not None and self.window.desk.opened_files is not None:
             # Copies of learners' files handed to system viewers do not outlive the session.
             shutil.rmtree(self.window.desk.opened_files, ignore_errors=True)
@@ -286,10 +290,42 @@ class DeskApp:
         window.show()
         self.app.setQuitOnLastWindowClosed(True)
         window.start()
+        if self.args.demo:
+            self._start_demo_issuer(window)
         if self.args.self_test:
             self.self_test = SelfTest(window, self.args.screenshots)
             self.self_test.finished.connect(self._self_test_done)
             self.self_test.start()
+
+    def _start_demo_issuer(self, window: MainWindow) -> None:
+        """The demo's reference issuer, in this process on 127.0.0.1, on a background lane
+        (seeding and enrolling take a few seconds); stopped when the program ends."""
+        from assessor.demo.backend import start_demo_backend
+
+        say = window.status.showMessage
+        say("Starting the demo issuer…")
+
+        def started(backend: Any) -> None:
+            self.demo_backend = backend
+            if self.runner.closed:
+                backend.stop()
+                return
+            enrolled = ", ".join(backend.enrolled) or "nobody"
+            problems = "; ".join(backend.problems)
+            say(
+                f"Demo issuer running at {backend.url}; enrolled: {enrolled}."
+                + (f" {problems}." if problems else " Score a submission, then Sync now (F9).")
+            )
+            window.sync.controller.load()
+            window.sync.page.reload()
+
+        def failed(exc: BaseException) -> None:
+            say(f"The demo issuer did not start: {exc}. Your demo data is unaffected.")
+
+        self.runner.read(
+            start_demo_backend, self.opened.secrets if self.opened else None,
+            on_done=started, on_error=failed,
+        )  # fmt: skip
 
     def _self_test_done(self, ok: bool, message: str) -> None:
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         self.on_diagnostics: Callable[[], None] | None = None
         self.on_shortcuts: Callable[[], None] | None = None
         self.on_unlock: Callable[[], None] | None = None
+        self.sync: Any = None  # the sync's pages and controller (ui/sync/install.py)
         self.setObjectName("mainWindow")
         self.resize(1280, 760)
 
@@ -97,6 +99,7 @@ class MainWindow(QMainWindow):
             button.clicked.connect(lambda _c=False, p=page: self.show_page(p))
             top.addWidget(button)
             self.nav[name] = button
+        self.top = top
         top.addStretch(1)
         self.whose = QLabel()  # whose desk this is
         self.whose.setTextFormat(Qt.TextFormat.PlainText)  # a profile's name is not markup
@@ -245,14 +248,27 @@ class MainWindow(QMainWindow):
         self._activate(sheet.undo_stack if in_workspace and sheet else None)
         self.workspace.set_active(in_workspace)
         self.stack.setCurrentWidget(page)
-        for name, target in self.pages.items():
+        for name, target in self.pages.items():  # the desk's pages and those added
             self.nav[name].setChecked(target is page)
         if page is self.queue:
             self.queue.focus_table()
         elif isinstance(page, desks.DeskPage):
             page.enter()
-        elif page in (self.rubrics, self.role_page):
+        elif page in (self.rubrics, self.role_page, *self.pages.values()):
             page.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def add_page(self, name: str, text: str, page: QWidget, keys: list[str]) -> QAction:
+        """A page of another area on the stack, with its button and its View menu entry."""
+        self.stack.addWidget(page)
+        self.pages[name] = page
+        button = QToolButton()
+        button.setText(text)
+        button.setCheckable(True)
+        button.setAutoRaise(True)
+        button.clicked.connect(lambda _c=False: self.show_page(page))
+        self.top.insertWidget(len(self.nav), button)
+        self.nav[name] = button
+        return self._add("view", text, keys, lambda: self.show_page(page))
 
     def find_in_queue(self) -> None:
         if not self.scoring.allowed:

@@ -6,6 +6,7 @@ in its tooltip, and a failed save keeps its whole error for "Details…".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt, QTime, Signal
@@ -59,6 +60,9 @@ class StatusBar(QStatusBar):
         )
         self._message = ""
         self._details = ""
+        self.waiting = 0
+        # The sync's own words for the left part (ui/sync); None: no sync on this desk.
+        self.sync_words: Callable[[int], str] | None = None
         # No stretch on the right: a passing message is drawn left of the first one there.
         self.addWidget(self.identity)
         self.addWidget(self.sync, 1)
@@ -93,6 +97,10 @@ class StatusBar(QStatusBar):
         self.desk.runner.read(outbox_waiting, on_done=self.show_outbox, key=("outbox",))
 
     def show_outbox(self, waiting: int) -> None:
+        self.waiting = waiting
+        if self.sync_words is not None:
+            self.sync.setText(self.sync_words(waiting))
+            return
         online = bool(self.desk.settings.backend_url)
         state = _tr("Online") if online else _tr("Offline")
         records = (

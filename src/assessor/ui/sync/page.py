@@ -1,0 +1,248 @@
+"""The Sync page: who this desk is enrolled as, "Sync now" with its progress, every outbox
+item with its state and the backend's reason (a rejected record stays, with why), and the
+flags a round raised (withdrawn, reassigned, conflict). It reloads itself when the runner
+says the outbox or the records changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assessor.domain.changes import Change
+from assessor.sync.service import SyncService
+from assessor.ui import theme
+from assessor.ui.desk import Desk
+from assessor.ui.sync.controller import SyncController
+from assessor.ui.sync.words import (
+    FLAGS,
+    KINDS,
+    OUTBOX,
+    local_date_time,
+    state_words,
+    step_words,
+    summary,
+)
+
+_Index = QModelIndex | QPersistentModelIndex
+WATCHED = {Change.OUTBOX, Change.RECORDS}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Sync", text)
+
+
+def outbox_and_flags(db: Any, secrets: Any, profile_id: str) -> tuple[list[Any], list[Any]]:
+    service = SyncService(db, secrets)
+    return service.outbox(profile_id), service.flags(profile_id)
+
+
+def label(text: str = "") -> QLabel:
+    shown = QLabel(text)
+    shown.setTextFormat(Qt.TextFormat.PlainText)  # a backend's words are not markup
+    shown.setWordWrap(True)
+    shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return shown
+
+
+class OutboxModel(QAbstractTableModel):
+    HEADERS = ("Record", "Submission", "State", "Backend's answer", "Tries", "Signed", "Synced")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[Any] = []
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(reversed(rows))  # newest first
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: _Index, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        row, column = self.rows[index.row()], index.column()
+        symbol, word, colour = OUTBOX.get(row.state, ("?", row.state, None))
+        if role == Qt.ItemDataRole.ForegroundRole and column in (2, 3) and colour:
+            return theme.text_colour(colour)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 3:
+            return self._answer(row)
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (
+            f"{_tr(KINDS.get(row.kind, row.kind))} {row.record_id.removeprefix('urn:uuid:')[:13]}…",
+            row.submission_id or "",
+            f"{symbol} {_tr(word)}",
+            self._answer(row),
+            str(row.attempts),
+            local_date_time(row.created_at),
+            local_date_time(row.synced_at) if row.synced_at else "",
+        )[column]
+
+    @staticmethod
+    def _answer(row: Any) -> str:
+        parts = [p for p in (row.answer, row.reason, row.message) if p]
+        return " — ".join(parts)
+
+
+class SyncPage(QWidget):
+    enrol_requested = Signal()
+
+    def __init__(
+        self, desk: Desk, controller: SyncController, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.desk, self.controller = desk, controller
+        self.setObjectName("syncPage")
+        self.loads = 0
+        self.stale = False  # something it shows changed while it was hidden
+        self.who = label()
+        self.state = label()
+        self.state.setAccessibleName(_tr("Sync state"))
+        self.last = label()
+        self.sync_button = QPushButton(_tr("&Sync now (F9)"))
+        self.sync_button.setToolTip(_tr("Send every record waiting and receive what is new"))
+        self.sync_button.clicked.connect(controller.sync_now)
+        self.enrol_button = QPushButton(_tr("&Enrol…"))
+        self.enrol_button.clicked.connect(self.enrol_requested)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName(_tr("Sync progress"))
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.outbox = OutboxModel()
+        self.table = QTableView()
+        self.table.setModel(self.outbox)
+        self.table.setAccessibleName(_tr("Outbox: signed records and what the backend answered"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        # Sizing columns looks at this many rows, not all of a 10k outbox (GUI thread).
+        self.table.horizontalHeader().setResizeContentsPrecision(100)
+        self.flags = QTableWidget(0, 4)
+        self.flags.setAccessibleName(_tr("Flags raised by the sync"))
+        self.flags.setHorizontalHeaderLabels(
+            [_tr("Flag"), _tr("Subject"), _tr("Your work"), _tr("Why")]
+        )
+        self.flags.verticalHeader().hide()
+        self.flags.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.flags.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.flags.setMaximumHeight(140)
+        self.flags_title = label(_tr("Flags"))
+
+        top = QHBoxLayout()
+        top.addWidget(self.who, 1)
+        top.addWidget(self.enrol_button)
+        top.addWidget(self.sync_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addLayout(top)
+        layout.addWidget(self.state)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.last)
+        layout.addWidget(label(_tr("Outbox")))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.flags_title)
+        layout.addWidget(self.flags)
+        self.setFocusProxy(self.table)
+        controller.changed.connect(self.show_state)
+        desk.runner.changed.connect(self._data_changed)
+        self.show_state()
+
+    def show_state(self) -> None:
+        snap = self.controller.state
+        enrolment = snap.enrolment
+        if enrolment is None:
+            self.who.setText(
+                _tr("Not enrolled with a backend: records wait here, safe, until you enrol.")
+            )
+        else:
+            self.who.setText(
+                _tr("Enrolled as {0} ({1}) at {2}").format(
+                    enrolment.person, ", ".join(enrolment.roles), enrolment.backend
+                )
+            )
+        self.enrol_button.setEnabled(self.desk.secrets is not None)
+        self.sync_button.setEnabled(enrolment is not None and not snap.running)
+        failing = bool(snap.problem) or (snap.last is not None and not snap.last.ok)
+        self.state.setText(state_words(snap))
+        theme.paint(
+            self.state,
+            theme.text_colour("red") if failing and not snap.running else None,
+            bold=failing,
+        )
+        self.last.setText(summary(snap))
+        self.progress.setVisible(snap.running)
+        if snap.running:
+            self.progress.setRange(0, snap.total)  # 0..0: busy, the total is not known yet
+            self.progress.setValue(min(snap.done, snap.total))
+            self.progress.setFormat(step_words(snap))
+
+    def reload(self) -> None:
+        self.stale = False
+        if self.desk.secrets is None:
+            return
+        self.desk.runner.read(
+            outbox_and_flags, self.desk.secrets, self.desk.identity.profile.id,
+            on_done=self._loaded, key=("sync-page",),
+        )  # fmt: skip
+
+    def _loaded(self, found: tuple[list[Any], list[Any]]) -> None:
+        entries, flags = found
+        self.outbox.set_rows(entries)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.flags.setRowCount(len(flags))
+        for n, flag in enumerate(flags):
+            work = _tr("kept here, untouched") if flag.local_work else _tr("none")
+            for column, text in enumerate(
+                (_tr(FLAGS.get(flag.kind, flag.kind)), flag.subject, work, flag.reason)
+            ):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.flags.setItem(n, column, item)
+        self.flags.setVisible(bool(flags))
+        self.flags_title.setText(_tr("Flags") if flags else _tr("No flags."))
+        self.loads += 1
+
+    def _data_changed(self, changes: frozenset[str]) -> None:
+        if changes & WATCHED:
+            self.stale = True
+            if self.isVisible():  # else when it is next shown
+                self.reload()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self.stale:
+            self.reload()
