@@ -90,9 +90,9 @@ def _open(folder: Path, qtbot: Any, name: str) -> Desk:
 @pytest.mark.parametrize(
     ("name", "first", "pages"),
     [
-        (ASSESSOR, "queue", ["queue", "rubrics"]),
-        (MANAGER, "signoff", ["signoff", "rubrics"]),
-        (PROCTOR, "sessions", ["sessions", "rubrics"]),
+        (ASSESSOR, "queue", ["queue", "rubrics", "sync", "credentials"]),
+        (MANAGER, "signoff", ["signoff", "rubrics", "sync", "credentials"]),
+        (PROCTOR, "sessions", ["sessions", "rubrics", "sync", "credentials"]),
     ],
 )
 def test_each_person_lands_on_their_own_desk(
