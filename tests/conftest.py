@@ -147,3 +147,15 @@ def db(data_dir: Path) -> Iterator[Database]:
 @pytest.fixture
 def seeded(db: Database) -> Seed:
     return seed(db)
+
+
+@pytest.fixture(autouse=True)
+def _issuer_settings_put_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo issuer sets ISSUER_* in its own process (its workers read them there); a test
+    that starts one must not leave them to the tests after it."""
+    for name in ("ISSUER_DATA_DIR", "ISSUER_DB", "ISSUER_KEY_PASSPHRASE"):
+        if name in os.environ:
+            monkeypatch.setenv(name, os.environ[name])
+        else:
+            monkeypatch.setenv(name, "")
+            monkeypatch.delenv(name)

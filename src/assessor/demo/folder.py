@@ -204,6 +204,7 @@ def _drafts(db: Database, rng: random.Random, submissions: list[str], assessor_i
     return len(chosen)
 
 
+@operation(Operation.DEMO_WRITE)
 def finalized_for_signoff(db: Database, submissions: list[str], assessor_id: str) -> int:
     """The assessor's finalized and signed work on an assessment that needs sign-off, so the
     manager has work waiting: the first submissions of it nobody has started, scored with
