@@ -351,7 +351,8 @@ def test_values_entered_by_anyone_but_the_assessor_are_named(db: Database, seede
         )
     found = verify_store(db).finding
     assert found is not None and found.table == "audit_events"
-    assert f"but its actor {other.id} is not the evaluation's assessor" in found.problem
+    assert f"as {seeded.assessor_id} (evaluations " in found.problem
+    assert f", assessor_id), but its actor is {other.id}" in found.problem
 
 
 def test_a_write_without_an_event_gets_one_and_a_write_outside_is_named(

@@ -5,9 +5,9 @@ relies on was written by Assessor, in an event of the chain, with these values.
 Rules checked while replaying, besides the images themselves:
 - a `store.baseline` (migration 0005) may come only before any other event carrying rows;
 - an insert names a row that does not exist yet, an update or delete one that does;
-- every change to an evaluation or its scores is made by that evaluation's assessor: what
-  an assessor signs is only ever what they entered;
-- an exam session's log entry is written by the profile it names as its author.
+- a row with an author (`_AUTHOR`) is changed only by that author: every change to an
+  evaluation or its scores by that evaluation's assessor (what an assessor signs is only ever
+  what they entered), an exam session's log entry by the profile it names.
 """
 
 from __future__ import annotations
@@ -23,8 +23,14 @@ from assessor.store.db import Tx
 
 Key = tuple[Any, ...]
 BASELINE = "store.baseline"
-# Rows that belong to an evaluation, and how to find it from the row's key.
-_EVALUATION_OF: dict[str, int] = {"evaluations": 0, "evaluation_scores": 0}
+# Rows only their author may change, and where the state names the author: table -> (the
+# table of the row naming them, how many leading columns of the key are that row's key, the
+# column).
+_AUTHOR: dict[str, tuple[str, int, str]] = {
+    "evaluations": ("evaluations", 1, "assessor_id"),
+    "evaluation_scores": ("evaluations", 1, "assessor_id"),
+    "exam_entries": ("exam_entries", 2, "actor_id"),
+}
 
 
 class ReplayError(Exception):
@@ -56,10 +62,8 @@ class Replay:
         self._rows_seen = True
         for change in rows:
             table, key = self._apply(index, change)
-            if action != BASELINE and table in _EVALUATION_OF:
+            if action != BASELINE and table in _AUTHOR:
                 self._check_author(actor, table, key)
-            if action != BASELINE and table == "exam_entries":
-                self._check_logged_by(actor, key)
 
     def _apply(self, index: int, change: Any) -> tuple[str, Key]:
         if not (isinstance(change, list) and len(change) in (3, 4)):
@@ -88,21 +92,13 @@ class Replay:
         return table, key
 
     def _check_author(self, actor: str, table: str, key: Key) -> None:
-        evaluation = key[_EVALUATION_OF[table]] if key else None
-        row = self.state.get("evaluations", {}).get((evaluation,))
-        assessor = None if row is None else row.values.get("assessor_id")
-        if assessor != actor:
+        named_in, width, column = _AUTHOR[table]
+        row = self.state.get(named_in, {}).get(key[:width])
+        author = None if row is None else row.values.get(column)
+        if author != actor:
             raise ReplayError(
-                f"changes {table} {_label(key)} of evaluation {evaluation}, but its actor "
-                f"{actor} is not the evaluation's assessor {assessor}"
-            )
-
-    def _check_logged_by(self, actor: str, key: Key) -> None:
-        row = self.state.get("exam_entries", {}).get(key)
-        logged_by = None if row is None else row.values.get("actor_id")
-        if logged_by != actor:
-            raise ReplayError(
-                f"writes exam_entries {_label(key)} as {logged_by}, but its actor is {actor}"
+                f"changes {table} {_label(key)} as {author} ({named_in} "
+                f"{_label(key[:width])}, {column}), but its actor is {actor}"
             )
 
 
