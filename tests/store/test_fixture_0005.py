@@ -82,3 +82,18 @@ def test_work_carries_on_and_still_verifies(opened: Database) -> None:
     con.close()
     found = verify_store(opened).finding
     assert found is not None and found.table == "evaluations"
+
+
+def test_a_change_to_a_row_logged_before_0006_names_only_the_changed_column(
+    opened: Database,
+) -> None:
+    """The outbox rows were logged before 0006 added answer, reason and synced_at (null for
+    them): a later change names the column changed, not those it never had."""
+    con = sqlite3.connect(opened.path)
+    con.execute("UPDATE outbox_items SET attempts = 7 WHERE id = 2")
+    con.commit()
+    con.close()
+    found = verify_store(opened).finding
+    assert found is not None and found.table == "outbox_items"
+    assert found.problem.startswith("attempts differs from what audit event #")
+    assert "(attempts: the table has 7, the log 0)" in found.problem

@@ -126,8 +126,8 @@ def differences(tx: Tx, replay: Replay) -> Iterator[Difference]:
                 row = expected.pop(key, None)
                 if row is None:
                     yield Difference(table, count, _label(key), "not written by any audit event")
-                elif _logged(row.values, values) != values:
-                    yield Difference(table, count, _label(key), _differs(row, values))
+                elif (logged := _logged(row.values, values)) != values:
+                    yield Difference(table, count, _label(key), _differs(logged, row.event, values))
         except integrity.DATABASE_ERRORS as exc:  # a BLOB, or text that is not UTF-8
             yield Difference(table, count + 1, "-", f"a value that is no text or number ({exc})")
             continue
@@ -145,14 +145,15 @@ def _logged(logged: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     return {c: logged.get(c) for c in values} | logged
 
 
-def _differs(row: Row, values: dict[str, Any]) -> str:
-    columns = sorted(set(row.values) | set(values))
-    changed = [c for c in columns if row.values.get(c, _ABSENT) != values.get(c, _ABSENT)]
+def _differs(logged: dict[str, Any], event: int, values: dict[str, Any]) -> str:
+    """The columns where `values` differ from the image audit event #`event` logged."""
+    columns = sorted(set(logged) | set(values))
+    changed = [c for c in columns if logged.get(c, _ABSENT) != values.get(c, _ABSENT)]
     first = changed[0]
     return (
         f"{', '.join(changed)} differ{'s' if len(changed) == 1 else ''} from what audit event "
-        f"#{row.event} wrote ({first}: the table has {_short(values.get(first))}, the log "
-        f"{_short(row.values.get(first))})"
+        f"#{event} wrote ({first}: the table has {_short(values.get(first))}, the log "
+        f"{_short(logged.get(first))})"
     )
 
 
