@@ -323,6 +323,17 @@ def test_a_rewritten_overall_comment_is_named(db: Database, seeded: Seed) -> Non
     assert "the overall comment differs from what was signed" in found.problem
 
 
+def test_a_rewritten_exam_amendment_is_named(db: Database, seeded: Seed, tmp_path: Path) -> None:
+    """An amendment shown with other text than its manager signed: named as the amendment,
+    before the audit log's image of the row is compared."""
+    sealed_and_amended(db, tmp_path, seeded.manager_id)
+    assert verify_store(db).ok
+    tamper(db, "UPDATE exam_amendments SET text = 'C2 was a no-show.'")
+    found = verify_store(db).finding
+    assert found is not None and found.table == "exam_amendments"
+    assert "differs from what was signed" in found.problem
+
+
 def test_a_draft_changed_behind_the_assessors_back_is_named(db: Database, seeded: Seed) -> None:
     """Unsigned work too: a level in a draft the assessor would then sign."""
     save_draft(db, "sub-002", seeded.assessor_id, [SetLevel("plan", "not-yet")])
