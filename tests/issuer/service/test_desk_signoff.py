@@ -4,7 +4,6 @@ only then issued."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from assessor.security.records import parse_record
@@ -20,9 +19,10 @@ from tests.issuer.service.conftest import World
 
 
 def exported(world: World, record_id: str) -> dict[str, Any]:
+    """The desk's record, exported as a file and read back: what a device sends."""
     out = world.folder / f"{record_id.rsplit(':', 1)[-1]}.json"
     export_record(world.desk, record_id, out)
-    return parse_record(Path(out).read_bytes())
+    return parse_record(out.read_bytes())
 
 
 def test_the_desktops_signoff_records_are_accepted_and_the_approval_issues(

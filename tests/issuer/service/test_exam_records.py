@@ -6,29 +6,21 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-from assessor.security.records import parse_record
 from assessor.services import exam_sessions as es
 from assessor.services.exam_seal import amend_session, seal_session
 from assessor.services.profiles import Signer, add_profile, unlock
-from assessor.services.records import export_record
 from assessor.sync import protocol as p
 from tests.conftest import PASSPHRASE, sealed_key
 from tests.issuer.service.conftest import World
 from tests.issuer.service.harness import unique
+from tests.issuer.service.test_desk_signoff import exported
 
 
 def _desk_signer(world: World, name: str, role: str) -> Signer:
     with world.desk.write() as tx:
         profile = add_profile(tx, name, [role], sealed_key())
     return unlock(world.desk, profile.id, PASSPHRASE)
-
-
-def _exported(world: World, record_id: str) -> dict[str, Any]:
-    out = world.folder / f"{record_id.rsplit(':', 1)[-1]}.json"
-    export_record(world.desk, record_id, out)
-    return parse_record(out.read_bytes())
 
 
 def _sealed_session(world: World, proctor: Signer, session: str, folder: Path) -> str:
@@ -77,9 +69,9 @@ def test_a_sealed_session_and_its_amendment_are_accepted(world: World, tmp_path:
     manager = _desk_signer(world, world.manager.name, "manager")
     proctor_device = world.device(proctor._key, world.proctor.name, "proctor")
     manager_device = world.device(manager._key, world.manager.name, "manager")
-    sealed = _exported(world, _sealed_session(world, proctor, session, tmp_path))
+    sealed = exported(world, _sealed_session(world, proctor, session, tmp_path))
     amended = amend_session(world.desk, session, manager, "C2 had leave to be absent.")
-    amendment = _exported(world, amended.record_id)
+    amendment = exported(world, amended.record_id)
 
     [early] = manager_device.send(amendment)
     assert (early.state, early.reason) == (p.AnswerState.DEFERRED, p.Reason.SESSION_UNKNOWN)
@@ -93,6 +85,6 @@ def test_a_session_not_assigned_to_the_proctor_is_rejected(world: World, tmp_pat
     session = unique("exam")
     proctor = _desk_signer(world, world.proctor.name, "proctor")
     device = world.device(proctor._key, world.proctor.name, "proctor")
-    sealed = _exported(world, _sealed_session(world, proctor, session, tmp_path))
+    sealed = exported(world, _sealed_session(world, proctor, session, tmp_path))
     [answer] = device.send(sealed)
     assert (answer.state, answer.reason) == (p.AnswerState.REJECTED, p.Reason.SESSION_UNKNOWN)
