@@ -99,6 +99,17 @@ def test_memory_store_tokens(store: SecretStore) -> None:
     store.forget_token("https://a.example")  # forgetting twice is fine
 
 
+def test_profiles_enrolled_with_one_server_keep_their_own_tokens(store: SecretStore) -> None:
+    store.set_token("https://a.example", "token-p1", account="p-1")
+    store.set_token("https://a.example/", "token-p2", account="p-2")
+    assert store.token("https://a.example", account="p-1") == "token-p1"
+    assert store.token("https://a.example", account="p-2") == "token-p2"
+    assert store.token("https://a.example") is None  # no account: another entry
+    store.forget_token("https://a.example", account="p-1")
+    assert store.token("https://a.example", account="p-1") is None
+    assert store.token("https://a.example", account="p-2") == "token-p2"
+
+
 def test_memory_store_unlock_secrets(store: SecretStore) -> None:
     assert store.unlock_secret("p-1") is None
     store.remember_unlock("p-1", "secret-1")
