@@ -334,6 +334,16 @@ def test_a_rewritten_exam_amendment_is_named(db: Database, seeded: Seed, tmp_pat
     assert "differs from what was signed" in found.problem
 
 
+def test_a_session_shown_as_sealed_by_another_record_is_named(
+    db: Database, seeded: Seed, tmp_path: Path
+) -> None:
+    session = sealed_and_amended(db, tmp_path, seeded.manager_id)
+    tamper(db, "UPDATE exam_runs SET record_id = 'urn:uuid:another'")
+    found = verify_store(db).finding
+    assert found is not None and found.table == "exam_runs"
+    assert f"session {session} is not sealed by this record" in found.problem
+
+
 def test_a_draft_changed_behind_the_assessors_back_is_named(db: Database, seeded: Seed) -> None:
     """Unsigned work too: a level in a draft the assessor would then sign."""
     save_draft(db, "sub-002", seeded.assessor_id, [SetLevel("plan", "not-yet")])
