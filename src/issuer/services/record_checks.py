@@ -301,7 +301,8 @@ def check_exam_session(session: Session, doc: dict[str, Any], device: Signer) ->
 
 
 def check_exam_amendment(session: Session, doc: dict[str, Any], device: Signer) -> Facts:
-    """An amendment names a sealed session's record that is here, by id and digest."""
+    """An amendment names a sealed session's record that this backend accepted, by id and
+    digest."""
     subject = doc["credentialSubject"]
     ref = subject["amends"]
     at = "/credentialSubject/amends"
@@ -319,6 +320,12 @@ def check_exam_amendment(session: Session, doc: dict[str, Any], device: Signer) 
         or json.loads(target.body)["credentialSubject"]["id"] != subject["id"]
     ):
         raise Refused(Reason.SESSION_UNKNOWN, "the record amended is not this session's", at)
+    if target.state != "accepted":  # as a sign-off: only what this backend took can be amended
+        raise Refused(
+            Reason.SESSION_UNKNOWN,
+            f"the session record amended was {target.state} here ({target.reason})",
+            at,
+        )
     return Facts()
 
 

@@ -1,6 +1,6 @@
 """A session sealed on the desktop, and a manager's amendment to it, sent to a real issuer:
 accepted when the session is assigned to the proctor who sealed it; the amendment only once
-the session's record is there and only naming it by its digest."""
+the session's record is there and accepted, and only naming it by its digest."""
 
 from __future__ import annotations
 
@@ -88,3 +88,10 @@ def test_a_session_not_assigned_to_the_proctor_is_rejected(world: World, tmp_pat
     sealed = exported(world, _sealed_session(world, proctor, session, tmp_path))
     [answer] = device.send(sealed)
     assert (answer.state, answer.reason) == (p.AnswerState.REJECTED, p.Reason.SESSION_UNKNOWN)
+    # A manager's amendment cannot make the rejected session count: it is rejected too.
+    manager = _desk_signer(world, world.manager.name, "manager")
+    manager_device = world.device(manager._key, world.manager.name, "manager")
+    amended = amend_session(world.desk, session, manager, "C2 had leave to be absent.")
+    [answer] = manager_device.send(exported(world, amended.record_id))
+    assert (answer.state, answer.reason) == (p.AnswerState.REJECTED, p.Reason.SESSION_UNKNOWN)
+    assert "was rejected here" in answer.message
