@@ -62,7 +62,7 @@ def start_demo_backend(db: Database, secrets: SecretStore | None) -> DemoBackend
     sock = bind_loopback()
     origin = f"http://127.0.0.1:{sock.getsockname()[1]}"
     settings = environment(str(folder), sqlite_url(folder / "issuer.db"), DEMO_ISSUER_PASSPHRASE)
-    os.environ.update(settings)  # the issuer reads its folder and passphrase from there
+    os.environ.update(settings)  # the issuer (initialise, its workers) reads them from there
     issuer_db = IssuerDatabase(settings["ISSUER_DB"])
     try:
         host = origin.removeprefix("http://")
@@ -70,7 +70,7 @@ def start_demo_backend(db: Database, secrets: SecretStore | None) -> DemoBackend
     finally:
         issuer_db.close()
     seeded = seed(settings["ISSUER_DB"])
-    backend = DemoBackend(origin, folder, serve_in_thread(sock, settings))
+    backend = DemoBackend(origin, folder, serve_in_thread(sock, settings["ISSUER_DB"]))
     if secrets is None:
         backend.problems.append("no safe keyring here, so no profile could keep a device token")
         return backend
