@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import select
 
 from assessor.demo import DEMO_PASSPHRASE, DEMO_PROFILES, write_demo
@@ -22,15 +21,6 @@ from assessor.store import models as m
 from assessor.sync.service import SyncService
 
 
-@pytest.fixture
-def restore_issuer_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The demo sets the issuer's variables in this process: put them back afterwards."""
-    for name in ("ISSUER_DATA_DIR", "ISSUER_DB", "ISSUER_KEY_PASSPHRASE"):
-        monkeypatch.setenv(name, "")
-        monkeypatch.delenv(name)
-
-
-@pytest.mark.usefixtures("restore_issuer_environment")
 def test_a_demo_score_becomes_a_credential_after_one_sync(tmp_path: Path) -> None:
     folder = tmp_path / "demo"
     write_demo(folder)
