@@ -4,12 +4,15 @@ credential after one sync."""
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from assessor.demo import DEMO_PASSPHRASE, DEMO_PROFILES, write_demo
+from assessor.demo import backend as backend_module
 from assessor.demo.backend import issuer_folder, start_demo_backend
 from assessor.security.secrets import MemoryKeyring, SecretStore
 from assessor.services.data_folder import open_data
@@ -18,7 +21,9 @@ from assessor.services.profiles import list_profiles, unlock
 from assessor.services.scoring import SetLevel, save_draft
 from assessor.services.workspace import open_workspace
 from assessor.store import models as m
+from assessor.store.db import Database
 from assessor.sync.service import SyncService
+from issuer.embedded import bind_loopback
 
 
 def test_a_demo_score_becomes_a_credential_after_one_sync(tmp_path: Path) -> None:
@@ -59,3 +64,23 @@ def test_a_demo_score_becomes_a_credential_after_one_sync(tmp_path: Path) -> Non
     finally:
         backend.stop()
         db.close()
+
+
+def test_a_demo_issuer_that_fails_to_start_leaves_no_port_listening(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[socket.socket] = []
+
+    def bind() -> socket.socket:
+        opened.append(bind_loopback())
+        return opened[-1]
+
+    def no_seed(db_url: str) -> object:
+        raise RuntimeError("seeding failed")
+
+    monkeypatch.setattr(backend_module, "bind_loopback", bind)
+    monkeypatch.setattr(backend_module, "seed", no_seed)
+    with Database.open(tmp_path / "demo") as db, pytest.raises(RuntimeError, match="seeding"):
+        start_demo_backend(db, None)
+    [sock] = opened
+    assert sock.fileno() == -1  # closed, not left to the garbage collector

@@ -67,13 +67,18 @@ def start_demo_backend(db: Database, secrets: SecretStore | None) -> DemoBackend
     origin = f"http://{host}"
     settings = environment(str(folder), sqlite_url(folder / "issuer.db"), DEMO_ISSUER_PASSPHRASE)
     os.environ.update(settings)  # the issuer (initialise, its workers) reads them from there
-    issuer_db = IssuerDatabase(settings["ISSUER_DB"])
     try:
-        initialise(issuer_db, identity_for(host, DEMO_ISSUER_NAME, None, origin), folder / "keys")
-    finally:
-        issuer_db.close()
-    seeded = seed(settings["ISSUER_DB"])
-    backend = DemoBackend(folder, serve_in_thread(sock, settings["ISSUER_DB"]))
+        issuer_db = IssuerDatabase(settings["ISSUER_DB"])
+        try:
+            identity = identity_for(host, DEMO_ISSUER_NAME, None, origin)
+            initialise(issuer_db, identity, folder / "keys")
+        finally:
+            issuer_db.close()
+        seeded = seed(settings["ISSUER_DB"])
+        backend = DemoBackend(folder, serve_in_thread(sock, settings["ISSUER_DB"]))
+    except BaseException:
+        sock.close()  # a failed start leaves no port listening in this process
+        raise
     if secrets is None:
         backend.problems.append("no safe keyring here, so no profile could keep a device token")
         return backend
