@@ -4,16 +4,16 @@ folder, so a newcomer sees a score become a credential without setting up a serv
 The socket is bound to 127.0.0.1 first, so the issuer can be initialised for the port it will
 really serve on (its did:web and credential addresses name it); uvicorn then serves that socket
 on a thread of its own. The issuer reads its folder and key passphrase from the environment,
-as its workers do: `environment` gives the values this process uses."""
+as its workers do: `environment` gives the values, and the caller puts them in this process's
+environment before it initialises the issuer (which reads the passphrase there too)."""
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import uvicorn
 
@@ -44,7 +44,7 @@ class Embedded:
     server: uvicorn.Server
     thread: threading.Thread
     sock: socket.socket
-    errors: list[BaseException] = field(default_factory=list)
+    errors: list[BaseException]  # what the serving thread raised
 
     def stop(self, timeout: float = 10.0) -> None:
         self.server.should_exit = True
@@ -52,31 +52,31 @@ class Embedded:
         self.sock.close()
 
 
-def serve_in_thread(sock: socket.socket, settings: Mapping[str, str]) -> Embedded:
-    """Serve the issuer whose database `settings["ISSUER_DB"]` names (already initialised)
-    on `sock`, and return once it accepts connections (RuntimeError if it does not)."""
-    os.environ.update(settings)
-    db = Database(settings["ISSUER_DB"])
+def serve_in_thread(sock: socket.socket, db_url: str) -> Embedded:
+    """Serve the issuer whose database `db_url` names (already initialised, its settings in
+    this process's environment) on `sock`, and return once it accepts connections
+    (RuntimeError if it does not)."""
+    db = Database(db_url)
     prepare(db)
     config = uvicorn.Config(
         create_app(db), log_level="warning", access_log=False, server_header=False, lifespan="on"
     )
     server = uvicorn.Server(config)
-    port = sock.getsockname()[1]
-    running = Embedded(f"http://127.0.0.1:{port}", server, threading.Thread(), sock)
+    errors: list[BaseException] = []
 
     def run() -> None:
         try:
             server.run(sockets=[sock])
         except BaseException as exc:  # reported by `serve_in_thread` or kept for `stop`
-            running.errors.append(exc)
+            errors.append(exc)
 
-    running.thread = threading.Thread(target=run, name="embedded-issuer", daemon=True)
-    running.thread.start()
+    thread = threading.Thread(target=run, name="embedded-issuer", daemon=True)
+    running = Embedded(f"http://127.0.0.1:{sock.getsockname()[1]}", server, thread, sock, errors)
+    thread.start()
     deadline = time.monotonic() + START_TIMEOUT
     while not server.started:
-        if running.errors or not running.thread.is_alive() or time.monotonic() > deadline:
+        if errors or not thread.is_alive() or time.monotonic() > deadline:
             running.stop(timeout=1)
-            raise RuntimeError(f"the issuer did not start: {running.errors or 'timed out'}")
+            raise RuntimeError(f"the issuer did not start: {errors or 'timed out'}")
         time.sleep(0.02)
     return running

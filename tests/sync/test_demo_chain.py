@@ -4,6 +4,7 @@ credential after one sync."""
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import httpx
@@ -11,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from assessor.demo import DEMO_PASSPHRASE, DEMO_PROFILES, write_demo
+from assessor.demo import backend as backend_module
 from assessor.demo.backend import issuer_folder, start_demo_backend
 from assessor.security.secrets import MemoryKeyring, SecretStore
 from assessor.services.data_folder import open_data
@@ -19,18 +21,11 @@ from assessor.services.profiles import list_profiles, unlock
 from assessor.services.scoring import SetLevel, save_draft
 from assessor.services.workspace import open_workspace
 from assessor.store import models as m
+from assessor.store.db import Database
 from assessor.sync.service import SyncService
+from issuer.embedded import bind_loopback
 
 
-@pytest.fixture
-def restore_issuer_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The demo sets the issuer's variables in this process: put them back afterwards."""
-    for name in ("ISSUER_DATA_DIR", "ISSUER_DB", "ISSUER_KEY_PASSPHRASE"):
-        monkeypatch.setenv(name, "")
-        monkeypatch.delenv(name)
-
-
-@pytest.mark.usefixtures("restore_issuer_environment")
 def test_a_demo_score_becomes_a_credential_after_one_sync(tmp_path: Path) -> None:
     folder = tmp_path / "demo"
     write_demo(folder)
@@ -69,3 +64,23 @@ def test_a_demo_score_becomes_a_credential_after_one_sync(tmp_path: Path) -> Non
     finally:
         backend.stop()
         db.close()
+
+
+def test_a_demo_issuer_that_fails_to_start_leaves_no_port_listening(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[socket.socket] = []
+
+    def bind() -> socket.socket:
+        opened.append(bind_loopback())
+        return opened[-1]
+
+    def no_seed(db_url: str) -> object:
+        raise RuntimeError("seeding failed")
+
+    monkeypatch.setattr(backend_module, "bind_loopback", bind)
+    monkeypatch.setattr(backend_module, "seed", no_seed)
+    with Database.open(tmp_path / "demo") as db, pytest.raises(RuntimeError, match="seeding"):
+        start_demo_backend(db, None)
+    [sock] = opened
+    assert sock.fileno() == -1  # closed, not left to the garbage collector

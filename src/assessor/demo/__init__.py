@@ -1,6 +1,6 @@
 """The demo: a data folder full of realistic work, written from the shared demo set
 (`assessor.formats.demo_data`, which `issuer demo` uses too). Above the services: it writes
-through them, and will later also make reports and talk to an in-process issuer."""
+through them (folder.py), and backend.py serves the demo's issuer in this process."""
 
 from assessor.demo.folder import (
     DEMO_PASSPHRASE,

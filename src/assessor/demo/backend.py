@@ -36,11 +36,14 @@ DEMO_ISSUER_NAME = "Assessor demo issuer"
 class DemoBackend:
     """The running demo issuer and which demo profiles are enrolled with it."""
 
-    url: str
     folder: Path
     running: Embedded
     enrolled: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return self.running.url
 
     def stop(self) -> None:
         self.running.stop()
@@ -60,17 +63,22 @@ def start_demo_backend(db: Database, secrets: SecretStore | None) -> DemoBackend
     folder = issuer_folder(db.data_dir)
     folder.mkdir(mode=0o700)
     sock = bind_loopback()
-    origin = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    host = f"127.0.0.1:{sock.getsockname()[1]}"
+    origin = f"http://{host}"
     settings = environment(str(folder), sqlite_url(folder / "issuer.db"), DEMO_ISSUER_PASSPHRASE)
-    os.environ.update(settings)  # the issuer reads its folder and passphrase from there
-    issuer_db = IssuerDatabase(settings["ISSUER_DB"])
+    os.environ.update(settings)  # the issuer (initialise, its workers) reads them from there
     try:
-        host = origin.removeprefix("http://")
-        initialise(issuer_db, identity_for(host, DEMO_ISSUER_NAME, None, origin), folder / "keys")
-    finally:
-        issuer_db.close()
-    seeded = seed(settings["ISSUER_DB"])
-    backend = DemoBackend(origin, folder, serve_in_thread(sock, settings))
+        issuer_db = IssuerDatabase(settings["ISSUER_DB"])
+        try:
+            identity = identity_for(host, DEMO_ISSUER_NAME, None, origin)
+            initialise(issuer_db, identity, folder / "keys")
+        finally:
+            issuer_db.close()
+        seeded = seed(settings["ISSUER_DB"])
+        backend = DemoBackend(folder, serve_in_thread(sock, settings["ISSUER_DB"]))
+    except BaseException:
+        sock.close()  # a failed start leaves no port listening in this process
+        raise
     if secrets is None:
         backend.problems.append("no safe keyring here, so no profile could keep a device token")
         return backend

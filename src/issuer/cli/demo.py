@@ -10,6 +10,7 @@ from issuer.paths import database_url
 
 
 def demo(args: argparse.Namespace) -> int:
+    from issuer.services.credentials import stamp
     from issuer.services.demo import seed  # the evidence makers (reportlab): only here
 
     seeded = seed(database_url(getattr(args, "db", None)))
@@ -24,8 +25,7 @@ def demo(args: argparse.Namespace) -> int:
     )
     say("Enrolment codes (one use each, note them now; only their hashes are kept):")
     for c in seeded.codes:
-        stamp = c.expires_at.replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        say(f"  {c.person} as {c.role}: {c.code} (until {stamp})")
+        say(f"  {c.person} as {c.role}: {c.code} (until {stamp(c.expires_at)})")
     return 0
 
 

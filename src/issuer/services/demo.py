@@ -33,6 +33,7 @@ from issuer.services.catalogue import (
     publish_achievement,
     publish_rubric,
 )
+from issuer.services.credentials import stamp
 from issuer.services.people import add_person, create_code
 from issuer.services.rubric_source import read_rubrics
 from issuer.services.setup import open_initialised
@@ -77,9 +78,7 @@ class DemoSeeded:
                     "person": c.person,
                     "role": c.role,
                     "code": c.code,
-                    "expiresAt": c.expires_at.replace(microsecond=0)
-                    .isoformat()
-                    .replace("+00:00", "Z"),
+                    "expiresAt": stamp(c.expires_at),
                 }
                 for c in self.codes
             ],

@@ -27,7 +27,7 @@ def test_an_embedded_issuer_serves_its_own_port_and_stops(
     db = Database(settings["ISSUER_DB"])
     initialise(db, identity_for(f"127.0.0.1:{port}", "Demo", None, origin), tmp_path / "keys")
     db.close()
-    running = serve_in_thread(sock, settings)
+    running = serve_in_thread(sock, settings["ISSUER_DB"])
     try:
         assert running.url == origin
         answer = httpx.get(f"{origin}/.well-known/did.json", timeout=10)

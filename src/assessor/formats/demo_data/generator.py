@@ -104,9 +104,9 @@ class ExamSession:
 
 @dataclass(frozen=True)
 class DemoSet:
+    """What the seed decides; the catalogue (ACHIEVEMENTS, ASSESSMENTS) is the same for all."""
+
     seed: int
-    achievements: tuple[Achievement, ...]
-    assessments: tuple[Assessment, ...]
     learners: tuple[Learner, ...]
     submissions: tuple[Submission, ...]
     exam_session: ExamSession
@@ -203,8 +203,6 @@ def demo_set(seed: int = DEMO_SEED) -> DemoSet:
     )
     return DemoSet(
         seed=seed,
-        achievements=ACHIEVEMENTS,
-        assessments=ASSESSMENTS,
         learners=tuple(learners),
         submissions=tuple(submissions),
         exam_session=session,
