@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from assessor.domain import exam as x
 from assessor.domain.errors import DomainError, NotAllowed, UnknownChoice
@@ -31,6 +32,7 @@ from assessor.store.drafts import SqlOrSession
 MAX_TITLE = 500
 MAX_NOTE = 500  # a witness, an action, who was notified
 MAX_TEXT = 10_000
+E = TypeVar("E", bound=StrEnum)
 _PLACE = {x.SessionKind.SITE: "on site", x.SessionKind.REMOTE: "remote"}
 
 
@@ -53,6 +55,14 @@ def _plain(value: str, what: str, limit: int, *, multiline: bool = False) -> str
     if len(text) > limit:
         raise DomainError(f"the {what} is longer than {limit} characters")
     return text
+
+
+def _choice(enum: type[E], value: str, what: str) -> E:
+    """`value` as one of `enum`'s members, or UnknownChoice naming the valid ones."""
+    try:
+        return enum(value)
+    except ValueError:
+        raise UnknownChoice(what, value, list(enum)) from None
 
 
 def _optional(value: str | None, what: str) -> str | None:
@@ -110,10 +120,7 @@ def create_session(
     title = _plain(title, "session title", MAX_TITLE)
     if not title:
         raise DomainError("a session needs a title")
-    try:
-        kind_ = x.SessionKind(kind)
-    except ValueError:
-        raise UnknownChoice("session kind", kind, list(x.SessionKind)) from None
+    kind_ = _choice(x.SessionKind, kind, "session kind")
     place = _plain(location or "", "location", MAX_NOTE) or _PLACE[kind_]
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
         raise DomainError("the planned start and end need a time zone (such as Z)")
@@ -174,10 +181,7 @@ def check_in(
     now: datetime | None = None,
 ) -> Logged:
     """The candidate is here, and how their identity was checked; a late no-show may."""
-    try:
-        method = x.IdMethod(id_method)
-    except ValueError:
-        raise UnknownChoice("identity method", id_method, list(x.IdMethod)) from None
+    method = _choice(x.IdMethod, id_method, "identity method")
     with db.write_sql() as tx:
         head = _session(tx, session_id, proctor_id, Operation.EXAM_CHECK_IN)
         c = _candidate(tx, head, candidate_id)
@@ -209,10 +213,7 @@ def record_movement(
     now: datetime | None = None,
 ) -> Logged:
     """A checked-in candidate enters, leaves, or starts or ends a break."""
-    try:
-        kind = x.Movement(movement)
-    except ValueError:
-        raise UnknownChoice("movement", movement, list(x.Movement)) from None
+    kind = _choice(x.Movement, movement, "movement")
     with db.write_sql() as tx:
         head = _session(tx, session_id, proctor_id, Operation.EXAM_CHECK_IN)
         c = _candidate(tx, head, candidate_id)
@@ -242,14 +243,8 @@ class Incident:
 
 def check_incident(incident: Incident) -> Incident:
     """The incident as it will be stored, or DomainError naming what is wrong."""
-    try:
-        kind = x.IncidentType(incident.type)
-    except ValueError:
-        raise UnknownChoice("incident type", incident.type, list(x.IncidentType)) from None
-    try:
-        severity = x.Severity(incident.severity)
-    except ValueError:
-        raise UnknownChoice("severity", incident.severity, list(x.Severity)) from None
+    kind = _choice(x.IncidentType, incident.type, "incident type")
+    severity = _choice(x.Severity, incident.severity, "severity")
     text = _plain(incident.text, "incident text", MAX_TEXT, multiline=True)
     if not text:
         raise DomainError("an incident needs a text saying what happened")
@@ -309,10 +304,7 @@ def set_outcome(
     now: datetime | None = None,
 ) -> Logged:
     """The candidate's outcome; a terminal one (all but no-show) never changes."""
-    try:
-        value = x.Outcome(outcome)
-    except ValueError:
-        raise UnknownChoice("outcome", outcome, list(x.Outcome)) from None
+    value = _choice(x.Outcome, outcome, "outcome")
     with db.write_sql() as tx:
         head = _session(tx, session_id, proctor_id, Operation.EXAM_SET_OUTCOME)
         c = _candidate(tx, head, candidate_id)
