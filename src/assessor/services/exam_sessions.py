@@ -71,15 +71,26 @@ def _optional(value: str | None, what: str) -> str | None:
     return _plain(value, what, MAX_NOTE) or None
 
 
-def _session(tx: SqlOrSession, session_id: str, actor_id: str, op: Operation) -> s.SessionHead:
-    """The session, after the policy allowed `op` to this actor on it."""
+def session_head(tx: SqlOrSession, session_id: str, actor_id: str | None = None) -> s.SessionHead:
+    """The session (with `actor_id`'s roles), or UnknownChoice naming the sessions there are."""
     head = s.head(tx, session_id, actor_id)
     if head is None:
         raise UnknownChoice("exam session", session_id, [r.id for r in s.list_sessions(tx)])
+    return head
+
+
+def allow(actor: Actor, op: Operation, head: s.SessionHead) -> None:
+    """NotAllowed unless the policy lets `actor` do `op` to the session, as it stands."""
+    state = State.SEALED if head.status == x.SessionStatus.SEALED else State.OPEN
+    check(actor, op, owner=head.proctor_id, state=state)
+
+
+def _session(tx: SqlOrSession, session_id: str, actor_id: str, op: Operation) -> s.SessionHead:
+    """The session, after the policy allowed `op` to this actor on it."""
+    head = session_head(tx, session_id, actor_id)
     if head.actor_roles is None:
         raise NotAllowed(f"no profile '{actor_id}': unlock a profile with the proctor role first")
-    state = State.SEALED if head.status == x.SessionStatus.SEALED else State.OPEN
-    check(Actor(actor_id, head.actor_roles), op, owner=head.proctor_id, state=state)
+    allow(Actor(actor_id, head.actor_roles), op, head)
     return head
 
 
@@ -348,9 +359,7 @@ def count_sessions(db: Database) -> dict[str, int]:
 def show_session(db: Database, session_id: str) -> SessionView:
     """Everything about one session, as the console shows it and as a seal would sign it."""
     with db.read() as tx:
-        head = s.head(tx, session_id)
-        if head is None:
-            raise UnknownChoice("exam session", session_id, [r.id for r in s.list_sessions(tx)])
+        head = session_head(tx, session_id)
         return view(
             head, s.candidates(tx, head.id), s.entries(tx, head.id), s.amendments(tx, head.id)
         )
