@@ -32,8 +32,8 @@ from assessor.services.exam_seal import Sealed, SealRefused, seal_session
 from assessor.services.exam_views import SessionView
 from assessor.ui import theme
 from assessor.ui.desk import Desk
-from assessor.ui.elided import ElidedLabel
 from assessor.ui.errors import details, in_words
+from assessor.ui.heading import heading
 from assessor.ui.sessions.incident_dialog import IncidentDialog
 from assessor.ui.sessions.listing import when
 from assessor.ui.sessions.saves import ConsoleSaves
@@ -93,15 +93,9 @@ class SessionConsole(QWidget):
         self.ask_incident = self._ask_incident
         self.confirm = self._confirm
 
-        self.title = ElidedLabel(_tr("No session open"))
-        font = self.title.font()
-        font.setBold(True)
-        self.title.setFont(font)
-        back = QPushButton(_tr("Back to sessions (Esc)"))
-        back.clicked.connect(self.back_requested)
-        top = QHBoxLayout()
-        top.addWidget(self.title, 1)
-        top.addWidget(back)
+        self.title, top = heading(
+            _tr("No session open"), _tr("Back to sessions (Esc)"), self.back_requested
+        )
         self.info = QLabel()
         self.info.setTextFormat(Qt.TextFormat.PlainText)
         self.save_state = QLabel()
