@@ -60,6 +60,17 @@ def clock(stamp: str) -> str:
     return moment.strftime("%H:%M:%S")
 
 
+def presence(v: SessionView) -> dict[str, str]:
+    """Where each candidate is, by the last movement the log has of them (in PRESENCE's words;
+    none yet: not in the dict)."""
+    where = {}
+    for e in v.log:
+        if e.kind in PRESENCE:
+            for someone in e.candidates:
+                where[someone] = PRESENCE[e.kind]
+    return where
+
+
 def _seal(db: Any, session_id: str, signer: Any, shown: SessionView) -> Sealed:
     return seal_session(db, session_id, signer, expected=shown)
 
@@ -211,11 +222,7 @@ class SessionConsole(QWidget):
         self.info.setText(
             f"{v.id} · {place}, {v.location} · {when(v.starts_at)} – {when(v.ends_at)} · {state}"
         )
-        where = {}
-        for e in v.log:
-            if e.kind in PRESENCE:
-                for someone in e.candidates:
-                    where[someone] = PRESENCE[e.kind]
+        where = presence(v)
         self.roster.clear()
         for c in v.candidates:
             checked = (
@@ -330,8 +337,8 @@ class SessionConsole(QWidget):
         v, c = self._open(), self.current_candidate()
         if v is None or c is None:
             return
-        last = [e.kind for e in v.log if c in e.candidates and e.kind in PRESENCE]
-        self.movement("break-end" if last and last[-1] == "break-start" else "break-start")
+        on_break = presence(v).get(c) == PRESENCE["break-start"]
+        self.movement("break-end" if on_break else "break-start")
 
     def outcome(self) -> None:
         v, c = self._open(), self.current_candidate()
