@@ -9,7 +9,7 @@ entry whose time is before an earlier one's is flagged (the clock went back).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -113,6 +113,37 @@ def _event(tx: SqlOrSession, actor_id: str, action: str, session_id: str, **payl
     )
 
 
+def _log(
+    tx: SqlOrSession,
+    head: s.SessionHead,
+    proctor_id: str,
+    action: str,
+    now: datetime | None,
+    kind: str,
+    candidates: Sequence[str],
+    *,
+    value: str | None = None,
+    incident: tuple[str, str, str | None, str | None, str | None, str, int | None] | None = None,
+    then: Callable[[str], None] | None = None,
+) -> Logged:
+    """Append the entry, let `then(at)` write what it changes on the roster, and audit both
+    in one event (it carries the rows written before it)."""
+    seq, at, back = s.append_entry(
+        tx,
+        head,
+        at=_now(now),
+        actor_id=proctor_id,
+        kind=kind,
+        candidates=candidates,
+        value=value,
+        incident=incident,
+    )
+    if then is not None:
+        then(at)
+    _event(tx, proctor_id, action, head.id, seq=seq)
+    return Logged(head.id, seq, at, back)
+
+
 @operation(Operation.EXAM_OPEN)
 def create_session(
     db: Database,
@@ -199,18 +230,17 @@ def check_in(
         problem = x.check_in_problem(c.checked_in_at is not None, c.outcome)
         if problem:
             raise NotAllowed(f"candidate {candidate_id} {problem}")
-        seq, at, back = s.append_entry(
+        return _log(
             tx,
             head,
-            at=_now(now),
-            actor_id=proctor_id,
-            kind=x.EntryKind.CHECK_IN,
-            candidates=[c.id],
+            proctor_id,
+            "exam.check-in",
+            now,
+            x.EntryKind.CHECK_IN,
+            [c.id],
             value=method.value,
+            then=lambda at: s.check_in(tx, head.id, c.id, at, method.value),
         )
-        s.check_in(tx, head.id, c.id, at, method.value)
-        _event(tx, proctor_id, "exam.check-in", head.id, seq=seq)
-    return Logged(head.id, seq, at, back)
 
 
 @operation(Operation.EXAM_CHECK_IN)
@@ -230,11 +260,7 @@ def record_movement(
         c = _candidate(tx, head, candidate_id)
         if c.checked_in_at is None:
             raise NotAllowed(f"candidate {candidate_id} has not checked in")
-        seq, at, back = s.append_entry(
-            tx, head, at=_now(now), actor_id=proctor_id, kind=kind.value, candidates=[c.id]
-        )
-        _event(tx, proctor_id, "exam.movement", head.id, seq=seq)
-    return Logged(head.id, seq, at, back)
+        return _log(tx, head, proctor_id, "exam.movement", now, kind.value, [c.id])
 
 
 @dataclass(frozen=True)
@@ -291,17 +317,16 @@ def log_incident(
             _candidate(tx, head, candidate_id)
         if i.corrects is not None and s.entry_kind(tx, head.id, i.corrects) != "incident":
             raise DomainError(f"entry {i.corrects} of session {head.id} is not an incident")
-        seq, at, back = s.append_entry(
+        return _log(
             tx,
             head,
-            at=_now(now),
-            actor_id=proctor_id,
-            kind=x.EntryKind.INCIDENT,
-            candidates=i.candidates,
+            proctor_id,
+            "exam.incident",
+            now,
+            x.EntryKind.INCIDENT,
+            i.candidates,
             incident=(i.type, i.severity, i.witness, i.action, i.notified, i.text, i.corrects),
         )
-        _event(tx, proctor_id, "exam.incident", head.id, seq=seq)
-    return Logged(head.id, seq, at, back)
 
 
 @operation(Operation.EXAM_SET_OUTCOME)
@@ -322,18 +347,17 @@ def set_outcome(
         problem = x.outcome_change_problem(c.outcome, value, checked_in=c.checked_in_at is not None)
         if problem:
             raise NotAllowed(f"candidate {candidate_id}: {problem}")
-        seq, at, back = s.append_entry(
+        return _log(
             tx,
             head,
-            at=_now(now),
-            actor_id=proctor_id,
-            kind=x.EntryKind.OUTCOME,
-            candidates=[c.id],
+            proctor_id,
+            "exam.outcome",
+            now,
+            x.EntryKind.OUTCOME,
+            [c.id],
             value=value.value,
+            then=lambda at: s.set_outcome(tx, head.id, c.id, value.value, at),
         )
-        s.set_outcome(tx, head.id, c.id, value.value, at)
-        _event(tx, proctor_id, "exam.outcome", head.id, seq=seq)
-    return Logged(head.id, seq, at, back)
 
 
 @operation(None)
