@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from assessor.cli.common import (
+    Handler,
     bounded_int,
     bounded_text,
     check_input_files,
@@ -21,12 +23,10 @@ from assessor.cli.common import (
 from assessor.cli.text import out, say, table
 from assessor.domain import exam as x
 from assessor.services import exam_seal, exam_sessions, profiles
+from assessor.services.exam_sessions import MAX_NOTE, MAX_TEXT, MAX_TITLE
 from assessor.services.exam_views import SessionView
 from assessor.services.profiles import resolve_profile
 from assessor.store.db import Database
-
-MAX_TEXT = 10_000
-MAX_NOTE = 500
 
 
 def _when(text: str) -> datetime:
@@ -226,6 +226,25 @@ def _session(c: argparse.ArgumentParser) -> None:
     c.add_argument("session", metavar="SESSION", type=identifier)
 
 
+def _candidate_command(
+    ssub: Any,
+    name: str,
+    run: Handler,
+    about: str,
+    example: str,
+    choice: str,
+    values: type[StrEnum],
+    **options: Any,
+) -> None:
+    """A command on one candidate of a session: SESSION CANDIDATE, then `choice` (one of
+    `values`), then --profile."""
+    c = command(ssub, name, run, about, example)
+    _session(c)
+    c.add_argument("candidate", metavar="CANDIDATE", type=identifier)
+    c.add_argument(choice, choices=[v.value for v in values], **options)
+    _profile(c)
+
+
 def register(sub: Any) -> None:
     parent = sub.add_parser("session", help="exam sessions: roster, check-in, incidents, seal")
     ssub = parent.add_subparsers(dest="session_command", metavar="ACTION", required=True)
@@ -247,7 +266,7 @@ def register(sub: Any) -> None:
         "assessor session create --title 'Safe isolation' --kind site "
         "--start 2026-12-02T09:00Z --end 2026-12-02T11:00Z",
     )
-    c.add_argument("--title", required=True, type=bounded_text(500))
+    c.add_argument("--title", required=True, type=bounded_text(MAX_TITLE))
     c.add_argument("--kind", required=True, choices=[k.value for k in x.SessionKind])
     c.add_argument("--start", required=True, type=_when, metavar="ISO", help="planned start")
     c.add_argument("--end", required=True, type=_when, metavar="ISO", help="planned end")
@@ -267,29 +286,25 @@ def register(sub: Any) -> None:
     c.add_argument("file", metavar="FILE.csv")
     _profile(c)
 
-    c = command(
+    _candidate_command(
         ssub,
         "checkin",
         cmd_checkin,
         "check a candidate in, saying how their identity was checked",
         "assessor session checkin exam-01… C-104 --id-method passport",
+        "--id-method",
+        x.IdMethod,
+        required=True,
     )
-    _session(c)
-    c.add_argument("candidate", metavar="CANDIDATE", type=identifier)
-    c.add_argument("--id-method", required=True, choices=[m.value for m in x.IdMethod])
-    _profile(c)
-
-    c = command(
+    _candidate_command(
         ssub,
         "move",
         cmd_move,
         "a checked-in candidate enters, leaves, or starts or ends a break",
         "assessor session move exam-01… C-104 break-start",
+        "movement",
+        x.Movement,
     )
-    _session(c)
-    c.add_argument("candidate", metavar="CANDIDATE", type=identifier)
-    c.add_argument("movement", choices=[m.value for m in x.Movement])
-    _profile(c)
 
     c = command(
         ssub,
@@ -315,17 +330,15 @@ def register(sub: Any) -> None:
     c.add_argument("--corrects", type=bounded_int(1, 10**9), metavar="SEQ")
     _profile(c)
 
-    c = command(
+    _candidate_command(
         ssub,
         "outcome",
         cmd_outcome,
         "a candidate's outcome (all but no-show are final)",
         "assessor session outcome exam-01… C-104 completed",
+        "outcome",
+        x.Outcome,
     )
-    _session(c)
-    c.add_argument("candidate", metavar="CANDIDATE", type=identifier)
-    c.add_argument("outcome", choices=[o.value for o in x.Outcome])
-    _profile(c)
 
     c = command(
         ssub,

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from assessor.domain.errors import DomainError, NotAllowed, UnknownChoice
-from assessor.domain.policy import Operation, State
+from assessor.domain.errors import DomainError, NotAllowed
+from assessor.domain.policy import Operation
 from assessor.domain.text import require_plain
-from assessor.services.access import check, operation
+from assessor.services.access import operation
+from assessor.services.exam_sessions import allow, session_head
 from assessor.services.exam_views import SessionView, record_subject, session_uri, view
 from assessor.services.profiles import Signer
 from assessor.services.signing import sign_record
@@ -60,11 +61,8 @@ def seal_session(
     the stored session differs from it: a proctor signs only what they saw."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     with db.write() as tx:
-        head = s.head(tx, session_id, signer.profile.id)
-        if head is None:
-            raise UnknownChoice("exam session", session_id, [r.id for r in s.list_sessions(tx)])
-        state = State.SEALED if head.status == "sealed" else State.OPEN
-        check(signer.actor, Operation.EXAM_SEAL, owner=head.proctor_id, state=state)
+        head = session_head(tx, session_id)
+        allow(signer.actor, Operation.EXAM_SEAL, head)
         shown = view(head, s.candidates(tx, head.id), s.entries(tx, head.id))
         if shown.missing:
             raise SealRefused(session_id, shown.missing)
@@ -126,11 +124,8 @@ def amend_session(
         raise DomainError(f"the amendment is longer than {MAX_AMENDMENT} characters")
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     with db.write() as tx:
-        head = s.head(tx, session_id, signer.profile.id)
-        if head is None:
-            raise UnknownChoice("exam session", session_id, [r.id for r in s.list_sessions(tx)])
-        state = State.SEALED if head.status == "sealed" else State.OPEN
-        check(signer.actor, Operation.EXAM_AMEND, owner=head.proctor_id, state=state)
+        head = session_head(tx, session_id)
+        allow(signer.actor, Operation.EXAM_AMEND, head)
         original = r.record_by_ref(tx, str(head.record_id))
         if original is None:
             raise DomainError(f"the record that sealed {session_id} is missing; run verify")

@@ -9,11 +9,12 @@ entry whose time is before an earlier one's is flagged (the clock went back).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from assessor.domain import exam as x
 from assessor.domain.errors import DomainError, NotAllowed, UnknownChoice
@@ -31,6 +32,7 @@ from assessor.store.drafts import SqlOrSession
 MAX_TITLE = 500
 MAX_NOTE = 500  # a witness, an action, who was notified
 MAX_TEXT = 10_000
+E = TypeVar("E", bound=StrEnum)
 _PLACE = {x.SessionKind.SITE: "on site", x.SessionKind.REMOTE: "remote"}
 
 
@@ -55,21 +57,40 @@ def _plain(value: str, what: str, limit: int, *, multiline: bool = False) -> str
     return text
 
 
+def _choice(enum: type[E], value: str, what: str) -> E:
+    """`value` as one of `enum`'s members, or UnknownChoice naming the valid ones."""
+    try:
+        return enum(value)
+    except ValueError:
+        raise UnknownChoice(what, value, list(enum)) from None
+
+
 def _optional(value: str | None, what: str) -> str | None:
     if value is None:
         return None
     return _plain(value, what, MAX_NOTE) or None
 
 
-def _session(tx: SqlOrSession, session_id: str, actor_id: str, op: Operation) -> s.SessionHead:
-    """The session, after the policy allowed `op` to this actor on it."""
+def session_head(tx: SqlOrSession, session_id: str, actor_id: str | None = None) -> s.SessionHead:
+    """The session (with `actor_id`'s roles), or UnknownChoice naming the sessions there are."""
     head = s.head(tx, session_id, actor_id)
     if head is None:
         raise UnknownChoice("exam session", session_id, [r.id for r in s.list_sessions(tx)])
+    return head
+
+
+def allow(actor: Actor, op: Operation, head: s.SessionHead) -> None:
+    """NotAllowed unless the policy lets `actor` do `op` to the session, as it stands."""
+    state = State.SEALED if head.status == x.SessionStatus.SEALED else State.OPEN
+    check(actor, op, owner=head.proctor_id, state=state)
+
+
+def _session(tx: SqlOrSession, session_id: str, actor_id: str, op: Operation) -> s.SessionHead:
+    """The session, after the policy allowed `op` to this actor on it."""
+    head = session_head(tx, session_id, actor_id)
     if head.actor_roles is None:
         raise NotAllowed(f"no profile '{actor_id}': unlock a profile with the proctor role first")
-    state = State.SEALED if head.status == x.SessionStatus.SEALED else State.OPEN
-    check(Actor(actor_id, head.actor_roles), op, owner=head.proctor_id, state=state)
+    allow(Actor(actor_id, head.actor_roles), op, head)
     return head
 
 
@@ -92,6 +113,37 @@ def _event(tx: SqlOrSession, actor_id: str, action: str, session_id: str, **payl
     )
 
 
+def _log(
+    tx: SqlOrSession,
+    head: s.SessionHead,
+    proctor_id: str,
+    action: str,
+    now: datetime | None,
+    kind: str,
+    candidates: Sequence[str],
+    *,
+    value: str | None = None,
+    incident: tuple[str, str, str | None, str | None, str | None, str, int | None] | None = None,
+    then: Callable[[str], None] | None = None,
+) -> Logged:
+    """Append the entry, let `then(at)` write what it changes on the roster, and audit both
+    in one event (it carries the rows written before it)."""
+    seq, at, back = s.append_entry(
+        tx,
+        head,
+        at=_now(now),
+        actor_id=proctor_id,
+        kind=kind,
+        candidates=candidates,
+        value=value,
+        incident=incident,
+    )
+    if then is not None:
+        then(at)
+    _event(tx, proctor_id, action, head.id, seq=seq)
+    return Logged(head.id, seq, at, back)
+
+
 @operation(Operation.EXAM_OPEN)
 def create_session(
     db: Database,
@@ -110,10 +162,7 @@ def create_session(
     title = _plain(title, "session title", MAX_TITLE)
     if not title:
         raise DomainError("a session needs a title")
-    try:
-        kind_ = x.SessionKind(kind)
-    except ValueError:
-        raise UnknownChoice("session kind", kind, list(x.SessionKind)) from None
+    kind_ = _choice(x.SessionKind, kind, "session kind")
     place = _plain(location or "", "location", MAX_NOTE) or _PLACE[kind_]
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
         raise DomainError("the planned start and end need a time zone (such as Z)")
@@ -174,28 +223,24 @@ def check_in(
     now: datetime | None = None,
 ) -> Logged:
     """The candidate is here, and how their identity was checked; a late no-show may."""
-    try:
-        method = x.IdMethod(id_method)
-    except ValueError:
-        raise UnknownChoice("identity method", id_method, list(x.IdMethod)) from None
+    method = _choice(x.IdMethod, id_method, "identity method")
     with db.write_sql() as tx:
         head = _session(tx, session_id, proctor_id, Operation.EXAM_CHECK_IN)
         c = _candidate(tx, head, candidate_id)
         problem = x.check_in_problem(c.checked_in_at is not None, c.outcome)
         if problem:
             raise NotAllowed(f"candidate {candidate_id} {problem}")
-        seq, at, back = s.append_entry(
+        return _log(
             tx,
             head,
-            at=_now(now),
-            actor_id=proctor_id,
-            kind=x.EntryKind.CHECK_IN,
-            candidates=[c.id],
+            proctor_id,
+            "exam.check-in",
+            now,
+            x.EntryKind.CHECK_IN,
+            [c.id],
             value=method.value,
+            then=lambda at: s.check_in(tx, head.id, c.id, at, method.value),
         )
-        s.check_in(tx, head.id, c.id, at, method.value)
-        _event(tx, proctor_id, "exam.check-in", head.id, seq=seq)
-    return Logged(head.id, seq, at, back)
 
 
 @operation(Operation.EXAM_CHECK_IN)
@@ -209,20 +254,13 @@ def record_movement(
     now: datetime | None = None,
 ) -> Logged:
     """A checked-in candidate enters, leaves, or starts or ends a break."""
-    try:
-        kind = x.Movement(movement)
-    except ValueError:
-        raise UnknownChoice("movement", movement, list(x.Movement)) from None
+    kind = _choice(x.Movement, movement, "movement")
     with db.write_sql() as tx:
         head = _session(tx, session_id, proctor_id, Operation.EXAM_CHECK_IN)
         c = _candidate(tx, head, candidate_id)
         if c.checked_in_at is None:
             raise NotAllowed(f"candidate {candidate_id} has not checked in")
-        seq, at, back = s.append_entry(
-            tx, head, at=_now(now), actor_id=proctor_id, kind=kind.value, candidates=[c.id]
-        )
-        _event(tx, proctor_id, "exam.movement", head.id, seq=seq)
-    return Logged(head.id, seq, at, back)
+        return _log(tx, head, proctor_id, "exam.movement", now, kind.value, [c.id])
 
 
 @dataclass(frozen=True)
@@ -242,14 +280,8 @@ class Incident:
 
 def check_incident(incident: Incident) -> Incident:
     """The incident as it will be stored, or DomainError naming what is wrong."""
-    try:
-        kind = x.IncidentType(incident.type)
-    except ValueError:
-        raise UnknownChoice("incident type", incident.type, list(x.IncidentType)) from None
-    try:
-        severity = x.Severity(incident.severity)
-    except ValueError:
-        raise UnknownChoice("severity", incident.severity, list(x.Severity)) from None
+    kind = _choice(x.IncidentType, incident.type, "incident type")
+    severity = _choice(x.Severity, incident.severity, "severity")
     text = _plain(incident.text, "incident text", MAX_TEXT, multiline=True)
     if not text:
         raise DomainError("an incident needs a text saying what happened")
@@ -285,17 +317,16 @@ def log_incident(
             _candidate(tx, head, candidate_id)
         if i.corrects is not None and s.entry_kind(tx, head.id, i.corrects) != "incident":
             raise DomainError(f"entry {i.corrects} of session {head.id} is not an incident")
-        seq, at, back = s.append_entry(
+        return _log(
             tx,
             head,
-            at=_now(now),
-            actor_id=proctor_id,
-            kind=x.EntryKind.INCIDENT,
-            candidates=i.candidates,
+            proctor_id,
+            "exam.incident",
+            now,
+            x.EntryKind.INCIDENT,
+            i.candidates,
             incident=(i.type, i.severity, i.witness, i.action, i.notified, i.text, i.corrects),
         )
-        _event(tx, proctor_id, "exam.incident", head.id, seq=seq)
-    return Logged(head.id, seq, at, back)
 
 
 @operation(Operation.EXAM_SET_OUTCOME)
@@ -309,28 +340,24 @@ def set_outcome(
     now: datetime | None = None,
 ) -> Logged:
     """The candidate's outcome; a terminal one (all but no-show) never changes."""
-    try:
-        value = x.Outcome(outcome)
-    except ValueError:
-        raise UnknownChoice("outcome", outcome, list(x.Outcome)) from None
+    value = _choice(x.Outcome, outcome, "outcome")
     with db.write_sql() as tx:
         head = _session(tx, session_id, proctor_id, Operation.EXAM_SET_OUTCOME)
         c = _candidate(tx, head, candidate_id)
         problem = x.outcome_change_problem(c.outcome, value, checked_in=c.checked_in_at is not None)
         if problem:
             raise NotAllowed(f"candidate {candidate_id}: {problem}")
-        seq, at, back = s.append_entry(
+        return _log(
             tx,
             head,
-            at=_now(now),
-            actor_id=proctor_id,
-            kind=x.EntryKind.OUTCOME,
-            candidates=[c.id],
+            proctor_id,
+            "exam.outcome",
+            now,
+            x.EntryKind.OUTCOME,
+            [c.id],
             value=value.value,
+            then=lambda at: s.set_outcome(tx, head.id, c.id, value.value, at),
         )
-        s.set_outcome(tx, head.id, c.id, value.value, at)
-        _event(tx, proctor_id, "exam.outcome", head.id, seq=seq)
-    return Logged(head.id, seq, at, back)
 
 
 @operation(None)
@@ -356,9 +383,7 @@ def count_sessions(db: Database) -> dict[str, int]:
 def show_session(db: Database, session_id: str) -> SessionView:
     """Everything about one session, as the console shows it and as a seal would sign it."""
     with db.read() as tx:
-        head = s.head(tx, session_id)
-        if head is None:
-            raise UnknownChoice("exam session", session_id, [r.id for r in s.list_sessions(tx)])
+        head = session_head(tx, session_id)
         return view(
             head, s.candidates(tx, head.id), s.entries(tx, head.id), s.amendments(tx, head.id)
         )

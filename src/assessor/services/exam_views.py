@@ -13,12 +13,6 @@ from assessor.domain import exam as x
 from assessor.store import exam as s
 
 
-def record_time(stamp: str) -> str:
-    """A stored time as the record carries it: unchanged (UTC to the microsecond, 'Z' is a
-    date-time with a time zone), so the record says exactly what the log holds."""
-    return stamp
-
-
 def learner_uri(learner_id: str) -> str:
     return "urn:assessor:learner:" + quote(learner_id, safe="._~-:@")
 
@@ -250,12 +244,14 @@ def summaries(
 
 
 def record_subject(v: SessionView, sealed_at: str) -> dict[str, Any]:
-    """The ExamSessionRecord's credentialSubject: the session exactly as shown, but names."""
+    """The ExamSessionRecord's credentialSubject: the session exactly as shown, but names.
+    Times go in as stored (UTC to the microsecond with 'Z': a date-time with a time zone), so
+    the record says exactly what the log holds."""
     learners = {c.id: c.learner for c in v.candidates}
     incidents = []
     log = []
     for e in v.log:
-        common = {"seq": e.seq, "at": record_time(e.at), "clockBackwards": e.clock_back}
+        common = {"seq": e.seq, "at": e.at, "clockBackwards": e.clock_back}
         if e.kind == x.EntryKind.INCIDENT:
             first = learners.get(e.candidates[0]) if e.candidates else None
             incidents.append(
@@ -285,10 +281,10 @@ def record_subject(v: SessionView, sealed_at: str) -> dict[str, Any]:
             {
                 "candidate": c.id,
                 "learner": None if c.learner is None else learner_uri(c.learner),
-                "checkedInAt": None if c.checked_in_at is None else record_time(c.checked_in_at),
+                "checkedInAt": c.checked_in_at,
                 "idMethod": c.id_method,
                 "outcome": c.outcome,
-                "outcomeAt": None if c.outcome_at is None else record_time(c.outcome_at),
+                "outcomeAt": c.outcome_at,
             }
         )
     return {
@@ -298,8 +294,8 @@ def record_subject(v: SessionView, sealed_at: str) -> dict[str, Any]:
             "title": v.title,
             "kind": v.kind,
             "location": v.location,
-            "startsAt": record_time(v.starts_at),
-            "endsAt": record_time(v.ends_at),
+            "startsAt": v.starts_at,
+            "endsAt": v.ends_at,
             "sealedAt": sealed_at,
             "entries": len(v.log),
         },

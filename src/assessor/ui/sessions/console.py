@@ -32,8 +32,8 @@ from assessor.services.exam_seal import Sealed, SealRefused, seal_session
 from assessor.services.exam_views import SessionView
 from assessor.ui import theme
 from assessor.ui.desk import Desk
-from assessor.ui.elided import ElidedLabel
 from assessor.ui.errors import details, in_words
+from assessor.ui.heading import heading
 from assessor.ui.sessions.incident_dialog import IncidentDialog
 from assessor.ui.sessions.listing import when
 from assessor.ui.sessions.saves import ConsoleSaves
@@ -58,6 +58,17 @@ def clock(stamp: str) -> str:
     """Time of day with seconds (order matters in a log), in the person's time zone."""
     moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
     return moment.strftime("%H:%M:%S")
+
+
+def presence(v: SessionView) -> dict[str, str]:
+    """Where each candidate is, by the last movement the log has of them (in PRESENCE's words;
+    none yet: not in the dict)."""
+    where = {}
+    for e in v.log:
+        if e.kind in PRESENCE:
+            for someone in e.candidates:
+                where[someone] = PRESENCE[e.kind]
+    return where
 
 
 def _seal(db: Any, session_id: str, signer: Any, shown: SessionView) -> Sealed:
@@ -93,15 +104,9 @@ class SessionConsole(QWidget):
         self.ask_incident = self._ask_incident
         self.confirm = self._confirm
 
-        self.title = ElidedLabel(_tr("No session open"))
-        font = self.title.font()
-        font.setBold(True)
-        self.title.setFont(font)
-        back = QPushButton(_tr("Back to sessions (Esc)"))
-        back.clicked.connect(self.back_requested)
-        top = QHBoxLayout()
-        top.addWidget(self.title, 1)
-        top.addWidget(back)
+        self.title, top = heading(
+            _tr("No session open"), _tr("Back to sessions (Esc)"), self.back_requested
+        )
         self.info = QLabel()
         self.info.setTextFormat(Qt.TextFormat.PlainText)
         self.save_state = QLabel()
@@ -217,11 +222,7 @@ class SessionConsole(QWidget):
         self.info.setText(
             f"{v.id} · {place}, {v.location} · {when(v.starts_at)} – {when(v.ends_at)} · {state}"
         )
-        where = {}
-        for e in v.log:
-            if e.kind in PRESENCE:
-                for someone in e.candidates:
-                    where[someone] = PRESENCE[e.kind]
+        where = presence(v)
         self.roster.clear()
         for c in v.candidates:
             checked = (
@@ -336,8 +337,8 @@ class SessionConsole(QWidget):
         v, c = self._open(), self.current_candidate()
         if v is None or c is None:
             return
-        last = [e.kind for e in v.log if c in e.candidates and e.kind in PRESENCE]
-        self.movement("break-end" if last and last[-1] == "break-start" else "break-start")
+        on_break = presence(v).get(c) == PRESENCE["break-start"]
+        self.movement("break-end" if on_break else "break-start")
 
     def outcome(self) -> None:
         v, c = self._open(), self.current_candidate()

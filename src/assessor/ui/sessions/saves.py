@@ -37,7 +37,7 @@ class ConsoleSaves(QObject):
         self.error: str | None = None
         self.error_details: str | None = None
         self._in_flight = 0
-        self._failed: tuple[Any, tuple[Any, ...], str] | None = None
+        self._failed: list[tuple[Any, tuple[Any, ...], str]] = []  # in the order written
 
     @property
     def state(self) -> SaveState:
@@ -76,15 +76,15 @@ class ConsoleSaves(QObject):
                 refused(details(exc))
             else:
                 self.error, self.error_details = words, details(exc)
-                self._failed = (op, args, what)
+                self._failed.append((op, args, what))
             self.save_state_changed.emit()
 
         self.runner.write(op, *args, changes=self.changes, on_done=done, on_error=failed)
 
     def retry(self) -> None:
-        if self._failed is None:
-            return
-        op, args, what = self._failed
-        self._failed = None
-        self.error = self.error_details = None
-        self.write(op, *args, what=what)
+        """Queue again every write that failed (a log entry each: none may be lost)."""
+        failed, self._failed = self._failed, []
+        if failed:
+            self.error = self.error_details = None
+        for op, args, what in failed:
+            self.write(op, *args, what=what)

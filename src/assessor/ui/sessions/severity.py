@@ -8,13 +8,11 @@ from PySide6.QtGui import QColor, QPalette
 from assessor.domain import exam as x
 from assessor.ui import theme
 
-# Text colours that read on a light and on a dark background.
-_COLOURS = {
-    "green": ("#276b48", "#5fce96"),
-    "yellow": ("#7a6000", "#f2d04b"),
-    "red": ("#b02a2a", "#ff8a8a"),
-    "blue": ("#1f5fc4", "#7fb0ff"),
-}
+# Green, red and blue are the theme's text colours of those hues; the theme has no yellow, so
+# it is here: (on a light background, on a dark one), as the theme's are.
+_THEME = {"green": "green", "red": "red", "blue": "accent"}
+_OWN = {"yellow": ("#7a6000", "#f2d04b")}
+_UNKNOWN = ("#555555", "#bbbbbb")
 _MARKS = {"green": "●", "yellow": "▲", "red": "■", "blue": "◆"}
 
 
@@ -23,7 +21,9 @@ def _tr(text: str) -> str:
 
 
 def severity_colour(severity: str, palette: QPalette | None = None) -> QColor:
-    light, dark = _COLOURS.get(severity, ("#555555", "#bbbbbb"))
+    if severity in _THEME:
+        return theme.text_colour(_THEME[severity], palette)
+    light, dark = _OWN.get(severity, _UNKNOWN)
     return QColor(dark if theme.is_dark(palette) else light)
 
 
