@@ -371,15 +371,6 @@ def list_sessions(
 
 
 @operation(None)
-def count_sessions(db: Database) -> dict[str, int]:
-    """How many sessions are open and sealed (for the list's filter buttons)."""
-    counts = dict.fromkeys((x.SessionStatus.OPEN.value, x.SessionStatus.SEALED.value), 0)
-    for row in list_sessions(db):
-        counts[row.state] += 1
-    return counts
-
-
-@operation(None)
 def show_session(db: Database, session_id: str) -> SessionView:
     """Everything about one session, as the console shows it and as a seal would sign it."""
     with db.read() as tx:
