@@ -20,6 +20,7 @@ from assessor.services.signoff import (
     decide,
     decision_for,
     signoff_counts,
+    signoff_page,
     signoff_queue,
 )
 from assessor.services.verify import verify_store
@@ -89,6 +90,22 @@ def test_the_queue_lists_signed_work_awaiting_sign_off(desk: Desk) -> None:
     [approved] = signoff_queue(desk.db, SignOffFilter(state="approved"))
     assert approved.submission_id == "sub-001"
     assert signoff_counts(desk.db) == {"pending": 0, "approved": 1, "returned": 0}
+
+
+def test_the_queue_comes_a_page_at_a_time_with_its_total_and_counts_first(desk: Desk) -> None:
+    desk.finalized("sub-001")
+    desk.finalized("sub-002")
+    f = SignOffFilter()
+    first = signoff_page(desk.db, f, None, 0, 1)
+    assert [row.id for row in first.rows] == ["sub-001"]  # the queue's id is the submission
+    assert (first.total, first.counts) == (2, {"pending": 2, "approved": 0, "returned": 0})
+    rest = signoff_page(desk.db, f, None, 1, 1)
+    assert ([row.id for row in rest.rows], rest.total, rest.counts) == (["sub-002"], None, None)
+    decide(desk.db, "sub-001", desk.manager, approve=True)
+    approved = signoff_page(desk.db, SignOffFilter(state="approved"), None, 0, 10)
+    assert ([row.id for row in approved.rows], approved.total) == (["sub-001"], 1)
+    every = signoff_page(desk.db, SignOffFilter(state=None), None, 0, 10)
+    assert ([row.id for row in every.rows], every.total) == (["sub-001", "sub-002"], 2)
 
 
 def test_approval_is_a_signed_record_binding_the_assessment_record(desk: Desk) -> None:

@@ -32,10 +32,12 @@ __all__ = [
     "STATES",
     "Decided",
     "SignOffFilter",
+    "SignOffPage",
     "SignOffRow",
     "decide",
     "decision_for",
     "signoff_counts",
+    "signoff_page",
     "signoff_queue",
     "signoff_reason",
     "to_json",
@@ -62,6 +64,15 @@ class Decided:
     return_to: str | None
 
 
+@dataclass(frozen=True)
+class SignOffPage:
+    """A page of the queue for the generic queue controller (`ui/queue/controller.py`)."""
+
+    rows: list[SignOffRow]
+    total: int | None = None  # rows the filter selects, told with the first page
+    counts: dict[str, int] | None = None  # per state, ignoring the state filter; first page
+
+
 def to_json(row: SignOffRow) -> dict[str, object]:
     """The `signoff list --json` shape: submission, learner, assessment, assessor, record."""
     return {
@@ -82,6 +93,22 @@ def signoff_queue(
     by anonymous code."""
     with db.read() as tx:
         return so.queue_page(tx, f or SignOffFilter(), limit=limit, offset=offset)
+
+
+@operation(None)
+def signoff_page(
+    db: Database, f: SignOffFilter, _sort: object, offset: int, limit: int
+) -> SignOffPage:
+    """`signoff_queue`'s rows `offset` to `offset + limit` (the queue has one order, so the
+    sort is ignored); the first page also carries the counts per state and the total, read in
+    the same snapshot."""
+    with db.read() as tx:
+        rows = so.queue_page(tx, f, limit=limit, offset=offset)
+        if offset:
+            return SignOffPage(rows)
+        counts = so.state_counts(tx, f)
+    total = counts.get(f.state, 0) if f.state else sum(counts.values())
+    return SignOffPage(rows, max(total, len(rows)), counts)
 
 
 @operation(None)
