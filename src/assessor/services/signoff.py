@@ -16,6 +16,7 @@ from assessor.domain.workflow import EvaluationStatus, SubmissionStatus
 from assessor.security.digests import decode_multibase_digest
 from assessor.services.access import check, operation
 from assessor.services.profiles import Signer
+from assessor.services.queue import QueuePage
 from assessor.services.signing import SignedRecord, sign_record
 from assessor.services.signoff_review import record_problem
 from assessor.store import models as m
@@ -32,7 +33,6 @@ __all__ = [
     "STATES",
     "Decided",
     "SignOffFilter",
-    "SignOffPage",
     "SignOffRow",
     "decide",
     "decision_for",
@@ -64,15 +64,6 @@ class Decided:
     return_to: str | None
 
 
-@dataclass(frozen=True)
-class SignOffPage:
-    """A page of the queue for the generic queue controller (`ui/queue/controller.py`)."""
-
-    rows: list[SignOffRow]
-    total: int | None = None  # rows the filter selects, told with the first page
-    counts: dict[str, int] | None = None  # per state, ignoring the state filter; first page
-
-
 def to_json(row: SignOffRow) -> dict[str, object]:
     """The `signoff list --json` shape: submission, learner, assessment, assessor, record."""
     return {
@@ -98,17 +89,16 @@ def signoff_queue(
 @operation(None)
 def signoff_page(
     db: Database, f: SignOffFilter, _sort: object, offset: int, limit: int
-) -> SignOffPage:
+) -> QueuePage[SignOffRow]:
     """`signoff_queue`'s rows `offset` to `offset + limit` (the queue has one order, so the
     sort is ignored); the first page also carries the counts per state and the total, read in
     the same snapshot."""
     with db.read() as tx:
         rows = so.queue_page(tx, f, limit=limit, offset=offset)
         if offset:
-            return SignOffPage(rows)
+            return QueuePage(rows)
         counts = so.state_counts(tx, f)
-    total = counts.get(f.state, 0) if f.state else sum(counts.values())
-    return SignOffPage(rows, max(total, len(rows)), counts)
+    return QueuePage.first(rows, counts, f.state)
 
 
 @operation(None)
