@@ -30,6 +30,7 @@ from assessor.ui import theme
 from assessor.ui.desk import Desk
 from assessor.ui.queue.controller import QueueController
 from assessor.ui.queue.model import PagedModel
+from assessor.ui.queue.view import empty_label, focus_rows, show_rows_or
 
 
 def _tr(text: str) -> str:
@@ -175,10 +176,7 @@ class SignOffList(QWidget):
             self.table.setColumnWidth(column, width)
         self.table.activated.connect(self._activated)
         self.table.doubleClicked.connect(self._activated)
-        self.empty = QLabel()
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.empty.hide()
+        self.empty = empty_label()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
@@ -281,14 +279,7 @@ class SignOffList(QWidget):
             text = _tr("No evaluation matches the search or filters.")
         else:
             text = _tr("Nothing is waiting for your sign-off.")
-        empty = self.model.rowCount() == 0
-        had_focus = self.table.hasFocus() or self.empty.hasFocus()
-        self.empty.setText(text)
-        self.empty.setAccessibleName(text)
-        self.empty.setVisible(empty)
-        self.table.setVisible(not empty)
-        if had_focus:
-            self.focus_table()
+        show_rows_or(self.table, self.empty, text)
 
     def current_row(self) -> SignOffRow | None:
         index = self.table.currentIndex()
@@ -300,12 +291,7 @@ class SignOffList(QWidget):
             self.table.setCurrentIndex(self.model.index(row, 0))
 
     def focus_table(self) -> None:
-        if self.table.isHidden():
-            self.empty.setFocus(Qt.FocusReason.OtherFocusReason)
-            return
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-        if not self.table.currentIndex().isValid() and self.model.rowCount() > 0:
-            self.table.setCurrentIndex(self.model.index(0, 0))
+        focus_rows(self.table, self.empty)
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():
