@@ -19,7 +19,9 @@ from assessor.store.db import Database
 
 TOTAL = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 PAGE = 200
-RAW_SQL = """
+# The queue's row with the assessor's progress, as services/queue.py reads it (also
+# bench_queue_sort.py's, which orders it by each column).
+SELECT_ROWS = """
 SELECT s.id, CASE WHEN a.blind_marking = 1 THEN l.anonymous_code ELSE l.name END,
        a.id, a.title, s.status, s.submitted_at, a.due_at, v.rubric_id, v.version, v.digest,
        (SELECT count(*) FROM evaluation_scores es
@@ -33,12 +35,16 @@ LEFT OUTER JOIN evaluations mine ON mine.id = (
   SELECT e.id FROM evaluations e WHERE e.submission_id = s.id AND e.assessor_id = :me
   ORDER BY e.status = 'draft' DESC, e.created_at DESC LIMIT 1)
 LEFT OUTER JOIN rubric_versions mv ON mv.id = mine.rubric_version_id
-WHERE s.status = :status AND s.assessment_id = :assessment
+"""
+RAW_SQL = (
+    SELECT_ROWS
+    + """WHERE s.status = :status AND s.assessment_id = :assessment
   AND (s.id LIKE :text ESCAPE '\\' OR l.anonymous_code LIKE :text ESCAPE '\\'
        OR (l.name LIKE :text ESCAPE '\\' AND a.blind_marking = 0))
 ORDER BY s.submitted_at, s.id
 LIMIT :limit OFFSET 0
 """
+)
 
 
 def fill(db_path: Path, total: int) -> None:

@@ -12,29 +12,16 @@ import sys
 
 from _common import interleaved_medians
 from _queue_data import queue_folder, verdict
+from assessor.domain.workflow import SubmissionStatus
 from assessor.services.queue import SORT_COLUMNS, QueueFilter, QueueSort, queue_page
 from assessor.store.db import Database
+from bench_queue_query import SELECT_ROWS
 
 TOTAL = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 REPEAT = int(sys.argv[2]) if len(sys.argv) > 2 else 10
 PAGE = 200
 GOAL = 2.0
 
-BASE = """
-SELECT s.id, CASE WHEN a.blind_marking = 1 THEN l.anonymous_code ELSE l.name END,
-       a.id, a.title, s.status, s.submitted_at, a.due_at, v.rubric_id, v.version, v.digest,
-       (SELECT count(*) FROM evaluation_scores es
-        WHERE es.evaluation_id = mine.id AND es.level_id IS NOT NULL),
-       json_array_length(coalesce(mv.document, v.document), '$.criteria'), a.blind_marking
-FROM submissions s
-JOIN learners l ON s.learner_id = l.id
-JOIN assessments a ON s.assessment_id = a.id
-JOIN rubric_versions v ON a.rubric_version_id = v.id
-LEFT OUTER JOIN evaluations mine ON mine.id = (
-  SELECT e.id FROM evaluations e WHERE e.submission_id = s.id AND e.assessor_id = :me
-  ORDER BY e.status = 'draft' DESC, e.created_at DESC LIMIT 1)
-LEFT OUTER JOIN rubric_versions mv ON mv.id = mine.rubric_version_id
-"""
 PROGRESS = (
     "coalesce(CAST((SELECT count(*) FROM evaluation_scores es WHERE es.evaluation_id = mine.id"
     " AND es.level_id IS NOT NULL) AS REAL) / nullif(json_array_length(coalesce(mv.document,"
@@ -48,9 +35,11 @@ KEYS = {
     "rubric": ["v.rubric_id", "v.version"],
     "submitted": ["s.submitted_at"],
     "progress": [PROGRESS],
+    # The order of the states as the filter buttons show them (store/queue_order.py).
     "status": [
-        "CASE s.status WHEN 'to_score' THEN 0 WHEN 'in_progress' THEN 1"
-        " WHEN 'finalized' THEN 2 ELSE 3 END"
+        "CASE s.status "
+        + " ".join(f"WHEN '{st.value}' THEN {n}" for n, st in enumerate(SubmissionStatus))
+        + f" ELSE {len(SubmissionStatus)} END"
     ],
     "due": ["coalesce(a.due_at, '9999')"],
 }
@@ -60,7 +49,7 @@ COUNTS = "SELECT status, count(*) FROM submissions GROUP BY status"
 def raw_sql(column: str, descending: bool) -> str:
     way = " DESC" if descending else ""
     order = ", ".join(f"{k}{way}" for k in [*KEYS[column], "s.id"])
-    return f"{BASE} ORDER BY {order} LIMIT {PAGE}"
+    return f"{SELECT_ROWS} ORDER BY {order} LIMIT {PAGE}"
 
 
 def main() -> None:

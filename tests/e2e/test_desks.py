@@ -122,7 +122,7 @@ def test_a_manager_signs_off_by_keyboard_into_a_verifiable_record(
     assert page.list.counts["pending"] == 4
     assert "Awaiting sign-off 4" in page.list.buttons["pending"].text()
     assert focused() is page.list.table
-    first, second = page.list.model.rows[:2]
+    first, second = page.list.model.rows()[:2]
 
     # Enter opens the review: the read-only sheet, the evidence, the signature checked.
     with qtbot.waitSignal(page.review.loaded, timeout=WAIT_MS):
@@ -185,7 +185,7 @@ def test_a_tampered_evidence_file_blocks_sign_off_and_names_it(
     page = desk.window.pages["signoff"]
     assert isinstance(page, SignOffPage)
     qtbot.waitUntil(lambda: page.list.model.rowCount() > 0, timeout=WAIT_MS)
-    row = page.list.model.rows[0]
+    row = page.list.model.rows()[0]
     db = desk.opened.db
     with db.read() as tx:
         artifact = tx.scalars(

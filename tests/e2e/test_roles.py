@@ -29,21 +29,23 @@ SCORING_KEYS = [
 
 
 class Writes:
-    """Every task the window queues on the serial (writing) lane, by function name."""
+    """Every task the window queues on the serial (writing) lane, by function name: data
+    writes (`runner.write`) and any other serial work (`run_serial`)."""
 
     def __init__(self, desk: Desk) -> None:
         self.names: list[str] = []
         runner = desk.runner
-        real = runner.run_serial
+        for door in ("write", "run_serial"):
+            real = getattr(runner, door)
 
-        def watch(fn: Any, *args: Any, **kwargs: Any) -> Any:
-            self.names.append(getattr(getattr(fn, "func", fn), "__name__", repr(fn)))
-            return real(fn, *args, **kwargs)
+            def watch(fn: Any, *args: Any, _real: Any = real, **kwargs: Any) -> Any:
+                self.names.append(getattr(getattr(fn, "func", fn), "__name__", repr(fn)))
+                return _real(fn, *args, **kwargs)
 
-        runner.run_serial = watch  # type: ignore[method-assign]
+            setattr(runner, door, watch)
 
     def saves(self) -> list[str]:
-        return [n for n in self.names if n in ("save_draft", "finalize_as_shown", "finalize")]
+        return list(self.names)
 
 
 def _stored(desk: Desk) -> tuple[int, int]:

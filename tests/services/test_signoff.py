@@ -20,8 +20,10 @@ from assessor.services.signoff import (
     decide,
     decision_for,
     signoff_counts,
+    signoff_page,
     signoff_queue,
 )
+from assessor.services.signoff_review import check_record
 from assessor.services.verify import verify_store
 from assessor.store import models as m
 from assessor.store import records as r
@@ -89,6 +91,22 @@ def test_the_queue_lists_signed_work_awaiting_sign_off(desk: Desk) -> None:
     [approved] = signoff_queue(desk.db, SignOffFilter(state="approved"))
     assert approved.submission_id == "sub-001"
     assert signoff_counts(desk.db) == {"pending": 0, "approved": 1, "returned": 0}
+
+
+def test_the_queue_comes_a_page_at_a_time_with_its_total_and_counts_first(desk: Desk) -> None:
+    desk.finalized("sub-001")
+    desk.finalized("sub-002")
+    f = SignOffFilter()
+    first = signoff_page(desk.db, f, None, 0, 1)
+    assert [row.id for row in first.rows] == ["sub-001"]  # the queue's id is the submission
+    assert (first.total, first.counts) == (2, {"pending": 2, "approved": 0, "returned": 0})
+    rest = signoff_page(desk.db, f, None, 1, 1)
+    assert ([row.id for row in rest.rows], rest.total, rest.counts) == (["sub-002"], None, None)
+    decide(desk.db, "sub-001", desk.manager, approve=True)
+    approved = signoff_page(desk.db, SignOffFilter(state="approved"), None, 0, 10)
+    assert ([row.id for row in approved.rows], approved.total) == (["sub-001"], 1)
+    every = signoff_page(desk.db, SignOffFilter(state=None), None, 0, 10)
+    assert ([row.id for row in every.rows], every.total) == (["sub-001", "sub-002"], 2)
 
 
 def test_approval_is_a_signed_record_binding_the_assessment_record(desk: Desk) -> None:
@@ -281,6 +299,46 @@ def test_a_tampered_evidence_file_blocks_sign_off_and_is_named(desk: Desk) -> No
         decide(desk.db, "sub-001", desk.manager, approve=True)
     path.write_bytes(b"evidence 1\n")  # put back as it was: accepted
     decide(desk.db, "sub-001", desk.manager, approve=True)
+
+
+def _tamper(db: Database, sql: str) -> None:
+    con = sqlite3.connect(db.path)
+    try:
+        drop_guards(con)
+        con.execute(sql)
+        con.commit()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ("""body = replace(body, '"validFrom":"2', '"validFrom":"3')""", "does not verify"),
+        ("digest = 'uEiAAAA'", "its bytes no longer match the digest stored with it"),
+    ],
+)
+def test_an_assessment_record_that_no_longer_verifies_blocks_sign_off_as_the_review_says(
+    desk: Desk, change: str, problem: str
+) -> None:
+    record = desk.finalized("sub-001")
+    _tamper(desk.db, f"UPDATE records SET {change} WHERE id = '{record}'")
+    checked = check_record(desk.db, record)
+    assert not checked.verified and problem in checked.problem
+    before = counts(desk.db)
+    with pytest.raises(NotAllowed, match=f"record {record} does not verify.*{problem}"):
+        decide(desk.db, "sub-001", desk.manager, approve=True)
+    assert counts(desk.db) == before and desk.status("sub-001") == "finalized"
+
+
+def test_a_record_signed_by_someone_other_than_the_assessor_blocks_sign_off(
+    desk: Desk,
+) -> None:
+    record = desk.finalized("sub-001")
+    _tamper(desk.db, f"UPDATE evaluations SET assessor_id = '{desk.seed.manager_id}'")
+    checked = check_record(desk.db, record)
+    assert checked.problem == "it was not signed by the evaluation's assessor"
+    assert not checked.verified and checked.signed_by == "Test Manager"
 
 
 def test_an_unknown_submission_or_unscored_one_is_named(desk: Desk) -> None:

@@ -4,6 +4,7 @@ submission to score (or the one before) found in that same order by the database
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from assessor.services.access import operation
 from assessor.store import queries as q
@@ -24,11 +25,23 @@ __all__ = [
 ]
 
 
+R = TypeVar("R")
+
+
 @dataclass(frozen=True)
-class QueuePage:
-    rows: list[SubmissionRow]
+class QueuePage(Generic[R]):
+    """A page of a queue, as the queue controller (`ui/queue/controller.py`) asks for it:
+    the work queue's here, the sign-off queue's (`services/signoff.signoff_page`)."""
+
+    rows: list[R]
     total: int | None = None  # rows the filter selects, told with the first page
-    counts: dict[str, int] | None = None  # per status, ignoring the status filter; first page
+    counts: dict[str, int] | None = None  # per state, ignoring the state filter; first page
+
+    @classmethod
+    def first(cls, rows: list[R], counts: dict[str, int], state: str | None) -> QueuePage[R]:
+        """The first page: its total is the count of the state filtered on, or of all."""
+        total = counts.get(state, 0) if state else sum(counts.values())
+        return cls(rows, max(total, len(rows)), counts)
 
 
 @operation(None)
@@ -40,7 +53,7 @@ def queue_page(
     limit: int,
     *,
     assessor_id: str | None = None,
-) -> QueuePage:
+) -> QueuePage[SubmissionRow]:
     """Rows `offset` to `offset + limit` in `sort`'s order, with `assessor_id`'s progress on
     each; the first page also carries the counts per status and the total, read in the same
     snapshot."""
@@ -49,8 +62,7 @@ def queue_page(
         if offset:
             return QueuePage(rows)
         counts = q.status_counts(tx, f)
-    total = counts.get(f.status, 0) if f.status else sum(counts.values())
-    return QueuePage(rows, max(total, len(rows)), counts)
+    return QueuePage.first(rows, counts, f.status)
 
 
 @operation(None)

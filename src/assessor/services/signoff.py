@@ -14,10 +14,11 @@ from assessor.domain.policy import Operation, State
 from assessor.domain.text import require_plain
 from assessor.domain.workflow import EvaluationStatus, SubmissionStatus
 from assessor.security.digests import decode_multibase_digest
-from assessor.security.records import ProofInvalid, parse_record, record_digest, verify
 from assessor.services.access import check, operation
 from assessor.services.profiles import Signer
+from assessor.services.queue import QueuePage
 from assessor.services.signing import SignedRecord, sign_record
+from assessor.services.signoff_review import record_problem
 from assessor.store import models as m
 from assessor.store import queries as q
 from assessor.store import records as r
@@ -36,6 +37,7 @@ __all__ = [
     "decide",
     "decision_for",
     "signoff_counts",
+    "signoff_page",
     "signoff_queue",
     "signoff_reason",
     "to_json",
@@ -82,6 +84,21 @@ def signoff_queue(
     by anonymous code."""
     with db.read() as tx:
         return so.queue_page(tx, f or SignOffFilter(), limit=limit, offset=offset)
+
+
+@operation(None)
+def signoff_page(
+    db: Database, f: SignOffFilter, _sort: object, offset: int, limit: int
+) -> QueuePage[SignOffRow]:
+    """`signoff_queue`'s rows `offset` to `offset + limit` (the queue has one order, so the
+    sort is ignored); the first page also carries the counts per state and the total, read in
+    the same snapshot."""
+    with db.read() as tx:
+        rows = so.queue_page(tx, f, limit=limit, offset=offset)
+        if offset:
+            return QueuePage(rows)
+        counts = so.state_counts(tx, f)
+    return QueuePage.first(rows, counts, f.state)
 
 
 @operation(None)
@@ -134,27 +151,15 @@ def _state(tx: Tx, evaluation: m.Evaluation) -> State:
 
 
 def _assessment_record(tx: Tx, evaluation: m.Evaluation) -> tuple[r.StoredRecord, dict[str, Any]]:
-    """The evaluation's signed record, checked: its bytes, digest and signature, by the key
-    of the evaluation's assessor."""
+    """The evaluation's signed record, checked as the review screen checks it
+    (`signoff_review.record_problem`)."""
     stored = r.record_for_evaluation(tx, evaluation.id)
     if stored is None:
         raise NotAllowed("the evaluation has no signed record; nothing was signed")
-    try:
-        document = parse_record(stored.body)
-        verify(document)
-    except (ProofInvalid, ValueError) as exc:
+    document, _, problem = record_problem(tx, stored)
+    if problem or document is None:
         raise NotAllowed(
-            f"the assessment record {stored.id} does not verify ({exc}); nothing was signed"
-        ) from None
-    assessor = tx.get(m.Profile, evaluation.assessor_id)
-    if (
-        record_digest(document) != stored.digest
-        or assessor is None
-        or (document["issuer"]["id"] != assessor.did)
-    ):
-        raise NotAllowed(
-            f"the assessment record {stored.id} is not the one its assessor signed; "
-            "nothing was signed"
+            f"the assessment record {stored.id} does not verify ({problem}); nothing was signed"
         )
     return stored, document
 

@@ -48,6 +48,11 @@ class SignOffRow:
     return_to: str | None = None
     reason: str | None = None
 
+    @property
+    def id(self) -> str:
+        """The row's id in a queue (`ui/queue/model.py`): its submission."""
+        return self.submission_id
+
 
 @dataclass(frozen=True)
 class Decision:

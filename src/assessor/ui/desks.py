@@ -19,18 +19,18 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Desks", text)
 
 
-QUEUE, SIGNOFF, SESSIONS, RUBRICS, SYNC = "queue", "signoff", "sessions", "rubrics", "sync"
+QUEUE, SIGNOFF, SESSIONS, RUBRICS = "queue", "signoff", "sessions", "rubrics"
 
-# The order pages stand in the navigation bar (Ctrl+1, Ctrl+2, … in this order).
-ORDER = (QUEUE, SIGNOFF, SESSIONS, RUBRICS, SYNC)
+# The order pages stand in the navigation bar (Ctrl+1, Ctrl+2, … in this order). The Sync
+# and Credentials pages come after them, added by `ui/sync/install.py` (`MainWindow.add_page`).
+ORDER = (QUEUE, SIGNOFF, SESSIONS, RUBRICS)
 TITLES = {
     QUEUE: "&Queue",
     SIGNOFF: "&Sign-off",
     SESSIONS: "S&essions",
     RUBRICS: "&Rubrics",
-    SYNC: "S&ync",
 }
-EVERYONE = (RUBRICS, SYNC)
+EVERYONE = (RUBRICS,)
 
 
 def title(page: str) -> str:
@@ -73,9 +73,8 @@ class DeskPage(QWidget):
         self.setFocus()
 
 
-def build(window: MainWindow, sync: QWidget | None = None) -> dict[str, QWidget]:
-    """The pages of the person's desk, by name, in ORDER. `sync`: the Sync page, when the
-    window has one."""
+def build(window: MainWindow) -> dict[str, QWidget]:
+    """The pages of the person's desk, by name, in ORDER."""
     from assessor.ui.sessions.page import SessionsPage
     from assessor.ui.signoff.page import SignOffPage
 
@@ -90,6 +89,4 @@ def build(window: MainWindow, sync: QWidget | None = None) -> dict[str, QWidget]
             made[name] = SessionsPage(desk)
         elif name == RUBRICS:
             made[name] = window.rubrics
-        elif name == SYNC and sync is not None:
-            made[name] = sync
     return made

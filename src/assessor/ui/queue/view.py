@@ -49,6 +49,41 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("QueuePage", text)
 
 
+def empty_label() -> QLabel:
+    """What a queue shows in its table's place while it has no rows: focusable, so that a
+    screen reader reads why."""
+    label = QLabel()
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    label.hide()
+    return label
+
+
+def show_rows_or(table: QTableView, empty: QLabel, text: str) -> None:
+    """The table while its model has rows, else `empty` saying `text` in its place; the
+    keyboard follows to whichever is shown if it was on either."""
+    had_focus = table.hasFocus() or empty.hasFocus()
+    empty.setText(text)
+    empty.setAccessibleName(text)
+    rows = table.model().rowCount() > 0
+    empty.setVisible(not rows)
+    table.setVisible(rows)
+    if had_focus:
+        focus_rows(table, empty)
+
+
+def focus_rows(table: QTableView, empty: QLabel) -> None:
+    """The keyboard to the table, on its first row if none is current; to `empty` when the
+    table is hidden (no rows: the label says why)."""
+    if table.isHidden():
+        empty.setFocus(Qt.FocusReason.OtherFocusReason)
+        return
+    table.setFocus(Qt.FocusReason.OtherFocusReason)
+    model = table.model()
+    if not table.currentIndex().isValid() and model.rowCount() > 0:
+        table.setCurrentIndex(model.index(0, 0))
+
+
 def submission_queue(
     assessor_id: str,
 ) -> tuple[Callable[..., Any], Callable[..., str | None]]:
@@ -141,10 +176,7 @@ class QueueView(QWidget):
         self.table.activated.connect(self.controller.activate)
         self.table.doubleClicked.connect(self.controller.activate)
 
-        self.empty = QLabel()  # in the table's place: focusable, so a screen reader reads it
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.empty.hide()
+        self.empty = empty_label()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
@@ -217,7 +249,6 @@ class QueueView(QWidget):
         super().changeEvent(event)
 
     def _show_empty(self) -> None:
-        empty = self.model.rowCount() == 0
         f = self.controller.filter
         if self._error:
             text = self._error + "\n" + _tr("Press F5 to try again.")
@@ -225,13 +256,7 @@ class QueueView(QWidget):
             text = _tr("No submission matches the search or filters.")
         else:
             text = _tr("No submissions yet. Import a submission package to start.")
-        self.empty.setText(text)
-        self.empty.setAccessibleName(text)
-        had_focus = self.table.hasFocus() or self.empty.hasFocus()
-        self.empty.setVisible(empty)
-        self.table.setVisible(not empty)
-        if had_focus:
-            self.focus_table()
+        show_rows_or(self.table, self.empty, text)
 
     def shown_rows(self) -> list[SubmissionRow]:
         """The loaded rows, in the order the table shows them (the query's)."""
@@ -264,9 +289,4 @@ class QueueView(QWidget):
             self.table.scrollTo(index)
 
     def focus_table(self) -> None:
-        if self.table.isHidden():  # no rows: the message says why
-            self.empty.setFocus(Qt.FocusReason.OtherFocusReason)
-            return
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-        if not self.table.currentIndex().isValid() and self.model.rowCount() > 0:
-            self.table.setCurrentIndex(self.model.index(0, 0))
+        focus_rows(self.table, self.empty)

@@ -1,25 +1,13 @@
 """The sign-off queue: finalized evaluations whose assessment needs a manager's sign-off, with
 counts per state (also the state filter), an assessment filter and a search, like the scoring
-queue. Reads run on the parallel lane; the list reloads when a write changes evaluations or
-submissions."""
+queue, whose paged model and controller it uses (`ui/queue/`). Reads run on the parallel lane;
+the list reloads when a write changes evaluations or submissions."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QDate,
-    QLocale,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, QModelIndex, Qt, Signal
 from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,13 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from assessor.domain.changes import Change
-from assessor.services.signoff import SignOffFilter, SignOffRow, signoff_counts, signoff_queue
+from assessor.services.signoff import SignOffFilter, SignOffRow, signoff_page
 from assessor.services.submissions import assessments
 from assessor.ui import theme
 from assessor.ui.desk import Desk
-from assessor.ui.errors import in_words
-
-LIMIT = 1000  # rows shown at once; the search narrows a longer list
+from assessor.ui.queue.controller import QueueController
+from assessor.ui.queue.model import PagedModel
+from assessor.ui.queue.view import empty_label, focus_rows, show_rows_or
 
 
 def _tr(text: str) -> str:
@@ -66,32 +54,19 @@ def state_words(row: SignOffRow) -> str:
     return text
 
 
-class SignOffModel(QAbstractTableModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[SignOffRow] = []
+class SignOffColumns:
+    """`Columns` for the sign-off queue: one order (the query's), so no column sorts."""
 
-    def set_rows(self, rows: Sequence[SignOffRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
+    def count(self) -> int:
+        return len(_HEADERS)
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
+    def header(self, column: int) -> str:
+        return _tr(_HEADERS[column])
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _tr(_HEADERS[section])
+    def sort_key(self, column: int) -> str | None:
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        column = index.column()
+    def cell(self, row: SignOffRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == 5 and row.reason:
@@ -121,19 +96,36 @@ class SignOffModel(QAbstractTableModel):
         return state_words(row)
 
 
+def _one_order(*_args: object) -> None:
+    """The queue's sort: there is only its own order."""
+    return None
+
+
 class SignOffList(QWidget):
-    """Enter (or a double click) on a row asks to review it."""
+    """Enter (or a double click) on a row asks to review it. The rows come a page at a time
+    through the queue model and controller the work queue uses (`ui/queue/`)."""
 
     open_row = Signal(object)  # SignOffRow
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
-        self.filter = SignOffFilter()
-        self.counts: dict[str, int] = {}
+        self.model: PagedModel[SignOffRow] = PagedModel(
+            SignOffColumns(), self, page_size=desk.settings.queue_page_size
+        )
+        self.controller = QueueController(
+            self.model,
+            signoff_page,
+            runner=desk.runner,
+            initial_filter=SignOffFilter(),
+            sort_type=_one_order,
+            debounce_ms=desk.settings.search_delay_ms,
+            parent=self,
+        )
         self.loads = 0  # answers received, for tests
         self.error = ""
         self._stale = False
+        self._kept: str | None = None  # the row current before a reload, current after it
         desk.runner.changed.connect(self._data_changed)
 
         self.buttons: dict[str | None, QToolButton] = {}
@@ -154,7 +146,9 @@ class SignOffList(QWidget):
         self.assessment = QComboBox()
         self.assessment.setAccessibleName(_tr("Assessment filter"))
         self.assessment.addItem(_tr("All assessments"), None)
-        self.assessment.currentIndexChanged.connect(self._assessment_chosen)
+        self.assessment.currentIndexChanged.connect(
+            lambda _i: self.controller.set_assessment(self.assessment.currentData())
+        )
         label = QLabel(_tr("&Assessment:"))
         label.setBuddy(self.assessment)
         bar.addWidget(label)
@@ -164,15 +158,10 @@ class SignOffList(QWidget):
         self.search.setAccessibleName(_tr("Search the sign-off queue"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(280)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(desk.settings.search_delay_ms)
-        self._debounce.timeout.connect(self._search_now)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.textChanged.connect(self.controller.set_text)  # debounced there
         self.search.returnPressed.connect(self.focus_table)
         bar.addWidget(self.search)
 
-        self.model = SignOffModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName(_tr("Sign-off queue"))
@@ -187,17 +176,29 @@ class SignOffList(QWidget):
             self.table.setColumnWidth(column, width)
         self.table.activated.connect(self._activated)
         self.table.doubleClicked.connect(self._activated)
-        self.empty = QLabel()
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.empty.hide()
+        self.empty = empty_label()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty, 1)
+        self.model.modelAboutToBeReset.connect(self._keep_current)
+        self.model.modelReset.connect(self._restore_current)
+        self.controller.counts_changed.connect(lambda _c: self._show_counts())
+        self.controller.failed.connect(self._failed)
+        self.controller.loaded.connect(self._loaded)
+        self.controller.answered.connect(self._answered)
         self._show_counts()
+
+    @property
+    def filter(self) -> SignOffFilter:
+        f: SignOffFilter = self.controller.filter
+        return f
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.controller.counts
 
     # -- loading ----------------------------------------------------------------------
 
@@ -206,30 +207,26 @@ class SignOffList(QWidget):
         self.desk.runner.read(assessments, on_done=self._assessments)
 
     def refresh(self) -> None:
-        f = self.filter
-        self.desk.runner.read(
-            signoff_queue, f, on_done=self._rows, on_error=self._failed, key=("signoff-rows",)
-        )
-        self.desk.runner.read(signoff_counts, f, on_done=self._counts, key=("signoff-counts",))
+        self.controller.refresh()
 
-    def _rows(self, rows: list[SignOffRow]) -> None:
-        current = self.current_row()
+    def _failed(self, text: str) -> None:
+        self.error = text
+
+    def _loaded(self) -> None:
         self.error = ""
-        self.model.set_rows(rows[:LIMIT])
-        self.loads += 1
-        self._show_empty()
-        if current is not None:
-            self.select(current.submission_id)
 
-    def _failed(self, exc: BaseException) -> None:
-        self.error = in_words(exc, what="reading the sign-off queue")
-        self.model.set_rows([])
+    def _answered(self) -> None:
         self.loads += 1
         self._show_empty()
 
-    def _counts(self, counts: dict[str, int]) -> None:
-        self.counts = counts
-        self._show_counts()
+    def _keep_current(self) -> None:
+        current = self.current_row()
+        self._kept = None if current is None else current.id
+
+    def _restore_current(self) -> None:
+        if self._kept is not None:
+            self.select(self._kept)
+            self._kept = None
 
     def _assessments(self, items: list[tuple[str, str]]) -> None:
         for assessment_id, title in items:
@@ -252,17 +249,8 @@ class SignOffList(QWidget):
     # -- filters ----------------------------------------------------------------------
 
     def set_state(self, state: str | None) -> None:
-        self.filter = replace(self.filter, state=state)
         self.buttons[state].setChecked(True)
-        self.refresh()
-
-    def _assessment_chosen(self, _index: int) -> None:
-        self.filter = replace(self.filter, assessment_id=self.assessment.currentData())
-        self.refresh()
-
-    def _search_now(self) -> None:
-        self.filter = replace(self.filter, text=self.search.text().strip() or None)
-        self.refresh()
+        self.controller.update(state=state)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -291,33 +279,20 @@ class SignOffList(QWidget):
             text = _tr("No evaluation matches the search or filters.")
         else:
             text = _tr("Nothing is waiting for your sign-off.")
-        empty = self.model.rowCount() == 0
-        had_focus = self.table.hasFocus() or self.empty.hasFocus()
-        self.empty.setText(text)
-        self.empty.setAccessibleName(text)
-        self.empty.setVisible(empty)
-        self.table.setVisible(not empty)
-        if had_focus:
-            self.focus_table()
+        show_rows_or(self.table, self.empty, text)
 
     def current_row(self) -> SignOffRow | None:
         index = self.table.currentIndex()
-        return self.model.rows[index.row()] if index.isValid() else None
+        return self.model.row_at(index.row()) if index.isValid() else None
 
     def select(self, submission_id: str) -> None:
-        for n, row in enumerate(self.model.rows):
-            if row.submission_id == submission_id:
-                self.table.setCurrentIndex(self.model.index(n, 0))
-                return
+        row = self.model.row_of(submission_id)
+        if row is not None:
+            self.table.setCurrentIndex(self.model.index(row, 0))
 
     def focus_table(self) -> None:
-        if self.table.isHidden():
-            self.empty.setFocus(Qt.FocusReason.OtherFocusReason)
-            return
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-        if not self.table.currentIndex().isValid() and self.model.rowCount() > 0:
-            self.table.setCurrentIndex(self.model.index(0, 0))
+        focus_rows(self.table, self.empty)
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.open_row.emit(self.model.rows[index.row()])
+            self.open_row.emit(self.model.row_at(index.row()))
