@@ -19,7 +19,6 @@ from assessor.services.signoff import (
     SignOffFilter,
     decide,
     decision_for,
-    signoff_counts,
     signoff_page,
     signoff_queue,
 )
@@ -81,7 +80,11 @@ def test_the_queue_lists_signed_work_awaiting_sign_off(desk: Desk) -> None:
         record,
         "pending",
     )
-    assert signoff_counts(desk.db) == {"pending": 1, "approved": 0, "returned": 0}
+    assert signoff_page(desk.db, SignOffFilter(), None, 0, 10).counts == {
+        "pending": 1,
+        "approved": 0,
+        "returned": 0,
+    }
     assert signoff_queue(desk.db, SignOffFilter(text="learner 0")) == [row]
     assert signoff_queue(desk.db, SignOffFilter(text="assessor")) == [row]
     assert signoff_queue(desk.db, SignOffFilter(text="nobody")) == []
@@ -90,7 +93,11 @@ def test_the_queue_lists_signed_work_awaiting_sign_off(desk: Desk) -> None:
     assert signoff_queue(desk.db) == []
     [approved] = signoff_queue(desk.db, SignOffFilter(state="approved"))
     assert approved.submission_id == "sub-001"
-    assert signoff_counts(desk.db) == {"pending": 0, "approved": 1, "returned": 0}
+    assert signoff_page(desk.db, SignOffFilter(), None, 0, 10).counts == {
+        "pending": 0,
+        "approved": 1,
+        "returned": 0,
+    }
 
 
 def test_the_queue_comes_a_page_at_a_time_with_its_total_and_counts_first(desk: Desk) -> None:
@@ -339,6 +346,28 @@ def test_a_record_signed_by_someone_other_than_the_assessor_blocks_sign_off(
     checked = check_record(desk.db, record)
     assert checked.problem == "it was not signed by the evaluation's assessor"
     assert not checked.verified and checked.signed_by == "Test Manager"
+
+
+def test_the_decision_names_the_record_as_signed_not_as_its_row_says(desk: Desk) -> None:
+    """Someone with the file changes the record row's id and issuer columns: the sign-off still
+    binds the assessment record as its signed bytes name it."""
+    record = desk.finalized("sub-001")
+    with desk.db.read() as tx:
+        stored = r.record_by_ref(tx, record)
+        assert stored is not None
+    signed = parse_record(stored.body)
+    _tamper(
+        desk.db,
+        "UPDATE records SET id = 'urn:uuid:00000000-0000-4000-8000-000000000000', "
+        f"issuer = 'did:key:z6MkOther' WHERE id = '{record}'",
+    )
+    done = decide(desk.db, "sub-001", desk.manager, approve=True)
+    with desk.db.read() as tx:
+        made = r.record_by_ref(tx, done.record_id)
+        assert made is not None
+    bound = parse_record(made.body)["credentialSubject"]["assessmentRecord"]
+    assert (bound["id"], bound["issuer"]) == (record, signed["issuer"]["id"])
+    assert bound["digestMultibase"] == stored.digest
 
 
 def test_an_unknown_submission_or_unscored_one_is_named(desk: Desk) -> None:

@@ -36,7 +36,6 @@ __all__ = [
     "SignOffRow",
     "decide",
     "decision_for",
-    "signoff_counts",
     "signoff_page",
     "signoff_queue",
     "signoff_reason",
@@ -99,13 +98,6 @@ def signoff_page(
             return QueuePage(rows)
         counts = so.state_counts(tx, f)
     return QueuePage.first(rows, counts, f.state)
-
-
-@operation(None)
-def signoff_counts(db: Database, f: SignOffFilter | None = None) -> dict[str, int]:
-    """How many rows each state (pending, approved, returned) has under the other filters."""
-    with db.read() as tx:
-        return so.state_counts(tx, f or SignOffFilter())
 
 
 @operation(None)
@@ -240,10 +232,12 @@ def decide(
         decision = "approved" if approve else "returned"
         subject: dict[str, Any] = {
             "id": document["credentialSubject"]["id"],
+            # From the verified document (its digest is checked equal to the stored one):
+            # what is signed names the record as it was signed, not as a row says it was.
             "assessmentRecord": {
-                "id": stored.id,
+                "id": document["id"],
                 "digestMultibase": stored.digest,
-                "issuer": stored.issuer,
+                "issuer": document["issuer"]["id"],
             },
             "decision": decision,
             "comment": text,
