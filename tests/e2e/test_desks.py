@@ -16,13 +16,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
-from assessor.demo.folder import finalized_for_signoff
 from assessor.services.records import export_record
 from assessor.store import models as m
 from assessor.store.db import Database
 from assessor.ui.sessions.page import SessionsPage
 from assessor.ui.signoff.page import SignOffPage
 from tests.e2e.conftest import WAIT_MS, Desk, show_desk
+from tests.e2e.signoff_work import finalized_for_signoff
 
 MANAGER, PROCTOR, ASSESSOR = "Malik Manager", "Priya Proctor", "Ada Assessor"
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier

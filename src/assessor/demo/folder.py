@@ -24,9 +24,8 @@ from assessor.formats.demo_data import (
 from assessor.security import keys
 from assessor.services.access import Actor, check, operation
 from assessor.services.exam_demo import seed_session_in_progress
-from assessor.services.finalize import finalize
 from assessor.services.preview import prepare_all_previews
-from assessor.services.profiles import add_profile, unlock
+from assessor.services.profiles import add_profile
 from assessor.services.rubrics import RubricVersionInfo, import_rubric_file, show_version
 from assessor.services.scoring import (
     DraftChange,
@@ -43,7 +42,6 @@ from assessor.store.types import utcnow
 # Public on purpose (README): the demo profiles' keys protect nothing of value.
 DEMO_PASSPHRASE = "demo passphrase"  # noqa: S105
 DEMO_PROFILES = DEMO_PEOPLE
-_SIGNED = 4  # finalized evaluations waiting for the manager's sign-off
 
 
 @dataclass(frozen=True)
@@ -201,37 +199,4 @@ def _drafts(db: Database, rng: random.Random, submissions: list[str], assessor_i
             if said and (n == 0 or rng.random() < 0.4):
                 changes.append(SetComment(c.id, rng.choice(said)))
         save_draft(db, sub_id, assessor_id, changes)
-    return len(chosen)
-
-
-@operation(Operation.DEMO_WRITE)
-def finalized_for_signoff(db: Database, submissions: list[str], assessor_id: str) -> int:
-    """The assessor's finalized and signed work on an assessment that needs sign-off, so the
-    manager has work waiting: the first submissions of it nobody has started, scored with
-    a level for every criterion and signed with the demo key. Not yet part of write_demo:
-    the issuer's demo and the desk's status expect a demo with no signed records."""
-    with db.read() as tx:
-        started = {e.submission_id for e in tx.query(m.Evaluation).all()}
-        needs = {a.id for a in tx.query(m.Assessment).filter_by(signoff_required=True).all()}
-        chosen = [
-            s.id
-            for s in tx.query(m.Submission).order_by(m.Submission.id).all()
-            if s.assessment_id in needs and s.id not in started and s.id in submissions
-        ][:_SIGNED]
-    if not chosen:
-        return 0
-    signer = unlock(db, assessor_id, DEMO_PASSPHRASE)
-    rng = random.Random(len(chosen))
-    for sub_id in chosen:
-        view = show_evaluation(db, sub_id)
-        _, rubric = show_version(db, f"{view.rubric_id}@{view.rubric_version}")
-        changes: list[DraftChange] = []
-        for c in rubric.criteria:
-            level = rng.choice(c.levels[1:] or c.levels)  # mostly passing work
-            changes.append(SetLevel(c.id, level.id, level.top if level.is_range else None))
-            said = comments_for(rubric.id, c.id, level.id)
-            if said:
-                changes.append(SetComment(c.id, rng.choice(said)))
-        save_draft(db, sub_id, assessor_id, changes)
-        finalize(db, sub_id, signer)
     return len(chosen)
