@@ -71,6 +71,7 @@ def _optional(value: str | None, what: str) -> str | None:
     return _plain(value, what, MAX_NOTE) or None
 
 
+@operation(None)  # a read inside the caller's transaction
 def session_head(tx: SqlOrSession, session_id: str, actor_id: str | None = None) -> s.SessionHead:
     """The session (with `actor_id`'s roles), or UnknownChoice naming the sessions there are."""
     head = s.head(tx, session_id, actor_id)

@@ -22,6 +22,7 @@ class RecordCheck:
     problem: str  # why it does not verify ("" when it does)
 
 
+@operation(None)  # a read inside the caller's transaction
 def record_problem(
     tx: Tx, stored: r.StoredRecord
 ) -> tuple[dict[str, Any] | None, m.Profile | None, str]:
