@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from assessor.demo.folder import FOR_SIGNOFF
 from tests.cli.conftest import run
 
 DEMO_RUBRICS = Path(str(resources.files("assessor") / "resources" / "demo" / "rubrics"))
@@ -32,7 +33,9 @@ def test_demo_lists_forty_submissions_with_rubric_versions(
     code, out, _ = run(capsys, "submission", "list", "--data-dir", str(demo), "--json")
     rows = json.loads(out)
     assert code == 0 and len(rows) == 40
-    assert {r["status"] for r in rows} == {"to_score", "in_progress"}
+    # the demo's work for the manager is finalized and signed
+    assert {r["status"] for r in rows} == {"to_score", "in_progress", "finalized"}
+    assert sum(r["status"] == "finalized" for r in rows) == FOR_SIGNOFF
     assert all(r["rubric"]["digest"].startswith("uEi") for r in rows)
     assert set(rows[0]) == {"id", "learner", "assessment", "status", "rubric", "submittedAt"}
     code, out, _ = run(capsys, "rubric", "list", "--data-dir", str(demo), "--json")

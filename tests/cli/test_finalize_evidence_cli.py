@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from assessor.demo import DEMO_PASSPHRASE
+from assessor.demo.folder import FOR_SIGNOFF
 from assessor.store.blobs import BlobStore
 from tests.cli.conftest import run
 from tests.cli.test_identity_cli import finalize_cli, full_levels, run_in
@@ -58,7 +59,7 @@ def test_finalize_refuses_damaged_evidence_naming_the_file(
     assert code == 2
     assert f"cannot finalize sub-003: its evidence file '{name}'" in err
     assert "nothing was signed" in err
-    assert records(demo) == 0
+    assert records(demo) == FOR_SIGNOFF  # the demo's own, and no new one
     _, out, _ = run(capsys, "evaluation", "show", "sub-003", "--data-dir", str(demo), "--json")
     assert json.loads(out)["status"] == "draft"
 
@@ -68,4 +69,4 @@ def test_intact_evidence_finalizes(
 ) -> None:
     """The guard against a vacuous pass: the same command on intact evidence signs."""
     finalize_cli(demo, capsys, monkeypatch)
-    assert records(demo) == 1
+    assert records(demo) == FOR_SIGNOFF + 1

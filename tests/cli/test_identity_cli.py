@@ -19,6 +19,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from assessor.demo import DEMO_PASSPHRASE
+from assessor.demo.folder import FOR_SIGNOFF
 from assessor.security import keys
 from assessor.security.canonical import canonicalize
 from assessor.security.did import did_key, verification_method
@@ -139,14 +140,14 @@ def test_score_finalize_export_and_verify(
     view = finalize_cli(demo, capsys, monkeypatch)
     record = view["record"]
     code, out, _ = run(capsys, "record", "list", "--data-dir", str(demo), "--json")
-    assert json.loads(out) == [
-        {
-            "id": record["id"],
-            "kind": "ArtifactAssessmentRecord",
-            "digest": record["digest"],
-            "synced": False,
-        }
-    ]
+    listed = json.loads(out)
+    assert len(listed) == FOR_SIGNOFF + 1  # the demo's own records, then this one
+    assert listed[-1] == {
+        "id": record["id"],
+        "kind": "ArtifactAssessmentRecord",
+        "digest": record["digest"],
+        "synced": False,
+    }
     data = export(demo, capsys, record["id"], tmp_path / "record.json")
     assert json.loads(data)["credentialSubject"]["submission"]["artifacts"]  # evidence digests
     code, out, err = run(capsys, "record", "verify", str(tmp_path / "record.json"))
@@ -154,7 +155,7 @@ def test_score_finalize_export_and_verify(
     assert "valid ArtifactAssessmentRecord" in out and "Ada Assessor (assessor)" in out
     code, out, _ = run(capsys, "verify", "--data-dir", str(demo), "--json")
     report = json.loads(out)
-    assert code == 0 and report["ok"] and report["records"] == 1
+    assert code == 0 and report["ok"] and report["records"] == FOR_SIGNOFF + 1
     assert report["evidenceFiles"] > 80
     # A second finalization of the same submission is refused: it is signed.
     code, _, err = run_in(
@@ -182,7 +183,7 @@ def test_wrong_passphrase_refuses_and_saves_nothing(
         capsys, monkeypatch, "not the passphrase\n", *args, "--data-dir", str(demo)
     )
     assert code == 2 and "wrong passphrase" in err
-    assert table_count(demo, "records") == 0
+    assert table_count(demo, "records") == FOR_SIGNOFF
     assert table_count(demo, "evaluation_scores") == evaluations_before
 
 

@@ -4,86 +4,27 @@ keyboard alone, ending in records `assessor verify` and `assessor record verify`
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
 from assessor.services.records import export_record
 from assessor.store import models as m
-from assessor.store.db import Database
 from assessor.ui.sessions.page import SessionsPage
 from assessor.ui.signoff.page import SignOffPage
 from tests.e2e.conftest import WAIT_MS, Desk, show_desk
-from tests.e2e.signoff_work import finalized_for_signoff
+from tests.e2e.keys import focused, in_next_dialog, inside, press, run_cli, type_and_sign
 
 MANAGER, PROCTOR, ASSESSOR = "Malik Manager", "Priya Proctor", "Ada Assessor"
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 
 
-def focused() -> QWidget:
-    widget = QApplication.focusWidget()
-    assert widget is not None, "nothing has keyboard focus"
-    return widget
-
-
-def press(key: Any, modifier: Any = Qt.KeyboardModifier.NoModifier) -> None:
-    QTest.keyClick(focused(), key, modifier)
-
-
-def in_next_dialog(act: Callable[[QWidget], None]) -> None:
-    """Act on the next modal dialog with the keyboard, as a person would."""
-
-    def answer() -> None:
-        box = QApplication.activeModalWidget()
-        if box is None:
-            QTimer.singleShot(20, answer)
-            return
-        owner = box.parentWidget()
-        act(box)
-        if owner is not None:  # the window manager gives the window back its keyboard
-            QTimer.singleShot(0, owner.window().activateWindow)
-
-    QTimer.singleShot(0, answer)
-
-
-def inside(box: QWidget) -> QWidget:
-    """The widget with the keyboard in the dialog (an offscreen dialog must be activated
-    as a window manager would)."""
-    if box.focusWidget() is None or not box.isActiveWindow():
-        box.activateWindow()
-        QApplication.processEvents()
-    return QApplication.focusWidget() or box
-
-
-def type_and_sign(text: str) -> Callable[[QWidget], None]:
-    def act(box: QWidget) -> None:
-        QTest.keyClicks(inside(box), text)
-        QTest.keyClick(inside(box), Qt.Key.Key_Return, CTRL)
-
-    return act
-
-
-def run_cli(*argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "assessor", *argv], capture_output=True, text=True, timeout=120
-    )
-
-
 def _open(folder: Path, qtbot: Any, name: str) -> Desk:
-    if name == MANAGER:  # the assessor's signed work waiting for the manager
-        with Database.open(folder) as db:
-            with db.read() as tx:
-                ada = tx.scalars(select(m.Profile).where(m.Profile.name == ASSESSOR)).one().id
-                subs = list(tx.scalars(select(m.Submission.id)))
-            finalized_for_signoff(db, subs, ada)
     return show_desk(qtbot, Desk(folder, name=name))
 
 

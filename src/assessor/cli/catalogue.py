@@ -37,6 +37,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 "submissions": s.submissions,
                 "artifacts": s.artifacts,
                 "drafts": s.drafts,
+                "forSignOff": s.for_signoff,
                 "examSessions": s.exam_sessions,
             }
         )
@@ -49,7 +50,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     say(
         "",
         f"{s.learners} learners, {s.submissions} submissions with {s.artifacts} evidence "
-        f"files, {s.drafts} drafts in progress, {s.exam_sessions} exam session.",
+        f"files, {s.drafts} drafts in progress, {s.for_signoff} signed evaluations waiting "
+        f"for sign-off, {s.exam_sessions} exam session.",
         f"Profiles: {', '.join(name for name, _ in demo.DEMO_PROFILES)}; "
         f"their passphrase is '{demo.DEMO_PASSPHRASE}' (demo only).",
         f"Next: assessor submission list --data-dir {s.data_dir}",

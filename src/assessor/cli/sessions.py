@@ -22,6 +22,7 @@ from assessor.cli.common import (
 )
 from assessor.cli.text import out, say, table
 from assessor.domain import exam as x
+from assessor.domain.errors import DomainError
 from assessor.services import exam_seal, exam_sessions, profiles
 from assessor.services.exam_sessions import MAX_NOTE, MAX_TEXT, MAX_TITLE
 from assessor.services.exam_views import SessionView
@@ -32,14 +33,9 @@ from assessor.store.db import Database
 def _when(text: str) -> datetime:
     """An argparse type: an ISO 8601 date and time with its time zone."""
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00")) if len(text) < 40 else None
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise argparse.ArgumentTypeError(
-            f"'{text[:40]}' is not a date and time with a time zone, such as 2026-12-02T09:00Z"
-        )
-    return moment
+        return x.planned_time(text)
+    except DomainError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 def _proctor(db: Database, args: argparse.Namespace) -> str:

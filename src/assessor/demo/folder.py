@@ -1,5 +1,6 @@
 """A demo data folder: the demo set (assessor.formats.demo_data) written with the services,
-plus what only a desktop has: profiles with sealed keys, a few drafts in progress, previews."""
+plus what only a desktop has: profiles with sealed keys, a few drafts in progress, work the
+assessor finalized and signed for the manager to sign off, previews."""
 
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ from assessor.formats.demo_data import (
 from assessor.security import keys
 from assessor.services.access import Actor, check, operation
 from assessor.services.exam_demo import seed_session_in_progress
+from assessor.services.finalize import finalize
 from assessor.services.preview import prepare_all_previews
-from assessor.services.profiles import add_profile
+from assessor.services.profiles import add_profile, unlock
 from assessor.services.rubrics import RubricVersionInfo, import_rubric_file, show_version
 from assessor.services.scoring import (
     DraftChange,
@@ -42,6 +44,7 @@ from assessor.store.types import utcnow
 # Public on purpose (README): the demo profiles' keys protect nothing of value.
 DEMO_PASSPHRASE = "demo passphrase"  # noqa: S105
 DEMO_PROFILES = DEMO_PEOPLE
+FOR_SIGNOFF = 4  # finalized evaluations waiting for the manager
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class DemoSummary:
     submissions: int
     artifacts: int
     drafts: int
+    for_signoff: int
     exam_sessions: int
 
 
@@ -90,6 +94,7 @@ def _write(data_dir: Path, seed: int, kdf_cost: tuple[int, int, int] | None) -> 
             _submission(db, submission)
         submissions = [s.id for s in demo.submissions]
         drafts = _drafts(db, random.Random(demo.draft_seed), submissions, assessor.id)
+        for_signoff = _for_signoff(db, random.Random(demo.draft_seed + 1), assessor.id)
         plan = demo.exam_session
         seed_session_in_progress(
             db,
@@ -115,7 +120,14 @@ def _write(data_dir: Path, seed: int, kdf_cost: tuple[int, int, int] | None) -> 
             )
         prepare_all_previews(db)  # as an import would: the demo shows what the GUI will
     return DemoSummary(
-        data_dir, infos, len(demo.learners), len(submissions), demo.artifacts, drafts, 1
+        data_dir,
+        infos,
+        len(demo.learners),
+        len(submissions),
+        demo.artifacts,
+        drafts,
+        for_signoff,
+        1,
     )
 
 
@@ -188,15 +200,40 @@ def _drafts(db: Database, rng: random.Random, submissions: list[str], assessor_i
     one written for that rubric's criterion at the level chosen (demo_comments)."""
     chosen = rng.sample(submissions, 6)
     for sub_id in chosen:
-        view = show_evaluation(db, sub_id)
-        _, rubric = show_version(db, f"{view.rubric_id}@{view.rubric_version}")
-        changes: list[DraftChange] = []
-        scored = rubric.criteria[: rng.randrange(1, max(2, len(rubric.criteria)))]
-        for n, c in enumerate(scored):
-            level = rng.choice(c.levels)
-            changes.append(SetLevel(c.id, level.id, level.top if level.is_range else None))
-            said = comments_for(rubric.id, c.id, level.id)
-            if said and (n == 0 or rng.random() < 0.4):
-                changes.append(SetComment(c.id, rng.choice(said)))
-        save_draft(db, sub_id, assessor_id, changes)
+        _score(db, rng, sub_id, assessor_id, whole=False)
     return len(chosen)
+
+
+def _for_signoff(db: Database, rng: random.Random, assessor_id: str) -> int:
+    """The manager's desk has work: the last few unstarted submissions (by id) of
+    assessments that need sign-off, scored whole (mostly passing) and finalized with the
+    assessor's demo key, as the assessor would. The signed records wait in the outbox for the
+    first sync; the demo issuer accepts them (it enrols the keys when it starts)."""
+    with db.read() as tx:
+        started = {e.submission_id for e in tx.query(m.Evaluation).all()}
+        chosen = [
+            s.id
+            for s in tx.query(m.Submission).order_by(m.Submission.id.desc())
+            if s.assessment.signoff_required and s.id not in started
+        ][:FOR_SIGNOFF]
+    signer = unlock(db, assessor_id, DEMO_PASSPHRASE)
+    for sub_id in chosen:
+        _score(db, rng, sub_id, assessor_id, whole=True)
+        finalize(db, sub_id, signer)
+    return len(chosen)
+
+
+def _score(db: Database, rng: random.Random, sub_id: str, assessor_id: str, *, whole: bool) -> None:
+    """Levels and comments chosen by `rng`: every criterion at a passing level (`whole`), or
+    the first few at any level, as a draft in progress."""
+    view = show_evaluation(db, sub_id)
+    _, rubric = show_version(db, f"{view.rubric_id}@{view.rubric_version}")
+    changes: list[DraftChange] = []
+    n_scored = len(rubric.criteria) if whole else rng.randrange(1, max(2, len(rubric.criteria)))
+    for n, c in enumerate(rubric.criteria[:n_scored]):
+        level = rng.choice(c.levels[1:] or c.levels) if whole else rng.choice(c.levels)
+        changes.append(SetLevel(c.id, level.id, level.top if level.is_range else None))
+        said = comments_for(rubric.id, c.id, level.id)
+        if said and (whole or n == 0 or rng.random() < 0.4):
+            changes.append(SetComment(c.id, rng.choice(said)))
+    save_draft(db, sub_id, assessor_id, changes)

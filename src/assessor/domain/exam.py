@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+
+from assessor.domain.errors import DomainError
 
 
 class SessionKind(StrEnum):
@@ -137,3 +140,17 @@ def missing_for_seal(candidates: Iterable[CandidateState]) -> list[str]:
     if not listed:
         missing.append("the roster is empty: import it first")
     return missing
+
+
+def planned_time(text: str) -> datetime:
+    """A session's planned start or end as typed (the CLI's --start, the window's dialog): an
+    ISO 8601 date and time with its time zone. DomainError in the same words for both."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00")) if len(text) < 40 else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise DomainError(
+            f"'{text[:40]}' is not a date and time with a time zone, such as 2026-12-02T09:00Z"
+        )
+    return moment

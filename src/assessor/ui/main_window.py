@@ -32,6 +32,7 @@ from assessor.ui.role_page import RolePage
 from assessor.ui.rubrics.library import RubricLibrary
 from assessor.ui.saves import SaveState
 from assessor.ui.scoring.workspace import ScoringWorkspace
+from assessor.ui.scoring_elsewhere import ScoringKeysElsewhere
 from assessor.ui.status import StatusBar
 from assessor.ui.tasks import Task
 
@@ -116,6 +117,10 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         if self.role_page is not None:  # a scoring key there says why it does nothing
             self.role_page.refused.connect(lambda text: self.status.showMessage(text, 8000))
+        elif not self.scoring.allowed:  # so does one on a manager's or a proctor's desk
+            own = [p for p in self.pages.values() if isinstance(p, desks.DeskPage)]
+            say = partial(self.status.showMessage, timeout=8000)
+            ScoringKeysElsewhere(self, own, self.scoring.reason, say)
         self.undo_group = QUndoGroup(self)
         self._menus()
         self._wire()

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from assessor.demo import DEMO_ASSESSOR, DEMO_PASSPHRASE, write_demo
+from assessor.demo.folder import FOR_SIGNOFF
 from assessor.security import keys
 from assessor.security.records import parse_record
 from assessor.services.finalize import finalize
@@ -185,18 +186,24 @@ def test_records_finalized_in_a_demo_folder_are_accepted_by_a_demo_issuer(
                     for assessment in ("site-induction", "code-review")
                 ]
             device = Device(issuer, keys.unseal(sealed, DEMO_PASSPHRASE))
-            device.enrol(code)  # before signing: a record must not predate its key's enrolment
+            # as `assessor --demo` does: the folder is written (its work for sign-off signed),
+            # then the key is enrolled, within the clock skew the issuer allows
+            device.enrol(code)
             signer = unlock(db, profile_id, DEMO_PASSPHRASE)
-            records = []
             for submission in chosen:
                 assert submission is not None
                 _score_all(db, submission, profile_id)
-                done = finalize(db, submission, signer)
-                out = Path(scratch) / f"{submission}.json"
-                export_record(db, done.record_id, out)
+                finalize(db, submission, signer)
+            with db.read() as tx:  # the demo's waiting records first, in the key's sequence
+                signed = tx.scalars(select(dm.Record.id).order_by(dm.Record.number)).all()
+            records = []
+            for record_id in signed:
+                out = Path(scratch) / "record.json"
+                export_record(db, record_id, out)
                 records.append(parse_record(out.read_bytes()))
+    assert len(records) == FOR_SIGNOFF + 2
     answers = device.send(*records)
-    assert [str(a.state) for a in answers] == ["accepted", "accepted"], answers
+    assert [str(a.state) for a in answers] == ["accepted"] * len(records), answers
     assert [a.id for a in answers] == [r["id"] for r in records]
     listed = {r["id"]: r["state"] for r in issuer.cli("record", "list")}
     assert all(listed[r["id"]] == "accepted" for r in records)

@@ -1,8 +1,9 @@
 """The proctor console: one session's roster (check-in with identity method and time, who is
 in the room, outcome) beside its log in sequence order (incidents with severity as colour and
-word; corrections are new entries). Keys on the roster: K check in, E entry, X exit, B break,
-O outcome; Ctrl+I logs an incident from anywhere in the console; Ctrl+Shift+Enter closes and
-seals. Every change is one durable write: "Saved" only once it committed."""
+word; corrections are new entries), and a manager's amendments once sealed. Keys on the
+roster: K check in, E entry, X exit, B break, O outcome; Ctrl+I logs an incident from anywhere
+in the console, Ctrl+R imports a roster; Ctrl+Shift+Enter closes and seals. Every change is
+one durable write: "Saved" only once it committed."""
 
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ from assessor.ui import theme
 from assessor.ui.desk import Desk
 from assessor.ui.errors import details, in_words
 from assessor.ui.heading import heading
+from assessor.ui.sessions.amendments import AmendmentsLabel
+from assessor.ui.sessions.forms import RosterDialog
 from assessor.ui.sessions.incident_dialog import IncidentDialog
 from assessor.ui.sessions.listing import when
 from assessor.ui.sessions.saves import ConsoleSaves
@@ -103,6 +106,7 @@ class SessionConsole(QWidget):
         self.choose = self._choose
         self.ask_incident = self._ask_incident
         self.confirm = self._confirm
+        self.ask_roster = self._ask_roster
 
         self.title, top = heading(
             _tr("No session open"), _tr("Back to sessions (Esc)"), self.back_requested
@@ -114,6 +118,7 @@ class SessionConsole(QWidget):
         line = QHBoxLayout()
         line.addWidget(self.info, 1)
         line.addWidget(self.save_state)
+        self.amendments = AmendmentsLabel(desk)
 
         self.roster = _tree(
             _tr("Roster"),
@@ -146,6 +151,7 @@ class SessionConsole(QWidget):
         row.addWidget(QLabel(_tr("Keys: K check in · E entry · X exit · B break · O outcome")))
         row.addStretch(1)
         for name, text, slot in (
+            ("roster", _tr("Import roster…   Ctrl+R"), self.import_roster),
             ("incident", _tr("Log incident…   Ctrl+I"), self.log_incident),
             ("seal", _tr("Close && seal…   Ctrl+Shift+Enter"), self.seal),
         ):
@@ -157,6 +163,7 @@ class SessionConsole(QWidget):
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addLayout(top)
         layout.addLayout(line)
+        layout.addWidget(self.amendments)
         layout.addWidget(split, 1)
         layout.addWidget(self.missing)
         layout.addWidget(self.message)
@@ -168,6 +175,7 @@ class SessionConsole(QWidget):
         console = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for keys, slot, where in (
             (["Ctrl+I"], self.log_incident, self),
+            (["Ctrl+R"], self.import_roster, self),
             (["Ctrl+Shift+Return", "Ctrl+Shift+Enter"], self.seal, self),
             (["Esc"], self.back_requested.emit, self),
             (["K"], self.check_in, self.roster),
@@ -243,6 +251,7 @@ class SessionConsole(QWidget):
             self.roster.setCurrentItem(first)
         self._fill_log(v)
         self._show_missing(v)
+        self.amendments.load(v.id, len(v.amendments))
         for button in self.buttons.values():
             button.setEnabled(not sealed)
         self.loaded.emit(v)
@@ -349,6 +358,11 @@ class SessionConsole(QWidget):
         if picked is not None:
             self._write(es.set_outcome, self.desk.assessor_id, v.id, c, picked, what="outcome")
 
+    def import_roster(self) -> None:
+        v = self._open()
+        if v is not None and self.ask_roster(v.id):
+            self.reload()
+
     def log_incident(self) -> None:
         v = self._open()
         if v is None:
@@ -412,6 +426,10 @@ class SessionConsole(QWidget):
             [c.id for c in v.candidates], v.incidents, chosen=chosen, corrects=corrects, parent=self
         )
         return dialog.incident() if dialog.exec() else None
+
+    def _ask_roster(self, session_id: str) -> bool:
+        """True once a roster was imported (the dialog waits for the write)."""
+        return bool(RosterDialog(self.desk, session_id, self).exec())
 
     def _confirm(self, question: str) -> bool:
         answer = QMessageBox.question(self, _tr("Close and seal"), question)

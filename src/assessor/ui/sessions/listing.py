@@ -1,13 +1,17 @@
 """The proctor's sessions: open ones first by planned start, then sealed ones, with how many
-candidates still lack an outcome. Enter opens the console."""
+candidates still lack an outcome. Enter opens the console; Ctrl+Shift+N creates a session
+(Ctrl+N stays "open next to score" for a person who also scores)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -19,6 +23,7 @@ from assessor.services.exam_sessions import list_sessions
 from assessor.services.exam_views import SessionSummary
 from assessor.ui.desk import Desk
 from assessor.ui.errors import in_words
+from assessor.ui.sessions.forms import NewSessionDialog
 
 
 def _tr(text: str) -> str:
@@ -50,6 +55,14 @@ class SessionList(QWidget):
         self.rows: list[SessionSummary] = []
         self.loads = 0
         self.heading = QLabel(_tr("Exam sessions — Enter opens the console"))
+        self.create = QPushButton(_tr("New session…   Ctrl+Shift+N"))
+        self.create.clicked.connect(self.new_session)
+        QShortcut(
+            QKeySequence("Ctrl+Shift+N"),
+            self,
+            self.new_session,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
         self.table = QTreeWidget()
         self.table.setRootIsDecorated(False)
         self.table.setAccessibleName(_tr("Exam sessions"))
@@ -75,7 +88,10 @@ class SessionList(QWidget):
         self.empty.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
-        layout.addWidget(self.heading)
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.create)
+        layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty, 1)
         desk.runner.changed.connect(self._data_changed)
@@ -113,7 +129,7 @@ class SessionList(QWidget):
             if row.id == chosen:
                 self.table.setCurrentItem(item)
         self.loads += 1
-        text = problem or _tr("No exam sessions yet. Create one with `assessor session create`.")
+        text = problem or _tr("No exam sessions yet. Ctrl+Shift+N creates one.")
         self.empty.setText(text)
         had_focus = self.table.hasFocus() or self.empty.hasFocus()
         self.empty.setVisible(not rows)
@@ -129,6 +145,12 @@ class SessionList(QWidget):
         first = self.table.topLevelItem(0)
         if self.table.currentItem() is None and first is not None:
             self.table.setCurrentItem(first)
+
+    def new_session(self) -> None:
+        """Ask for a session and, once it is saved, open its console."""
+        dialog = NewSessionDialog(self.desk, self)
+        if dialog.exec() and dialog.result_ is not None:
+            self.open_session.emit(dialog.result_.id)
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         self.open_session.emit(str(item.data(0, Qt.ItemDataRole.UserRole)))
