@@ -171,6 +171,7 @@ def test_scoring_keys_on_a_managers_or_proctors_desk_say_why_they_do_nothing(
     desk = show_desk(qtbot, Desk(demo_folder, name=name))
     page = desk.window.stack.currentWidget()
     assert isinstance(page, SignOffPage if name == MANAGER else SessionsPage)
+    assert not desk.window.menus["scoring"].menuAction().isVisible()  # no scoring menu here
     qtbot.waitUntil(lambda: focused() is not None and page.isAncestorOf(focused()), timeout=WAIT_MS)
     for key, modifier in (
         (Qt.Key.Key_1, Qt.KeyboardModifier.NoModifier),

@@ -4,7 +4,7 @@ of them decides, whatever came between (incidents, outcomes, others' movements).
 from __future__ import annotations
 
 from assessor.services.exam_views import EntryView, SessionView
-from assessor.ui.sessions.console import presence
+from assessor.ui.sessions.tables import presence
 
 
 def _session(*moves: tuple[str, tuple[str, ...]]) -> SessionView:

@@ -187,6 +187,7 @@ class MainWindow(QMainWindow):
             for action in (self.next_action, self.find_action):
                 action.setEnabled(False)
                 action.setToolTip(sentence(self.scoring.reason))
+            self.menus["scoring"].menuAction().setVisible(False)  # not this person's work
 
         self._add("help", _tr("&Keyboard shortcuts"), ["F1"], lambda: self._call(self.on_shortcuts))
         self._add("help", _tr("&Diagnostics"), [], lambda: self._call(self.on_diagnostics))

@@ -3,7 +3,7 @@ Sorting (a click on a header) and "next to score" are the database's, in one ord
 
 Queries run on the parallel lane; typing in the search field is debounced by the controller.
 The queue reloads itself when a write anywhere changes submissions or evaluations: at once
-while on screen, else when next shown.
+while on screen, else when next shown (`ui/queue/screen.py`, shared with the sign-off queue).
 """
 
 from __future__ import annotations
@@ -12,20 +12,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
-from PySide6.QtGui import QPalette, QShowEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QButtonGroup,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QTableView,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 
 from assessor.domain.changes import Change
 from assessor.domain.workflow import SubmissionStatus
@@ -37,51 +25,16 @@ from assessor.services.queue import (
     previous_in_queue,
     queue_page,
 )
-from assessor.services.submissions import assessments
 from assessor.ui import states
 from assessor.ui.desk import Desk
 from assessor.ui.queue.controller import QueueController
 from assessor.ui.queue.model import PagedModel
+from assessor.ui.queue.screen import QueueScreen, paint_button
 from assessor.ui.queue.submissions import Column, SubmissionColumns
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("QueuePage", text)
-
-
-def empty_label() -> QLabel:
-    """What a queue shows in its table's place while it has no rows: focusable, so that a
-    screen reader reads why."""
-    label = QLabel()
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-    label.hide()
-    return label
-
-
-def show_rows_or(table: QTableView, empty: QLabel, text: str) -> None:
-    """The table while its model has rows, else `empty` saying `text` in its place; the
-    keyboard follows to whichever is shown if it was on either."""
-    had_focus = table.hasFocus() or empty.hasFocus()
-    empty.setText(text)
-    empty.setAccessibleName(text)
-    rows = table.model().rowCount() > 0
-    empty.setVisible(not rows)
-    table.setVisible(rows)
-    if had_focus:
-        focus_rows(table, empty)
-
-
-def focus_rows(table: QTableView, empty: QLabel) -> None:
-    """The keyboard to the table, on its first row if none is current; to `empty` when the
-    table is hidden (no rows: the label says why)."""
-    if table.isHidden():
-        empty.setFocus(Qt.FocusReason.OtherFocusReason)
-        return
-    table.setFocus(Qt.FocusReason.OtherFocusReason)
-    model = table.model()
-    if not table.currentIndex().isValid() and model.rowCount() > 0:
-        table.setCurrentIndex(model.index(0, 0))
 
 
 def submission_queue(
@@ -102,12 +55,12 @@ def submission_queue(
     return page, step
 
 
-class QueueView(QWidget):
+class QueueView(QueueScreen):
     nothing_left = Signal()  # "next to score" found nothing in this list
+    watches = frozenset({Change.SUBMISSIONS, Change.EVALUATIONS, Change.RUBRICS})
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.desk = desk
+        super().__init__(desk, parent)
         self.model: PagedModel[SubmissionRow] = PagedModel(
             SubmissionColumns(), self, page_size=desk.settings.queue_page_size
         )
@@ -122,141 +75,57 @@ class QueueView(QWidget):
             debounce_ms=desk.settings.search_delay_ms,
             parent=self,
         )
-        self.loads = 0  # queries answered, for tests and the self-test
-        self._stale = False  # the data changed while the queue was not on screen
-        desk.runner.changed.connect(self._data_changed)
-        self.status_buttons: dict[str | None, QToolButton] = {}
+        statuses = [None, *(s.value for s in SubmissionStatus)]
+        bar = self._build(_tr("Status:"), statuses, None)
+        self.status_buttons = self.buttons
 
-        group = QButtonGroup(self)
-        group.setExclusive(True)
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel(_tr("Status:")))
-        for status in (None, *SubmissionStatus):
-            button = QToolButton()
-            button.setCheckable(True)
-            button.setAutoRaise(True)
-            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            value = None if status is None else status.value
-            button.clicked.connect(lambda _c=False, v=value: self.controller.set_status(v))
-            group.addButton(button)
-            bar.addWidget(button)
-            self.status_buttons[value] = button
-        self.status_buttons[None].setChecked(True)
-        bar.addStretch(1)
-        self.assessment = QComboBox()
-        self.assessment.setAccessibleName(_tr("Assessment filter"))
-        self.assessment.addItem(_tr("All assessments"), None)
-        self.assessment.currentIndexChanged.connect(
-            lambda _i: self.controller.set_assessment(self.assessment.currentData())
-        )
-        label = QLabel(_tr("&Assessment:"))
-        label.setBuddy(self.assessment)
-        bar.addWidget(label)
-        bar.addWidget(self.assessment)
-
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName(_tr("Work queue"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)  # a click on a header: the query sorts
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
+        table = self._table(_tr("Work queue"))
+        table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        table.setSortingEnabled(True)  # a click on a header: the query sorts
+        table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(Column.ASSESSMENT, QHeaderView.ResizeMode.Stretch)
         widths = {Column.LEARNER: 190, Column.RUBRIC: 60, Column.SUBMITTED: 150}
         widths |= {Column.PROGRESS: 110, Column.STATUS: 150, Column.DUE: 110}
         for column, width in widths.items():
-            self.table.setColumnWidth(column, width)
-        self.table.activated.connect(self.controller.activate)
-        self.table.doubleClicked.connect(self.controller.activate)
-
-        self.empty = empty_label()
+            table.setColumnWidth(column, width)
+        table.activated.connect(self.controller.activate)
+        table.doubleClicked.connect(self.controller.activate)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addLayout(bar)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(table, 1)
         layout.addWidget(self.empty, 1)  # in the table's place while there are no rows
-        self.controller.counts_changed.connect(self._counts)
-        self.controller.failed.connect(self._failed)
-        self.controller.loaded.connect(self._loaded)
-        self.controller.answered.connect(self._answered)
         self.controller.filter_changed.connect(self.cancel_next)
         self.controller.nothing_found.connect(self._nothing_found)
-        self._counts({})
-        self._error: str | None = None  # why the last query failed, shown if nothing is
+        self._show_counts()
 
-    def _failed(self, text: str) -> None:
-        self._error = text
+    def pick(self, value: str | None) -> None:
+        self.controller.set_status(value)
 
-    def _loaded(self) -> None:
-        self._error = None
-
-    def _answered(self) -> None:
-        self.loads += 1
-        self._show_empty()
-
-    def _data_changed(self, changes: frozenset[str]) -> None:
-        if not changes & {Change.SUBMISSIONS, Change.EVALUATIONS, Change.RUBRICS}:
-            return
-        if self.isVisible():
-            self.controller.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self.controller.refresh()
-
-    def start(self) -> None:
-        """First load: the rows, and the assessments for the filter."""
-        self.controller.refresh()
-        self.desk.runner.read(assessments, on_done=self._assessments)
-
-    def _assessments(self, items: list[tuple[str, str]]) -> None:
-        for assessment_id, title in items:
-            self.assessment.addItem(title, assessment_id)
-
-    def _counts(self, counts: dict[str, int]) -> None:
+    def _show_counts(self) -> None:
+        counts = self.controller.counts
         total = sum(counts.values())
-        self.status_buttons[None].setText(_tr("All {0}").format(total))
-        self.status_buttons[None].setAccessibleName(_tr("All statuses, {0}").format(total))
+        self.buttons[None].setText(_tr("All {0}").format(total))
+        self.buttons[None].setAccessibleName(_tr("All statuses, {0}").format(total))
         for status in SubmissionStatus:
             shown = states.look(status.value, self.palette())  # as in the status column
             n = counts.get(status.value, 0)
-            button = self.status_buttons[status.value]
+            button = self.buttons[status.value]
             button.setText(f"{shown.label.replace('&', '&&')} {n}")
             button.setAccessibleName(_tr("{0}, {1} submissions").format(shown.word, n))
-            palette = self.palette()
-            if shown.colour is not None:
-                palette.setColor(QPalette.ColorRole.ButtonText, shown.colour)
-            button.setPalette(palette)
+            paint_button(button, shown.colour, self.palette())
 
-    def changeEvent(self, event: QEvent) -> None:
-        # Light ↔ dark: the state colours follow (not while the page is still being built).
-        if event.type() == QEvent.Type.PaletteChange and len(self.status_buttons) > len(
-            SubmissionStatus
-        ):
-            self._counts(self.controller.counts)
-        super().changeEvent(event)
-
-    def _show_empty(self) -> None:
+    def _empty_text(self) -> str:
         f = self.controller.filter
-        if self._error:
-            text = self._error + "\n" + _tr("Press F5 to try again.")
-        elif f.text or f.status or f.assessment_id:
-            text = _tr("No submission matches the search or filters.")
-        else:
-            text = _tr("No submissions yet. Import a submission package to start.")
-        show_rows_or(self.table, self.empty, text)
+        if self.error:
+            return self.error + "\n" + _tr("Press F5 to try again.")
+        if f.text or f.status or f.assessment_id:
+            return _tr("No submission matches the search or filters.")
+        return _tr("No submissions yet. Import a submission package to start.")
 
     def shown_rows(self) -> list[SubmissionRow]:
         """The loaded rows, in the order the table shows them (the query's)."""
@@ -287,6 +156,3 @@ class QueueView(QWidget):
             index = self.model.index(row, 0)
             self.table.setCurrentIndex(index)
             self.table.scrollTo(index)
-
-    def focus_table(self) -> None:
-        focus_rows(self.table, self.empty)

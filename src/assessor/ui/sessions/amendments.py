@@ -20,9 +20,7 @@ def _tr(text: str) -> str:
 def amendment_line(a: AmendmentView) -> str:
     if a.problem:
         return _tr("⚠ Amendment {0} cannot be trusted: {1}.").format(a.record_id, a.problem)
-    return _tr("✓ {0}, {1}: {2} (signed record {3})").format(
-        a.by, when(a.at), a.text, a.record_id
-    )
+    return _tr("✓ {0}, {1}: {2} (signed record {3})").format(a.by, when(a.at), a.text, a.record_id)
 
 
 class AmendmentsLabel(QLabel):

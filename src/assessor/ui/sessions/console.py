@@ -7,21 +7,17 @@ one durable write: "Saved" only once it committed."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -40,53 +36,25 @@ from assessor.ui.sessions.forms import RosterDialog
 from assessor.ui.sessions.incident_dialog import IncidentDialog
 from assessor.ui.sessions.listing import when
 from assessor.ui.sessions.saves import ConsoleSaves
-from assessor.ui.sessions.severity import severity_colour, severity_label
+from assessor.ui.sessions.tables import (
+    ID_METHODS,
+    PRESENCE,
+    fill_log,
+    fill_roster,
+    log_tree,
+    presence,
+    roster_tree,
+)
 
 WRITES = (Change.SESSIONS, Change.RECORDS, Change.OUTBOX)
-ID_METHODS = {
-    "passport": "Passport",
-    "driving-licence": "Driving licence",
-    "institution-card": "Institution card",
-    "known": "Known to the proctor",
-}
-PRESENCE = {"check-in": "in the room", "entry": "in the room", "break-end": "in the room",
-            "exit": "left the room", "break-start": "on a break"}  # fmt: skip
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("SessionConsole", text)
 
 
-def clock(stamp: str) -> str:
-    """Time of day with seconds (order matters in a log), in the person's time zone."""
-    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
-    return moment.strftime("%H:%M:%S")
-
-
-def presence(v: SessionView) -> dict[str, str]:
-    """Where each candidate is, by the last movement the log has of them (in PRESENCE's words;
-    none yet: not in the dict)."""
-    where = {}
-    for e in v.log:
-        if e.kind in PRESENCE:
-            for someone in e.candidates:
-                where[someone] = PRESENCE[e.kind]
-    return where
-
-
 def _seal(db: Any, session_id: str, signer: Any, shown: SessionView) -> Sealed:
     return seal_session(db, session_id, signer, expected=shown)
-
-
-def _tree(name: str, headers: list[str]) -> QTreeWidget:
-    tree = QTreeWidget()
-    tree.setRootIsDecorated(False)
-    tree.setAlternatingRowColors(True)
-    tree.setAccessibleName(name)
-    tree.setHeaderLabels(headers)
-    tree.header().setStretchLastSection(True)
-    tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return tree
 
 
 class SessionConsole(QWidget):
@@ -120,23 +88,12 @@ class SessionConsole(QWidget):
         line.addWidget(self.save_state)
         self.amendments = AmendmentsLabel(desk)
 
-        self.roster = _tree(
-            _tr("Roster"),
-            [_tr("Candidate"), _tr("Name"), _tr("Checked in"), _tr("Where"), _tr("Outcome")],
-        )
-        for column, width in {0: 80, 1: 150, 2: 200, 3: 110}.items():
-            self.roster.setColumnWidth(column, width)
-        self.log = _tree(
-            _tr("Session log"),
-            [_tr("#"), _tr("Time"), _tr("What"), _tr("Candidates"), _tr("Severity"), _tr("Text")],
-        )
-        for column, width in {0: 40, 1: 80, 2: 150, 3: 110, 4: 240}.items():
-            self.log.setColumnWidth(column, width)
+        self.roster, self.log = roster_tree(), log_tree()
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.roster)
         split.addWidget(self.log)
-        split.setStretchFactor(0, 4)
-        split.setStretchFactor(1, 6)
+        split.setStretchFactor(0, 9)  # the roster whole, outcome column included
+        split.setStretchFactor(1, 11)
 
         self.missing = QLabel()
         self.missing.setTextFormat(Qt.TextFormat.PlainText)
@@ -230,64 +187,13 @@ class SessionConsole(QWidget):
         self.info.setText(
             f"{v.id} · {place}, {v.location} · {when(v.starts_at)} – {when(v.ends_at)} · {state}"
         )
-        where = presence(v)
-        self.roster.clear()
-        for c in v.candidates:
-            checked = (
-                f"{_tr(ID_METHODS.get(c.id_method or '', c.id_method or ''))} · "
-                f"{clock(c.checked_in_at)}"
-                if c.checked_in_at
-                else "—"
-            )
-            item = QTreeWidgetItem(
-                [c.id, c.name, checked, _tr(where.get(c.id, "not here")), c.outcome or "—"]
-            )
-            item.setData(0, Qt.ItemDataRole.UserRole, c.id)
-            self.roster.addTopLevelItem(item)
-            if c.id == candidate:
-                self.roster.setCurrentItem(item)
-        first = self.roster.topLevelItem(0)
-        if self.roster.currentItem() is None and first is not None:
-            self.roster.setCurrentItem(first)
-        self._fill_log(v)
+        fill_roster(self.roster, v, candidate)
+        fill_log(self.log, v)
         self._show_missing(v)
         self.amendments.load(v.id, len(v.amendments))
         for button in self.buttons.values():
             button.setEnabled(not sealed)
         self.loaded.emit(v)
-
-    def _fill_log(self, v: SessionView) -> None:
-        self.log.clear()
-        for e in v.log:
-            what = e.kind
-            if e.kind == x.EntryKind.INCIDENT:
-                what = _tr("incident: {0}").format(e.type)
-                if e.corrects is not None:
-                    what = _tr("correction of #{0}: {1}").format(e.corrects, e.type)
-            elif e.value:
-                what = f"{e.kind}: {e.value}"
-            notes = (("witness", e.witness), ("action", e.action), ("notified", e.notified))
-            extra = [f"{k}: {said}" for k, said in notes if said]
-            text = " · ".join([*([e.text] if e.text else []), *extra])
-            if e.clock_back:
-                text = _tr("⚠ clock went back · ") + text
-            item = QTreeWidgetItem(
-                [
-                    str(e.seq),
-                    clock(e.at),
-                    what,
-                    ", ".join(e.candidates) or _tr("whole room"),
-                    severity_label(e.severity) if e.severity else "",
-                    text,
-                ]
-            )
-            if e.severity:
-                item.setForeground(4, severity_colour(e.severity, self.palette()))
-            item.setToolTip(5, text)
-            self.log.addTopLevelItem(item)
-        last = self.log.topLevelItem(self.log.topLevelItemCount() - 1)
-        if last is not None:
-            self.log.scrollToItem(last)
 
     def _show_missing(self, v: SessionView) -> None:
         if v.state == x.SessionStatus.SEALED:

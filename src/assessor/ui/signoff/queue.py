@@ -8,29 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDate, QLocale, QModelIndex, Qt, Signal
-from PySide6.QtGui import QPalette, QShowEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QButtonGroup,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QTableView,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHeaderView, QLineEdit, QVBoxLayout, QWidget
 
 from assessor.domain.changes import Change
 from assessor.services.signoff import SignOffFilter, SignOffRow, signoff_page
-from assessor.services.submissions import assessments
 from assessor.ui import theme
 from assessor.ui.desk import Desk
 from assessor.ui.queue.controller import QueueController
 from assessor.ui.queue.model import PagedModel
-from assessor.ui.queue.view import empty_label, focus_rows, show_rows_or
+from assessor.ui.queue.screen import QueueScreen, paint_button
 
 
 def _tr(text: str) -> str:
@@ -101,15 +87,15 @@ def _one_order(*_args: object) -> None:
     return None
 
 
-class SignOffList(QWidget):
+class SignOffList(QueueScreen):
     """Enter (or a double click) on a row asks to review it. The rows come a page at a time
     through the queue model and controller the work queue uses (`ui/queue/`)."""
 
     open_row = Signal(object)  # SignOffRow
+    watches = frozenset({Change.SUBMISSIONS, Change.EVALUATIONS, Change.RECORDS})
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.desk = desk
+        super().__init__(desk, parent)
         self.model: PagedModel[SignOffRow] = PagedModel(
             SignOffColumns(), self, page_size=desk.settings.queue_page_size
         )
@@ -122,37 +108,8 @@ class SignOffList(QWidget):
             debounce_ms=desk.settings.search_delay_ms,
             parent=self,
         )
-        self.loads = 0  # answers received, for tests
-        self.error = ""
-        self._stale = False
         self._kept: str | None = None  # the row current before a reload, current after it
-        desk.runner.changed.connect(self._data_changed)
-
-        self.buttons: dict[str | None, QToolButton] = {}
-        group = QButtonGroup(self)
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel(_tr("State:")))
-        for state in ("pending", "approved", "returned", None):
-            button = QToolButton()
-            button.setCheckable(True)
-            button.setAutoRaise(True)
-            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            button.clicked.connect(lambda _c=False, s=state: self.set_state(s))
-            group.addButton(button)
-            bar.addWidget(button)
-            self.buttons[state] = button
-        self.buttons["pending"].setChecked(True)
-        bar.addStretch(1)
-        self.assessment = QComboBox()
-        self.assessment.setAccessibleName(_tr("Assessment filter"))
-        self.assessment.addItem(_tr("All assessments"), None)
-        self.assessment.currentIndexChanged.connect(
-            lambda _i: self.controller.set_assessment(self.assessment.currentData())
-        )
-        label = QLabel(_tr("&Assessment:"))
-        label.setBuddy(self.assessment)
-        bar.addWidget(label)
-        bar.addWidget(self.assessment)
+        bar = self._build(_tr("State:"), ["pending", "approved", "returned", None], "pending")
         self.search = QLineEdit()
         self.search.setPlaceholderText(_tr("Search learner, assessor or submission…  (Ctrl+F)"))
         self.search.setAccessibleName(_tr("Search the sign-off queue"))
@@ -162,33 +119,21 @@ class SignOffList(QWidget):
         self.search.returnPressed.connect(self.focus_table)
         bar.addWidget(self.search)
 
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName(_tr("Sign-off queue"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
+        table = self._table(_tr("Sign-off queue"))
+        header = table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for column, width in {0: 190, 2: 160, 3: 90, 4: 110, 5: 210}.items():
-            self.table.setColumnWidth(column, width)
-        self.table.activated.connect(self._activated)
-        self.table.doubleClicked.connect(self._activated)
-        self.empty = empty_label()
+            table.setColumnWidth(column, width)
+        table.activated.connect(self._activated)
+        table.doubleClicked.connect(self._activated)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addLayout(bar)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(table, 1)
         layout.addWidget(self.empty, 1)
         self.model.modelAboutToBeReset.connect(self._keep_current)
         self.model.modelReset.connect(self._restore_current)
-        self.controller.counts_changed.connect(lambda _c: self._show_counts())
-        self.controller.failed.connect(self._failed)
-        self.controller.loaded.connect(self._loaded)
-        self.controller.answered.connect(self._answered)
         self._show_counts()
 
     @property
@@ -200,24 +145,8 @@ class SignOffList(QWidget):
     def counts(self) -> dict[str, int]:
         return self.controller.counts
 
-    # -- loading ----------------------------------------------------------------------
-
-    def start(self) -> None:
-        self.refresh()
-        self.desk.runner.read(assessments, on_done=self._assessments)
-
     def refresh(self) -> None:
         self.controller.refresh()
-
-    def _failed(self, text: str) -> None:
-        self.error = text
-
-    def _loaded(self) -> None:
-        self.error = ""
-
-    def _answered(self) -> None:
-        self.loads += 1
-        self._show_empty()
 
     def _keep_current(self) -> None:
         current = self.current_row()
@@ -228,25 +157,10 @@ class SignOffList(QWidget):
             self.select(self._kept)
             self._kept = None
 
-    def _assessments(self, items: list[tuple[str, str]]) -> None:
-        for assessment_id, title in items:
-            self.assessment.addItem(title, assessment_id)
-
-    def _data_changed(self, changes: frozenset[str]) -> None:
-        if not changes & {Change.SUBMISSIONS, Change.EVALUATIONS, Change.RECORDS}:
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self.refresh()
-
     # -- filters ----------------------------------------------------------------------
+
+    def pick(self, value: str | None) -> None:
+        self.set_state(value)
 
     def set_state(self, state: str | None) -> None:
         self.buttons[state].setChecked(True)
@@ -262,24 +176,21 @@ class SignOffList(QWidget):
         total = sum(self.counts.values())
         self.buttons[None].setText(_tr("All {0}").format(total))
         self.buttons[None].setAccessibleName(_tr("Every state, {0}").format(total))
+        palette = self.palette()
         for state, (symbol, word, colour) in STATE_LOOK.items():
             n = self.counts.get(state, 0)
             button = self.buttons[state]
             button.setText(f"{symbol} {_tr(word)} {n}")
             button.setAccessibleName(_tr("{0}, {1} evaluations").format(_tr(word), n))
-            palette = self.palette()
-            palette.setColor(QPalette.ColorRole.ButtonText, theme.text_colour(colour, palette))
-            button.setPalette(palette)
+            paint_button(button, theme.text_colour(colour, palette), palette)
 
-    def _show_empty(self) -> None:
+    def _empty_text(self) -> str:
         f = self.filter
         if self.error:
-            text = self.error + "\n" + _tr("Press F5 to try again.")
-        elif f.text or f.assessment_id or f.state not in ("pending", None):
-            text = _tr("No evaluation matches the search or filters.")
-        else:
-            text = _tr("Nothing is waiting for your sign-off.")
-        show_rows_or(self.table, self.empty, text)
+            return self.error + "\n" + _tr("Press F5 to try again.")
+        if f.text or f.assessment_id or f.state not in ("pending", None):
+            return _tr("No evaluation matches the search or filters.")
+        return _tr("Nothing is waiting for your sign-off.")
 
     def current_row(self) -> SignOffRow | None:
         index = self.table.currentIndex()
@@ -289,9 +200,6 @@ class SignOffList(QWidget):
         row = self.model.row_of(submission_id)
         if row is not None:
             self.table.setCurrentIndex(self.model.index(row, 0))
-
-    def focus_table(self) -> None:
-        focus_rows(self.table, self.empty)
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():
