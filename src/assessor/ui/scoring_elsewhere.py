@@ -6,7 +6,7 @@ never touched."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
@@ -43,7 +43,7 @@ class ScoringKeysElsewhere(QObject):
     key does nothing there; `reason` is the policy's refusal to let this person score."""
 
     def __init__(
-        self, window: QWidget, pages: list[QWidget], reason: str, say: Callable[[str], None]
+        self, window: QWidget, pages: Sequence[QWidget], reason: str, say: Callable[[str], None]
     ) -> None:
         super().__init__(window)
         self.pages = pages

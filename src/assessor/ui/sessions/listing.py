@@ -55,8 +55,8 @@ class SessionList(QWidget):
         self.rows: list[SessionSummary] = []
         self.loads = 0
         self.heading = QLabel(_tr("Exam sessions — Enter opens the console"))
-        self.create = QPushButton(_tr("New session…   Ctrl+Shift+N"))
-        self.create.clicked.connect(self.new_session)
+        self.new_button = QPushButton(_tr("New session…   Ctrl+Shift+N"))
+        self.new_button.clicked.connect(self.new_session)
         QShortcut(
             QKeySequence("Ctrl+Shift+N"),
             self,
@@ -90,7 +90,7 @@ class SessionList(QWidget):
         layout.setContentsMargins(8, 6, 8, 6)
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
-        top.addWidget(self.create)
+        top.addWidget(self.new_button)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty, 1)
