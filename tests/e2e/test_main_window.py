@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from assessor.demo import DEMO_PASSPHRASE
+from assessor.demo.folder import FOR_SIGNOFF
 from assessor.domain.workflow import TO_SCORE_STATUSES
 from assessor.services.queue import queue_page
 from assessor.ui.dialogs.unlock import UnlockDialog
@@ -42,7 +43,8 @@ def test_the_status_bar_says_who_where_and_what_is_waiting(desk: Desk) -> None:
     assert window.windowTitle() == "Assessor — Ada Assessor (assessor)"
     assert window.status.identity.text() == "Ada Assessor (assessor) · key unlocked"
     assert window.status.sync.text().strip() == (
-        "Offline — not enrolled with a backend (File ▸ Enrol) · 0 records waiting · never synced"
+        "Offline — not enrolled with a backend (File ▸ Enrol) · "
+        f"{FOR_SIGNOFF} records waiting · never synced"  # the demo's work for sign-off
     )
     assert window.status.folder.toolTip() == str(desk.folder)
     counts = window.queue.controller.counts
@@ -80,7 +82,8 @@ def test_a_locked_key_is_asked_for_before_signing(desk: Desk, qtbot: Any) -> Non
     assert answers[0] == "unlock" and answers[-1] == "Finalize & sign"
     assert signed.args[0].submission_id == submission
     assert not desk.window.desk.identity.locked
-    qtbot.waitUntil(lambda: "1 record waiting" in window.status.sync.text(), timeout=WAIT_MS)
+    waiting = f"{FOR_SIGNOFF + 1} records waiting"  # the demo's own, and this one
+    qtbot.waitUntil(lambda: waiting in window.status.sync.text(), timeout=WAIT_MS)
 
 
 def _words(text: str) -> str:

@@ -198,7 +198,7 @@ def test_records_finalized_in_a_demo_folder_are_accepted_by_a_demo_issuer(
                 signed = tx.scalars(select(dm.Record.id).order_by(dm.Record.number)).all()
             records = []
             for record_id in signed:
-                out = Path(scratch) / "record.json"
+                out = Path(scratch) / f"record-{len(records)}.json"
                 export_record(db, record_id, out)
                 records.append(parse_record(out.read_bytes()))
     assert len(records) == FOR_SIGNOFF + 2
