@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from assessor.demo import DEMO_PASSPHRASE, DEMO_PROFILES, write_demo
 from assessor.demo import backend as backend_module
+from assessor.demo.folder import FOR_SIGNOFF
 from assessor.demo.backend import issuer_folder, start_demo_backend
 from assessor.security.secrets import MemoryKeyring, SecretStore
 from assessor.services.data_folder import open_data
@@ -42,6 +43,8 @@ def test_a_demo_score_becomes_a_credential_after_one_sync(tmp_path: Path) -> Non
         service = SyncService(db, secrets)
         first = service.sync(ada.id)
         assert first.ok, first.error
+        # the demo's work for sign-off, signed as the folder was written, is accepted
+        assert first.pushed.accepted == FOR_SIGNOFF and not first.pushed.rejected
         with db.read() as tx:
             submission = tx.scalars(
                 select(m.Submission.id)
