@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from assessor.demo import DEMO_PASSPHRASE, DEMO_PROFILES, write_demo
 from assessor.demo import backend as backend_module
-from assessor.demo.folder import FOR_SIGNOFF
 from assessor.demo.backend import issuer_folder, start_demo_backend
+from assessor.demo.folder import FOR_SIGNOFF
 from assessor.security.secrets import MemoryKeyring, SecretStore
 from assessor.services.data_folder import open_data
 from assessor.services.finalize import finalize
