@@ -4,38 +4,25 @@
 from __future__ import annotations
 
 import argparse
-import io
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from assessor.cli.common import add_output, command, identifier, open_db
 from assessor.cli.text import out, say
 from assessor.reports.csv_results import results_csv
-from assessor.services.report_data import results_data, score_sheet_data
-from assessor.services.report_session import session_report_data
-from assessor.services.report_signoff import signoff_report_data
-from assessor.store.files import write_output
+from assessor.reports.output import make_report, save
+from assessor.services.report_data import results_data
 
 
-def _write_report(
-    args: argparse.Namespace, data_dir: Path, write: Callable[[BinaryIO], Any]
-) -> None:
-    """Render the report first (a failure leaves no file at all), then write it through
-    `write_output`: never into a data folder, never over a file without --force."""
-    buffer = io.BytesIO()
-    write(buffer)
-    with write_output(Path(args.out), data_dir=data_dir, force=args.force) as f:
-        f.write(buffer.getvalue())
+def _make(args: argparse.Namespace, kind: str, subject_id: str) -> tuple[Any, int]:
+    """The report's data and its number of pages, once written to --out."""
+    with open_db(args, create=False) as db:
+        made = make_report(db, kind, subject_id, Path(args.out), force=args.force)
+    return made.data, made.pages
 
 
 def cmd_score_sheet(args: argparse.Namespace) -> int:
-    from assessor.reports.score_sheet import write_score_sheet  # reportlab: only when printing
-
-    with open_db(args, create=False) as db:
-        data = score_sheet_data(db, args.submission)
-        pages: list[int] = []
-        _write_report(args, db.data_dir, lambda f: pages.append(write_score_sheet(data, f)))
+    data, pages = _make(args, "score-sheet", args.submission)
     signature = data.signature.describe()
     if args.json:
         out(
@@ -43,7 +30,7 @@ def cmd_score_sheet(args: argparse.Namespace) -> int:
                 "file": args.out,
                 "submission": data.submission_id,
                 "status": data.status,
-                "pages": pages[0],
+                "pages": pages,
                 "record": data.record_id,
                 "digest": data.record_digest,
                 "signature": data.signature.state,
@@ -51,7 +38,7 @@ def cmd_score_sheet(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    say(f"Wrote the score sheet of {data.submission_id} ({pages[0]} page(s)) to {args.out}")
+    say(f"Wrote the score sheet of {data.submission_id} ({pages} page(s)) to {args.out}")
     if data.record_id:
         say(f"  record {data.record_id}", f"  digest {data.record_digest}")
     say(f"  {signature}", *(f"  problem: {problem}" for problem in data.problems))
@@ -63,12 +50,7 @@ def _problems(*found: str | None) -> list[str]:
 
 
 def cmd_signoff(args: argparse.Namespace) -> int:
-    from assessor.reports.signoff import write_signoff  # reportlab: only when printing
-
-    with open_db(args, create=False) as db:
-        data = signoff_report_data(db, args.submission)
-        pages: list[int] = []
-        _write_report(args, db.data_dir, lambda f: pages.append(write_signoff(data, f)))
+    data, pages = _make(args, "signoff", args.submission)
     problems = _problems(
         data.signature.problem, data.sheet.signature.problem, *data.problems, *data.sheet.problems
     )
@@ -77,7 +59,7 @@ def cmd_signoff(args: argparse.Namespace) -> int:
             {
                 "file": args.out,
                 "submission": data.sheet.submission_id,
-                "pages": pages[0],
+                "pages": pages,
                 "decision": data.decision,
                 "returnTo": data.return_to,
                 "record": data.record_id,
@@ -89,8 +71,7 @@ def cmd_signoff(args: argparse.Namespace) -> int:
         )
         return 0
     say(
-        f"Wrote the sign-off record of {data.sheet.submission_id} ({pages[0]} page(s)) "
-        f"to {args.out}",
+        f"Wrote the sign-off record of {data.sheet.submission_id} ({pages} page(s)) to {args.out}",
         f"  {data.decision_words} · record {data.record_id}",
         f"  digest {data.record_digest}",
         f"  manager: {data.signature.describe()}",
@@ -101,12 +82,7 @@ def cmd_signoff(args: argparse.Namespace) -> int:
 
 
 def cmd_session(args: argparse.Namespace) -> int:
-    from assessor.reports.session import write_session  # reportlab: only when printing
-
-    with open_db(args, create=False) as db:
-        data = session_report_data(db, args.session)
-        pages: list[int] = []
-        _write_report(args, db.data_dir, lambda f: pages.append(write_session(data, f)))
+    data, pages = _make(args, "session", args.session)
     v = data.session
     problems = _problems(
         data.signature.problem,
@@ -120,7 +96,7 @@ def cmd_session(args: argparse.Namespace) -> int:
                 "file": args.out,
                 "session": v.id,
                 "state": v.state,
-                "pages": pages[0],
+                "pages": pages,
                 "record": v.record_id,
                 "digest": data.record_digest,
                 "signature": data.signature.state,
@@ -129,7 +105,7 @@ def cmd_session(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    say(f"Wrote the report of exam session {v.id} ({pages[0]} page(s)) to {args.out}")
+    say(f"Wrote the report of exam session {v.id} ({pages} page(s)) to {args.out}")
     if v.record_id:
         say(f"  record {v.record_id}", f"  digest {data.record_digest}")
     else:
@@ -141,7 +117,7 @@ def cmd_session(args: argparse.Namespace) -> int:
 def cmd_export_results(args: argparse.Namespace) -> int:
     with open_db(args, create=False) as db:
         data = results_data(db, args.assessment)
-        _write_report(args, db.data_dir, lambda f: f.write(results_csv(data)))
+        save(results_csv(data), Path(args.out), db.data_dir, force=args.force)
     unverified = sum(1 for row in data.rows if row.signature.state != "verified")
     if args.json:
         out(
