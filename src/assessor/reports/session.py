@@ -25,7 +25,7 @@ from assessor.services.report_session import SessionReportData
 TITLE = "Exam session report"
 OPEN_STAMP = "NOT SEALED — NOT SIGNED"
 INVALID_STAMP = "SEAL NOT VERIFIED — DO NOT RELY ON THIS REPORT"
-ROSTER_HEADER = ("Candidate", "Name", "Learner", "Check-in", "Outcome")
+ROSTER_HEADER = ("Candidate", "Name and learner", "Check-in: method, time (UTC)", "Outcome")
 TIMELINE_HEADER = ("#", "Time (UTC)", "What", "Candidates", "By", "Details")
 INCIDENT_HEADER = ("Case", "Severity", "What happened")
 # The proctoring colours (UI.md), each with its word: (ink, fill).
@@ -101,8 +101,20 @@ def _roster(data: SessionReportData, height: float) -> Grid:
     for c in data.session.candidates:
         checkin = f"{c.id_method} · {_when(c.checked_in_at)}" if c.checked_in_at else "—"
         outcome = f"{c.outcome} · {_when(c.outcome_at)}" if c.outcome else "no outcome yet"
-        rows.append(_cells(c.id, c.name, c.learner or "—", checkin, outcome))
-    widths = [70.0, BODY_WIDTH - 370.0, 80.0, 120.0, 100.0]
+        who = [Para(c.name, sheet.CELL)]
+        if c.learner:
+            who.append(Para(c.learner, sheet.SMALL))
+        rows.append(
+            Row(
+                (
+                    Cell((Para(c.id, sheet.CELL_BOLD),)),
+                    Cell(tuple(who)),
+                    Cell((Para(checkin, sheet.CELL),)),
+                    Cell((Para(outcome, sheet.CELL),)),
+                )
+            )
+        )
+    widths = [56.0, BODY_WIDTH - 330.0, 140.0, 134.0]
     return Grid(widths, rows, header=_header(ROSTER_HEADER), page_height=height)
 
 
