@@ -17,12 +17,26 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from assessor.demo import write_demo
+from assessor.demo import DEMO_PASSPHRASE, write_demo
 from assessor.reports.session import OPEN_STAMP
-from assessor.ui.reports import ReportAction
+from assessor.services.profiles import list_profiles, unlock
+from assessor.services.signoff import decide, signoff_queue
+from assessor.store import models as m
+from assessor.store.db import Database
+from assessor.ui.reports import ReportAction, target
 from tests.conftest import CHEAP_KDF
 from tests.e2e.conftest import WAIT_MS, Desk, show_desk
-from tests.e2e.test_desks import ASSESSOR, CTRL, PROCTOR, focused, in_next_dialog, inside, press
+from tests.e2e.signoff_work import finalized_for_signoff
+from tests.e2e.test_desks import (
+    ASSESSOR,
+    CTRL,
+    MANAGER,
+    PROCTOR,
+    focused,
+    in_next_dialog,
+    inside,
+    press,
+)
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +133,36 @@ def test_a_report_that_cannot_be_made_says_why_and_writes_nothing(
         assert "The score sheet was not written" in failed.args[0]
         assert "inside the data folder" in window.status.currentMessage()
         assert not out.exists() and viewer.opened == []
+
+
+def test_the_manager_gets_the_score_sheet_while_pending_and_the_signoff_once_decided(
+    qapp: QApplication, qtbot: Any, folder: Path, tmp_path: Path
+) -> None:
+    with Database.open(folder) as db:
+        people = {p.name: p.id for p in list_profiles(db)}
+        with db.read() as tx:
+            subs = [s.id for s in tx.query(m.Submission).all()]
+        finalized_for_signoff(db, subs, people[ASSESSOR])
+        first = signoff_queue(db)[0].submission_id
+        decide(db, first, unlock(db, people[MANAGER], DEMO_PASSPHRASE), approve=True)
+    for desk in _desk(qapp, qtbot, folder, MANAGER):
+        window = desk.window
+        page = window.pages["signoff"]
+        qtbot.waitUntil(lambda: page.list.current_row() is not None, timeout=WAIT_MS)  # noqa: B023
+        pending = page.list.current_row()
+        assert pending is not None and pending.state == "pending"
+        assert target(window) == ("score-sheet", pending.submission_id)
+        page.list.set_state("approved")
+        qtbot.waitUntil(
+            lambda: getattr(page.list.current_row(), "state", None) == "approved",  # noqa: B023
+            timeout=WAIT_MS,
+        )
+        page.list.focus_table()
+        action, viewer = _reports(desk)
+        out = tmp_path / "signoff.pdf"
+        in_next_dialog(_write_to(out))
+        with qtbot.waitSignal(action.written, timeout=WAIT_MS):
+            press(Qt.Key.Key_P, CTRL)
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
+        assert "Sign-off record" in text and "Approved" in text and first in text
+        assert viewer.opened == [QUrl.fromLocalFile(str(out))]
