@@ -1,29 +1,32 @@
-"""Child of the durability test: saves draft changes forever, printing 'ACK n' after each
-commit returned. Killed with SIGKILL at a random moment by the parent."""
+"""Child of the durability test: saves draft changes forever, acknowledging each after its
+commit returned; killed with SIGKILL at a random moment (see tests/services/zygote.py)."""
 
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from assessor.services.scoring import SetComment, SetLevel, save_draft
+from assessor.services.scoring import DraftChange, SetComment, SetLevel, save_draft
 from assessor.store.db import Database
+from tests.services.zygote import serve
 
-data_dir, submission, assessor, start = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-criteria = ["plan", "terminate", "prove-dead"]
-levels = ["not-yet", "developing", "competent", "proficient"]
-with Database.open(Path(data_dir)) as db:
-    print("READY", flush=True)
-    n = start
-    while True:
-        n += 1
-        criterion = criteria[n % len(criteria)]
-        save_draft(
-            db,
-            submission,
-            assessor,
-            [
-                SetLevel(criterion, levels[n % len(levels)]),
+CRITERIA = ["plan", "terminate", "prove-dead"]
+LEVELS = ["not-yet", "developing", "competent", "proficient"]
+
+
+def save_forever(args: list[str], ack: Callable[[str], None]) -> None:
+    data_dir, submission, assessor, start = args
+    with Database.open(Path(data_dir)) as db:
+        db.engine.raw_connection().close()  # the pooled connection, opened as the window has it
+        ack("READY")
+        n = int(start)
+        while True:
+            n += 1
+            changes: list[DraftChange] = [
+                SetLevel(CRITERIA[n % len(CRITERIA)], LEVELS[n % len(LEVELS)]),
                 SetComment("record", f"save {n}"),
-            ],
-        )
-        sys.stdout.write(f"ACK {n}\n")
-        sys.stdout.flush()
+            ]
+            save_draft(db, submission, assessor, changes)
+            ack(f"ACK {n}")
+
+
+if __name__ == "__main__":
+    serve(save_forever)

@@ -1,20 +1,29 @@
-"""Child of the exam durability test: logs incidents forever, printing 'ACK n' after each
-commit returned (the console's "Saved"). Killed with SIGKILL at a random moment."""
+"""Child of the exam durability test: logs incidents forever, acknowledging each after its
+commit returned (the console's "Saved"); killed with SIGKILL at a random moment (see
+tests/services/zygote.py)."""
 
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from assessor.services.exam_sessions import Incident, log_incident
 from assessor.store.db import Database
+from tests.services.zygote import serve
 
-data_dir, session, proctor, start = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-severities = ["green", "yellow", "red", "blue"]
-with Database.open(Path(data_dir)) as db:
-    print("READY", flush=True)
-    n = start
-    while True:
-        n += 1
-        incident = Incident("other", severities[n % 4], f"incident {n}", ["C1"], witness="Pat")
-        logged = log_incident(db, proctor, session, incident)
-        sys.stdout.write(f"ACK {n} {logged.seq}\n")
-        sys.stdout.flush()
+SEVERITIES = ["green", "yellow", "red", "blue"]
+
+
+def log_forever(args: list[str], ack: Callable[[str], None]) -> None:
+    data_dir, session, proctor, start = args
+    with Database.open(Path(data_dir)) as db:
+        db.engine.raw_connection().close()  # the pooled connection, opened as the window has it
+        ack("READY")
+        n = int(start)
+        while True:
+            n += 1
+            incident = Incident("other", SEVERITIES[n % 4], f"incident {n}", ["C1"], witness="Pat")
+            logged = log_incident(db, proctor, session, incident)
+            ack(f"ACK {n} {logged.seq}")
+
+
+if __name__ == "__main__":
+    serve(log_forever)

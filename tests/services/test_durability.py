@@ -10,19 +10,15 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from assessor.security.audit import GENESIS, event_hash
 from assessor.store.db import Database
 from tests.conftest import seed
+from tests.services.zygote import Zygote
 
 KILLS = int(os.environ.get("ASSESSOR_DURABILITY_KILLS", "200"))
-CHILD = Path(__file__).with_name("durability_child.py")
 
 
 def _record_comment(con: sqlite3.Connection) -> int:
@@ -65,7 +61,7 @@ def _check_audit_chain(db_path: Path) -> int:
     return len(rows)
 
 
-def test_acknowledged_saves_survive_sigkill(data_dir: Path) -> None:
+def test_acknowledged_saves_survive_sigkill(data_dir: Path, tmp_path: Path) -> None:
     with Database.open(data_dir) as db:
         s = seed(db, submissions=1)
     db_path = data_dir / "assessor.db"
@@ -73,34 +69,21 @@ def test_acknowledged_saves_survive_sigkill(data_dir: Path) -> None:
     committed = 0
     acked_total = 0
     kills_mid_stream = 0
-    for kill in range(KILLS):
-        child = subprocess.Popen(
-            [
-                sys.executable,
-                str(CHILD),
-                str(data_dir),
-                s.submission_ids[0],
-                s.assessor_id,
-                str(committed),
-            ],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert child.stdout is not None
-        assert child.stdout.readline() == "READY\n"
-        time.sleep(rng.uniform(0, 0.08))  # the random moment of the crash
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=30)
-        acks = [int(line.split()[1]) for line in child.stdout.read().splitlines()]
-        child.stdout.close()
-        assert acks == list(range(committed + 1, committed + 1 + len(acks)))
-        last_acked = acks[-1] if acks else committed
-        found = _check(db_path)
-        # Every acknowledged save is there; at most one more (committed, killed before ACK).
-        assert last_acked <= found <= last_acked + 1, f"kill {kill}: acked {last_acked}, db {found}"
-        committed = found
-        acked_total += len(acks)
-        kills_mid_stream += bool(acks)
+    with Zygote("tests.services.durability_child", tmp_path) as zygote:
+        for kill in range(KILLS):
+            args = [str(data_dir), s.submission_ids[0], s.assessor_id, str(committed)]
+            lines = zygote.crash(args, rng.uniform(0, 0.08))  # the random moment of the crash
+            acks = [int(line.split()[1]) for line in lines]
+            assert acks == list(range(committed + 1, committed + 1 + len(acks)))
+            last_acked = acks[-1] if acks else committed
+            found = _check(db_path)
+            # Every acknowledged save is there; at most one more (committed, killed before ACK).
+            assert last_acked <= found <= last_acked + 1, (
+                f"kill {kill}: acked {last_acked}, db {found}"
+            )
+            committed = found
+            acked_total += len(acks)
+            kills_mid_stream += bool(acks)
     # Most kills must land while saves are streaming, not before the first one.
     assert kills_mid_stream >= KILLS // 2, (kills_mid_stream, acked_total)
     events = _check_audit_chain(db_path)
