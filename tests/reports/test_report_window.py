@@ -21,12 +21,10 @@ from assessor.demo import DEMO_PASSPHRASE, write_demo
 from assessor.reports.session import OPEN_STAMP
 from assessor.services.profiles import list_profiles, unlock
 from assessor.services.signoff import decide, signoff_queue
-from assessor.store import models as m
 from assessor.store.db import Database
 from assessor.ui.reports import ReportAction, target
 from tests.conftest import CHEAP_KDF
 from tests.e2e.conftest import WAIT_MS, Desk, show_desk
-from tests.e2e.signoff_work import finalized_for_signoff
 from tests.e2e.test_desks import (
     ASSESSOR,
     CTRL,
@@ -138,11 +136,8 @@ def test_a_report_that_cannot_be_made_says_why_and_writes_nothing(
 def test_the_manager_gets_the_score_sheet_while_pending_and_the_signoff_once_decided(
     qapp: QApplication, qtbot: Any, folder: Path, tmp_path: Path
 ) -> None:
-    with Database.open(folder) as db:
+    with Database.open(folder) as db:  # the demo's work waiting for the manager
         people = {p.name: p.id for p in list_profiles(db)}
-        with db.read() as tx:
-            subs = [s.id for s in tx.query(m.Submission).all()]
-        finalized_for_signoff(db, subs, people[ASSESSOR])
         first = signoff_queue(db)[0].submission_id
         decide(db, first, unlock(db, people[MANAGER], DEMO_PASSPHRASE), approve=True)
     for desk in _desk(qapp, qtbot, folder, MANAGER):
