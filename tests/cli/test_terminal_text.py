@@ -240,7 +240,9 @@ def test_text_from_the_database_is_printed_escaped(
     code, out, _ = shown["queue"]
     assert "Eve\\x1b[2J\\x9b31m \\u202eevil\\nsub-999  Fake Learner  Forged" in out
     assert "Safe\\x1b]0;pwned\\x07 isolation" in out
-    assert len(out.splitlines()) == 3  # header, rule, one row: the name made no row of its own
+    _, listed, _ = run(capsys, "submission", "list", "--search", "Eve", *at, "--json")
+    rows = len(json.loads(listed))  # this learner's submissions
+    assert rows >= 1 and len(out.splitlines()) == 2 + rows  # header, rule, a row each: no more
     assert "Ada\\x1b[2J Assessor" in shown["profiles"][1]
     assert "«ok\\x1b[2J\\x9b31m»" in shown["evaluation"][1]
     assert "Safe\\x1b]0;pwned\\x07 isolation" in shown["rubrics"][1]
@@ -255,7 +257,7 @@ def test_json_output_is_safe_for_a_terminal_and_gives_back_the_exact_text(
     at = ["--data-dir", str(demo), "--json"]
     code, out, _ = run(capsys, "submission", "list", "--search", "Eve", *at)
     assert code == 0 and raw_controls(out) == []
-    (row,) = json.loads(out)
+    [row] = [r for r in json.loads(out) if r["id"] == sub]
     assert row["learner"] == HOSTILE_NAME
     code, out, _ = run(capsys, "evaluation", "show", sub, *at)
     assert code == 0 and raw_controls(out) == []
