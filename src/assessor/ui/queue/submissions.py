@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt
 
-from assessor.services.queue import SubmissionRow
 from assessor.ui import states
+
+if TYPE_CHECKING:  # the first paint shows these columns before the services are imported
+    from assessor.services.queue import SubmissionRow
 
 __all__ = ["Column", "SubmissionColumns", "status_word"]
 
