@@ -16,7 +16,7 @@ import sys
 import time
 
 from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QMainWindow, QTableView
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from assessor import paths
 from assessor.settings import SettingsError
@@ -24,7 +24,7 @@ from assessor.settings import load as load_settings
 from assessor.store.first_page import read_first_page
 from assessor.ui import theme
 from assessor.ui.queue.model import PagedModel
-from assessor.ui.queue.submissions import SubmissionColumns
+from assessor.ui.queue.submissions import SubmissionColumns, submissions_table
 
 SETTINGS_FILE = "settings.json"
 EXPOSE_WAIT_S = 0.5  # a window manager slower than this to map it: paint what we can, go on
@@ -57,12 +57,8 @@ def paint(args: argparse.Namespace) -> QMainWindow | None:
     theme.apply(app, settings.theme, settings.font_scale)
     model: PagedModel[object] = PagedModel(SubmissionColumns(), page_size=len(rows))
     model.set_rows(rows, len(rows))
-    table = QTableView()
-    table.setModel(model)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().hide()
     window = QMainWindow()
+    table = submissions_table(model, window.fontMetrics().height())
     window.setWindowTitle("Assessor")
     window.setCentralWidget(table)
     window.statusBar().showMessage(_tr("Opening your data…"))

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from assessor.store import revisions
+from assessor.store.errors import StoreError
 from assessor.store.folder import DB_NAME
 from assessor.store.queue_rows import QueueRow
 
@@ -50,6 +51,10 @@ def read_first_page(data_dir: Path, assessor_id: str | None, limit: int) -> list
     database is missing, not at the current schema, or cannot be read (the service's read
     then comes alone, and says why if it must)."""
     path = data_dir / DB_NAME
+    try:
+        head = revisions.head(revisions.read())
+    except (StoreError, OSError):
+        return None  # the service's start says what is wrong with the migrations
     if not path.is_file():
         return None
     try:
@@ -57,11 +62,9 @@ def read_first_page(data_dir: Path, assessor_id: str | None, limit: int) -> list
     except sqlite3.Error:
         return None
     try:
-        table = con.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-        ).fetchone()
-        current = con.execute("SELECT version_num FROM alembic_version").fetchone() if table else None
-        if current is None or current[0] != revisions.head(revisions.read()):
+        # No such table (a database nobody migrated) is an error like any other: no rows.
+        current = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        if current is None or current[0] != head:
             return None
         found = con.execute(_FIRST_PAGE, {"assessor_id": assessor_id, "limit": limit}).fetchall()
     except sqlite3.Error:

@@ -22,6 +22,7 @@ from assessor.store.models import (
     RubricVersion,
     Submission,
 )
+
 # Defined apart, so that the first paint (store/first_page.py) has them without SQLAlchemy.
 from assessor.store.queue_rows import QueueFilter as QueueFilter
 from assessor.store.queue_rows import QueueRow as QueueRow
