@@ -62,6 +62,21 @@ def test_no_first_page_from_a_database_at_another_schema(demo: Path, tmp_path: P
     assert read_first_page(folder, None, 10) is None  # the service migrates it, or refuses
 
 
+def test_no_first_page_from_a_row_the_service_could_not_read_either(
+    demo: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    con = sqlite3.connect(folder / "assessor.db")
+    source = sqlite3.connect(demo / "assessor.db")
+    source.backup(con)
+    source.close()
+    con.execute("UPDATE submissions SET submitted_at = 'not a time'")
+    con.commit()
+    con.close()
+    assert read_first_page(folder, None, 10) is None  # no traceback: the service says why
+
+
 def test_no_first_page_and_no_file_made_where_there_is_no_database(tmp_path: Path) -> None:
     assert read_first_page(tmp_path, None, 10) is None
     assert list(tmp_path.iterdir()) == []

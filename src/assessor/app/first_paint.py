@@ -22,6 +22,7 @@ from assessor import paths
 from assessor.settings import SettingsError
 from assessor.settings import load as load_settings
 from assessor.store.first_page import read_first_page
+from assessor.store.queue_rows import QueueRow
 from assessor.ui import theme
 from assessor.ui.queue.model import PagedModel
 from assessor.ui.queue.submissions import SubmissionColumns, submissions_table
@@ -55,7 +56,7 @@ def paint(args: argparse.Namespace) -> QMainWindow | None:
     if not rows:
         return None
     theme.apply(app, settings.theme, settings.font_scale)
-    model: PagedModel[object] = PagedModel(SubmissionColumns(), page_size=len(rows))
+    model: PagedModel[QueueRow] = PagedModel(SubmissionColumns(), page_size=len(rows))
     model.set_rows(rows, len(rows))
     window = QMainWindow()
     table = submissions_table(model, window.fontMetrics().height())

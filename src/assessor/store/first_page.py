@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from assessor.store import revisions
 from assessor.store.errors import StoreError
@@ -67,21 +68,16 @@ def read_first_page(data_dir: Path, assessor_id: str | None, limit: int) -> list
         if current is None or current[0] != head:
             return None
         found = con.execute(_FIRST_PAGE, {"assessor_id": assessor_id, "limit": limit}).fetchall()
-    except sqlite3.Error:
+        return [_row(row) for row in found]
+    except (sqlite3.Error, ValueError, TypeError):  # a time that is not one, say
         return None
     finally:
         con.close()
-    return [
-        QueueRow(
-            *row[:5],
-            submitted_at=datetime.fromisoformat(row[5]),
-            due_at=_time(row[6]),
-            rubric_id=row[7],
-            rubric_version=row[8],
-            rubric_digest=row[9],
-            criteria_scored=row[10],
-            criteria_total=row[11],
-            blind=bool(row[12]),
-        )
-        for row in found
-    ]
+
+
+def _row(row: tuple[Any, ...]) -> QueueRow:
+    """As SQLAlchemy gives it: times parsed as store/types.py does, blind marking a bool."""
+    values = list(row)
+    values[5], values[6] = datetime.fromisoformat(row[5]), _time(row[6])
+    values[12] = bool(row[12])
+    return QueueRow(*values)
