@@ -49,13 +49,19 @@ def test_blind_marked_rows_show_the_anonymous_code_only(demo: Path) -> None:
     assert all(row.learner not in names for row in rows if row.blind)
 
 
-def test_no_first_page_from_a_database_at_another_schema(demo: Path, tmp_path: Path) -> None:
+def _copy(demo: Path, tmp_path: Path) -> tuple[Path, sqlite3.Connection]:
+    """A copy of the demo's database in a folder of its own, open for the test to spoil."""
     folder = tmp_path / "data"
     folder.mkdir()
     con = sqlite3.connect(folder / "assessor.db")
     source = sqlite3.connect(demo / "assessor.db")
     source.backup(con)
     source.close()
+    return folder, con
+
+
+def test_no_first_page_from_a_database_at_another_schema(demo: Path, tmp_path: Path) -> None:
+    folder, con = _copy(demo, tmp_path)
     con.execute("UPDATE alembic_version SET version_num = '0001'")
     con.commit()
     con.close()
@@ -65,12 +71,7 @@ def test_no_first_page_from_a_database_at_another_schema(demo: Path, tmp_path: P
 def test_no_first_page_from_a_row_the_service_could_not_read_either(
     demo: Path, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    con = sqlite3.connect(folder / "assessor.db")
-    source = sqlite3.connect(demo / "assessor.db")
-    source.backup(con)
-    source.close()
+    folder, con = _copy(demo, tmp_path)
     con.execute("UPDATE submissions SET submitted_at = 'not a time'")
     con.commit()
     con.close()
