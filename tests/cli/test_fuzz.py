@@ -100,6 +100,18 @@ def _cases(root: Path, record: str, rng: random.Random) -> list[Case]:
             *("--data-dir", "{data}"),
         )
         add(
+            "signoff report id",
+            what,
+            *("report", "signoff", value, "--out", str(root / "o.pdf")),
+            *("--data-dir", "{data}"),
+        )
+        add(
+            "session report id",
+            what,
+            *("report", "session", value, "--out", str(root / "e.pdf")),
+            *("--data-dir", "{data}"),
+        )
+        add(
             "export results id",
             what,
             *("export", "results", value, "--out", str(root / "r.csv")),

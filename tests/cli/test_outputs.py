@@ -5,6 +5,7 @@ never over an existing file without --force, complete or not at all (issue 11, i
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from assessor.cli import _parser
+from assessor.demo import DEMO_PASSPHRASE
 from assessor.store import db as store_db
 from assessor.store import lock as store_lock
 from assessor.store.files import DATA_FOLDER_MARKS, OutputRefused, write_output
@@ -37,12 +39,36 @@ def assessment(data: Path, capsys: pytest.CaptureFixture[str]) -> str:
     return str(next(r["assessment"] for r in json.loads(out) if r["id"] == "sub-003"))
 
 
+def decided(data: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """sub-003, approved by the demo's manager (once)."""
+    code, out, _ = run(capsys, "signoff", "list", "--data-dir", str(data), "--json")
+    if any(row["submission"] == "sub-003" for row in json.loads(out)):
+        stdin, sys.stdin = sys.stdin, io.StringIO(DEMO_PASSPHRASE + "\n")
+        try:
+            code, _, err = run(
+                capsys, "signoff", "decide", "sub-003", "--approve",
+                "--profile", "Malik Manager", "--data-dir", str(data),
+            )  # fmt: skip
+        finally:
+            sys.stdin = stdin
+        assert code == 0, err
+    return "sub-003"
+
+
+def session_id(data: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    code, out, _ = run(capsys, "session", "list", "--data-dir", str(data), "--json")
+    assert code == 0
+    return str(json.loads(out)[0]["id"])
+
+
 # How to run each command that writes a file, given the data folder and where to write.
 Writer = Callable[[Path, pytest.CaptureFixture[str], str], list[str]]
 WRITERS: dict[tuple[str, ...], Writer] = {
     ("record", "export"): lambda d, c, out: ["record", "export", record_id(d, c), "--out", out],
     ("package", "export"): lambda d, c, out: ["package", "export", "sub-003", "--out", out],
     ("report", "score-sheet"): lambda d, c, out: ["report", "score-sheet", "sub-003", "--out", out],
+    ("report", "signoff"): lambda d, c, out: ["report", "signoff", decided(d, c), "--out", out],
+    ("report", "session"): lambda d, c, out: ["report", "session", session_id(d, c), "--out", out],
     ("export", "results"): lambda d, c, out: ["export", "results", assessment(d, c), "--out", out],
 }
 
@@ -111,6 +137,7 @@ def test_no_output_lands_in_the_data_folder(
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     spellings = _spellings(signed, elsewhere)
+    WRITERS[command](signed, capsys, "")  # what it reports is made first (a sign-off)
     before = folder_state(signed)
     for what, target in spellings.items():
         argv = [*WRITERS[command](signed, capsys, target), "--data-dir", str(signed)]

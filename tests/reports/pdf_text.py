@@ -4,6 +4,7 @@ pages (pdftoppm). The comparison rule every text test uses is `same_text`."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -47,9 +48,22 @@ def squeeze(text: str) -> str:
     return "".join(ch for ch in text if not ch.isspace())
 
 
-def body(pdf: bytes) -> str:
-    """The squeezed body text, with the grid's repeated headers taken out."""
-    return squeeze(body_text(pdf)).replace(GRID_HEADER, "")
+def body(pdf: bytes, headers: tuple[str, ...] = (GRID_HEADER,)) -> str:
+    """The squeezed body text, with the grids' repeated headers (squeezed) taken out."""
+    text = squeeze(body_text(pdf))
+    for header in headers:
+        text = text.replace(header, "")
+    return text
+
+
+def fills(pdf: bytes) -> set[str]:
+    """The fill colours the pages set, as the content stream writes them ("r g b")."""
+    found: set[str] = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        data = page.get_contents()
+        text = data.get_data().decode("latin-1") if data is not None else ""
+        found |= {" ".join(m.split()[-4:-1]) for m in re.findall(r"[\d. ]+ rg", text)}
+    return found
 
 
 def same_text(written: str) -> str:

@@ -21,6 +21,8 @@ from assessor.ui.dialogs.shortcuts import ALL_KEYS, ShortcutsDialog
 from assessor.ui.dialogs.unlock import UnlockDialog
 from assessor.ui.dialogs.unlock_keyring import Unlock
 from assessor.ui.main_window import MainWindow
+from assessor.ui.reports import REPORT_KEYS
+from assessor.ui.reports import install as install_reports
 from assessor.ui.sync.install import SYNC_KEYS
 from assessor.ui.sync.install import install as install_sync
 from assessor.ui.tasks import TaskRunner
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Keys of screens this desk does not have are not offered.
-SHOWN_KEYS = tuple(row for row in ALL_KEYS if row[0] != "Ctrl+I") + SYNC_KEYS
+SHOWN_KEYS = tuple(row for row in ALL_KEYS if row[0] != "Ctrl+I") + SYNC_KEYS + REPORT_KEYS
 
 
 def build_window(
@@ -55,8 +57,9 @@ def build_window(
     window = MainWindow(desk)
     identity.setParent(window)
     window.sync = install_sync(window)
+    install_reports(window)  # File ▸ Report of this page, Ctrl+P (kept by the window)
     # Ctrl+I is offered only on a desk that has the proctor console.
-    keys = ALL_KEYS + SYNC_KEYS if desks.SESSIONS in window.pages else SHOWN_KEYS
+    keys = ALL_KEYS + SYNC_KEYS + REPORT_KEYS if desks.SESSIONS in window.pages else SHOWN_KEYS
     window.on_shortcuts = lambda: ShortcutsDialog(keys, window).open()
     window.on_diagnostics = lambda: _diagnostics(window)
     window.on_settings = lambda: _settings(window)

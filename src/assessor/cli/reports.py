@@ -1,38 +1,28 @@
-"""Commands that print and export: `report score-sheet`, `export results`."""
+"""Commands that print and export: `report score-sheet`, `report signoff`, `report session`,
+`export results`."""
 
 from __future__ import annotations
 
 import argparse
-import io
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from assessor.cli.common import add_output, command, identifier, open_db
 from assessor.cli.text import out, say
 from assessor.reports.csv_results import results_csv
-from assessor.services.report_data import results_data, score_sheet_data
-from assessor.store.files import write_output
+from assessor.reports.output import make_report, save
+from assessor.services.report_data import results_data
 
 
-def _write_report(
-    args: argparse.Namespace, data_dir: Path, write: Callable[[BinaryIO], Any]
-) -> None:
-    """Render the report first (a failure leaves no file at all), then write it through
-    `write_output`: never into a data folder, never over a file without --force."""
-    buffer = io.BytesIO()
-    write(buffer)
-    with write_output(Path(args.out), data_dir=data_dir, force=args.force) as f:
-        f.write(buffer.getvalue())
+def _make(args: argparse.Namespace, kind: str, subject_id: str) -> tuple[Any, int]:
+    """The report's data and its number of pages, once written to --out."""
+    with open_db(args, create=False) as db:
+        made = make_report(db, kind, subject_id, Path(args.out), force=args.force)
+    return made.data, made.pages
 
 
 def cmd_score_sheet(args: argparse.Namespace) -> int:
-    from assessor.reports.score_sheet import write_score_sheet  # reportlab: only when printing
-
-    with open_db(args, create=False) as db:
-        data = score_sheet_data(db, args.submission)
-        pages: list[int] = []
-        _write_report(args, db.data_dir, lambda f: pages.append(write_score_sheet(data, f)))
+    data, pages = _make(args, "score-sheet", args.submission)
     signature = data.signature.describe()
     if args.json:
         out(
@@ -40,7 +30,7 @@ def cmd_score_sheet(args: argparse.Namespace) -> int:
                 "file": args.out,
                 "submission": data.submission_id,
                 "status": data.status,
-                "pages": pages[0],
+                "pages": pages,
                 "record": data.record_id,
                 "digest": data.record_digest,
                 "signature": data.signature.state,
@@ -48,17 +38,86 @@ def cmd_score_sheet(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    say(f"Wrote the score sheet of {data.submission_id} ({pages[0]} page(s)) to {args.out}")
+    say(f"Wrote the score sheet of {data.submission_id} ({pages} page(s)) to {args.out}")
     if data.record_id:
         say(f"  record {data.record_id}", f"  digest {data.record_digest}")
     say(f"  {signature}", *(f"  problem: {problem}" for problem in data.problems))
     return 0
 
 
+def _problems(*found: str | None) -> list[str]:
+    return [p for p in found if p]
+
+
+def cmd_signoff(args: argparse.Namespace) -> int:
+    data, pages = _make(args, "signoff", args.submission)
+    problems = _problems(
+        data.signature.problem, data.sheet.signature.problem, *data.problems, *data.sheet.problems
+    )
+    if args.json:
+        out(
+            {
+                "file": args.out,
+                "submission": data.sheet.submission_id,
+                "pages": pages,
+                "decision": data.decision,
+                "returnTo": data.return_to,
+                "record": data.record_id,
+                "digest": data.record_digest,
+                "assessmentRecord": data.sheet.record_id,
+                "verified": data.verified,
+                "problems": problems,
+            }
+        )
+        return 0
+    say(
+        f"Wrote the sign-off record of {data.sheet.submission_id} ({pages} page(s)) to {args.out}",
+        f"  {data.decision_words} · record {data.record_id}",
+        f"  digest {data.record_digest}",
+        f"  manager: {data.signature.describe()}",
+        f"  assessor: {data.sheet.signature.describe()}",
+        *(f"  problem: {p}" for p in problems),
+    )
+    return 0
+
+
+def cmd_session(args: argparse.Namespace) -> int:
+    data, pages = _make(args, "session", args.session)
+    v = data.session
+    problems = _problems(
+        data.signature.problem,
+        *data.problems,
+        *(f"amendment {a.record_id}: {a.problem or a.signature.problem}"
+          for a in data.amendments if a.problem or a.signature.problem),
+    )  # fmt: skip
+    if args.json:
+        out(
+            {
+                "file": args.out,
+                "session": v.id,
+                "state": v.state,
+                "pages": pages,
+                "record": v.record_id,
+                "digest": data.record_digest,
+                "signature": data.signature.state,
+                "verified": data.verified,
+                "problems": problems,
+            }
+        )
+        return 0
+    say(f"Wrote the report of exam session {v.id} ({pages} page(s)) to {args.out}")
+    if v.record_id:
+        say(f"  record {v.record_id}", f"  digest {data.record_digest}")
+    else:
+        say("  the session is open: not sealed, so not signed (stamped on every page)")
+    say(f"  {data.signature.describe()}", *(f"  problem: {p}" for p in problems))
+    return 0
+
+
 def cmd_export_results(args: argparse.Namespace) -> int:
     with open_db(args, create=False) as db:
         data = results_data(db, args.assessment)
-        _write_report(args, db.data_dir, lambda f: f.write(results_csv(data)))
+        save(results_csv(data), Path(args.out), db.data_dir, force=args.force)
     unverified = sum(1 for row in data.rows if row.signature.state != "verified")
     if args.json:
         out(
@@ -93,6 +152,24 @@ def register(sub: Any) -> None:
         "assessor report score-sheet sub-001 --out sub-001.pdf",
     )
     c.add_argument("submission", metavar="SUBMISSION", type=identifier)
+    add_output(c, "the PDF", "FILE.pdf")
+    c = command(
+        rsub,
+        "signoff",
+        cmd_signoff,
+        "a submission's sign-off record as PDF: the decision, reason, both signers, digest, QR",
+        "assessor report signoff sub-001 --out sub-001-signoff.pdf",
+    )
+    c.add_argument("submission", metavar="SUBMISSION", type=identifier)
+    add_output(c, "the PDF", "FILE.pdf")
+    c = command(
+        rsub,
+        "session",
+        cmd_session,
+        "an exam session's report as PDF: roster, timeline, incidents, amendments, seal",
+        "assessor report session exam-01 --out exam-01.pdf",
+    )
+    c.add_argument("session", metavar="SESSION", type=identifier)
     add_output(c, "the PDF", "FILE.pdf")
 
     export = sub.add_parser("export", help="data for other programs")

@@ -131,6 +131,7 @@ def _footer(canvas: Any, facts: PageFacts) -> None:
         rows = [
             ("Record", facts.record_id),
             ("Digest", facts.digest),
+            *([("Verify", facts.verification_url)] if facts.verification_url else []),
             ("", facts.qr_caption),
             ("Check", "assessor record verify DIGEST --data-dir FOLDER"),
         ]

@@ -73,7 +73,7 @@ def _facts(data: ScoreSheetData) -> PageFacts:
     )
 
 
-def _pairs(rows: list[tuple[str, list[Para]]], page_height: float) -> Grid:
+def pairs(rows: list[tuple[str, list[Para]]], page_height: float) -> Grid:
     label = 96.0
     return Grid(
         [label, BODY_WIDTH - label],
@@ -85,7 +85,7 @@ def _pairs(rows: list[tuple[str, list[Para]]], page_height: float) -> Grid:
     )
 
 
-def _summary(data: ScoreSheetData, page_height: float) -> Grid:
+def summary(data: ScoreSheetData, page_height: float) -> Grid:
     rubric = data.rubric
     learner = [Para(data.learner, VALUE)]
     if data.blind:
@@ -116,7 +116,7 @@ def _summary(data: ScoreSheetData, page_height: float) -> Grid:
     if data.supersedes:
         record, reason = data.supersedes
         rows.append(("Corrects", [Para(record, VALUE), Para(f"reason: {reason}", VALUE)]))
-    return _pairs(rows, page_height)
+    return pairs(rows, page_height)
 
 
 def _pass_rule(rubric: Rubric) -> str:
@@ -126,7 +126,7 @@ def _pass_rule(rubric: Rubric) -> str:
     return f"pass mark {_points(rule.threshold)}"
 
 
-def _result(data: ScoreSheetData) -> list[Any]:
+def result(data: ScoreSheetData) -> list[Any]:
     band_title = next((b.title for b in data.rubric.bands if b.id == data.band), data.band)
     outcome = OUTCOME_WORDS.get(data.outcome, data.outcome.upper())
     headline = f"Total {fmt(data.total)} of {_points(data.maximum)} ({fmt(data.percentage)} %)"
@@ -233,8 +233,8 @@ def story(data: ScoreSheetData) -> list[Any]:
     """The flowables of the sheet, in reading order."""
     facts = _facts(data)
     height = body_height(facts)
-    items: list[Any] = [_summary(data, height), Spacer(1, 8)]
-    items += _result(data)
+    items: list[Any] = [summary(data, height), Spacer(1, 8)]
+    items += result(data)
     items += [Spacer(1, 10), TextBlock("Criteria", HEADING, space_after=4), _grid(data, height)]
     items += [Spacer(1, 10), TextBlock("Overall comment", HEADING, space_after=3)]
     items.append(TextBlock(data.overall_comment or "(none)", VALUE))

@@ -23,7 +23,7 @@ from assessor.security.records import parse_record
 from assessor.services.access import operation
 from assessor.services.records import Roster, check_record_bytes, local_roster
 from assessor.services.rubrics import rubric_by_digest
-from assessor.store import drafts
+from assessor.store import drafts, sync_state
 from assessor.store import models as m
 from assessor.store import queries as q
 from assessor.store import records as r
@@ -189,21 +189,46 @@ def score_sheet_data(db: Database, submission_id: str) -> ScoreSheetData:
         current = q.current_evaluation(tx, submission_id)
         if current is None:
             raise DomainError(f"nobody has scored {submission_id} yet: there is no score sheet")
-        common = {
-            "submission_id": sub.id,
-            "attempt": sub.attempt,
-            "submitted_at": sub.submitted_at,
-            "learner": sub.learner.anonymous_code
-            if sub.assessment.blind_marking
-            else sub.learner.name,
-            "blind": sub.assessment.blind_marking,
-            "assessment_id": sub.assessment.id,
-            "assessment_title": sub.assessment.title,
-        }
         stored = r.record_for_evaluation(tx, current.id)
         if current.status == EvaluationStatus.FINALIZED.value and stored is not None:
-            return _from_record(tx, common, stored, _check(stored, submission_id, roster))
-        return _from_rows(tx, common, current, finalized_without_record=stored is None)
+            return score_sheet_of_record(tx, stored, roster)
+        return _from_rows(tx, _common(sub), current, finalized_without_record=stored is None)
+
+
+def _common(sub: m.Submission) -> dict[str, Any]:
+    return {
+        "submission_id": sub.id,
+        "attempt": sub.attempt,
+        "submitted_at": sub.submitted_at,
+        "learner": sub.learner.anonymous_code if sub.assessment.blind_marking else sub.learner.name,
+        "blind": sub.assessment.blind_marking,
+        "assessment_id": sub.assessment.id,
+        "assessment_title": sub.assessment.title,
+    }
+
+
+@operation(None)  # a read inside the caller's transaction
+def score_sheet_of_record(tx: Tx, stored: r.StoredRecord, roster: Roster) -> ScoreSheetData:
+    """The score sheet of one stored assessment record (the one a sign-off binds, say),
+    checked now, with the issued credential's address when the sync knows one."""
+    submission_id = stored.submission_id or ""
+    sub = tx.get(m.Submission, submission_id)
+    if sub is None:
+        raise DomainError(f"the record {stored.id} names no stored submission")
+    data = _from_record(tx, _common(sub), stored, _check(stored, submission_id, roster))
+    return replace(data, verification_url=verification_url(tx, stored.id))
+
+
+@operation(None)  # a read inside the caller's transaction
+def verification_url(tx: Tx, *record_ids: str) -> str | None:
+    """The verification address of a credential the backend issued on one of these records
+    (as the last sync reported it), the first one's before the others'; None if none."""
+    issued = sync_state.credentials(tx)
+    for record_id in record_ids:
+        for credential in issued:
+            if record_id in credential.records and credential.url:
+                return credential.url
+    return None
 
 
 def _from_record(
