@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialo
 
 from assessor import log as file_log
 from assessor import paths, resources
-from assessor.app.self_test import SelfTest
+from assessor.app import first_paint
 from assessor.app.wiring import build_window
 from assessor.domain.changes import Change
 from assessor.domain.text import for_terminal
@@ -287,12 +287,14 @@ class DeskApp:
         QSettings().setValue("last_profile", profile.id)
         window = build_window(self.opened, profile, signer, self.runner)
         self.window = window
-        window.show()
+        first_paint.hand_over(window)  # shows it in the first paint's place
         self.app.setQuitOnLastWindowClosed(True)
         window.start()
         if self.args.demo:
             self._start_demo_issuer(window)
         if self.args.self_test:
+            from assessor.app.self_test import SelfTest
+
             self.self_test = SelfTest(window, self.args.screenshots)
             self.self_test.finished.connect(self._self_test_done)
             self.self_test.start()

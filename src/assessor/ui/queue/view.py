@@ -15,11 +15,9 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QTableView,
     QToolButton,
@@ -42,7 +40,7 @@ from assessor.ui import states
 from assessor.ui.desk import Desk
 from assessor.ui.queue.controller import QueueController
 from assessor.ui.queue.model import PagedModel
-from assessor.ui.queue.submissions import Column, SubmissionColumns
+from assessor.ui.queue.submissions import SubmissionColumns, submissions_table
 
 
 def _tr(text: str) -> str:
@@ -154,25 +152,8 @@ class QueueView(QWidget):
         bar.addWidget(label)
         bar.addWidget(self.assessment)
 
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName(_tr("Work queue"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table = submissions_table(self.model, self.fontMetrics().height())
         self.table.setSortingEnabled(True)  # a click on a header: the query sorts
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(Column.ASSESSMENT, QHeaderView.ResizeMode.Stretch)
-        widths = {Column.LEARNER: 190, Column.RUBRIC: 60, Column.SUBMITTED: 150}
-        widths |= {Column.PROGRESS: 110, Column.STATUS: 150, Column.DUE: 110}
-        for column, width in widths.items():
-            self.table.setColumnWidth(column, width)
         self.table.activated.connect(self.controller.activate)
         self.table.doubleClicked.connect(self.controller.activate)
 
