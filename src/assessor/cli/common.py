@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from assessor import log
+from assessor import log, paths
 from assessor.domain.errors import DomainError
 from assessor.domain.text import for_terminal
 from assessor.services.data_folder import open_data
@@ -102,7 +102,7 @@ def open_db(args: argparse.Namespace, *, create: bool = True) -> Database:
     folder is an error rather than a new, empty (and "verified") store. The folder's log starts
     here: the CLI is start-up code, the services never configure logging."""
     db = open_data(args.data_dir, create=create)
-    log.setup(db.data_dir)
+    log.setup(paths.log_file(db.data_dir))
     return db
 
 
