@@ -76,7 +76,7 @@ def prepare(data_dir: str | None, *, demo: bool) -> Opened:
         folder = folder or Path(tempfile.mkdtemp(prefix="assessor-demo-"))
         write_demo(folder)
     db = open_data(folder)
-    file_log.setup(db.data_dir)  # the window's start-up, like the CLI's open_db
+    file_log.setup(paths.log_file(db.data_dir))  # the window's start-up, like the CLI's open_db
     try:
         settings_path = db.data_dir / SETTINGS_FILE
         settings = load_settings(settings_path)

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assessor import log
+from assessor import log, paths
 from assessor.domain.errors import DomainError
 from assessor.domain.text import for_terminal
 from assessor.store.files import InputRefused, read_regular_file
@@ -105,7 +105,7 @@ def open_db(args: argparse.Namespace, *, create: bool = True) -> Database:
     from assessor.services.data_folder import open_data  # SQLAlchemy: not before a command
 
     db = open_data(args.data_dir, create=create)
-    log.setup(db.data_dir)
+    log.setup(paths.log_file(db.data_dir))
     return db
 
 
