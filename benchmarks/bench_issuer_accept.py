@@ -40,6 +40,7 @@ from tests.issuer.service.harness import (
     stamp,
 )
 
+from assessor.domain import subjects
 from assessor.domain.numbers import to_json_number
 from assessor.domain.scoring import Selection, score
 from assessor.security.canonical import canonicalize
@@ -61,7 +62,7 @@ def subject(submission: str, learner: str, levels: dict[str, str], digest: str) 
     result = score(RUBRIC, {c: Selection(level) for c, level in levels.items()})
     points = {c.criterion_id: c.points for c in result.criteria}
     return {
-        "id": p.learner_uri(learner),
+        "id": subjects.learner_uri(learner),
         "submission": {
             "id": submission,
             "assessment": "wiring-a",

@@ -22,14 +22,14 @@ class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         pass
 
 
-def setup(data_dir: Path, *, verbose: bool = False) -> None:
-    logs = data_dir / "logs"
+def setup(log_file: Path, *, verbose: bool = False) -> None:
+    logs = log_file.parent
     try:
         if not logs.is_dir():
             logs.mkdir(mode=0o700, parents=True, exist_ok=True)
             os.chmod(logs, 0o700)
         handler = _PrivateRotatingFileHandler(
-            logs / "assessor.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+            log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
         )
     except OSError:  # no room or no right to write a log: run without one
         return

@@ -15,3 +15,8 @@ def data_dir(explicit: str | None = None) -> Path:
     if env:
         return Path(env).expanduser()
     return Path(platformdirs.user_data_dir("Assessor", appauthor=False))
+
+
+def log_file(data_dir: Path) -> Path:
+    """The rotating log of a data folder (its older files beside it)."""
+    return data_dir / "logs" / "assessor.log"

@@ -249,7 +249,7 @@ def test_a_bug_before_the_data_folder_opens_is_logged_in_the_user_log_folder(
 ) -> None:
     env = quiet_env(tmp_path)
     argv = ["rubric", "list", "--data-dir", str(demo)]
-    done = _with_bug("assessor.cli.common", "open_data", argv, env)
+    done = _with_bug("assessor.services.data_folder", "open_data", argv, env)
     assert done.returncode == 70
     log = Path(env["XDG_STATE_HOME"]) / "Assessor" / "log" / CRASH_LOG
     assert str(log) in one_line(done.stderr)

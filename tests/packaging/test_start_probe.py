@@ -24,7 +24,7 @@ def test_the_probe_opens_the_queue_prints_ready_and_leaves(tmp_path: Path) -> No
         env=env,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "ready\n"
+    assert done.stdout == "painted\nready\n"  # the first paint, then the real queue
 
 
 def test_the_probe_is_not_in_the_help() -> None:

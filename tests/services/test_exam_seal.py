@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from assessor.domain.errors import DomainError, NotAllowed
+from assessor.domain.subjects import learner_uri, session_uri
 from assessor.security.records import parse_record
 from assessor.services import exam_sessions as es
 from assessor.services.exam_seal import Sealed, amend_session, seal_session
-from assessor.services.exam_views import learner_uri, session_uri
 from assessor.services.records import check_record_bytes, local_roster
 from assessor.services.verify import verify_store
 from assessor.store import exam as store_exam

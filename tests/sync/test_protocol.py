@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from assessor.domain import subjects
 from assessor.sync import protocol as p
 
 KEY = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
@@ -120,8 +121,9 @@ def test_only_deferred_answers_are_sent_again() -> None:
     assert [s for s in p.AnswerState if not s.final] == [p.AnswerState.DEFERRED]
 
 
-def test_learner_uris_match_the_desktops() -> None:
-    from assessor.services.finalize import learner_uri
-
-    for learner in ("l-1", "a b/c?d", "ünï", "x:y@z"):
-        assert p.learner_uri(learner) == learner_uri(learner)
+def test_learner_and_session_uris_hold_no_character_a_uri_cannot_and_read_back() -> None:
+    for ident in ("l-1", "a b/c?d", "ünï", "x:y@z"):
+        for uri in (subjects.learner_uri(ident), subjects.session_uri(ident)):
+            assert all(ch.isascii() and ch not in " /?#" for ch in uri), uri
+        assert subjects.session_id_of(subjects.session_uri(ident)) == ident
+    assert subjects.session_id_of(subjects.learner_uri("l-1")) is None

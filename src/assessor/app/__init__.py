@@ -19,6 +19,9 @@ def _open_window(args: argparse.Namespace) -> int:
     from assessor.cli.common import UsageError
 
     try:
+        from assessor.app.first_paint import paint  # Qt and sqlite3 only: quick to import
+
+        paint(args)  # the queue on screen while the rest below is imported
         from assessor.app.window import run
     except ImportError as exc:  # Qt or one of its system libraries is missing
         raise UsageError(

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialo
 
 from assessor import log as file_log
 from assessor import paths, resources
-from assessor.app.self_test import SelfTest
+from assessor.app import first_paint
 from assessor.app.wiring import build_window
 from assessor.domain.changes import Change
 from assessor.domain.text import for_terminal
@@ -76,7 +76,7 @@ def prepare(data_dir: str | None, *, demo: bool) -> Opened:
         folder = folder or Path(tempfile.mkdtemp(prefix="assessor-demo-"))
         write_demo(folder)
     db = open_data(folder)
-    file_log.setup(db.data_dir)  # the window's start-up, like the CLI's open_db
+    file_log.setup(paths.log_file(db.data_dir))  # the window's start-up, like the CLI's open_db
     try:
         settings_path = db.data_dir / SETTINGS_FILE
         settings = load_settings(settings_path)
@@ -287,12 +287,14 @@ class DeskApp:
         QSettings().setValue("last_profile", profile.id)
         window = build_window(self.opened, profile, signer, self.runner)
         self.window = window
-        window.show()
+        first_paint.hand_over(window)  # shows it in the first paint's place
         self.app.setQuitOnLastWindowClosed(True)
         window.start()
         if self.args.demo:
             self._start_demo_issuer(window)
         if self.args.self_test:
+            from assessor.app.self_test import SelfTest
+
             self.self_test = SelfTest(window, self.args.screenshots)
             self.self_test.finished.connect(self._self_test_done)
             self.self_test.start()

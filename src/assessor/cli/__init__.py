@@ -10,23 +10,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from assessor import __version__
-from assessor.cli import (
-    catalogue,
-    identity,
-    intake,
-    places,
-    reports,
-    sessions,
-    signoff,
-    sync,
-    work,
-)
 from assessor.cli.common import Handler, UsageError, check_argv
 from assessor.cli.crash import EXIT_SOFTWARE, environment_problem, report_bug
 from assessor.domain.errors import DomainError, ValidationFailed
@@ -35,6 +25,18 @@ from assessor.domain.text import for_terminal
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 MAX_LINE = 2000  # a message repeating something huge is cut in the middle
+# Each registers its commands; imported only when a command is given (the window needs none).
+_COMMAND_MODULES = (
+    "catalogue",
+    "work",
+    "identity",
+    "intake",
+    "reports",
+    "signoff",
+    "sync",
+    "places",
+    "sessions",
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,7 +47,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {_one_line(message)}\n")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(*, commands: bool = True) -> argparse.ArgumentParser:
     p = _Parser(
         prog="assessor",
         description="Score evidence of skill against versioned rubrics, offline first.",
@@ -66,16 +68,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     # benchmarks/bench_bundle_start.py: open, print "ready" at the first queue page, exit
     window.add_argument("--start-probe", action="store_true", help=argparse.SUPPRESS)
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    catalogue.register(sub)
-    work.register(sub)
-    identity.register(sub)
-    intake.register(sub)
-    reports.register(sub)
-    signoff.register(sub)
-    sync.register(sub)
-    places.register(sub)
-    sessions.register(sub)
+    if commands:
+        sub = p.add_subparsers(dest="command", metavar="COMMAND")
+        for name in _COMMAND_MODULES:
+            importlib.import_module(f"assessor.cli.{name}").register(sub)
     return p
 
 
@@ -112,8 +108,12 @@ def main(
 def _run(argv: list[str], window: Callable[[argparse.Namespace], int] | None) -> int:
     check_argv(argv)
     _check_environment()
-    parser = _parser()
-    args = parser.parse_args(argv)
+    args = _window_args(argv) if window is not None else None
+    if args is not None:
+        parser = _parser(commands=False)
+    else:
+        parser = _parser()
+        args = parser.parse_args(argv)
     if not hasattr(args, "data_dir"):
         args.data_dir = None
     handler: Handler | None = getattr(args, "handler", None)
@@ -125,6 +125,16 @@ def _run(argv: list[str], window: Callable[[argparse.Namespace], int] | None) ->
             parser.error("--screenshots goes with --self-test")
         return window(args)
     return handler(args)
+
+
+def _window_args(argv: list[str]) -> argparse.Namespace | None:
+    """The window's options when `argv` names no command (and asks no help), read without
+    importing any command (they load SQLAlchemy, httpx...: the window's first paint comes
+    before them, app/first_paint.py); None otherwise."""
+    if "-h" in argv or "--help" in argv:
+        return None
+    args, rest = _parser(commands=False).parse_known_args(argv)
+    return None if rest else args
 
 
 def _check_environment() -> None:

@@ -10,14 +10,15 @@ import sys
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from assessor import log
+from assessor import log, paths
 from assessor.domain.errors import DomainError
 from assessor.domain.text import for_terminal
-from assessor.services.data_folder import open_data
-from assessor.store.db import Database
 from assessor.store.files import InputRefused, read_regular_file
+
+if TYPE_CHECKING:
+    from assessor.store.db import Database
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -101,8 +102,10 @@ def open_db(args: argparse.Namespace, *, create: bool = True) -> Database:
     """The data folder's database; commands that only read pass create=False, so a mistyped
     folder is an error rather than a new, empty (and "verified") store. The folder's log starts
     here: the CLI is start-up code, the services never configure logging."""
+    from assessor.services.data_folder import open_data  # SQLAlchemy: not before a command
+
     db = open_data(args.data_dir, create=create)
-    log.setup(db.data_dir)
+    log.setup(paths.log_file(db.data_dir))
     return db
 
 

@@ -43,7 +43,7 @@ def cmd_paths(args: argparse.Namespace) -> int:
         "install": resources.shape(),
         "executable": sys.executable,
         "data_dir": str(data),
-        "logs": str(data / "logs"),
+        "logs": str(paths.log_file(data).parent),
         "backups": str(data / BACKUPS_DIR),
         "resource_roots": [str(r) for r in resources.roots()],
         "resources": found,

@@ -15,6 +15,7 @@ from pathlib import Path
 from assessor.domain.errors import Problem, ValidationFailed
 from assessor.domain.rubric import FORMAT, Rubric
 from assessor.domain.rubric_format import parse_rubric_document, surrogate_problems, visible
+from assessor.formats.capped import read_capped
 from assessor.formats.case_rubrics import (
     CASE_PASS_PERCENTAGE,
     case_rubric_id,
@@ -69,7 +70,7 @@ def read_rubric_file(path: Path) -> list[Rubric]:
 def load_rubric_file(path: Path) -> RubricFile:
     """Like `read_rubric_file`, also telling which format the file was in."""
     try:
-        fmt, rubrics = parse_rubric_bytes(_read_bytes(path))
+        fmt, rubrics = parse_rubric_bytes(read_capped(path, MAX_FILE_BYTES, "a rubric file"))
     except ValidationFailed as exc:
         raise ValidationFailed(exc.problems, source=str(path)) from None
     return RubricFile(path, fmt, tuple(rubrics))
@@ -101,17 +102,3 @@ def parse_rubric_bytes(data: bytes) -> tuple[str, list[Rubric]]:
     if isinstance(doc, dict) and ("CFDocument" in doc or "CFRubrics" in doc):
         return CASE_FORMAT, parse_case_package(doc)
     return OWN_FORMAT, [parse_rubric_document(doc)]
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise ValidationFailed(
-            [Problem("", f"cannot read the file: {exc.strerror or exc}")]
-        ) from None
-    if len(data) > MAX_FILE_BYTES:
-        limit = MAX_FILE_BYTES // (1024 * 1024)
-        raise ValidationFailed([Problem("", f"larger than {limit} MB; not a rubric file")])
-    return data

@@ -11,10 +11,11 @@ from typing import Any
 
 from assessor.domain.errors import DomainError, NotAllowed
 from assessor.domain.policy import Operation
+from assessor.domain.subjects import session_uri
 from assessor.domain.text import require_plain
 from assessor.services.access import operation
 from assessor.services.exam_sessions import allow, session_head
-from assessor.services.exam_views import SessionView, record_subject, session_uri, view
+from assessor.services.exam_views import SessionView, record_subject, view
 from assessor.services.profiles import Signer
 from assessor.services.signing import sign_record
 from assessor.store import exam as s

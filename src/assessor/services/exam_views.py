@@ -7,18 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from assessor.domain import exam as x
+from assessor.domain.subjects import learner_uri, session_uri
 from assessor.store import exam as s
-
-
-def learner_uri(learner_id: str) -> str:
-    return "urn:assessor:learner:" + quote(learner_id, safe="._~-:@")
-
-
-def session_uri(session_id: str) -> str:
-    return "urn:assessor:exam-session:" + quote(session_id, safe="._~-:@")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 
 from assessor.domain.errors import DomainError, NotAllowed, UnknownChoice
 from assessor.domain.ids import uuid7
@@ -17,6 +16,7 @@ from assessor.domain.numbers import to_json_number
 from assessor.domain.policy import Operation, State
 from assessor.domain.rubric import Rubric
 from assessor.domain.scoring import ScoreResult, Selection, score
+from assessor.domain.subjects import learner_uri
 from assessor.domain.text import require_plain
 from assessor.domain.workflow import EvaluationStatus, SubmissionStatus
 from assessor.security.digests import multibase_digest
@@ -45,11 +45,6 @@ class Finalized:
     evaluation_id: str
     submission_id: str
     outcome: str
-
-
-def learner_uri(learner_id: str) -> str:
-    """No personal data and no characters a URI cannot hold: the id, percent-encoded."""
-    return "urn:assessor:learner:" + quote(learner_id, safe="._~-:@")
 
 
 def _draft(tx: Tx, submission_id: str, signer: Signer) -> m.Evaluation:

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
-from urllib.parse import unquote
 
+from assessor.domain.subjects import learner_uri, session_id_of
 from assessor.security.digests import multibase_digest
 from assessor.security.records import record_kind
 from assessor.services import exam_views
 from assessor.services.access import operation
-from assessor.services.finalize import learner_uri
 from assessor.store import exam, integrity
 from assessor.store.db import Tx
 
@@ -99,8 +98,8 @@ def _session_as_signed(tx: Tx, row: integrity.RecordRow, subject: dict[str, Any]
 
 def _amendment_as_signed(tx: Tx, row: integrity.RecordRow, subject: dict[str, Any]) -> Wrong | None:
     record_id = row.id.decode("utf-8", "replace")
-    session_id = str(subject.get("id", "")).removeprefix("urn:assessor:exam-session:")
-    shown = [a for a in exam.amendments(tx, unquote(session_id)) if a.record_id == record_id]
+    session_id = session_id_of(str(subject.get("id", ""))) or ""
+    shown = [a for a in exam.amendments(tx, session_id) if a.record_id == record_id]
     amends = subject.get("amends")
     signed = (amends.get("id") if isinstance(amends, dict) else None, subject.get("text"))
     if [(a.amends, a.text) for a in shown] != [signed]:

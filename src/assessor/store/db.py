@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 Tx = Session  # what services take, so they never import SQLAlchemy
 SqlTx = sqlite3.Connection  # the autosave path's transaction (see drafts.py)
 
-DB_NAME = "assessor.db"
+DB_NAME = folder.DB_NAME
 BLOBS_DIR = "blobs"
 BACKUPS_DIR = "backups"
 _SIDE_FILES = ("-wal", "-shm", "-journal")

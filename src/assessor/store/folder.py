@@ -26,6 +26,8 @@ _SQLITE_IOERR = 10
 _LOW_SPACE = 1 << 20  # below this, an I/O error on write is taken for a full disk
 _DISK_FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
+DB_NAME = "assessor.db"  # the database file in a data folder
+
 
 def _name_max(existing: Path) -> int:
     try:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
-from assessor.store import folder
+from assessor.store import folder, revisions
 from assessor.store.engine import immediate
 from assessor.store.errors import NotAssessorDatabase, SchemaTooNew, StoreError
 from assessor.store.files import fsync_dir, fsync_file
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 SCHEMA_MAJOR = 2
 APPLICATION_ID = 0x41535352  # "ASSR"
-SCRIPT_LOCATION = Path(__file__).with_name("migrations")
+SCRIPT_LOCATION = revisions.SCRIPT_LOCATION
 _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
 
 
@@ -112,29 +112,13 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-_REVISION = re.compile(r"^revision(?:: str)? = \"([^\"]+)\"", re.M)
-_DOWN = re.compile(r"^down_revision(?:: [^=]+)? = \"([^\"]+)\"", re.M)
-
-
 @functools.cache
 def _revisions() -> dict[str, str | None]:
-    """Each revision and the one it follows, read from the migration files themselves
-    (tests/store/test_migrations.py checks this against Alembic's own reading)."""
-    found: dict[str, str | None] = {}
-    for path in sorted((SCRIPT_LOCATION / "versions").glob("*.py")):
-        text = path.read_text(encoding="utf-8")
-        revision, down = _REVISION.search(text), _DOWN.search(text)
-        if revision is not None:
-            found[revision.group(1)] = down.group(1) if down else None
-    return found
+    return revisions.read(SCRIPT_LOCATION)
 
 
 def head_revision() -> str:
-    revisions = _revisions()
-    heads = set(revisions) - {d for d in revisions.values() if d is not None}
-    if len(heads) != 1:
-        raise StoreError(f"expected one head revision in {SCRIPT_LOCATION}, found {heads}")
-    return heads.pop()
+    return revisions.head(_revisions(), SCRIPT_LOCATION)
 
 
 def known_revisions() -> frozenset[str]:

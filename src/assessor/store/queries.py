@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Integer, Select, String, bindparam, case, func, or_, select
@@ -25,31 +23,9 @@ from assessor.store.models import (
     Submission,
 )
 
-
-@dataclass(frozen=True)
-class QueueFilter:
-    status: str | None = None
-    assessment_id: str | None = None
-    text: str | None = None
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    id: str
-    learner: str  # the anonymous code when the assessment is blind-marked
-    assessment_id: str
-    assessment: str
-    status: str
-    submitted_at: datetime
-    due_at: datetime | None
-    rubric_id: str
-    rubric_version: int
-    rubric_digest: str
-    # "My progress": criteria with a level in the asking assessor's evaluation (their draft,
-    # else their newest finalized one), out of the criteria of that evaluation's rubric.
-    criteria_scored: int = 0
-    criteria_total: int = 0
-    blind: bool = False  # the assessment is blind-marked: `learner` is the anonymous code
+# Defined apart, so that the first paint (store/first_page.py) has them without SQLAlchemy.
+from assessor.store.queue_rows import QueueFilter as QueueFilter
+from assessor.store.queue_rows import QueueRow as QueueRow
 
 
 def _escape_like(text: str) -> str:

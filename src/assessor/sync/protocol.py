@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
-from urllib.parse import quote
 
 from assessor.security.canonical import canonicalize
 
@@ -36,15 +35,6 @@ PROBLEM_BASE = "https://assessor.example/problems/"
 ENROLMENT_PURPOSE = "assessor-device-enrolment"
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}\Z")
 _DID_KEY = re.compile(r"did:key:z6Mk[1-9A-HJ-NP-Za-km-z]{44}\Z")
-
-
-def learner_uri(learner_id: str) -> str:
-    """A learner as records name them: no personal data, the id percent-encoded."""
-    return "urn:assessor:learner:" + quote(learner_id, safe="._~-:@")
-
-
-def exam_session_uri(session_id: str) -> str:
-    return "urn:assessor:exam-session:" + quote(session_id, safe="._~-:@")
 
 
 class ProtocolError(ValueError):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assessor.domain.errors import Problem, ValidationFailed
+from assessor.formats.capped import read_capped
 from assessor.security.canonical import StrictJSONError, loads_strict
 
 FORMAT = "assessor-achievement/1"
@@ -117,15 +118,7 @@ def _read(path: Path) -> AchievementDefinition:
 
 def _document(path: Path) -> dict[str, Any]:
     """The file's JSON object, read strictly; at most MAX_FILE_BYTES."""
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise ValidationFailed(
-            [Problem("", f"cannot read the file: {exc.strerror or exc}")]
-        ) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ValidationFailed([Problem("", "larger than 1 MB; not an achievement file")])
+    data = read_capped(path, MAX_FILE_BYTES, "an achievement file")
     try:
         doc = loads_strict(data)  # a fraction arrives as a Decimal and is refused in place
     except StrictJSONError as exc:

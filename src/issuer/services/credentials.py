@@ -22,9 +22,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
+from assessor.domain.subjects import learner_uri
 from assessor.security.canonical import canonicalize
 from assessor.security.digests import digest_bytes
-from assessor.sync.protocol import ChangeKind, CredentialItem, CredentialStatus, learner_uri
+from assessor.sync.protocol import ChangeKind, CredentialItem, CredentialStatus
 from issuer.errors import NotInitialised
 from issuer.issuance import credential as c
 from issuer.issuance import did_web, keys, rdfc

@@ -15,8 +15,9 @@ from sqlalchemy import intersect, select
 from sqlalchemy.orm import Session
 
 from assessor.domain.scoring import ScoreResult
+from assessor.domain.subjects import learner_uri, session_uri
 from assessor.security.digests import decode_multibase_digest
-from assessor.sync.protocol import Reason, exam_session_uri, learner_uri
+from assessor.sync.protocol import Reason
 from issuer.services.scores import ScoreMismatch, recompute, rubric_from_document
 from issuer.store import models as m
 
@@ -291,7 +292,7 @@ def check_exam_session(session: Session, doc: dict[str, Any], device: Signer) ->
     at = "/credentialSubject/session/id"
     if row is None:
         raise Refused(Reason.SESSION_UNKNOWN, f"no exam session '{given['id']}' here", at)
-    if subject["id"] != exam_session_uri(row.id):
+    if subject["id"] != session_uri(row.id):
         raise Refused(
             Reason.SESSION_UNKNOWN, "the subject is not this session's URI", "/credentialSubject/id"
         )

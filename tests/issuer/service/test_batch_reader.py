@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from assessor.domain import subjects
 from assessor.sync import protocol as p
 from issuer.services.batch_reader import BatchReader, BatchRefused, read_batch
 from issuer.services.intake import Authentic
@@ -13,7 +14,7 @@ from tests.issuer.service.harness import HandKey
 def test_the_helper_process_reads_as_this_one_does() -> None:
     key = HandKey("Reader", "proctor")
     subject = {
-        "id": p.exam_session_uri("s-1"),
+        "id": subjects.session_uri("s-1"),
         "session": {
             "id": "s-1",
             "title": "Paper",

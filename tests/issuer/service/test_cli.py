@@ -142,6 +142,15 @@ def test_a_bad_achievement_file_lists_every_problem_by_place(fresh: Issuer, tmp_
     assert fresh.count(m.Achievement) == 0
 
 
+def test_an_achievement_file_over_1_mb_is_refused_by_name(fresh: Issuer, tmp_path: Path) -> None:
+    path = tmp_path / "huge.json"
+    path.write_bytes(b'{"name": "' + b"x" * (1024 * 1024) + b'"}')
+    done = run(fresh, "achievement", "publish", str(path))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"{path}: /: larger than 1 MB; not an achievement file" in done.stderr
+    assert fresh.count(m.Achievement) == 0
+
+
 def test_a_database_that_was_never_initialised_is_refused(tmp_path: Path) -> None:
     issuer = Issuer(tmp_path / "data", f"sqlite:///{tmp_path / 'elsewhere.db'}")
     done = run(issuer, "record", "list")

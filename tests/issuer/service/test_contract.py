@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from assessor.domain import subjects
 from assessor.security.digests import multibase_digest
 from assessor.sync import protocol as p
 from issuer.store import models as m
@@ -390,7 +391,7 @@ def test_an_exam_session_record_from_its_proctor(world: World) -> None:
     )
     device = world.device(world.proctor.private, world.proctor.name, "proctor")
     subject = {
-        "id": p.exam_session_uri(session),
+        "id": subjects.session_uri(session),
         "session": {
             "id": session,
             "title": "Written paper",
@@ -399,7 +400,7 @@ def test_an_exam_session_record_from_its_proctor(world: World) -> None:
             "sealedAt": stamp(),
         },
         "roster": [
-            {"learner": p.learner_uri("l-1"), "checkedInAt": stamp(), "outcome": "completed"}
+            {"learner": subjects.learner_uri("l-1"), "checkedInAt": stamp(), "outcome": "completed"}
         ],
         "incidents": [],
     }
@@ -421,7 +422,7 @@ def test_an_exam_session_record_from_its_proctor(world: World) -> None:
     )
     theirs = {
         **subject,
-        "id": p.exam_session_uri(other),
+        "id": subjects.session_uri(other),
         "session": {**subject["session"], "id": other},
     }
     check(

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 import assessor
+from assessor import paths
 from assessor.ui import theme
 
 __all__ = ["LOG_LINES", "Diagnostics", "DiagnosticsDialog", "collect", "versions"]
@@ -107,7 +108,7 @@ def collect(
 
     `schema_revision` comes from the caller that holds the database; `keyring_backend`
     None means ask keyring which backend it would use."""
-    log_file = data_dir / "logs" / "assessor.log"
+    log_file = paths.log_file(data_dir)
     return Diagnostics(
         versions=tuple(versions()),
         data_dir=data_dir,

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QDateTime, QLocale, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
-from assessor.services.queue import SubmissionRow
 from assessor.ui import states
 
-__all__ = ["Column", "SubmissionColumns", "status_word"]
+if TYPE_CHECKING:  # the first paint shows these columns before the services are imported
+    from assessor.services.queue import SubmissionRow
+
+__all__ = ["Column", "SubmissionColumns", "status_word", "submissions_table"]
 
 
 class Column(IntEnum):
@@ -150,3 +153,26 @@ class SubmissionColumns:
                 return status_word(row.status)  # the word, not the symbol's name
             case _:
                 return self.display(row, column)
+
+
+def submissions_table(model: QAbstractItemModel, line_height: int) -> QTableView:
+    """The work queue's table as it looks, for the queue screen and the first paint alike."""
+    table = QTableView()
+    table.setModel(model)
+    table.setAccessibleName(_tr("Work queue"))
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(line_height + 10)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(Column.ASSESSMENT, QHeaderView.ResizeMode.Stretch)
+    widths = {Column.LEARNER: 190, Column.RUBRIC: 60, Column.SUBMITTED: 150}
+    widths |= {Column.PROGRESS: 110, Column.STATUS: 150, Column.DUE: 110}
+    for column, width in widths.items():
+        table.setColumnWidth(column, width)
+    return table

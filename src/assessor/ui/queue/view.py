@@ -12,8 +12,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from assessor.domain.changes import Change
 from assessor.domain.workflow import SubmissionStatus
@@ -30,7 +30,7 @@ from assessor.ui.desk import Desk
 from assessor.ui.queue.controller import QueueController
 from assessor.ui.queue.model import PagedModel
 from assessor.ui.queue.screen import QueueScreen, paint_button
-from assessor.ui.queue.submissions import Column, SubmissionColumns
+from assessor.ui.queue.submissions import SubmissionColumns, submissions_table
 
 
 def _tr(text: str) -> str:
@@ -79,18 +79,9 @@ class QueueView(QueueScreen):
         bar = self._build(_tr("Status:"), statuses, None)
         self.status_buttons = self.buttons
 
-        table = self._table(_tr("Work queue"))
-        table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        table = submissions_table(self.model, self.fontMetrics().height())
+        self.table = table  # the same table as the first paint's (`submissions_table`)
         table.setSortingEnabled(True)  # a click on a header: the query sorts
-        table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(Column.ASSESSMENT, QHeaderView.ResizeMode.Stretch)
-        widths = {Column.LEARNER: 190, Column.RUBRIC: 60, Column.SUBMITTED: 150}
-        widths |= {Column.PROGRESS: 110, Column.STATUS: 150, Column.DUE: 110}
-        for column, width in widths.items():
-            table.setColumnWidth(column, width)
         table.activated.connect(self.controller.activate)
         table.doubleClicked.connect(self.controller.activate)
 

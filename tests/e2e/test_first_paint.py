@@ -1,0 +1,102 @@
+"""The first paint: the queue on screen from a plain sqlite3 read before SQLAlchemy loads,
+showing what the main window's queue then shows, and giving way to it."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QSettings, Qt
+from PySide6.QtWidgets import QApplication, QTableView
+
+from assessor.app import first_paint
+from tests.e2e.conftest import WAIT_MS, Desk
+
+
+def _args(folder: Path) -> argparse.Namespace:
+    return argparse.Namespace(data_dir=str(folder), demo=False, self_test=False)
+
+
+def _cells(model: QAbstractItemModel, role: Qt.ItemDataRole) -> list[list[Any]]:
+    return [
+        [model.index(r, c).data(role) for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+    ]
+
+
+def test_first_paint_shows_what_the_queue_shows_then_gives_way(
+    qapp: QApplication, demo_folder: Path, qtbot: Any, tmp_path: Path
+) -> None:
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    qapp.setOrganizationName("Assessor")  # as the first paint names it, so QSettings agree
+    qapp.setApplicationName("Assessor")
+    opened = Desk(demo_folder, signed_in=False)
+    QSettings().setValue("last_profile", opened.profile.id)
+    first = first_paint.paint(_args(demo_folder))
+    assert first is not None and first.isVisible()
+    table = first.centralWidget()
+    assert isinstance(table, QTableView)
+    first.grab().save(str(tmp_path / "first-paint.png"))
+    assert first.statusBar().currentMessage() == "Opening your data…"
+
+    window = opened.window
+    try:
+        window.start()
+        qtbot.waitUntil(lambda: window.queue.loads > 0, timeout=WAIT_MS)
+        ours, theirs = table.model(), window.queue.model
+        assert ours.rowCount() > 3 and ours.rowCount() == theirs.rowCount()
+        for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            assert _cells(ours, role) == _cells(theirs, role)
+        headers = [theirs.headerData(c, Qt.Orientation.Horizontal) for c in range(7)]
+        assert [ours.headerData(c, Qt.Orientation.Horizontal) for c in range(7)] == headers
+
+        geometry = first.geometry()
+        first_paint.hand_over(window)
+        assert window.isVisible() and not first.isVisible()
+        assert window.geometry() == geometry
+        first_paint.hand_over(window)  # nothing left to hand over: it only shows the window
+    finally:
+        opened.close()
+
+
+def test_no_first_paint_for_a_demo_or_a_folder_without_data(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    assert first_paint.paint(argparse.Namespace(data_dir=None, demo=True, self_test=False)) is None
+    assert first_paint.paint(_args(tmp_path / "none")) is None
+    assert not (tmp_path / "none").exists()
+
+
+HEAVY = ("sqlalchemy", "alembic", "httpx", "keyring", "cryptography", "reportlab", "jsonschema")
+CHILD = f"""
+import os, sys
+from assessor.app import first_paint, main
+real = first_paint.paint
+def probe(args):
+    shown = real(args) is not None
+    print(shown, sorted(m for m in {HEAVY!r} if m in sys.modules), flush=True)
+    os._exit(0)
+first_paint.paint = probe
+main(["--data-dir", sys.argv[1]])
+"""
+
+
+def test_the_first_paint_comes_before_sqlalchemy_and_the_rest(
+    demo_folder: Path, tmp_path: Path
+) -> None:
+    """What `assessor` imports before its first paint: Qt, sqlite3 and little else."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(demo_folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "True []\n"
