@@ -16,7 +16,7 @@ from tests.e2e.conftest import WAIT_MS, Desk
 from tests.e2e.test_keyboard_scoring import accept_next_dialog, focused, press, type_text
 from tests.e2e.test_main_window import _open_first_to_score, _SlowDisk
 from tests.issuer.service.harness import Issuer, unique
-from tests.sync.world import NO_WAIT, start_issuer
+from tests.sync.world import NO_WAIT, finalize_demo_submission, start_issuer
 
 
 @pytest.fixture(scope="module")
@@ -154,30 +154,6 @@ def test_from_score_to_credential_by_keyboard(desk: Desk, qtbot: Any, issuer: Is
         ),
         timeout=WAIT_MS,
     )
-
-
-def finalize_demo_submission(db: Any, profile_id: str) -> str:
-    """Score and sign a demo submission the issuer never assigned (so it rejects it)."""
-    from sqlalchemy import select
-
-    from assessor.demo import DEMO_PASSPHRASE
-    from assessor.services.finalize import finalize
-    from assessor.services.profiles import unlock
-    from assessor.services.scoring import SetLevel, save_draft
-    from assessor.services.workspace import open_workspace
-    from assessor.store import models as m
-
-    with db.read() as tx:
-        submission = tx.scalars(
-            select(m.Submission.id)
-            .join(m.Assessment)
-            .where(m.Submission.status == "to_score", ~m.Assessment.signoff_required)
-            .order_by(m.Submission.id)
-        ).first()
-    rubric = open_workspace(db, submission, profile_id).rubric
-    best = [SetLevel(c.id, max(c.levels, key=lambda lv: lv.points).id) for c in rubric.criteria]
-    save_draft(db, submission, profile_id, best)
-    return finalize(db, submission, unlock(db, profile_id, DEMO_PASSPHRASE)).record_id
 
 
 def test_rejected_offline_and_back_by_itself(desk: Desk, qtbot: Any, own_issuer: Issuer) -> None:
