@@ -98,23 +98,28 @@ def open_folder(issuer: Issuer, template: Path, folder: Path, seeded: Seeded) ->
         made = {role: add_profile(tx, seeded.names[role], [role], sealed_key()) for role in ROLES}
     profiles = {role: p.id for role, p in made.items()}
     dids = {role: str(p.did) for role, p in made.items()}
+    desk = Desk(issuer, folder, seeded.names["assessor"], db, profiles["assessor"])
+    return Folder(desk, profiles, dids, seeded.session)
+
+
+def open_session(db: Database, proctor: str, session: str, folder: Path) -> None:
+    """The proctor opens the issuer's session here, with one candidate who did not come (a
+    session is sealed once every candidate has an outcome)."""
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
     es.create_session(
         db,
-        profiles["proctor"],
+        proctor,
         title="Written paper",
         kind="site",
         starts_at=start,
         ends_at=start + timedelta(hours=2),
         location="Room 4",
-        session_id=seeded.session,
+        session_id=session,
     )
-    roster = folder / "roster.csv"  # a session is sealed with every candidate's outcome
+    roster = folder / "roster.csv"
     roster.write_text("candidate,name\nC1,Ann\n", encoding="utf-8")
-    es.import_roster(db, profiles["proctor"], seeded.session, roster)
-    es.set_outcome(db, profiles["proctor"], seeded.session, "C1", "no-show")
-    desk = Desk(issuer, folder, seeded.names["assessor"], db, profiles["assessor"])
-    return Folder(desk, profiles, dids, seeded.session)
+    es.import_roster(db, proctor, session, roster)
+    es.set_outcome(db, proctor, session, "C1", "no-show")
 
 
 def signer(db: Database, profile_id: str) -> Signer:

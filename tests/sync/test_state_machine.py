@@ -58,13 +58,16 @@ from tests.sync.machine_world import (
     Killed,
     KillingTransport,
     open_folder,
+    open_session,
     seed,
     signer,
 )
 from tests.sync.world import PASSING
 
 RUNS = int(os.environ.get("ASSESSOR_SYNC_RUNS", "200"))
-KILL_ONE_IN = 40
+KILL_ONE_IN = 10
+LATE = 5  # steps into a run
+IDLE = 7  # kill_client's `after` for a client killed between rounds
 TIMEOUT = 5.0
 role = s.sampled_from(ROLES)
 job = s.integers(0, len(WORK) - 1)
@@ -122,7 +125,11 @@ def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> N
             self.decided: set[str] = set()
             self.approved = 0
             self.incidents = 0
-            self.sealed = False
+            self.session_open = self.sealed = False
+            self.steps = 0
+            self.went_out = False  # a step used the network since the server was last read
+            self.score(0)  # a run starts with work waiting for sign-off (WORK[0]) signed
+            self.finalize(0)
 
         def signer(self, who: str) -> Signer:
             if who not in self.signers:  # unlocked once per client process
@@ -149,6 +156,7 @@ def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> N
                 submission = fresh[n % len(fresh)]
                 save_draft(self.d.db, submission, self.d.profile_id, PASSING)
                 self.drafted.append(submission)
+                tallies["scored"] += 1
 
         @rule(n=job)
         def finalize(self, n: int) -> None:
@@ -157,6 +165,7 @@ def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> N
                 done = finalize(self.d.db, submission, self.signer("assessor"))
                 self.signed[done.record_id] = done.digest
                 self.finalized.append(submission)
+                tallies["finalized"] += 1
 
         @rule(n=job, approve=s.booleans())
         def sign_off(self, n: int, approve: bool) -> None:
@@ -176,19 +185,29 @@ def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> N
             self.approved += approve
             tallies["signed off"] += 1
 
+        def proctor_session(self) -> str:
+            if not self.session_open:  # opened by the proctor's first act in a run
+                proctor = self.f.profiles["proctor"]
+                open_session(self.d.db, proctor, self.f.session, self.d.folder.parent)
+                self.session_open = True
+            return self.f.session
+
         @precondition(lambda self: not self.sealed)
         @rule()
         def log_incident(self) -> None:
             self.incidents += 1
             text = f"Screen froze for a minute ({self.incidents})"
             incident = es.Incident("technical-issue", "blue", text)
-            es.log_incident(self.d.db, self.f.profiles["proctor"], self.f.session, incident)
+            session = self.proctor_session()
+            es.log_incident(self.d.db, self.f.profiles["proctor"], session, incident)
             tallies["incident logged"] += 1
 
         @precondition(lambda self: not self.sealed)
         @rule()
         def seal(self) -> None:
-            done = seal_session(self.d.db, self.f.session, self.signer("proctor"))
+            session = self.proctor_session()
+            done = seal_session(self.d.db, session, self.signer("proctor"))
+            tallies["session sealed"] += 1
             self.signed[done.record_id] = done.digest
             self.sealed = True
 
@@ -196,45 +215,43 @@ def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> N
         def sync_step(self, who: str) -> None:
             if not self.enrol(who):
                 return
+            self.went_out = True
             report = self.service().sync(self.f.profiles[who])
             if not self.offline and self.server_up():
                 assert report.ok, report.error
 
-        @rule(after=s.integers(0, 6), who=role)
-        def kill_client_mid_sync(self, after: int, who: str) -> None:
-            if who not in self.enrolled:
-                return
-            self.transport.kill_after = after
-            try:
-                self.service().sync(self.f.profiles[who])
-            except Killed:
-                tallies["client killed mid-sync"] += 1
-            self.transport.kill_after = None
-            self.restart_client()
-
-        @rule()
-        def restart_client(self) -> None:
+        # `after` requests into a round (or, at IDLE, between rounds), then it restarts.
+        @rule(after=s.integers(0, IDLE), who=role)
+        def kill_client(self, after: int, who: str) -> None:
+            if after < IDLE and who in self.enrolled:
+                self.went_out = True
+                self.transport.kill_after = after
+                try:
+                    self.service().sync(self.f.profiles[who])
+                except Killed:
+                    tallies["client killed mid-sync"] += 1
             self.d.db.close()  # the process is gone: its lock and connections with it
             self.d.db = Database.open(self.d.folder)
             self.transport = KillingTransport()
             self.signers.clear()
 
-        @rule()
-        def drop_network(self) -> None:
-            proxy.arm(0, "refused")
-            self.offline = True
-            tallies["network dropped"] += 1
-
-        @rule()
-        def restore_network(self) -> None:
-            proxy.heal()
-            self.offline = False
+        @rule(up=s.booleans())
+        def network(self, up: bool) -> None:
+            if up:
+                proxy.heal()
+            else:
+                proxy.arm(0, "refused")
+                tallies["network dropped"] += 1
+            self.offline = not up
 
         def server_up(self) -> bool:
             return issuer.process is not None and issuer.process.poll() is None
 
-        # A restart takes seconds: the rule kills only when it draws the top value, once a run.
-        @precondition(lambda self: self.server_up() and not self.server_kills)
+        # A restart takes seconds: the rule kills only late in a run, when it draws the top
+        # value, once.
+        @precondition(
+            lambda self: self.steps >= LATE and self.server_up() and not self.server_kills
+        )
         @rule(draw=s.integers(0, KILL_ONE_IN - 1))
         def kill_server(self, draw: int) -> None:
             if draw != KILL_ONE_IN - 1:
@@ -257,17 +274,19 @@ def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> N
 
         @invariant()
         def nothing_signed_is_lost(self) -> None:
+            self.steps += 1
             with self.d.db.read() as tx:
                 held = {r.id: r.digest for r in all_records(tx)}
             assert held == self.signed
-            if self.server_up():
+            if self.went_out and self.server_up():
+                self.went_out = False
                 dids = self.f.dids.values()
                 on_server = invariants.server_records(issuer, *dids, db=server_db)
                 assert {k: v[0] for k, v in on_server.items()}.items() <= held.items()
 
         def teardown(self) -> None:
             try:
-                self.restore_network()
+                self.network(up=True)
                 if not self.server_up():
                     issuer.start()
                 if self.incidents and not self.sealed:  # the proctor ends the session
@@ -300,7 +319,7 @@ def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> N
             SyncMachine,
             settings=settings(
                 max_examples=RUNS,
-                stateful_step_count=6,
+                stateful_step_count=8,
                 deadline=None,
                 derandomize=True,
                 database=None,
@@ -312,5 +331,5 @@ def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> N
         server_db.close()
     print(f"\n{next(runs)} runs: {dict(tallies)}")
     if RUNS >= 100:  # the disruptions and the records this test is about did happen
-        wanted = ["server killed", "client killed mid-sync", "signed off", "incident logged"]
+        wanted = ["server killed", "client killed mid-sync", "signed off", "session sealed"]
         assert all(tallies[k] for k in wanted), tallies
