@@ -151,8 +151,9 @@ def seeded(db: Database) -> Seed:
 
 @pytest.fixture(autouse=True)
 def _issuer_settings_put_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The demo issuer sets ISSUER_* in its own process (its workers read them there); a test
-    that starts one must not leave them to the tests after it."""
+    """The issuer's commands read ISSUER_* from the environment (`issuer serve` sets them for
+    its workers); a test that runs them in this process must not leave them to the tests
+    after it."""
     for name in ("ISSUER_DATA_DIR", "ISSUER_DB", "ISSUER_KEY_PASSPHRASE"):
         if name in os.environ:
             monkeypatch.setenv(name, os.environ[name])

@@ -3,21 +3,19 @@ folder, so a newcomer sees a score become a credential without setting up a serv
 
 The socket is bound to 127.0.0.1 first, so the issuer can be initialised for the port it will
 really serve on (its did:web and credential addresses name it); uvicorn then serves that socket
-on a thread of its own. The issuer reads its folder and key passphrase from the environment,
-as its workers do: `environment` gives the values, and the caller puts them in this process's
-environment before it initialises the issuer (which reads the passphrase there too)."""
+on a thread of its own. Its database and keys are given explicitly (`Keys`): nothing is put
+in this process's environment, which other threads read."""
 
 from __future__ import annotations
 
 import socket
 import threading
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import uvicorn
 
-from issuer.api.app import create_app, prepare
+from issuer.api.app import Keys, create_app, prepare
 from issuer.store.db import Database
 
 START_TIMEOUT = 20.0
@@ -30,10 +28,6 @@ def bind_loopback(port: int = 0) -> socket.socket:
     sock.bind(("127.0.0.1", port))
     sock.listen(128)
     return sock
-
-
-def environment(data_dir: str, db_url: str, passphrase: str) -> Mapping[str, str]:
-    return {"ISSUER_DATA_DIR": data_dir, "ISSUER_DB": db_url, "ISSUER_KEY_PASSPHRASE": passphrase}
 
 
 @dataclass
@@ -52,14 +46,17 @@ class Embedded:
         self.sock.close()
 
 
-def serve_in_thread(sock: socket.socket, db_url: str) -> Embedded:
-    """Serve the issuer whose database `db_url` names (already initialised, its settings in
-    this process's environment) on `sock`, and return once it accepts connections
-    (RuntimeError if it does not)."""
+def serve_in_thread(sock: socket.socket, db_url: str, keys: Keys) -> Embedded:
+    """Serve the issuer whose database `db_url` names (already initialised, signing with
+    `keys`) on `sock`, and return once it accepts connections (RuntimeError if it does not)."""
     db = Database(db_url)
-    prepare(db)
+    prepare(db, keys)
     config = uvicorn.Config(
-        create_app(db), log_level="warning", access_log=False, server_header=False, lifespan="on"
+        create_app(db, keys),
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        lifespan="on",
     )
     server = uvicorn.Server(config)
     errors: list[BaseException] = []

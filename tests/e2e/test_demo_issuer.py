@@ -1,6 +1,6 @@
 """`assessor --demo`: once the window is open, the demo issuer starts on a background lane
 (the status bar says so, then gives its URL), the demo profiles are enrolled, and Sync now
-goes through."""
+goes through; quitting while it starts stops it."""
 
 from __future__ import annotations
 
@@ -8,22 +8,15 @@ import argparse
 import sys
 from typing import Any
 
+import httpx
 import pytest
 from PySide6.QtWidgets import QApplication
 
 from assessor.app.window import DeskApp
+from assessor.demo.backend import issuer_folder
 from tests.e2e.conftest import WAIT_MS, Desk
 
 
-@pytest.fixture
-def restore_issuer_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The demo sets the issuer's variables in this process: put them back afterwards."""
-    for name in ("ISSUER_DATA_DIR", "ISSUER_DB", "ISSUER_KEY_PASSPHRASE"):
-        monkeypatch.setenv(name, "")
-        monkeypatch.delenv(name)
-
-
-@pytest.mark.usefixtures("restore_issuer_environment")
 def test_the_demo_issuer_starts_after_the_window_and_enrols(desk: Desk, qtbot: Any) -> None:
     window, hook = desk.window, sys.excepthook
     app = DeskApp(QApplication.instance(), argparse.Namespace(demo=True))  # type: ignore[arg-type]
@@ -46,3 +39,22 @@ def test_the_demo_issuer_starts_after_the_window_and_enrols(desk: Desk, qtbot: A
     finally:
         if app.demo_backend is not None:
             app.demo_backend.stop()
+
+
+def test_quitting_while_the_demo_issuer_starts_stops_it(desk: Desk, qtbot: Any) -> None:
+    hook = sys.excepthook
+    app = DeskApp(QApplication.instance(), argparse.Namespace(demo=True))  # type: ignore[arg-type]
+    sys.excepthook = hook
+    app.runner.attach(desk.opened.db)  # a runner of its own: quitting shuts it down
+    app.opened = desk.opened
+    app._start_demo_issuer(desk.window)
+    # The start is under way (its folder is made first), and the person quits.
+    qtbot.waitUntil(lambda: issuer_folder(desk.folder).exists(), timeout=WAIT_MS)
+    app.opened = None  # the desk's store and window are the fixture's to close
+    app.wind_up()
+    backend = app.demo_backend
+    assert backend is not None  # it had started: the runner waited for its task
+    assert not backend.running.thread.is_alive() and backend.running.sock.fileno() == -1
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(backend.url + "/.well-known/did.json", timeout=2)
+    assert desk.window.status.message() == "Starting the demo issuer…"  # no callback ran

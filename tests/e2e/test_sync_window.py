@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QApplication
 
 from tests.e2e.conftest import WAIT_MS, Desk
 from tests.e2e.test_keyboard_scoring import accept_next_dialog, focused, press, type_text
+from tests.e2e.test_main_window import _open_first_to_score, _SlowDisk
 from tests.issuer.service.harness import Issuer, unique
-from tests.sync.world import NO_WAIT, start_issuer
+from tests.sync.world import NO_WAIT, finalize_demo_submission, start_issuer
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +138,8 @@ def test_from_score_to_credential_by_keyboard(desk: Desk, qtbot: Any, issuer: Is
     assert credential.url.startswith(issuer.base_url)
     assert parts.credentials.table.item(0, 2).text() == "✓ Active"
     assert parts.credentials.table.item(0, 1).text() == learner  # as the queue names them
+    achievement = parts.credentials.table.item(0, 0)  # its name, not the backend's id
+    assert (achievement.text(), achievement.toolTip()) == ("Safe isolation", "badge-a")
     opened: list[str] = []
     parts.credentials.open_url = opened.append
     QTest.keyClick(parts.credentials.table, Qt.Key.Key_Return)
@@ -151,30 +154,6 @@ def test_from_score_to_credential_by_keyboard(desk: Desk, qtbot: Any, issuer: Is
         ),
         timeout=WAIT_MS,
     )
-
-
-def finalize_demo_submission(db: Any, profile_id: str) -> str:
-    """Score and sign a demo submission the issuer never assigned (so it rejects it)."""
-    from sqlalchemy import select
-
-    from assessor.demo import DEMO_PASSPHRASE
-    from assessor.services.finalize import finalize
-    from assessor.services.profiles import unlock
-    from assessor.services.scoring import SetLevel, save_draft
-    from assessor.services.workspace import open_workspace
-    from assessor.store import models as m
-
-    with db.read() as tx:
-        submission = tx.scalars(
-            select(m.Submission.id)
-            .join(m.Assessment)
-            .where(m.Submission.status == "to_score", ~m.Assessment.signoff_required)
-            .order_by(m.Submission.id)
-        ).first()
-    rubric = open_workspace(db, submission, profile_id).rubric
-    best = [SetLevel(c.id, max(c.levels, key=lambda lv: lv.points).id) for c in rubric.criteria]
-    save_draft(db, submission, profile_id, best)
-    return finalize(db, submission, unlock(db, profile_id, DEMO_PASSPHRASE)).record_id
 
 
 def test_rejected_offline_and_back_by_itself(desk: Desk, qtbot: Any, own_issuer: Issuer) -> None:
@@ -231,6 +210,33 @@ def test_rejected_offline_and_back_by_itself(desk: Desk, qtbot: Any, own_issuer:
         assert "last sync just now" in status_text(desk)
     finally:
         proxy.stop()
+
+
+def test_a_cancelled_close_keeps_the_rounds_and_a_real_one_stops_them(
+    desk: Desk, qtbot: Any, issuer: Issuer
+) -> None:
+    window, ws, controller = desk.window, desk.window.workspace, desk.window.sync.controller
+    _name, code = person(issuer)
+    enrol_by_keyboard(desk, qtbot, issuer.base_url, code)
+    qtbot.waitUntil(lambda: controller.state.last is not None, timeout=WAIT_MS)
+    # A save fails, so closing asks first: the person cancels, and the window stays.
+    _open_first_to_score(desk, qtbot)
+    assert ws.sheet is not None and ws.panel is not None
+    disk = _SlowDisk(ws.sheet._save)
+    ws.sheet._save, disk.fail = disk, "disk full"
+    ws.panel.choose(1)
+    qtbot.waitUntil(lambda: window.status.save.text().startswith("Not saved"), timeout=WAIT_MS)
+    window.quit_unsaved = lambda _error: False  # type: ignore[method-assign]
+    window.close()
+    assert window.isVisible()
+    with qtbot.waitSignal(controller.finished, timeout=WAIT_MS) as done:
+        controller.sync_now()  # rounds still run, and the next is planned
+    assert done.args[0].ok and controller.state.next_at is not None
+    window.quit_unsaved = lambda _error: True  # type: ignore[method-assign]
+    window.close()  # now it closes: no round is planned and none starts
+    assert not window.isVisible() and controller.state.next_at is None
+    controller.sync_now()
+    assert not controller.state.running
 
 
 def test_unenrol_and_enrol_again(desk: Desk, qtbot: Any, issuer: Issuer) -> None:

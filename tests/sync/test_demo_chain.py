@@ -9,22 +9,18 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import select
 
-from assessor.demo import DEMO_PASSPHRASE, DEMO_PROFILES, write_demo
+from assessor.demo import DEMO_PROFILES, write_demo
 from assessor.demo import backend as backend_module
 from assessor.demo.backend import issuer_folder, start_demo_backend
 from assessor.demo.folder import FOR_SIGNOFF
 from assessor.security.secrets import MemoryKeyring, SecretStore
 from assessor.services.data_folder import open_data
-from assessor.services.finalize import finalize
-from assessor.services.profiles import list_profiles, unlock
-from assessor.services.scoring import SetLevel, save_draft
-from assessor.services.workspace import open_workspace
-from assessor.store import models as m
+from assessor.services.profiles import list_profiles
 from assessor.store.db import Database
 from assessor.sync.service import SyncService
 from issuer.embedded import bind_loopback
+from tests.sync.world import finalize_demo_submission
 
 
 def test_a_demo_score_becomes_a_credential_after_one_sync(tmp_path: Path) -> None:
@@ -45,18 +41,7 @@ def test_a_demo_score_becomes_a_credential_after_one_sync(tmp_path: Path) -> Non
         assert first.ok, first.error
         # the demo's work for sign-off, signed as the folder was written, is accepted
         assert first.pushed.accepted == FOR_SIGNOFF and not first.pushed.rejected
-        with db.read() as tx:
-            submission = tx.scalars(
-                select(m.Submission.id)
-                .join(m.Assessment)
-                .where(m.Submission.status == "to_score", ~m.Assessment.signoff_required)
-                .order_by(m.Submission.id)
-            ).first()
-        assert submission is not None
-        rubric = open_workspace(db, submission, ada.id).rubric
-        best = [SetLevel(c.id, max(c.levels, key=lambda lv: lv.points).id) for c in rubric.criteria]
-        save_draft(db, submission, ada.id, list(best))
-        record = finalize(db, submission, unlock(db, ada.id, DEMO_PASSPHRASE)).record_id
+        record = finalize_demo_submission(db, ada.id)
         second = service.sync(ada.id)
         assert second.ok, second.error
         assert second.pushed.accepted == 1 and "credentials" in second.changed

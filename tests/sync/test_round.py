@@ -28,6 +28,9 @@ def test_enrol_pull_finalize_sync_lists_the_credential(issuer: Issuer, tmp_path:
         [credential] = service.credentials()
         assert credential.achievement == "badge-a" and credential.status == "active"
         assert record in credential.records
+        # The achievement's name came with the pulled assessment; an id not here has none.
+        names = service.achievement_names({"badge-a", "no-such-badge"})
+        assert names == {"badge-a": "Safe isolation"}
         assert credential.id in {c["id"] for c in server_credentials(issuer)}
         [item] = service.outbox()
         assert (item.record_id, item.state, item.answer) == (record, "acknowledged", "accepted")

@@ -11,11 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 
 from assessor.security.secrets import MemoryKeyring, SecretStore
 from assessor.services.finalize import finalize
 from assessor.services.profiles import Signer, add_profile, unlock
 from assessor.services.scoring import SetLevel, save_draft
+from assessor.services.workspace import open_workspace
+from assessor.store import models as m
 from assessor.store.db import Database
 from assessor.sync.push import Backoff
 from assessor.sync.service import SyncService
@@ -91,6 +94,25 @@ class Desk:
 
     def close(self) -> None:
         self.db.close()
+
+
+def finalize_demo_submission(db: Database, profile_id: str) -> str:
+    """Score a demo folder's first submission to score that needs no sign-off, every
+    criterion at its best level, and sign it with the demo passphrase: its record id."""
+    from assessor.demo import DEMO_PASSPHRASE
+
+    with db.read() as tx:
+        submission = tx.scalars(
+            select(m.Submission.id)
+            .join(m.Assessment)
+            .where(m.Submission.status == "to_score", ~m.Assessment.signoff_required)
+            .order_by(m.Submission.id)
+        ).first()
+    assert submission is not None
+    rubric = open_workspace(db, submission, profile_id).rubric
+    best = [SetLevel(c.id, max(c.levels, key=lambda lv: lv.points).id) for c in rubric.criteria]
+    save_draft(db, submission, profile_id, best)
+    return finalize(db, submission, unlock(db, profile_id, DEMO_PASSPHRASE)).record_id
 
 
 def make_desk(issuer: Issuer, folder: Path, name: str | None = None) -> Desk:

@@ -151,6 +151,12 @@ class DeskApp:
             on_error=lambda exc: self._keyring_found((None, f"the keyring failed: {exc}")),
         )
         status = QApplication.exec()
+        self.wind_up()
+        return self.status or status
+
+    def wind_up(self) -> None:
+        """After the event loop: tasks finish (no callback runs any more), then the demo
+        issuer stops, even one that was still starting, and the store closes."""
         self.runner.shutdown()
         if self.demo_backend is not None:
             self.demo_backend.stop()
@@ -159,7 +165,6 @@ class DeskApp:
             shutil.rmtree(self.window.desk.opened_files, ignore_errors=True)
         if self.opened is not None:
             self.opened.db.close()
-        return self.status or status
 
     def _close_wait(self) -> None:
         if self.wait is not None:
@@ -307,11 +312,14 @@ class DeskApp:
         say = window.status.showMessage
         say("Starting the demo issuer…")
 
-        def started(backend: Any) -> None:
+        def start(db: Database, secrets: SecretStore | None) -> Any:
+            backend = start_demo_backend(db, secrets)
+            # Kept from the worker: a quit before `started` runs (it never will once the
+            # runner shut down) still stops it in wind_up.
             self.demo_backend = backend
-            if self.runner.closed:
-                backend.stop()
-                return
+            return backend
+
+        def started(backend: Any) -> None:
             enrolled = ", ".join(backend.enrolled) or "nobody"
             problems = "; ".join(backend.problems)
             say(
@@ -325,9 +333,8 @@ class DeskApp:
             say(f"The demo issuer did not start: {exc}. Your demo data is unaffected.")
 
         self.runner.read(
-            start_demo_backend, self.opened.secrets if self.opened else None,
-            on_done=started, on_error=failed,
-        )  # fmt: skip
+            start, self.opened.secrets if self.opened else None, on_done=started, on_error=failed
+        )
 
     def _self_test_done(self, ok: bool, message: str) -> None:
 

@@ -44,7 +44,8 @@ def build_window(
     unlock: Unlock = unlock_profile,
 ) -> MainWindow:
     identity = Identity(profile, signer, opened.settings.lock_after_minutes)
-    runner.attach(opened.db)
+    if not runner.attached:  # the app attaches it as the folder opens (unlocking needs it)
+        runner.attach(opened.db)
     desk = Desk(
         runner=runner,
         data_dir=opened.db.data_dir,

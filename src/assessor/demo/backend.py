@@ -8,7 +8,6 @@ passphrase it protects nothing but demo data, and says so."""
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +19,8 @@ from assessor.services.profiles import list_profiles, unlock
 from assessor.store.db import Database
 from assessor.sync.enrol import SyncProblem
 from assessor.sync.service import SyncService
-from issuer.embedded import Embedded, bind_loopback, environment, serve_in_thread
+from issuer.api.app import Keys
+from issuer.embedded import Embedded, bind_loopback, serve_in_thread
 from issuer.services.demo import seed
 from issuer.services.setup import identity_for, initialise
 from issuer.store.db import Database as IssuerDatabase
@@ -65,17 +65,17 @@ def start_demo_backend(db: Database, secrets: SecretStore | None) -> DemoBackend
     sock = bind_loopback()
     host = f"127.0.0.1:{sock.getsockname()[1]}"
     origin = f"http://{host}"
-    settings = environment(str(folder), sqlite_url(folder / "issuer.db"), DEMO_ISSUER_PASSPHRASE)
-    os.environ.update(settings)  # the issuer (initialise, its workers) reads them from there
+    url = sqlite_url(folder / "issuer.db")
+    keys = Keys(folder / "keys", DEMO_ISSUER_PASSPHRASE)  # given, not put in os.environ
     try:
-        issuer_db = IssuerDatabase(settings["ISSUER_DB"])
+        issuer_db = IssuerDatabase(url)
         try:
             identity = identity_for(host, DEMO_ISSUER_NAME, None, origin)
-            initialise(issuer_db, identity, folder / "keys")
+            initialise(issuer_db, identity, keys.folder, keys.passphrase)
         finally:
             issuer_db.close()
-        seeded = seed(settings["ISSUER_DB"])
-        backend = DemoBackend(folder, serve_in_thread(sock, settings["ISSUER_DB"]))
+        seeded = seed(url)
+        backend = DemoBackend(folder, serve_in_thread(sock, url, keys))
     except BaseException:
         sock.close()  # a failed start leaves no port listening in this process
         raise

@@ -323,6 +323,16 @@ def credentials(tx: Tx, profile_id: str | None = None) -> list[Credential]:
     ]
 
 
+def achievement_names(tx: Tx, ids: set[str]) -> dict[str, str]:
+    """Achievement id → its name in the local catalogue (pulled with the assessments)."""
+    if not ids:
+        return {}
+    rows = tx.execute(
+        select(m.Achievement.id, m.Achievement.title).where(m.Achievement.id.in_(ids))
+    )
+    return {str(i): str(t) for i, t in rows if t}
+
+
 @dataclass(frozen=True)
 class Flag:
     profile_id: str

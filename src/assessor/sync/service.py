@@ -215,6 +215,11 @@ class SyncService:
         with self.db.read() as tx:
             return st.credentials(tx, profile_id)
 
+    def achievement_names(self, ids: set[str]) -> dict[str, str]:
+        """Names of the achievements the local catalogue knows (ids not known are left out)."""
+        with self.db.read() as tx:
+            return st.achievement_names(tx, ids)
+
     def flags(self, profile_id: str | None = None) -> list[st.Flag]:
         with self.db.read() as tx:
             return st.flags(tx, profile_id)

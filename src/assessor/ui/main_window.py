@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
     the app wires the real ones and tests can watch them."""
 
     workspace_opened = Signal(str)
+    closed = Signal()  # the close went through (not cancelled at a question)
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -369,6 +370,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         super().closeEvent(event)
+        if event.isAccepted():
+            self.closed.emit()
 
     def quit_unsaved(self, error: str) -> bool:
         """Ask before quitting with changes a failed save did not write. True: quit anyway."""

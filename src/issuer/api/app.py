@@ -1,12 +1,15 @@
 """The ASGI application. `issuer serve` calls `prepare` once, then uvicorn runs
 `create_app()` in each worker; a worker reads its settings from the environment
-(ISSUER_DB, ISSUER_DATA_DIR, ISSUER_REQUESTS_PER_MINUTE, ISSUER_BATCH_READERS)."""
+(ISSUER_DB, ISSUER_DATA_DIR, ISSUER_REQUESTS_PER_MINUTE, ISSUER_BATCH_READERS). An issuer
+inside another process passes its database and `Keys` instead."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -22,17 +25,28 @@ from issuer.store.db import Database
 from issuer.store.migrate import upgrade
 
 
-def issuing_for(db: Database) -> IssuingService:
+@dataclass(frozen=True)
+class Keys:
+    """Where the signing keys are and the passphrase that unlocks them, given explicitly (an
+    issuer inside another process); without it both come from the environment."""
+
+    folder: Path
+    passphrase: str = field(repr=False)
+
+
+def issuing_for(db: Database, keys: Keys | None = None) -> IssuingService:
     with db.read() as session:
         identity = Identity.load(session)
-    return IssuingService(identity, keys_dir())
+    if keys is None:
+        return IssuingService(identity, keys_dir())
+    return IssuingService(identity, keys.folder, keys.passphrase)
 
 
-def prepare(db: Database) -> IssuingService:
+def prepare(db: Database, keys: Keys | None = None) -> IssuingService:
     """Before serving: apply pending migrations, unlock the key (a wrong passphrase stops
     here, not in a worker), and run stacking checks a crash may have left pending."""
     upgrade(db)
-    service = issuing_for(db)
+    service = issuing_for(db, keys)
     service.signing_key()
     settle_pending(db, service)
     return service
@@ -43,10 +57,10 @@ def limits_from_environment() -> Limits:
     return Limits(requests_per_minute=int(rate)) if rate.isdigit() and int(rate) > 0 else Limits()
 
 
-def create_app(db: Database | None = None) -> FastAPI:
+def create_app(db: Database | None = None, keys: Keys | None = None) -> FastAPI:
     database = db or Database(database_url(None))
     limits = limits_from_environment()
-    service = issuing_for(database)
+    service = issuing_for(database, keys)
     service.signing_key()
     readers = os.environ.get("ISSUER_BATCH_READERS", "1")
     reader = BatchReader(int(readers) if readers.isdigit() else 1)

@@ -94,9 +94,13 @@ class _UsedIndexes(Set[int]):
 
 
 class IssuingService:
-    def __init__(self, identity: Identity, keys_folder: Path) -> None:
+    def __init__(
+        self, identity: Identity, keys_folder: Path, passphrase: str | None = None
+    ) -> None:
+        """`passphrase` None: the environment's or the keyring's (keys.passphrase)."""
         self.identity = identity
         self.keys = keys.IssuerKeys(keys_folder)
+        self._passphrase = passphrase
         self._lock = Lock()
         self._loaded_stamp: float | None = None
         self._current: tuple[str, Ed25519PrivateKey] | None = None
@@ -108,7 +112,8 @@ class IssuingService:
         changed = self.keys.path.stat().st_mtime_ns
         with self._lock:
             if self._current is None or changed != self._loaded_stamp:
-                self._current = self.keys.current(keys.passphrase())
+                secret = self._passphrase or keys.passphrase()
+                self._current = self.keys.current(secret)
                 self._loaded_stamp = changed
             key_id, private = self._current
         return did_web.verification_method_id(self.identity.did, key_id), private

@@ -36,9 +36,12 @@ def identity_for(domain: str, name: str | None, url: str | None, base_url: str |
     return Identity(host, did, display, url or base, base)
 
 
-def initialise(db: Database, identity: Identity, keys_folder: Path) -> tuple[str, bool]:
-    """Create the schema, record the identity and make the first key. (key id, new key)."""
-    secret = keys.passphrase()  # before any write: no passphrase, nothing made
+def initialise(
+    db: Database, identity: Identity, keys_folder: Path, passphrase: str | None = None
+) -> tuple[str, bool]:
+    """Create the schema, record the identity and make the first key, sealed under
+    `passphrase` (None: the environment's or the keyring's). (key id, new key)."""
+    secret = passphrase or keys.passphrase()  # before any write: no passphrase, nothing made
     upgrade(db)
     with db.read() as session:
         existing = session.scalar(select(m.Setting.value).where(m.Setting.key == "did"))

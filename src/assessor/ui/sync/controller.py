@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from assessor.domain.changes import Change
 from assessor.security.secrets import SecretStore
@@ -250,11 +250,7 @@ class SyncController(QObject):
         """No more rounds; one running stops at its next step or wait."""
         self._hooks.stop.set()
         self._timer.stop()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Close:
-            self.stop()
-        return False
+        self.state.next_at = None
 
 
 def _ms(ms: int) -> timedelta:

@@ -41,9 +41,11 @@ def _tr(text: str) -> str:
 
 def credentials_of(db: Any, secrets: Any, profile_id: str) -> list[Any]:
     """The credentials, each with the learner as the queue names them here (their name, or
-    the anonymous code of a blind-marked assessment), or None when the work is not here."""
+    the anonymous code of a blind-marked assessment) and the achievement's name from the
+    local catalogue; None for either when it is not here (the page then shows the id)."""
     service = SyncService(db, secrets)
     found = service.credentials(profile_id)
+    titles = service.achievement_names({c.achievement for c in found})
     submission_of = {x.record_id: x.submission_id for x in service.outbox(profile_id)}
     names: dict[str, str | None] = {}
     shown = []
@@ -52,7 +54,8 @@ def credentials_of(db: Any, secrets: Any, profile_id: str) -> list[Any]:
         if submission is not None and submission not in names:
             rows = list_submissions(db, QueueFilter(text=submission), limit=20)
             names[submission] = next((r.learner for r in rows if r.id == submission), None)
-        shown.append((credential, names.get(submission) if submission else None))
+        learner = names.get(submission) if submission else None
+        shown.append((credential, learner, titles.get(credential.achievement)))
     return shown
 
 
@@ -105,16 +108,17 @@ class CredentialsPage(QWidget):
         )  # fmt: skip
 
     def _show(self, rows: list[Any]) -> None:
-        self.rows = [c for c, _name in reversed(rows)]  # newest first
-        names = [name for _c, name in reversed(rows)]
+        newest_first = list(reversed(rows))
+        self.rows = [c for c, _learner, _title in newest_first]
         self.table.setRowCount(len(self.rows))
-        for n, c in enumerate(self.rows):
+        for n, (c, learner, title) in enumerate(newest_first):
             symbol, word, colour = STATUS.get(c.status, ("?", c.status, None))
-            learner = names[n] or c.learner
-            cells = (c.achievement, learner, f"{symbol} {_tr(word)}", c.issued_at[:10], c.url)
+            status = f"{symbol} {_tr(word)}"
+            cells = (title or c.achievement, learner or c.learner, status, c.issued_at[:10], c.url)
+            ids = {0: c.achievement, 1: c.learner}  # the backend's own names, on hover
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(c.learner if column == 1 else text)
+                item.setToolTip(ids.get(column, text))
                 if column == 2 and colour:
                     item.setForeground(theme.text_colour(colour))
                 if column == 4:

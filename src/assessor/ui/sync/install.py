@@ -67,7 +67,8 @@ def install(window: Any, **options: Any) -> SyncParts:
     ticker = QTimer(window)  # "last sync 3 min ago" stays true
     ticker.timeout.connect(lambda: status.show_outbox(status.waiting))
     ticker.start(30_000)
-    window.installEventFilter(controller)  # closing stops rounds before the runner joins
+    # A close that really happens stops rounds before the runner joins; a cancelled one not.
+    window.closed.connect(controller.stop)
     controller.load()
     parts.page.reload()
     parts.credentials.reload()
