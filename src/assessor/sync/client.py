@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from assessor.sync import protocol as p
+
+if TYPE_CHECKING:
+    import httpx
+
+# httpx (with what it loads: rich, pygments, click) is imported where a request is made, not
+# with this module: the window imports the sync code to show its status, and half a second of
+# start-up went to a library no first screen needs (decision 0026).
 
 DEFAULT_TIMEOUT = 30.0
 USER_AGENT = "assessor-desktop"
@@ -48,6 +53,8 @@ class Refused(SyncError):
 
 def normal_url(url: str) -> str:
     """The backend's base URL as stored: http(s), a host, no query, no trailing slash."""
+    import httpx
+
     try:
         parsed = httpx.URL(url.strip())
     except (httpx.InvalidURL, TypeError):
@@ -73,6 +80,8 @@ class Backend:
         timeout: float = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        import httpx
+
         self.url = normal_url(url)
         self._token = token
         self._http = httpx.Client(
@@ -101,6 +110,8 @@ class Backend:
     def _send(
         self, method: str, path: str, *, headers: dict[str, str] | None = None, **kwargs: Any
     ) -> httpx.Response:
+        import httpx
+
         try:
             answer = self._http.request(
                 method, path, headers=self._headers() | (headers or {}), **kwargs
@@ -163,6 +174,8 @@ class Backend:
 
     def blob_chunks(self, sha256: str) -> Iterator[bytes]:
         """The blob's bytes as they arrive (not yet checked: the caller hashes them)."""
+        import httpx
+
         path = p.BLOB_PATH.format(sha256=sha256)
         try:
             with self._http.stream("GET", path, headers=self._headers()) as answer:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-
-import httpx
+from typing import TYPE_CHECKING
 
 from assessor.domain.errors import DomainError
 from assessor.security.secrets import SecretStore
@@ -22,6 +21,9 @@ from assessor.store.db import Database
 from assessor.store.types import utcnow
 from assessor.sync import protocol as p
 from assessor.sync.client import Backend, Refused, SyncError, normal_url
+
+if TYPE_CHECKING:
+    import httpx  # loaded by the client only when a request is made
 
 
 class SyncProblem(DomainError):

@@ -9,8 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-
-import httpx
+from typing import TYPE_CHECKING
 
 from assessor.domain.policy import Operation
 from assessor.security.secrets import SecretStore
@@ -24,6 +23,9 @@ from assessor.sync.client import DEFAULT_TIMEOUT, Backend, Refused, SyncError
 from assessor.sync.enrol import EnrolmentInfo, SyncProblem
 from assessor.sync.pull import Progress, Pulled, Puller
 from assessor.sync.push import Backoff, Pushed, Pusher
+
+if TYPE_CHECKING:
+    import httpx  # loaded by the client only when a request is made
 
 MAX_BATCH = 100
 # What a round can change, for screens to refresh: the kinds SyncReport.changed holds.
