@@ -6,7 +6,13 @@ import pytest
 
 from assessor.domain.errors import DomainError
 from assessor.domain.numbers import bounded_decimal
-from assessor.domain.text import control_problem, first_control, for_terminal, require_plain
+from assessor.domain.text import (
+    control_problem,
+    first_control,
+    for_terminal,
+    is_control,
+    require_plain,
+)
 
 
 @pytest.mark.parametrize("ch", ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9b", "\r"])
@@ -18,6 +24,16 @@ def test_controls_are_found_where_they_are(ch: str) -> None:
 def test_newline_and_tab_only_in_multiline_text() -> None:
     assert first_control("a\nb\tc") == 1
     assert first_control("a\nb\tc", multiline=True) is None
+
+
+def test_the_search_finds_exactly_the_characters_is_control_names() -> None:
+    # first_control searches with a regular expression; is_control is the definition.
+    for code in range(0x3000):
+        ch = chr(code)
+        for multiline in (False, True):
+            allowed = multiline and ch in "\n\t"
+            expected = 1 if is_control(ch) and not allowed else None
+            assert first_control(f"a{ch}b", multiline=multiline) == expected, hex(code)
 
 
 def test_right_to_left_and_other_scripts_are_plain() -> None:

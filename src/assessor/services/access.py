@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar
 
-from assessor.domain.policy import Operation, Ownership, State, require
+from assessor.domain.errors import NotAllowed
+from assessor.domain.policy import Decision, Operation, Ownership, State, decide
 from assessor.domain.roles import Role
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -51,4 +53,13 @@ def check(
         ownership = Ownership.OWN
     else:
         ownership = Ownership.OTHERS
-    require(op, actor.roles, ownership, state)
+    decision = _decide(op, tuple(actor.roles), ownership, state)
+    if not decision.allowed:
+        raise NotAllowed(decision.reason)
+
+
+@lru_cache(maxsize=1024)
+def _decide(op: Operation, roles: tuple[str, ...], ownership: Ownership, state: State) -> Decision:
+    """`decide`, remembered: the policy table is immutable, so a decision depends only on
+    these (and every save asks it)."""
+    return decide(op, roles, ownership, state)

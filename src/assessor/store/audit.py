@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from json.encoder import encode_basestring
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -56,15 +57,27 @@ def event_bytes(
     that text is spliced in rather than parsed and written again (the payload is by far the
     largest part, and this runs for every event on every save and every verify). Keys sort
     as action, actor, at, entity, payload, seq."""
-    head = canonicalize(
-        {
-            "action": action,
-            "actor": actor,
-            "at": at,
-            "entity": {"type": entity_type, "id": entity_id},
-        }
+    return b'%s,"payload":%s,"seq":%d}' % (
+        _head(action, actor, at, entity_type, entity_id),
+        payload_text.encode("utf-8"),
+        seq,
     )
-    return b'%s,"payload":%s,"seq":%d}' % (head[:-1], payload_text.encode("utf-8"), seq)
+
+
+def _head(action: str, actor: str, at: str, entity_type: str, entity_id: str) -> bytes:
+    """The canonical event up to its payload, without the closing brace."""
+    fields = (action, actor, at, entity_id, entity_type)
+    if all(type(f) is str for f in fields):
+        # canonicalize's plain path (sorted compact JSON) for five strings, written out.
+        try:
+            return (_HEAD % tuple(map(encode_basestring, fields))).encode("utf-8")
+        except UnicodeEncodeError:
+            pass  # a lone surrogate: canonicalize refuses it in its own words
+    entity = {"type": entity_type, "id": entity_id}
+    return canonicalize({"action": action, "actor": actor, "at": at, "entity": entity})[:-1]
+
+
+_HEAD = '{"action":%s,"actor":%s,"at":%s,"entity":{"id":%s,"type":%s}'
 
 
 def append_event(

@@ -21,7 +21,14 @@ def format_utc(value: datetime) -> str:
     """The stored form of a time: UTC, microseconds, 'Z' (sorts as text)."""
     if value.tzinfo is None:
         raise ValueError("naive datetime: store times in UTC with a timezone")
-    return value.astimezone(UTC).strftime(TIME_FORMAT)
+    utc = value.astimezone(UTC)
+    if utc.year < 1000:  # strftime writes such years unpadded: keep what it always wrote
+        return utc.strftime(TIME_FORMAT)
+    # TIME_FORMAT, spelled out: strftime costs three times more, twice in every save.
+    return (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:"
+        f"{utc.second:02d}.{utc.microsecond:06d}Z"
+    )
 
 
 class UTCDateTime(TypeDecorator[datetime]):
