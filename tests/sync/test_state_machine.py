@@ -65,7 +65,7 @@ from tests.sync.machine_world import (
 from tests.sync.world import PASSING
 
 RUNS = int(os.environ.get("ASSESSOR_SYNC_RUNS", "200"))
-KILL_ONE_IN = 20
+KILL_ONE_IN = 10
 IDLE = 7  # kill_client's `after` for a client killed between rounds
 TIMEOUT = 5.0
 role = s.sampled_from(ROLES)
@@ -245,13 +245,12 @@ def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> N
         def server_up(self) -> bool:
             return issuer.process is not None and issuer.process.poll() is None
 
-        # A restart takes seconds: one run in KILL_ONE_IN may kill the server, once. (A rule
-        # that fired on a drawn top value almost never fired: hypothesis favours small values.)
-        @precondition(
-            lambda self: self.run % KILL_ONE_IN == 0 and self.server_up() and not self.server_kills
-        )
-        @rule()
-        def kill_server(self) -> None:
+        # A restart takes seconds: the rule kills only when it draws the top value, once a run.
+        @precondition(lambda self: self.server_up() and not self.server_kills)
+        @rule(draw=s.integers(0, KILL_ONE_IN - 1))
+        def kill_server(self, draw: int) -> None:
+            if draw != KILL_ONE_IN - 1:
+                return
             self.server_kills += 1
             assert issuer.process is not None
             issuer.process.send_signal(signal.SIGKILL)
