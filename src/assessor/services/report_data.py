@@ -123,6 +123,21 @@ class ResultsData:
     in_progress: int  # submissions with a draft and no current signed result: not exported
 
 
+def checked_record(
+    body: bytes, roster: Roster, kind: str = "record"
+) -> tuple[dict[str, Any] | None, Signature, str | None]:
+    """A stored record checked now (schema, proof, signer): its document (None when it is not
+    a valid record), its signature and its digest."""
+    try:
+        found = check_record_bytes(body, roster=roster)
+    except ValidationFailed as exc:
+        problem = f"the stored {kind} is not a valid record: {exc.problems[0].message}"
+        return None, Signature("invalid", problem=problem), None
+    state = "verified" if found.ok else "invalid"
+    signature = Signature(state, found.issuer_name, found.issuer, found.problem)
+    return parse_record(body), signature, found.digest
+
+
 def _decimal(value: object) -> Decimal:
     try:
         return Decimal(str(value))

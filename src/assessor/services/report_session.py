@@ -10,15 +10,12 @@ checked the same way. An open session has no record yet: it prints, stamped as n
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from assessor.domain.errors import ValidationFailed
-from assessor.security.records import parse_record
 from assessor.services.access import operation
 from assessor.services.exam_sessions import session_head
 from assessor.services.exam_views import SessionView, record_subject, view
-from assessor.services.records import Roster, check_record_bytes, local_roster
-from assessor.services.report_data import Signature, verification_url
+from assessor.services.records import local_roster
+from assessor.services.report_data import Signature, checked_record, verification_url
 from assessor.store import exam as s
 from assessor.store import models as m
 from assessor.store import records as r
@@ -57,20 +54,6 @@ class SessionReportData:
         )
 
 
-def _check(body: bytes, roster: Roster) -> tuple[dict[str, Any] | None, Signature, str | None]:
-    try:
-        found = check_record_bytes(body, roster=roster)
-    except ValidationFailed as exc:
-        problem = f"the stored record is not a valid record: {exc.problems[0].message}"
-        return None, Signature("invalid", problem=problem), None
-    state = "verified" if found.ok else "invalid"
-    return (
-        parse_record(body),
-        Signature(state, found.issuer_name, found.issuer, found.problem),
-        found.digest,
-    )
-
-
 @operation(None)
 def session_report_data(db: Database, session_id: str) -> SessionReportData:
     """The session with its log in sequence order, its seal checked now, its amendments."""
@@ -95,7 +78,7 @@ def session_report_data(db: Database, session_id: str) -> SessionReportData:
             return SessionReportData(
                 shown, names, Signature("invalid", problem=missing), (), problems=(missing,)
             )
-        document, signature, digest = _check(stored.body, roster)
+        document, signature, digest = checked_record(stored.body, roster)
         if digest is not None and digest != stored.digest:
             problems.append("the digest stored beside the record is not the record's digest")
         signed = (document or {}).get("credentialSubject")
@@ -108,7 +91,7 @@ def session_report_data(db: Database, session_id: str) -> SessionReportData:
         for a in stored_amendments:
             amendment = r.record_by_ref(tx, a.record_id)
             body = amendment.body if amendment else b""
-            amended, a_signature, _ = _check(body, roster)
+            amended, a_signature, _ = checked_record(body, roster)
             subject = (amended or {}).get("credentialSubject", {})
             wrong = None
             if subject.get("amends", {}).get("digestMultibase") != stored.digest:

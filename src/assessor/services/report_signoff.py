@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from assessor.domain.errors import DomainError, UnknownChoice, ValidationFailed
-from assessor.security.records import parse_record
+from assessor.domain.errors import DomainError, UnknownChoice
 from assessor.services.access import operation
-from assessor.services.records import check_record_bytes, local_roster
+from assessor.services.records import local_roster
 from assessor.services.report_data import (
     ScoreSheetData,
     Signature,
+    checked_record,
     score_sheet_of_record,
     verification_url,
 )
@@ -66,18 +66,6 @@ class SignOffReportData:
         )
 
 
-def _signed(body: bytes, roster: Any) -> tuple[dict[str, Any] | None, Signature, str | None]:
-    """The sign-off record's document (None when unreadable), its signature, its digest."""
-    try:
-        found = check_record_bytes(body, roster=roster)
-    except ValidationFailed as exc:
-        problem = f"the stored sign-off record is not a valid record: {exc.problems[0].message}"
-        return None, Signature("invalid", problem=problem), None
-    state = "verified" if found.ok else "invalid"
-    signature = Signature(state, found.issuer_name, found.issuer, found.problem)
-    return parse_record(body), signature, found.digest
-
-
 @operation(None)
 def signoff_report_data(db: Database, submission_id: str) -> SignOffReportData:
     """The submission's newest sign-off decision, from its signed record, with the score
@@ -95,7 +83,7 @@ def signoff_report_data(db: Database, submission_id: str) -> SignOffReportData:
         stored = r.record_by_ref(tx, row.record_id)
         if stored is None:
             raise DomainError(f"the sign-off record {row.record_id} is missing; run verify")
-        document, signature, digest = _signed(stored.body, roster)
+        document, signature, digest = checked_record(stored.body, roster, "sign-off record")
         problems: list[str] = []
         if digest is not None and digest != stored.digest:
             problems.append("the digest stored beside the sign-off record is not its digest")
