@@ -144,33 +144,32 @@ def cmd_export_results(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     report = sub.add_parser("report", help="printable PDF reports")
     rsub = report.add_subparsers(dest="report_command", metavar="KIND", required=True)
-    c = command(
-        rsub,
-        "score-sheet",
-        cmd_score_sheet,
-        "a submission's score sheet and feedback as PDF, with its record's digest and QR code",
-        "assessor report score-sheet sub-001 --out sub-001.pdf",
-    )
-    c.add_argument("submission", metavar="SUBMISSION", type=identifier)
-    add_output(c, "the PDF", "FILE.pdf")
-    c = command(
-        rsub,
-        "signoff",
-        cmd_signoff,
-        "a submission's sign-off record as PDF: the decision, reason, both signers, digest, QR",
-        "assessor report signoff sub-001 --out sub-001-signoff.pdf",
-    )
-    c.add_argument("submission", metavar="SUBMISSION", type=identifier)
-    add_output(c, "the PDF", "FILE.pdf")
-    c = command(
-        rsub,
-        "session",
-        cmd_session,
-        "an exam session's report as PDF: roster, timeline, incidents, amendments, seal",
-        "assessor report session exam-01 --out exam-01.pdf",
-    )
-    c.add_argument("session", metavar="SESSION", type=identifier)
-    add_output(c, "the PDF", "FILE.pdf")
+    for name, handler, about, example, target in (
+        (
+            "score-sheet",
+            cmd_score_sheet,
+            "a submission's score sheet and feedback as PDF, with its record's digest and QR code",
+            "assessor report score-sheet sub-001 --out sub-001.pdf",
+            "submission",
+        ),
+        (
+            "signoff",
+            cmd_signoff,
+            "a submission's sign-off record as PDF: the decision, reason, both signers, digest, QR",
+            "assessor report signoff sub-001 --out sub-001-signoff.pdf",
+            "submission",
+        ),
+        (
+            "session",
+            cmd_session,
+            "an exam session's report as PDF: roster, timeline, incidents, amendments, seal",
+            "assessor report session exam-01 --out exam-01.pdf",
+            "session",
+        ),
+    ):
+        c = command(rsub, name, handler, about, example)
+        c.add_argument(target, metavar=target.upper(), type=identifier)
+        add_output(c, "the PDF", "FILE.pdf")
 
     export = sub.add_parser("export", help="data for other programs")
     xsub = export.add_subparsers(dest="export_command", metavar="WHAT", required=True)
