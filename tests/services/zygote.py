@@ -9,7 +9,7 @@ connection before it says READY, as the window has it open before anyone types: 
 (the change-capture triggers) costs as much as several saves, and kills meant to land among
 saves would otherwise mostly land before the first.
 
-The children (`durability_child`, `exam_durability_child`) call `serve` with their saver; the
+The children (`durability_child`, `exam_durability_child`) call `serve` with one save; the
 tests drive them through `Zygote`.
 """
 
@@ -25,30 +25,39 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
+from assessor.store.db import Database
+
 ROOT = Path(__file__).resolve().parents[2]
-Saver = Callable[[list[str], Callable[[str], None]], None]
+# One save: (database, the child's own arguments, n) → what its acknowledgement adds after n.
+Save = Callable[[Database, list[str], int], str]
 
 
-def serve(saver: Saver) -> None:
+def serve(save: Save) -> None:
     """The zygote's loop: one JSON line of arguments in → `PID n`, then `DONE` once reaped."""
     for line in sys.stdin:
         *args, ack_file = json.loads(line)
         acks = os.open(ack_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         pid = os.fork()
         if pid == 0:
-            _run(saver, args, acks)
+            _run(save, args, acks)
         os.close(acks)
         print(f"PID {pid}", flush=True)
         os.waitpid(pid, 0)
         print("DONE", flush=True)
 
 
-def _run(saver: Saver, args: list[str], acks: int) -> None:
-    def ack(text: str) -> None:
-        os.write(acks, f"{text}\n".encode())
-
+def _run(save: Save, args: list[str], acks: int) -> None:
+    """The saver: `args` are the data folder, the child's own arguments, the number to start
+    after. It saves forever, acknowledging each save once its commit returned."""
     try:
-        saver(args, ack)
+        data_dir, *own, start = args
+        with Database.open(Path(data_dir)) as db:
+            db.engine.raw_connection().close()  # the pooled connection, open as in the window
+            os.write(acks, b"READY\n")
+            n = int(start)
+            while True:
+                n += 1
+                os.write(acks, f"ACK {n} {save(db, own, n)}".rstrip().encode() + b"\n")
     finally:
         os._exit(1)  # never back into the zygote's loop
 
