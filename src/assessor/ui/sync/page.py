@@ -32,13 +32,13 @@ from PySide6.QtWidgets import (
 from assessor.domain.changes import Change
 from assessor.sync.service import SyncService
 from assessor.ui import theme
+from assessor.ui.dates import short_date_time
 from assessor.ui.desk import Desk
 from assessor.ui.sync.controller import SyncController
 from assessor.ui.sync.words import (
     FLAGS,
     KINDS,
     OUTBOX,
-    local_date_time,
     state_words,
     step_words,
     summary,
@@ -105,8 +105,8 @@ class OutboxModel(QAbstractTableModel):
             f"{symbol} {_tr(word)}",
             self._answer(row),
             str(row.attempts),
-            local_date_time(row.created_at),
-            local_date_time(row.synced_at) if row.synced_at else "",
+            short_date_time(row.created_at),
+            short_date_time(row.synced_at) if row.synced_at else "",
         )[column]
 
     @staticmethod
