@@ -17,29 +17,21 @@ def local(value: datetime) -> QDateTime:
     return QDateTime.fromMSecsSinceEpoch(int(value.timestamp() * 1000))
 
 
-def _plain(locale: QLocale) -> bool:
-    return locale.language() == QLocale.Language.C
+def _shown(value: datetime, iso: str, form: QLocale.FormatType, *, day_only: bool) -> str:
+    locale = QLocale()
+    moment = local(value)
+    if locale.language() == QLocale.Language.C:
+        return moment.toString(iso)
+    return locale.toString(moment.date(), form) if day_only else locale.toString(moment, form)
 
 
 def short_date(value: datetime) -> str:
-    locale = QLocale()
-    moment = local(value)
-    if _plain(locale):
-        return moment.toString("yyyy-MM-dd")
-    return locale.toString(moment.date(), QLocale.FormatType.ShortFormat)
+    return _shown(value, "yyyy-MM-dd", QLocale.FormatType.ShortFormat, day_only=True)
 
 
 def short_date_time(value: datetime) -> str:
-    locale = QLocale()
-    moment = local(value)
-    if _plain(locale):
-        return moment.toString("yyyy-MM-dd HH:mm")
-    return locale.toString(moment, QLocale.FormatType.ShortFormat)
+    return _shown(value, "yyyy-MM-dd HH:mm", QLocale.FormatType.ShortFormat, day_only=False)
 
 
 def long_date_time(value: datetime) -> str:
-    locale = QLocale()
-    moment = local(value)
-    if _plain(locale):
-        return moment.toString("dddd d MMMM yyyy, HH:mm")
-    return locale.toString(moment, QLocale.FormatType.LongFormat)
+    return _shown(value, "dddd d MMMM yyyy, HH:mm", QLocale.FormatType.LongFormat, day_only=False)
