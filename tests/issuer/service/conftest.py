@@ -156,7 +156,7 @@ def server(request: pytest.FixtureRequest) -> Iterator[Issuer]:
     try:
         yield issuer
     finally:
-        issuer.stop()
+        issuer.close()
 
 
 @dataclass

@@ -239,6 +239,11 @@ class Issuer:
                 self.process.kill()
                 self.process.wait()
 
+    def close(self) -> None:
+        """Stopped, and its data folder (a temporary one the caller made for it) removed."""
+        self.stop()
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
     def count(self, table: type[m.Base], **where: Any) -> int:
         db = Database(self.db_url)
         try:
