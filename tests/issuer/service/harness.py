@@ -202,6 +202,11 @@ class Issuer:
         )
 
     def start(self) -> None:
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        """Start `issuer serve` without waiting for it to answer (`wait_ready` does)."""
         self.log = self.data_dir / f"serve-{self.port}.log"
         command = [
             sys.executable,
@@ -218,6 +223,9 @@ class Issuer:
             self.process = subprocess.Popen(
                 command, env=self.env(), stdout=log, stderr=subprocess.STDOUT, cwd=self.data_dir
             )
+
+    def wait_ready(self) -> None:
+        assert self.process is not None and self.log is not None
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
