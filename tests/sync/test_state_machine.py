@@ -9,9 +9,9 @@ credential was issued twice and each pass (signed off where needed) earned one; 
 nothing signed is lost.
 
 200 seeded runs by default; more with ASSESSOR_SYNC_RUNS=N. One server process and one handle
-on its database serve all runs. A killed server's replacement is started at once and waited
-for only when the machine restarts it (starting takes seconds; the steps between overlap it),
-so a run may kill it more than once; the rule kills on one draw in KILL_ONE_IN.
+on its database serve all runs. A killed server's replacement is forked at once (the test
+harness's zygote; under a second) and waited for only when the machine restarts it, so kills
+are cheap enough to come in many runs: the rule kills on one draw in KILL_ONE_IN.
 """
 
 from __future__ import annotations
@@ -250,7 +250,7 @@ def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> N
             """Up as far as the model knows: a replacement may already answer while down."""
             return not down
 
-        # A restart costs seconds: the rule kills only when it draws the top value.
+        # Kills stay a minority of steps: the rule kills only when it draws the top value.
         @precondition(lambda self: self.server_up())
         @rule(draw=s.integers(0, KILL_ONE_IN - 1))
         def kill_server(self, draw: int) -> None:
@@ -337,4 +337,4 @@ def test_sync_state_machine(issuer: Issuer, template: Path, tmp_path: Path) -> N
     print(f"\n{next(runs)} runs: {dict(tallies)}")
     if RUNS >= 100:  # the disruptions and the records this test is about did happen
         wanted = ["server killed", "client killed mid-sync", "signed off", "session sealed"]
-        assert all(tallies[k] for k in wanted), tallies
+        assert all(tallies[k] for k in wanted) and tallies["server killed"] > 1, tallies
