@@ -23,7 +23,9 @@ install's `assessor` executable, say an older checkout's, measured in the same r
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -69,6 +71,7 @@ def main() -> None:
     bundle_dir = Path(sys.argv[3]) if len(sys.argv) > 3 else ROOT / "dist" / "assessor"
     folder = queue_folder(extra)
     config = tempfile.mkdtemp(prefix="assessor-bench-config-")
+    atexit.register(shutil.rmtree, config, ignore_errors=True)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": config}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = os.path.join(config, "pycache")

@@ -25,7 +25,9 @@ Run: python3 benchmarks/bench_gui_start.py [SUBMISSIONS] [RUNS]
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -140,6 +142,7 @@ def main() -> None:
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 9
     folder = queue_folder(total)
     config = tempfile.mkdtemp(prefix="assessor-bench-config-")  # QSettings("last_profile")
+    atexit.register(shutil.rmtree, config, ignore_errors=True)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": config}
     # Bytecode as an installed app has it: compiled once (by the discarded first runs, into a
     # cache of our own, so src/ stays clean), not recompiled at every start.

@@ -69,22 +69,23 @@ def main(out: Path, mode: str) -> None:
     assert isinstance(app, QApplication)
     theme.apply(app, mode)
     out.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix="desk-screens-")) / "demo"
-    write_demo(folder, kdf_cost=CHEAP_KDF)
-    for name, show, shot in (
-        ("Malik Manager", signoff_review, "signoff-review"),
-        ("Priya Proctor", proctor_console, "proctor-console"),
-    ):
-        runner = TaskRunner()
-        window, opened = _window(folder, name, runner)
-        try:
-            show(window)
-            settle(1.0)
-            window.grab().save(str(out / f"{shot}-{mode}.png"))
-            window.close()
-        finally:
-            runner.shutdown()
-            opened.db.close()  # type: ignore[attr-defined]
+    with tempfile.TemporaryDirectory(prefix="desk-screens-") as work:
+        folder = Path(work) / "demo"
+        write_demo(folder, kdf_cost=CHEAP_KDF)
+        for name, show, shot in (
+            ("Malik Manager", signoff_review, "signoff-review"),
+            ("Priya Proctor", proctor_console, "proctor-console"),
+        ):
+            runner = TaskRunner()
+            window, opened = _window(folder, name, runner)
+            try:
+                show(window)
+                settle(1.0)
+                window.grab().save(str(out / f"{shot}-{mode}.png"))
+                window.close()
+            finally:
+                runner.shutdown()
+                opened.db.close()  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

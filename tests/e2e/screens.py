@@ -64,9 +64,10 @@ def settle(seconds: float = 0.3) -> None:
 
 
 class Shots:
-    def __init__(self, out: Path, mode: str, template: Path) -> None:
+    def __init__(self, out: Path, mode: str, template: Path, work: Path) -> None:
         self.out, self.mode, self.template = out, mode, template
-        self.work = Path(tempfile.mkdtemp(prefix="assessor-screens-"))
+        self.work = work / "desks"
+        self.work.mkdir()
 
     @contextmanager
     def desk(
@@ -235,9 +236,10 @@ def main(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     theme.apply(app, mode)
-    template = Path(tempfile.mkdtemp(prefix="assessor-screens-demo-")) / "data"
-    write_demo(template, kdf_cost=CHEAP_KDF)
-    run(Shots(out, mode, template))
+    with tempfile.TemporaryDirectory(prefix="assessor-screens-") as work:
+        template = Path(work) / "template"
+        write_demo(template, kdf_cost=CHEAP_KDF)
+        run(Shots(out, mode, template, Path(work)))
     return 0
 
 

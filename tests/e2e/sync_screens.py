@@ -37,7 +37,11 @@ def main(out: Path, mode: str) -> None:
     assert isinstance(app, QApplication)
     theme.apply(app, mode)
     out.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix="sync-screens-")) / "demo"
+    with tempfile.TemporaryDirectory(prefix="sync-screens-") as work:
+        _shoot(out, mode, Path(work) / "demo")
+
+
+def _shoot(out: Path, mode: str, folder: Path) -> None:
     write_demo(folder, kdf_cost=CHEAP_KDF)
     opened = prepare(str(folder), demo=False)
     opened.secrets = SecretStore(MemoryKeyring())

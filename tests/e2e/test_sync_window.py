@@ -25,7 +25,7 @@ def issuer() -> Iterator[Issuer]:
     try:
         yield server
     finally:
-        server.stop()
+        server.close()
 
 
 _PEOPLE: dict[int, str] = {}
@@ -39,7 +39,7 @@ def own_issuer() -> Iterator[Issuer]:
     try:
         yield server
     finally:
-        server.stop()
+        server.close()
 
 
 def person(issuer: Issuer) -> tuple[str, str]:

@@ -16,4 +16,4 @@ def issuer() -> Iterator[Issuer]:
     try:
         yield server
     finally:
-        server.stop()
+        server.close()

@@ -8,7 +8,8 @@ Faults (`KINDS`), at the request numbered `n` since `arm`:
 - commit_then_drop: the server answers (and has committed); the answer is thrown away;
 - truncated: the server answers; the client gets the head and half of the body;
 - server_error: the server answers; the client gets a 502 instead;
-- slow: the server answers; the answer is held until after the client's timeout;
+- slow: the server answers; the answer is held until the client gives up (its timeout closes
+  the connection), or `slow_seconds` at most;
 - client_killed: the server answers; `on_client_kill` runs (kills the client), then nothing;
 - server_killed: the request is forwarded, then `on_server_kill` runs (kills the server).
 """
@@ -206,7 +207,7 @@ class FaultProxy:
                 body = answer[split:]
                 answer = answer[:split] + body[: len(body) // 2]
             if kind == "slow":
-                time.sleep(self.slow_seconds)
+                _held(conn, self.slow_seconds)
             with contextlib.suppress(OSError):
                 conn.sendall(answer)
 
@@ -227,6 +228,13 @@ class FaultProxy:
             return None
         split = answer.index(b"\r\n\r\n") + 4
         return _closing(answer[:split]) + answer[split:]
+
+
+def _held(conn: socket.socket, limit: float) -> None:
+    """Until the client closes its end (it sends nothing more after its request), or `limit`."""
+    conn.settimeout(limit)
+    with contextlib.suppress(OSError):
+        conn.recv(1)
 
 
 def _rewrite(answer: bytes, change: Callable[[bytes], bytes]) -> bytes:

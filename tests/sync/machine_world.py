@@ -13,9 +13,11 @@ from pathlib import Path
 
 import httpx
 
+from assessor.security.secrets import MemoryKeyring, SecretStore
 from assessor.services import exam_sessions as es
 from assessor.services.profiles import Signer, add_profile, unlock
 from assessor.store.db import Database
+from assessor.sync.service import SyncService
 from issuer.services.people import add_person, create_code
 from issuer.services.work import Assignment, assign_session, assign_submission
 from issuer.store.db import Database as IssuerDatabase
@@ -89,6 +91,28 @@ class Folder:
     profiles: dict[str, str]
     dids: dict[str, str]
     session: str
+
+
+def pulled_template(issuer: Issuer, db: IssuerDatabase, folder: Path) -> None:
+    """A data folder at the current schema holding what every run's first pull fetches alike
+    (the rubric, achievements, assessments): pulled once by a person with no work, whose
+    profile then unenrols. A run's pulls still read the whole feed; the rubric is not
+    fetched again."""
+    name = unique("Template")
+    with db.write() as session:
+        add_person(session, name, ["assessor"])
+        code = create_code(session, name, "assessor", datetime.now(UTC))[0]
+    desk = Database.open(folder)
+    try:
+        with desk.write() as tx:
+            profile = add_profile(tx, name, ["assessor"], sealed_key()).id
+        service = SyncService(desk, SecretStore(MemoryKeyring()))
+        service.enrol(issuer.base_url, code, signer(desk, profile))
+        report = service.sync(profile)
+        assert report.ok and report.pulled.rubrics == 1, report
+        service.unenrol(profile)
+    finally:
+        desk.close()
 
 
 def open_folder(issuer: Issuer, template: Path, folder: Path, seeded: Seeded) -> Folder:

@@ -13,12 +13,16 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from assessor.store.db import Database
-from tests.issuer.service.harness import ROOT, Issuer
+from issuer.services.people import add_person, create_code
+from issuer.services.work import Assignment, assign_submission
+from issuer.store.db import Database as IssuerDatabase
+from tests.issuer.service.harness import ROOT, Issuer, unique
 from tests.sync import invariants
 from tests.sync.fault_proxy import KINDS, FaultProxy
 from tests.sync.world import Desk, make_desk
@@ -50,14 +54,36 @@ def _heal(issuer: Issuer, proxy: FaultProxy) -> None:
         issuer.start()  # the same data folder and port: a restart after a crash
 
 
+def _seed(db: IssuerDatabase, report: bytes) -> tuple[str, str, list[str]]:
+    """A new assessor on the issuer with K submissions (the first with an evidence file)
+    and an enrolment code, through the issuer's services in one transaction: (name, code,
+    submissions)."""
+    name, now = unique("Ada"), datetime.now(UTC)
+    submissions = [unique("sub") for _ in range(K)]
+    with db.write() as session:
+        add_person(session, name, ["assessor"])
+        for n, submission in enumerate(submissions):
+            evidence = (("report.txt", report, "text/plain"),) if n == 0 else ()
+            learner = unique("learner")
+            assignment = Assignment(submission, learner, "wiring-a", name, None, 1, evidence)
+            assign_submission(session, assignment, f"Learner {learner[-4:]}", now)
+        code = create_code(session, name, "assessor", now)[0]
+    return name, code, submissions
+
+
 def _prepared(issuer: Issuer, proxy: FaultProxy, folder: Path) -> tuple[Desk, list[str]]:
     """A desk enrolled through the proxy, its work pulled, K records signed and waiting."""
-    d = make_desk(issuer, folder)
+    db = IssuerDatabase(issuer.db_url)
+    try:
+        name, code, submissions = _seed(
+            db, b"The installation report of " + folder.name.encode() + b"\n"
+        )
+    finally:
+        db.close()
+    d = make_desk(issuer, folder, name)
     proxy.disarm()
-    d.enrol(proxy.url)
-    evidence = folder.parent / f"{folder.name}-report.txt"
-    evidence.write_bytes(b"The installation report of " + folder.name.encode() + b"\n")
-    submissions = d.assign(1, evidence=str(evidence)) + d.assign(K - 1)
+    d.url = proxy.url
+    d.service().enrol(proxy.url, code, d.signer)
     first = d.service(batch_size=BATCH, timeout=TIMEOUT).sync()
     assert first.ok and first.pulled.submissions == K, first
     records = [d.score(s) for s in submissions]

@@ -151,12 +151,12 @@ def _make_issuer(kind: str, request: pytest.FixtureRequest, **options: Any) -> I
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
 def server(request: pytest.FixtureRequest) -> Iterator[Issuer]:
-    issuer = _make_issuer(request.param, request)
+    issuer = _make_issuer(request.param, request, forked=False)  # the command line's own
     issuer.start()
     try:
         yield issuer
     finally:
-        issuer.stop()
+        issuer.close()
 
 
 @dataclass

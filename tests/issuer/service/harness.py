@@ -28,8 +28,11 @@ from assessor.security.did import did_key, verification_method
 from assessor.security.records import RECORD_CONTEXT, record_digest, sign
 from assessor.sync import protocol as p
 from issuer.cli import main as issuer_main
+from issuer.issuance.keys import IssuerKeys
 from issuer.store import models as m
 from issuer.store.db import Database
+from tests.conftest import CHEAP_KDF
+from tests.issuer.service.forked import Forked, fork_server
 
 PASSPHRASE = "issuer test passphrase, long enough"
 ROOT = Path(__file__).resolve().parents[3]
@@ -152,9 +155,11 @@ class Issuer:
     db_url: str
     workers: int = 1
     port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
+    process: subprocess.Popen[bytes] | Forked | None = None
     log: Path | None = None
     requests_per_minute: int = 100_000
+    # Forked from the zygote (restarts in under a second), or `python -m issuer serve` itself.
+    forked: bool = True
 
     @property
     def base_url(self) -> str:
@@ -191,6 +196,9 @@ class Issuer:
         )
 
     def init(self) -> None:
+        # Sealed at the tests' cheap cost (init adopts a key already there): each server start
+        # unlocks it twice, seconds at the real cost on a loaded machine.
+        IssuerKeys(self.data_dir / "keys", cost=CHEAP_KDF).create(PASSPHRASE)
         self.cli(
             "init",
             "--domain",
@@ -202,22 +210,28 @@ class Issuer:
         )
 
     def start(self) -> None:
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        """Start `issuer serve` without waiting for it to answer (`wait_ready` does)."""
         self.log = self.data_dir / f"serve-{self.port}.log"
-        command = [
-            sys.executable,
-            "-m",
-            "issuer",
-            "serve",
-            "--port",
-            str(self.port),
-            "--workers",
-            str(self.workers),
-        ]
-        command += ["--requests-per-minute", str(self.requests_per_minute)]
+        args = ["serve", "--port", str(self.port), "--workers", str(self.workers)]
+        args += ["--requests-per-minute", str(self.requests_per_minute)]
+        if self.forked:
+            self.process = fork_server(args, self.env(), self.data_dir, self.log)
+            return
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                command, env=self.env(), stdout=log, stderr=subprocess.STDOUT, cwd=self.data_dir
+                [sys.executable, "-m", "issuer", *args],
+                env=self.env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=self.data_dir,
             )
+
+    def wait_ready(self) -> None:
+        assert self.process is not None and self.log is not None
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -238,6 +252,11 @@ class Issuer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def close(self) -> None:
+        """Stopped, and its data folder (a temporary one the caller made for it) removed."""
+        self.stop()
+        shutil.rmtree(self.data_dir, ignore_errors=True)
 
     def count(self, table: type[m.Base], **where: Any) -> int:
         db = Database(self.db_url)

@@ -515,7 +515,7 @@ def slow_server(request: pytest.FixtureRequest) -> Iterator[Issuer]:
     try:
         yield issuer
     finally:
-        issuer.stop()
+        issuer.close()
 
 
 def test_rate_limit_per_device(slow_server: Issuer, tmp_path: Path) -> None:
