@@ -1,5 +1,5 @@
-"""The Sync page's outbox list (ui/sync/outbox.py): rows worded on the worker, and columns
-sized from each column's longest texts as wide as the view's own measuring makes them."""
+"""The Sync page's outbox list (ui/sync/outbox.py, rows.py): rows worded on the worker, and
+columns sized from each column's longest texts as wide as the view's own measuring."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 
 from assessor.store.sync_state import OutboxEntry
 from assessor.ui import theme
-from assessor.ui.sync.outbox import ANSWER, OutboxModel, fit_columns, longest, shown
+from assessor.ui.sync.outbox import ANSWER, HEADERS, outbox_model, shown
+from assessor.ui.sync.rows import fit_columns, ready
 
 AT = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 KINDS = ("ArtifactAssessmentRecord", "ExamSessionAmendmentRecord", "ProjectSignOffRecord")
@@ -40,9 +41,9 @@ def test_a_row_says_what_the_backend_answered(qapp: Any) -> None:
     assert shown(entry(2, "acknowledged", synced_at=AT)).cells[6] != ""
 
     waiting = shown(entry(2, "pending"))
-    model = OutboxModel()
+    model = outbox_model()
     model.set_rows([rejected, waiting])
-    assert model.rows == [rejected.entry, waiting.entry]
+    assert model.rows == [rejected.item, waiting.item]
     assert model.index(1, 2).data() == "○ Waiting"
     answer = model.index(0, ANSWER)
     assert answer.data() == answer.data(Qt.ItemDataRole.ToolTipRole) == rejected.cells[ANSWER]
@@ -53,14 +54,10 @@ def test_a_row_says_what_the_backend_answered(qapp: Any) -> None:
 
 def test_longest_keeps_each_columns_longest_texts() -> None:
     rows = [shown(entry(n, "pending", attempts=n)) for n in range(120)]
-    found = longest(rows)
+    found = ready(rows, len(HEADERS)).longest
     assert len(set(found[4])) == 3 and {len(t) for t in found[4]} == {3}  # tries: 100..119
     assert found[2] == ["○ Waiting"]  # one distinct text
-    assert len(found) == model_columns()
-
-
-def model_columns() -> int:
-    return OutboxModel().columnCount()
+    assert len(found) == len(HEADERS)
 
 
 def test_columns_are_as_wide_as_the_views_own_measuring(qapp: Any) -> None:
@@ -70,14 +67,14 @@ def test_columns_are_as_wide_as_the_views_own_measuring(qapp: Any) -> None:
     ]
     ours, theirs = QTableView(), QTableView()
     for table in (ours, theirs):
-        model = OutboxModel()
+        model = outbox_model()
         model.set_rows(rows)
         table.setModel(model)
         table.resize(1200, 400)
-    fit_columns(ours, longest(rows))
+    fit_columns(ours, ready(rows, len(HEADERS)).longest, ANSWER)
     theirs.horizontalHeader().setResizeContentsPrecision(-1)  # every row
     theirs.resizeColumnsToContents()
-    for column in range(model_columns()):
+    for column in range(len(HEADERS)):
         if column != ANSWER:
             wanted = theirs.horizontalHeader().sectionSize(column)
             assert ours.horizontalHeader().sectionSize(column) >= wanted, column

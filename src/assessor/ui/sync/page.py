@@ -26,7 +26,8 @@ from assessor.domain.changes import Change
 from assessor.ui import theme
 from assessor.ui.desk import Desk
 from assessor.ui.sync.controller import SyncController
-from assessor.ui.sync.outbox import ANSWER, Outbox, OutboxModel, fit_columns, outbox_and_flags
+from assessor.ui.sync.outbox import ANSWER, Outbox, outbox_and_flags, outbox_model
+from assessor.ui.sync.rows import fit_columns
 from assessor.ui.sync.words import FLAGS, state_words, step_words, summary
 
 WATCHED = {Change.OUTBOX, Change.RECORDS}
@@ -68,7 +69,7 @@ class SyncPage(QWidget):
         self.progress.setAccessibleName(_tr("Sync progress"))
         self.progress.setTextVisible(True)
         self.progress.hide()
-        self.outbox = OutboxModel()
+        self.outbox = outbox_model()
         self.table = QTableView()
         self.table.setModel(self.outbox)
         self.table.setAccessibleName(_tr("Outbox: signed records and what the backend answered"))
@@ -147,8 +148,8 @@ class SyncPage(QWidget):
 
     def _loaded(self, found: Outbox) -> None:
         flags = found.flags
-        self.outbox.set_rows(found.rows)
-        fit_columns(self.table, found.longest)
+        self.outbox.set_rows(found.rows.rows)
+        fit_columns(self.table, found.rows.longest, ANSWER)
         self.flags.setRowCount(len(flags))
         for n, flag in enumerate(flags):
             work = _tr("kept here, untouched") if flag.local_work else _tr("none")
