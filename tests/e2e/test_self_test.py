@@ -28,7 +28,10 @@ from assessor.ui.main_window import MainWindow
 
 def test_self_test_scores_one_criterion_and_writes_screenshots(tmp_path: Path) -> None:
     shots = tmp_path / "shots"
-    env = {**os.environ, "QT_QPA_PLATFORM": "xcb-not-installed"}  # the flag must pick offscreen
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    # the flag must pick offscreen; the throwaway demo folder goes to TMPDIR
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb-not-installed", "TMPDIR": str(scratch)}
     done = subprocess.run(
         [sys.executable, "-m", "assessor", "--self-test", "--screenshots", str(shots)],
         capture_output=True,
@@ -44,6 +47,7 @@ def test_self_test_scores_one_criterion_and_writes_screenshots(tmp_path: Path) -
         image = QImage(str(shots / f"{name}.png"))
         assert not image.isNull(), name
         assert (image.width(), image.height()) == (1366, 768)
+    assert list(scratch.iterdir()) == []  # the throwaway demo folder is gone after a pass
 
 
 def test_screenshots_need_the_self_test() -> None:

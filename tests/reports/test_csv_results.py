@@ -11,7 +11,7 @@ from assessor.domain.rubric import Criterion, Level, PassRule, PassRuleKind, Rub
 from assessor.reports.csv_results import number_cell, results_csv, text_cell
 from assessor.services.finalize import finalize, start_correction
 from assessor.services.profiles import add_profile
-from assessor.services.report_data import results_data
+from assessor.services.report_results import results_data
 from assessor.services.rubrics import import_rubric
 from assessor.services.scoring import SetComment, SetLevel, SetOverallComment, save_draft
 from assessor.store import models as m

@@ -131,8 +131,9 @@ class DeskApp:
 
         demo = bool(self.args.demo or self.args.self_test)
         data_dir = self.args.data_dir
+        throwaway = None
         if self.args.self_test and not data_dir:
-            data_dir = tempfile.mkdtemp(prefix="assessor-self-test-")
+            data_dir = throwaway = tempfile.mkdtemp(prefix="assessor-self-test-")
         self.wait: QProgressDialog | None = _busy(
             "Preparing demo data…" if demo else "Opening your data…"
         )
@@ -152,7 +153,10 @@ class DeskApp:
         )
         status = QApplication.exec()
         self.wind_up()
-        return self.status or status
+        status = self.status or status
+        if throwaway is not None:
+            _drop_throwaway(Path(throwaway), kept=status != 0)
+        return status
 
     def wind_up(self) -> None:
         """After the event loop: tasks finish (no callback runs any more), then the demo
@@ -347,6 +351,15 @@ class DeskApp:
 
     def _fail_self_test(self, exc: BaseException) -> None:
         self._self_test_done(False, f"could not unlock the demo profile: {exc}")
+
+
+def _drop_throwaway(folder: Path, *, kept: bool) -> None:
+    """The self-test's own demo folder goes when the test passed; after a failure it stays,
+    with its log, and the terminal says where."""
+    if kept:
+        print(f"self-test: its demo folder is kept: {for_terminal(str(folder))}", file=sys.stderr)
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _assessor_profile(profiles: list[ProfileInfo]) -> ProfileInfo:

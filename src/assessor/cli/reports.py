@@ -11,7 +11,7 @@ from assessor.cli.common import add_output, command, identifier, open_db
 from assessor.cli.text import out, say
 from assessor.reports.csv_results import results_csv
 from assessor.reports.output import make_report, save
-from assessor.services.report_data import results_data
+from assessor.services.report_results import results_data
 
 
 def _make(args: argparse.Namespace, kind: str, subject_id: str) -> tuple[Any, int]:

@@ -18,7 +18,7 @@ import io
 from decimal import Decimal
 
 from assessor.domain.numbers import fmt
-from assessor.services.report_data import ResultRow, ResultsData
+from assessor.services.report_results import ResultRow, ResultsData
 
 _FORMULA_START = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QDateTime, QLocale, Qt
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from assessor.ui import states
+from assessor.ui.dates import long_date_time, short_date, short_date_time
 
 if TYPE_CHECKING:  # the first paint shows these columns before the services are imported
     from assessor.services.queue import SubmissionRow
@@ -56,29 +56,6 @@ def status_word(status: str) -> str:
     return states.look(status).word
 
 
-def _local(value: datetime) -> QDateTime:
-    return QDateTime.fromMSecsSinceEpoch(int(value.timestamp() * 1000))
-
-
-def _short_date(value: datetime, *, with_time: bool) -> str:
-    locale = QLocale()
-    moment = _local(value)
-    if locale.language() == QLocale.Language.C:
-        # The C locale's short form ("4 11 2026") reads as either day or month first.
-        return moment.toString("yyyy-MM-dd HH:mm" if with_time else "yyyy-MM-dd")
-    if with_time:
-        return locale.toString(moment, QLocale.FormatType.ShortFormat)
-    return locale.toString(moment.date(), QLocale.FormatType.ShortFormat)
-
-
-def _long_date(value: datetime) -> str:
-    locale = QLocale()
-    moment = _local(value)
-    if locale.language() == QLocale.Language.C:
-        return moment.toString("dddd d MMMM yyyy, HH:mm")
-    return locale.toString(moment, QLocale.FormatType.LongFormat)
-
-
 class SubmissionColumns:
     """`Columns` for the work queue."""
 
@@ -114,13 +91,13 @@ class SubmissionColumns:
             case Column.RUBRIC:
                 return f"v{row.rubric_version}"
             case Column.SUBMITTED:
-                return _short_date(row.submitted_at, with_time=True)
+                return short_date_time(row.submitted_at)
             case Column.PROGRESS:
                 return f"{row.criteria_scored}/{row.criteria_total}"
             case Column.STATUS:
                 return states.look(row.status).label  # as on the filter buttons
             case Column.DUE:
-                return "—" if row.due_at is None else _short_date(row.due_at, with_time=False)
+                return "—" if row.due_at is None else short_date(row.due_at)
 
     def tooltip(self, row: SubmissionRow, column: Column) -> str:
         match column:
@@ -131,9 +108,9 @@ class SubmissionColumns:
             case Column.RUBRIC:
                 return f"{row.rubric_id} v{row.rubric_version}\n{row.rubric_digest}"
             case Column.SUBMITTED:
-                return _long_date(row.submitted_at)
+                return long_date_time(row.submitted_at)
             case Column.DUE if row.due_at is not None:
-                return _long_date(row.due_at)
+                return long_date_time(row.due_at)
             case _:
                 return self.spoken(row, column)
 
@@ -146,9 +123,9 @@ class SubmissionColumns:
                     row.criteria_scored, row.criteria_total
                 )
             case Column.SUBMITTED:
-                return _long_date(row.submitted_at)
+                return long_date_time(row.submitted_at)
             case Column.DUE:
-                return _tr("no due date") if row.due_at is None else _long_date(row.due_at)
+                return _tr("no due date") if row.due_at is None else long_date_time(row.due_at)
             case Column.STATUS:
                 return status_word(row.status)  # the word, not the symbol's name
             case _:

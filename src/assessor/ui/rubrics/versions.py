@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from assessor.services.rubrics import RubricVersionInfo
+from assessor.ui.dates import long_date_time, short_date
 from assessor.ui.rubric_view.text import short_digest
 
 __all__ = ["RefRole", "rubric_item", "version_tree"]
@@ -30,19 +31,11 @@ def _version_date(info: RubricVersionInfo) -> datetime | None:
     return None
 
 
-def _short_date(value: datetime) -> str:
-    locale = QLocale()
-    moment = QDateTime.fromMSecsSinceEpoch(int(value.timestamp() * 1000))
-    if locale.language() == QLocale.Language.C:
-        return moment.toString("yyyy-MM-dd")  # C's short form reads either way round
-    return locale.toString(moment.date(), QLocale.FormatType.ShortFormat)
-
-
 def _state(info: RubricVersionInfo) -> str:
     """ "Published 14/11/2026", "Draft" (with its import date when known)."""
     when = _version_date(info)
     word = _tr("Published") if info.published else _tr("Draft")
-    return word if when is None else f"{word} {_short_date(when)}"
+    return word if when is None else f"{word} {short_date(when)}"
 
 
 def version_tree(parent: QWidget) -> QTreeWidget:
@@ -81,8 +74,7 @@ def rubric_item(
         child.setToolTip(3, info.digest)
         date = _version_date(info)
         if date is not None:
-            moment = QDateTime.fromMSecsSinceEpoch(int(date.timestamp() * 1000))
-            child.setToolTip(2, QLocale().toString(moment, QLocale.FormatType.LongFormat))
+            child.setToolTip(2, long_date_time(date))
         spoken = _tr("version {}, {}, {}, digest {}").format(
             info.version, info.kind, _state(info), info.digest
         )

@@ -4,7 +4,9 @@ candidates still lack an outcome. Enter opens the console; Ctrl+Shift+N creates 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, Signal
+from datetime import datetime
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 from assessor.domain.changes import Change
 from assessor.services.exam_sessions import list_sessions
 from assessor.services.exam_views import SessionSummary
+from assessor.ui.dates import short_date_time
 from assessor.ui.desk import Desk
 from assessor.ui.errors import in_words
 from assessor.ui.sessions.forms import NewSessionDialog
@@ -34,8 +37,7 @@ def when(stamp: str) -> str:
     """A stored UTC time in the person's locale and time zone, to the minute."""
     if not stamp:
         return "—"
-    moment = QDateTime.fromString(stamp.replace("Z", "+00:00")[:19] + "Z", Qt.DateFormat.ISODate)
-    return str(QLocale().toString(moment.toLocalTime(), QLocale.FormatType.ShortFormat))
+    return short_date_time(datetime.fromisoformat(stamp.replace("Z", "+00:00")))
 
 
 def state_words(row: SessionSummary) -> str:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QLocale, QModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QLineEdit, QVBoxLayout, QWidget
 
 from assessor.domain.changes import Change
 from assessor.services.signoff import SignOffFilter, SignOffRow, signoff_page
 from assessor.ui import theme
+from assessor.ui.dates import short_date
 from assessor.ui.desk import Desk
 from assessor.ui.queue.controller import QueueController
 from assessor.ui.queue.model import PagedModel
@@ -77,8 +78,7 @@ class SignOffColumns:
             when = row.finalized_at
             if when is None:
                 return "—"
-            day = QDate(when.year, when.month, when.day)
-            return str(QLocale().toString(day, QLocale.FormatType.ShortFormat))
+            return short_date(when)
         return state_words(row)
 
 

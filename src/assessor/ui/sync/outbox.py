@@ -8,8 +8,9 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from assessor.sync.service import SyncService
+from assessor.ui.dates import short_date_time
 from assessor.ui.sync.rows import Row, Rows, RowsModel, ready
-from assessor.ui.sync.words import KINDS, OUTBOX, local_date_time
+from assessor.ui.sync.words import KINDS, OUTBOX
 
 HEADERS = ("Record", "Submission", "State", "Backend's answer", "Tries", "Signed", "Synced")
 ANSWER = 3  # the column that takes the room left
@@ -37,8 +38,8 @@ def shown(entry: Any) -> Row:
         f"{symbol} {_tr(word)}",
         answer,
         str(entry.attempts),
-        local_date_time(entry.created_at),
-        local_date_time(entry.synced_at) if entry.synced_at else "",
+        short_date_time(entry.created_at),
+        short_date_time(entry.synced_at) if entry.synced_at else "",
     )
     colours = {2: colour, ANSWER: colour} if colour else {}
     return Row(entry, cells, colours, {ANSWER: answer})

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 
+from assessor.ui.dates import short_date_time
 from assessor.ui.sync.controller import STEP_WORDS, Snapshot
 
 
@@ -40,11 +41,6 @@ def local_time(at: datetime, *, seconds: bool = False) -> str:
     return QLocale().toString(shown.time(), "HH:mm:ss" if seconds else "HH:mm")
 
 
-def local_date_time(at: datetime) -> str:
-    shown = QDateTime.fromSecsSinceEpoch(int(at.timestamp())).toLocalTime()
-    return QLocale().toString(shown, QLocale.FormatType.ShortFormat)
-
-
 def ago(at: datetime | None, now: datetime) -> str:
     if at is None:
         return _tr("never synced")
@@ -55,7 +51,7 @@ def ago(at: datetime | None, now: datetime) -> str:
         return _tr("last sync {0} min ago").format(minutes)
     if minutes < 24 * 60:
         return _tr("last sync {0} h ago").format(minutes // 60)
-    return _tr("last sync {0}").format(local_date_time(at))
+    return _tr("last sync {0}").format(short_date_time(at))
 
 
 def step_words(state: Snapshot) -> str:
