@@ -130,16 +130,18 @@ def test_from_score_to_credential_by_keyboard(desk: Desk, qtbot: Any, issuer: Is
     assert window.stack.currentWidget() is parts.credentials
     loads = parts.credentials.loads
     press(qtbot, Qt.Key.Key_F9)
-    qtbot.waitUntil(lambda: parts.credentials.table.rowCount() == 1, timeout=WAIT_MS)
+    shown = parts.credentials.model
+    qtbot.waitUntil(lambda: shown.rowCount() == 1, timeout=WAIT_MS)
     assert parts.credentials.loads > loads
     qtbot.waitUntil(lambda: "0 records waiting" in status_text(desk), timeout=WAIT_MS)
     [credential] = parts.credentials.rows
     assert record in credential.records and credential.status == "active"
     assert credential.url.startswith(issuer.base_url)
-    assert parts.credentials.table.item(0, 2).text() == "✓ Active"
-    assert parts.credentials.table.item(0, 1).text() == learner  # as the queue names them
-    achievement = parts.credentials.table.item(0, 0)  # its name, not the backend's id
-    assert (achievement.text(), achievement.toolTip()) == ("Safe isolation", "badge-a")
+    assert shown.index(0, 2).data() == "✓ Active"
+    assert shown.index(0, 1).data() == learner  # as the queue names them
+    achievement = shown.index(0, 0)  # its name, not the backend's id
+    tip = achievement.data(Qt.ItemDataRole.ToolTipRole)
+    assert (achievement.data(), tip) == ("Safe isolation", "badge-a")
     opened: list[str] = []
     parts.credentials.open_url = opened.append
     QTest.keyClick(parts.credentials.table, Qt.Key.Key_Return)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialo
 from assessor import log as file_log
 from assessor import paths, resources
 from assessor.app import first_paint
-from assessor.app.wiring import build_window
+from assessor.app.wiring import build_window, settle_heap
 from assessor.domain.changes import Change
 from assessor.domain.text import for_terminal
 from assessor.security.secrets import SecretStore
@@ -299,6 +299,7 @@ class DeskApp:
         first_paint.hand_over(window)  # shows it in the first paint's place
         self.app.setQuitOnLastWindowClosed(True)
         window.start()
+        settle_heap()
         if self.args.demo:
             self._start_demo_issuer(window)
         if self.args.self_test:

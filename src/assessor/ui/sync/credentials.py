@@ -14,8 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,9 +22,9 @@ from PySide6.QtWidgets import (
 from assessor.domain.changes import Change
 from assessor.services.submissions import QueueFilter, list_submissions
 from assessor.sync.service import SyncService
-from assessor.ui import theme
 from assessor.ui.desk import Desk
 from assessor.ui.sync.page import label
+from assessor.ui.sync.rows import Row, Rows, RowsModel, fit_columns, ready
 
 STATUS = {
     "active": ("✓", "Active", "green"),
@@ -33,30 +32,42 @@ STATUS = {
     "suspended": ("⏸", "Suspended", "amber"),
     "expired": ("○", "Expired", None),
 }
+HEADERS = ("Achievement", "Learner", "Status", "Issued", "Public page")
+LINK = 4  # the column that takes the room left
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Credentials", text)
 
 
-def credentials_of(db: Any, secrets: Any, profile_id: str) -> list[Any]:
-    """The credentials, each with the learner as the queue names them here (their name, or
-    the anonymous code of a blind-marked assessment) and the achievement's name from the
-    local catalogue; None for either when it is not here (the page then shows the id)."""
+def credentials_of(db: Any, secrets: Any, profile_id: str) -> Rows:
+    """On a worker: the credentials newest first, as the page shows them: the learner as the
+    queue names them here (their name, or the anonymous code of a blind-marked assessment)
+    and the achievement's name from the local catalogue, or the backend's ids when either is
+    not here."""
     service = SyncService(db, secrets)
     found = service.credentials(profile_id)
     titles = service.achievement_names({c.achievement for c in found})
     submission_of = {x.record_id: x.submission_id for x in service.outbox(profile_id)}
     names: dict[str, str | None] = {}
     shown = []
-    for credential in found:
+    for credential in reversed(found):
         submission = next((submission_of.get(r) for r in credential.records), None)
         if submission is not None and submission not in names:
             rows = list_submissions(db, QueueFilter(text=submission), limit=20)
             names[submission] = next((r.learner for r in rows if r.id == submission), None)
         learner = names.get(submission) if submission else None
-        shown.append((credential, learner, titles.get(credential.achievement)))
-    return shown
+        shown.append(_row(credential, learner, titles.get(credential.achievement)))
+    return ready(shown, len(HEADERS))
+
+
+def _row(c: Any, learner: str | None, title: str | None) -> Row:
+    symbol, word, colour = STATUS.get(c.status, ("?", c.status, None))
+    cells = (title or c.achievement, learner or c.learner, f"{symbol} {_tr(word)}",
+             c.issued_at[:10], c.url)  # fmt: skip
+    tips = dict(enumerate(cells)) | {0: c.achievement, 1: c.learner}  # the backend's names
+    colours = {LINK: "accent"} | ({2: colour} if colour else {})
+    return Row(c, cells, colours, tips)
 
 
 def _open(url: str) -> bool:
@@ -70,19 +81,17 @@ class CredentialsPage(QWidget):
         self.setObjectName("credentialsPage")
         self.loads = 0
         self.stale = False  # something it shows changed while it was hidden
-        self.rows: list[Any] = []
         self.open_url: Callable[[str], object] = _open  # tests watch it
         self.note = label()
-        self.table = QTableWidget(0, 5)
+        self.model = RowsModel(HEADERS, "Credentials")
+        self.table = QTableView()
+        self.table.setModel(self.model)
         self.table.setAccessibleName(_tr("Credentials issued from your work"))
-        self.table.setHorizontalHeaderLabels(
-            [_tr("Achievement"), _tr("Learner"), _tr("Status"), _tr("Issued"), _tr("Public page")]
-        )
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setSectionResizeMode(LINK, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self.open_current())
         self.table.installEventFilter(self)
         self.open_button = QPushButton(_tr("&Open public page (Enter)"))
@@ -96,7 +105,7 @@ class CredentialsPage(QWidget):
         layout.addWidget(self.table, 1)
         self.setFocusProxy(self.table)
         desk.runner.changed.connect(self._data_changed)
-        self._show([])
+        self._show(ready([], len(HEADERS)))
 
     def reload(self) -> None:
         self.stale = False
@@ -107,27 +116,12 @@ class CredentialsPage(QWidget):
             on_done=self._show, key=("credentials-page",),
         )  # fmt: skip
 
-    def _show(self, rows: list[Any]) -> None:
-        newest_first = list(reversed(rows))
-        self.rows = [c for c, _learner, _title in newest_first]
-        self.table.setRowCount(len(self.rows))
-        for n, (c, learner, title) in enumerate(newest_first):
-            symbol, word, colour = STATUS.get(c.status, ("?", c.status, None))
-            status = f"{symbol} {_tr(word)}"
-            cells = (title or c.achievement, learner or c.learner, status, c.issued_at[:10], c.url)
-            ids = {0: c.achievement, 1: c.learner}  # the backend's own names, on hover
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(ids.get(column, text))
-                if column == 2 and colour:
-                    item.setForeground(theme.text_colour(colour))
-                if column == 4:
-                    item.setForeground(theme.text_colour("accent"))
-                self.table.setItem(n, column, item)
-        if rows and self.table.currentRow() < 0:
+    def _show(self, found: Rows) -> None:
+        rows = found.rows
+        self.model.set_rows(rows)
+        if rows and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, found.longest, LINK)
         self.note.setText(
             _tr(
                 "{0} credential(s) issued from your work. Enter opens the public page"
@@ -142,8 +136,13 @@ class CredentialsPage(QWidget):
         self.open_button.setEnabled(bool(rows))
         self.loads += 1
 
+    @property
+    def rows(self) -> list[Any]:
+        """The credentials shown, newest first."""
+        return self.model.rows
+
     def current(self) -> Any:
-        row = self.table.currentRow()
+        row = self.table.currentIndex().row()
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
     def open_current(self) -> None:

@@ -7,14 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,31 +23,18 @@ from PySide6.QtWidgets import (
 )
 
 from assessor.domain.changes import Change
-from assessor.sync.service import SyncService
 from assessor.ui import theme
-from assessor.ui.dates import short_date_time
 from assessor.ui.desk import Desk
 from assessor.ui.sync.controller import SyncController
-from assessor.ui.sync.words import (
-    FLAGS,
-    KINDS,
-    OUTBOX,
-    state_words,
-    step_words,
-    summary,
-)
+from assessor.ui.sync.outbox import ANSWER, Outbox, outbox_and_flags, outbox_model
+from assessor.ui.sync.rows import fit_columns
+from assessor.ui.sync.words import FLAGS, state_words, step_words, summary
 
-_Index = QModelIndex | QPersistentModelIndex
 WATCHED = {Change.OUTBOX, Change.RECORDS}
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Sync", text)
-
-
-def outbox_and_flags(db: Any, secrets: Any, profile_id: str) -> tuple[list[Any], list[Any]]:
-    service = SyncService(db, secrets)
-    return service.outbox(profile_id), service.flags(profile_id)
 
 
 def label(text: str = "") -> QLabel:
@@ -63,56 +43,6 @@ def label(text: str = "") -> QLabel:
     shown.setWordWrap(True)
     shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return shown
-
-
-class OutboxModel(QAbstractTableModel):
-    HEADERS = ("Record", "Submission", "State", "Backend's answer", "Tries", "Signed", "Synced")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(reversed(rows))  # newest first
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _tr(self.HEADERS[section])
-        return None
-
-    def data(self, index: _Index, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        row, column = self.rows[index.row()], index.column()
-        symbol, word, colour = OUTBOX.get(row.state, ("?", row.state, None))
-        if role == Qt.ItemDataRole.ForegroundRole and column in (2, 3) and colour:
-            return theme.text_colour(colour)
-        if role == Qt.ItemDataRole.ToolTipRole and column == 3:
-            return self._answer(row)
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return (
-            f"{_tr(KINDS.get(row.kind, row.kind))} {row.record_id.removeprefix('urn:uuid:')[:13]}…",
-            row.submission_id or "",
-            f"{symbol} {_tr(word)}",
-            self._answer(row),
-            str(row.attempts),
-            short_date_time(row.created_at),
-            short_date_time(row.synced_at) if row.synced_at else "",
-        )[column]
-
-    @staticmethod
-    def _answer(row: Any) -> str:
-        parts = [p for p in (row.answer, row.reason, row.message) if p]
-        return " — ".join(parts)
 
 
 class SyncPage(QWidget):
@@ -139,17 +69,15 @@ class SyncPage(QWidget):
         self.progress.setAccessibleName(_tr("Sync progress"))
         self.progress.setTextVisible(True)
         self.progress.hide()
-        self.outbox = OutboxModel()
+        self.outbox = outbox_model()
         self.table = QTableView()
         self.table.setModel(self.outbox)
         self.table.setAccessibleName(_tr("Outbox: signed records and what the backend answered"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(ANSWER, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(False)
-        # Sizing columns looks at this many rows, not all of a 10k outbox (GUI thread).
-        self.table.horizontalHeader().setResizeContentsPrecision(100)
         self.flags = QTableWidget(0, 4)
         self.flags.setAccessibleName(_tr("Flags raised by the sync"))
         self.flags.setHorizontalHeaderLabels(
@@ -218,11 +146,10 @@ class SyncPage(QWidget):
             on_done=self._loaded, key=("sync-page",),
         )  # fmt: skip
 
-    def _loaded(self, found: tuple[list[Any], list[Any]]) -> None:
-        entries, flags = found
-        self.outbox.set_rows(entries)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+    def _loaded(self, found: Outbox) -> None:
+        flags = found.flags
+        self.outbox.set_rows(found.rows.rows)
+        fit_columns(self.table, found.rows.longest, ANSWER)
         self.flags.setRowCount(len(flags))
         for n, flag in enumerate(flags):
             work = _tr("kept here, untouched") if flag.local_work else _tr("none")
