@@ -19,7 +19,7 @@ from assessor.store.types import format_utc, utcnow
 _TAIL = "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"
 _INSERT = """
 INSERT INTO audit_events (seq, at, actor, action, entity_type, entity_id, payload, prev_hash, hash)
-VALUES (:seq, :at, :actor, :action, :entity_type, :entity_id, :payload, :prev_hash, :hash)"""
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 
 
 def event_content(
@@ -106,20 +106,7 @@ def append_event(
     at = format_utc(utcnow())
     text = canonicalize(payload).decode("utf-8")
     digest = chain_hash(prev, event_bytes(seq, at, actor, action, entity_type, entity_id, text))
-    conn.execute(
-        _INSERT,
-        {
-            "seq": seq,
-            "at": at,
-            "actor": actor,
-            "action": action,
-            "entity_type": entity_type,
-            "entity_id": entity_id,
-            "payload": text,
-            "prev_hash": prev,
-            "hash": digest,
-        },
-    )
+    conn.execute(_INSERT, (seq, at, actor, action, entity_type, entity_id, text, prev, digest))
     return digest
 
 
