@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from assessor.security.audit import GENESIS, chain_hash
-from assessor.security.canonical import canonicalize
+from assessor.security.canonical import canonicalize, is_plain
 from assessor.store import capture
 from assessor.store.drafts import SqlOrSession, driver
 from assessor.store.types import format_utc, utcnow
@@ -96,7 +96,8 @@ def append_event(
     if isinstance(tx, Session):
         tx.flush()  # what the caller added before the event belongs to it
     conn = driver(tx)
-    rows = capture.take(conn)
+    rows, plain = capture.take(conn)
+    plain = plain and is_plain(payload)  # the rows were checked as they were parsed
     if rows:
         if "rows" in payload:
             raise ValueError("'rows' in an audit payload is the store's own")
@@ -104,7 +105,7 @@ def append_event(
     last = conn.execute(_TAIL).fetchone()
     seq, prev = (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS)
     at = format_utc(utcnow())
-    text = canonicalize(payload).decode("utf-8")
+    text = canonicalize(payload, plain=plain).decode("utf-8")
     digest = chain_hash(prev, event_bytes(seq, at, actor, action, entity_type, entity_id, text))
     conn.execute(_INSERT, (seq, at, actor, action, entity_type, entity_id, text, prev, digest))
     return digest
