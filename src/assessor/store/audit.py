@@ -67,7 +67,7 @@ def event_bytes(
 def _head(action: str, actor: str, at: str, entity_type: str, entity_id: str) -> bytes:
     """The canonical event up to its payload, without the closing brace."""
     fields = (action, actor, at, entity_id, entity_type)
-    if all(type(f) is str for f in fields):
+    if type(action) is type(actor) is type(at) is type(entity_id) is type(entity_type) is str:
         # canonicalize's plain path (sorted compact JSON) for five strings, written out.
         try:
             return (_HEAD % tuple(map(encode_basestring, fields))).encode("utf-8")
