@@ -192,6 +192,11 @@ def candidate(tx: SqlOrSession, session_id: str, candidate_id: str) -> Candidate
     return None if row is None else Candidate(*row)
 
 
+def on_roster(tx: SqlOrSession, session_id: str, candidate_id: str) -> bool:
+    """`candidate(...) is not None`, without building the candidate: an incident names some."""
+    return driver(tx).execute(_CANDIDATE, (session_id, candidate_id)).fetchone() is not None
+
+
 def entry_kind(tx: SqlOrSession, session_id: str, seq: int) -> str | None:
     row = driver(tx).execute(_ENTRY_KIND, (session_id, seq)).fetchone()
     return None if row is None else str(row[0])
