@@ -4,8 +4,13 @@ named, the entry insert, the session's sequence update, the audit capture's TEMP
 the statement that takes their notes, the audit tail read and append) with the same pragmas,
 in one BEGIN IMMEDIATE … COMMIT. The session has 300 candidates and 2,000 incidents already.
 
-The floor is the database work itself (statements + fsync); the ratio is what our layers
-(validation, the policy check, canonical JSON and the audit hash) add on top.
+The floor writes the same rows with values of the same size: the entry names both candidates
+and carries the same text, and the audit row's payload holds the rows written (the entry's
+JSON as the capture noted it, the run's two changed columns; joined as text: no parsing, no
+canonical form, no hash). The payload sizes
+are printed side by side. The floor is the database work itself (statements + fsync); the
+ratio is what our layers (validation, the policy check, canonical JSON and the audit hash)
+add on top.
 
 Run: python3 benchmarks/bench_incident.py [N]
 """
@@ -70,11 +75,15 @@ def incident(n: int) -> es.Incident:
     return es.Incident(
         "communication",
         "yellow",
-        f"Talking during the paper ({n})",
+        text(n),
         [f"C{n % CANDIDATES + 1}", f"C{(n + 7) % CANDIDATES + 1}"],
         witness="Pat",
         action="Moved",
     )
+
+
+def text(n: int) -> str:
+    return f"Talking during the paper ({n})"
 
 
 def raw_floor(db_path: Path, proctor: str, session: str) -> Callable[[], None]:
@@ -91,11 +100,18 @@ def raw_floor(db_path: Path, proctor: str, session: str) -> Callable[[], None]:
         named = [f"C{n % CANDIDATES + 1}", f"C{(n + 7) % CANDIDATES + 1}"]
         for c in named:
             con.execute(CANDIDATE_SQL, (session, c)).fetchone()
-        con.execute(ENTRY_SQL, (session, seq, STAMP, proctor, f'["{named[0]}"]', f"text {n}"))
+        listed = f'["{named[0]}", "{named[1]}"]'  # as json.dumps writes it
+        con.execute(ENTRY_SQL, (session, seq, STAMP, proctor, listed, text(n)))
         con.execute(MOVE_SQL, (seq, STAMP, session))
-        con.execute(TAKE_SQL).fetchall()
+        notes = con.execute(TAKE_SQL).fetchall()
+        moved = f'{{"last_at":"{STAMP}","last_seq":{seq}}}'  # the columns the update changed
+        rows = ",".join(
+            f'["insert","{tbl}",{key},{new}]' if op == "i" else f'["update","{tbl}",{key},{moved}]'
+            for _, tbl, op, key, _, new, _ in notes
+        )
+        payload = f'{{"rows":[{rows}],"seq":{seq}}}'
         tail, prev = con.execute(TAIL_SQL).fetchone()
-        con.execute(AUDIT_SQL, (tail + 1, STAMP, proctor, session, "{}", prev, f"{tail + 1:064x}"))
+        con.execute(AUDIT_SQL, (tail + 1, STAMP, proctor, session, payload, prev, f"{tail:064x}"))
         con.execute("COMMIT")
 
     return one
@@ -113,14 +129,35 @@ def main() -> None:
                 es.log_incident(db, proctor, session, incident(state["n"]))
 
             floor = raw_floor(data / "assessor.db", proctor, session)
+            start = last_event(data / "assessor.db")
             ours_s, floor_s = interleaved_medians(ours, floor, N)
+            sizes = payload_sizes(data / "assessor.db", start)
         finally:
             db.close()
     print(
         f"{N} incidents each way, interleaved, into a session of {CANDIDATES} candidates and "
         f"{INCIDENTS}+ incidents; every one a durable transaction (synchronous=FULL, WAL)"
     )
+    print("audit payload, mean bytes: assessor {:.0f}, floor {:.0f}".format(*sizes))
     report("median incident → commit", ours_s, floor_s, 2.0)
+
+
+def last_event(db_path: Path) -> int:
+    with sqlite3.connect(db_path) as con:
+        return int(con.execute("SELECT max(seq) FROM audit_events").fetchone()[0])
+
+
+def payload_sizes(db_path: Path, after: int) -> tuple[float, float]:
+    """Mean payload length of the events each side wrote (the floor's say 'exam.incident'
+    too: they are told apart by their hash, which for the floor is the tail's number)."""
+    with sqlite3.connect(db_path) as con:
+        rows = con.execute(
+            "SELECT length(payload), hash GLOB '0000000000*' FROM audit_events WHERE seq > ?",
+            (after,),
+        ).fetchall()
+    ours = [n for n, floor in rows if not floor]
+    floor = [n for n, floor in rows if floor]
+    return sum(ours) / len(ours), sum(floor) / len(floor)
 
 
 if __name__ == "__main__":

@@ -98,9 +98,13 @@ def _session(tx: SqlOrSession, session_id: str, actor_id: str, op: Operation) ->
 def _candidate(tx: SqlOrSession, head: s.SessionHead, candidate_id: str) -> s.Candidate:
     found = s.candidate(tx, head.id, candidate_id)
     if found is None:
-        ids = [c.id for c in s.candidates(tx, head.id)]
-        raise UnknownChoice(f"candidate of session {head.id}", candidate_id, ids)
+        raise _unknown(tx, head, candidate_id)
     return found
+
+
+def _unknown(tx: SqlOrSession, head: s.SessionHead, candidate_id: str) -> UnknownChoice:
+    ids = [c.id for c in s.candidates(tx, head.id)]
+    return UnknownChoice(f"candidate of session {head.id}", candidate_id, ids)
 
 
 def _event(tx: SqlOrSession, actor_id: str, action: str, session_id: str, **payload: Any) -> None:
@@ -315,7 +319,8 @@ def log_incident(
     with db.write_sql() as tx:
         head = _session(tx, session_id, proctor_id, Operation.EXAM_LOG_INCIDENT)
         for candidate_id in i.candidates:
-            _candidate(tx, head, candidate_id)
+            if not s.on_roster(tx, head.id, candidate_id):
+                raise _unknown(tx, head, candidate_id)
         if i.corrects is not None and s.entry_kind(tx, head.id, i.corrects) != "incident":
             raise DomainError(f"entry {i.corrects} of session {head.id} is not an incident")
         return _log(

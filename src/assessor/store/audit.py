@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from assessor.security.audit import GENESIS, chain_hash
-from assessor.security.canonical import canonicalize
+from assessor.security.canonical import canonicalize, is_plain
 from assessor.store import capture
 from assessor.store.drafts import SqlOrSession, driver
 from assessor.store.types import format_utc, utcnow
@@ -19,7 +19,7 @@ from assessor.store.types import format_utc, utcnow
 _TAIL = "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"
 _INSERT = """
 INSERT INTO audit_events (seq, at, actor, action, entity_type, entity_id, payload, prev_hash, hash)
-VALUES (:seq, :at, :actor, :action, :entity_type, :entity_id, :payload, :prev_hash, :hash)"""
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 
 
 def event_content(
@@ -67,7 +67,7 @@ def event_bytes(
 def _head(action: str, actor: str, at: str, entity_type: str, entity_id: str) -> bytes:
     """The canonical event up to its payload, without the closing brace."""
     fields = (action, actor, at, entity_id, entity_type)
-    if all(type(f) is str for f in fields):
+    if type(action) is type(actor) is type(at) is type(entity_id) is type(entity_type) is str:
         # canonicalize's plain path (sorted compact JSON) for five strings, written out.
         try:
             return (_HEAD % tuple(map(encode_basestring, fields))).encode("utf-8")
@@ -96,7 +96,8 @@ def append_event(
     if isinstance(tx, Session):
         tx.flush()  # what the caller added before the event belongs to it
     conn = driver(tx)
-    rows = capture.take(conn)
+    rows, plain = capture.take(conn)
+    plain = plain and is_plain(payload)  # the rows were checked as they were parsed
     if rows:
         if "rows" in payload:
             raise ValueError("'rows' in an audit payload is the store's own")
@@ -104,22 +105,9 @@ def append_event(
     last = conn.execute(_TAIL).fetchone()
     seq, prev = (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS)
     at = format_utc(utcnow())
-    text = canonicalize(payload).decode("utf-8")
+    text = canonicalize(payload, plain=plain).decode("utf-8")
     digest = chain_hash(prev, event_bytes(seq, at, actor, action, entity_type, entity_id, text))
-    conn.execute(
-        _INSERT,
-        {
-            "seq": seq,
-            "at": at,
-            "actor": actor,
-            "action": action,
-            "entity_type": entity_type,
-            "entity_id": entity_id,
-            "payload": text,
-            "prev_hash": prev,
-            "hash": digest,
-        },
-    )
+    conn.execute(_INSERT, (seq, at, actor, action, entity_type, entity_id, text, prev, digest))
     return digest
 
 

@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from assessor.security.canonical import MAX_SAFE_INTEGER
 from assessor.security.digests import digest_bytes
 
 # Not captured: the audit log itself, the chain heads its triggers keep, Alembic's revision.
@@ -159,9 +160,10 @@ class _Written:
     columns: set[str] | None = field(default_factory=set)  # changed; None: all of them
 
 
-def take(conn: sqlite3.Connection) -> list[Change]:
+def take(conn: sqlite3.Connection) -> tuple[list[Change], bool]:
     """The changes noted since the last call, merged per row, in the order first touched;
-    the notes are cleared."""
+    the notes are cleared. With them, whether they are plain (`canonical.is_plain`): they
+    are, unless SQLite wrote a float or an integer beyond 2**53."""
     try:
         if _RETURNING:  # read and clear in one statement: this runs on every autosave
             notes = sorted(conn.execute(_TAKE).fetchall())
@@ -170,8 +172,42 @@ def take(conn: sqlite3.Connection) -> list[Change]:
             if notes:
                 conn.execute(_CLEAR)
     except sqlite3.OperationalError:  # not installed on this connection (a migration)
-        return []
-    parsed = iter(_parse_all(notes))
+        return [], True
+    values, plain = _parse_all(notes)
+    changes = _once_each(notes, values)
+    return (_merged(notes, values) if changes is None else changes), plain
+
+
+def _once_each(notes: list[Any], values: list[Any]) -> list[Change] | None:
+    """The changes when each note is another row and no key changed (a save's usual notes:
+    one row per table), without merging; None when they need it (or are not as expected)."""
+    changes: list[Change] = []
+    seen = set()
+    at = 0
+    for _, table, op, _key, old_key_text, new_text, changed in notes:
+        key = values[at]
+        ident = (table, tuple(key))
+        if old_key_text is not None or ident in seen:
+            return None
+        seen.add(ident)
+        if op == "d":
+            changes.append(["delete", table, key])
+            at += 1
+            continue
+        if new_text is None or op not in ("i", "u"):
+            return None
+        new = image(table, values[at + 1])
+        at += 2
+        if op == "i" or changed is None:
+            changes.append(["insert" if op == "i" else "update", table, key, new])
+        elif columns := _columns(table, new, changed):
+            changes.append(["update", table, key, {c: new[c] for c in sorted(columns)}])
+    return changes
+
+
+def _merged(notes: list[Any], values: list[Any]) -> list[Change]:
+    """The changes of notes that may touch a row more than once, merged per row."""
+    parsed = iter(values)
     written: dict[tuple[str, Key], _Written] = {}
     for _, table, op, _key, old_key_text, new_text, changed in notes:
         key = (table, tuple(next(parsed)))
@@ -195,17 +231,42 @@ def take(conn: sqlite3.Connection) -> list[Change]:
     return [c for (table, key), entry in written.items() if (c := _change(table, key, entry))]
 
 
-def _parse_all(notes: list[Any]) -> list[Any]:
+class _NotPlain(Exception):
+    pass
+
+
+def _no_float(text: str) -> float:
+    raise _NotPlain(text)
+
+
+def _safe_int(text: str) -> int:
+    value = int(text)
+    if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+        raise _NotPlain(text)
+    return value
+
+
+# Stops at a float, an integer beyond 2**53, NaN or Infinity: parsed again, not plain.
+_PLAIN = json.JSONDecoder(parse_float=_no_float, parse_int=_safe_int, parse_constant=_no_float)
+
+
+def _parse_all(notes: list[Any]) -> tuple[list[Any], bool]:
     """The notes' JSON texts (key, old key, new row; those not null), parsed in one call:
     json.loads' own cost per call was most of an autosave's parsing. Each text is one value
-    written by SQLite's json functions; the count is checked all the same."""
+    written by SQLite's json functions; the count is checked all the same. With the values,
+    whether they are plain: no float, no integer beyond 2**53 (and keys are column names,
+    which `captured_tables` keeps to ASCII identifiers)."""
     texts = [text for note in notes for text in note[3:6] if text is not None]
     if not texts:
-        return []
-    values = json.loads("[" + ",".join(texts) + "]")
+        return [], True
+    joined = "[" + ",".join(texts) + "]"
+    try:
+        values, plain = _PLAIN.decode(joined), True
+    except _NotPlain:
+        values, plain = json.loads(joined), False
     if len(values) != len(texts):
         raise ValueError("audit capture: a noted row is not one JSON value")
-    return list(values)
+    return values, plain
 
 
 def _columns(table: str, row: dict[str, Any], changed: int) -> list[str]:

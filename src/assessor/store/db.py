@@ -8,7 +8,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import cast
@@ -34,6 +34,7 @@ DB_NAME = folder.DB_NAME
 BLOBS_DIR = "blobs"
 BACKUPS_DIR = "backups"
 _SIDE_FILES = ("-wal", "-shm", "-journal")
+_DISK_ERRORS = (OSError, sqlite3.Error, SQLAlchemyError)
 
 
 class Database:
@@ -116,36 +117,11 @@ class Database:
             yield session
             audit.seal(session)
 
-    @contextmanager
-    def write_sql(self) -> Iterator[SqlTx]:
+    def write_sql(self) -> AbstractContextManager[SqlTx]:
         """A BEGIN IMMEDIATE transaction on a pooled driver connection (pragmas as every
         connection), without an ORM session: for the autosave path, where the session's own
         cost was a third of a save. Committed durably when the block ends, else rolled back."""
-        with self._disk_trouble():
-            yield from self._write_sql()
-
-    def _write_sql(self) -> Iterator[SqlTx]:
-        # One connection is kept out of the pool for these writes: checking one out and
-        # resetting it on return cost a tenth of a save. A second writer meanwhile (another
-        # thread, or a write nested in this one) takes one from the pool, as all did before.
-        if not self._writer_lock.acquire(blocking=False):
-            proxy = self.engine.raw_connection()
-            try:
-                yield from _transaction(proxy)
-            finally:
-                proxy.close()
-            return
-        try:
-            if self._writer is None:
-                self._writer = self.engine.raw_connection()
-            try:
-                yield from _transaction(self._writer)
-            except BaseException:
-                self._writer.close()  # back to the pool, which resets it (or drops it)
-                self._writer = None
-                raise
-        finally:
-            self._writer_lock.release()
+        return _SqlWrite(self)
 
     @contextmanager
     def _disk_trouble(self) -> Iterator[None]:
@@ -153,11 +129,16 @@ class Database:
         rolls the transaction back whole."""
         try:
             yield
-        except (OSError, sqlite3.Error, SQLAlchemyError) as exc:
+        except _DISK_ERRORS as exc:
+            raise self._full_or(exc) from exc
+
+    def _full_or(self, exc: BaseException) -> BaseException:
+        """The disk-full error that `exc` means, or `exc` itself."""
+        if isinstance(exc, _DISK_ERRORS):
             full = folder.disk_full(exc, self.data_dir)
-            if full is None:
-                raise
-            raise full from exc
+            if full is not None:
+                return full
+        return exc
 
     def close(self) -> None:
         if self._writer is not None:
@@ -178,19 +159,85 @@ class Database:
         self.close()
 
 
-def _transaction(proxy: PoolProxiedConnection) -> Iterator[SqlTx]:
-    """BEGIN IMMEDIATE … COMMIT on a pooled connection's driver connection, sealed by the
-    audit log; rolled back when the block raises."""
-    conn = cast(sqlite3.Connection, proxy.driver_connection)
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-        audit.seal(conn)
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
+class _SqlWrite:
+    """`Database.write_sql`, as a class rather than generators: it wraps every save.
+
+    One connection is kept out of the pool for these writes: checking one out and resetting
+    it on return cost a tenth of a save. A second writer meanwhile (another thread, or a
+    write nested in this one) takes one from the pool, as all did before. A write that fails
+    gives the kept one back to the pool, which resets it (or drops it)."""
+
+    __slots__ = ("conn", "db", "kept", "proxy")
+    db: Database
+    proxy: PoolProxiedConnection
+    kept: bool  # the kept connection (else a pooled one, closed after)
+    conn: sqlite3.Connection
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def __enter__(self) -> SqlTx:
+        db = self.db
+        self.kept = db._writer_lock.acquire(blocking=False)
+        try:
+            if not self.kept:
+                self.proxy = db.engine.raw_connection()
+            else:
+                if db._writer is None:
+                    db._writer = db.engine.raw_connection()
+                self.proxy = db._writer
+            self.conn = cast(sqlite3.Connection, self.proxy.driver_connection)
+            self.conn.execute("BEGIN IMMEDIATE")
+        except BaseException as exc:
+            self._give_back(failed=True)
+            full = db._full_or(exc)
+            if full is exc:
+                raise
+            raise full from exc
+        return self.conn
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        conn = self.conn
+        if exc is None:
+            try:
+                audit.seal(conn)
+                conn.execute("COMMIT")
+            except BaseException as error:
+                self._undo()
+                full = self.db._full_or(error)
+                if full is error:
+                    raise
+                raise full from error
+            self._give_back(failed=False)
+            return
+        self._undo()
+        full = self.db._full_or(exc)
+        if full is not exc:
+            raise full from exc
+
+    def _undo(self) -> None:
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+        finally:
+            self._give_back(failed=True)
+
+    def _give_back(self, *, failed: bool) -> None:
+        if not self.kept:
+            if hasattr(self, "proxy"):
+                self.proxy.close()
+            return
+        try:
+            if failed and self.db._writer is not None:
+                self.db._writer.close()  # back to the pool, which resets it (or drops it)
+                self.db._writer = None
+        finally:
+            self.db._writer_lock.release()
 
 
 def _bring_up_to_date(

@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from json.encoder import encode_basestring_ascii
 
 from assessor.store.drafts import SqlOrSession, driver
 from assessor.store.types import format_utc
@@ -66,9 +67,9 @@ class Entry:
 _HEAD = """
 SELECT s.id, s.title, s.location, r.kind, s.starts_at, r.ends_at, s.status, s.proctor_id,
   r.last_seq, r.last_at, r.sealed_at, r.record_id,
-  (SELECT roles FROM profiles WHERE id = :actor)
+  (SELECT roles FROM profiles WHERE id = ?)
 FROM exam_sessions AS s JOIN exam_runs AS r ON r.session_id = s.id
-WHERE s.id = :session"""
+WHERE s.id = ?"""
 _INSERT_SESSION = """
 INSERT INTO exam_sessions (id, title, assessment_id, location, starts_at, status, proctor_id)
 VALUES (:id, :title, NULL, :location, :starts_at, 'open', :proctor)"""
@@ -120,7 +121,7 @@ WHERE session_id = ? ORDER BY rowid"""
 
 def head(tx: SqlOrSession, session_id: str, actor_id: str | None = None) -> SessionHead | None:
     """The session and the acting profile's roles, in one query; None for an unknown one."""
-    row = driver(tx).execute(_HEAD, {"session": session_id, "actor": actor_id}).fetchone()
+    row = driver(tx).execute(_HEAD, (actor_id, session_id)).fetchone()
     if row is None:
         return None
     roles = row[-1]
@@ -191,6 +192,11 @@ def candidate(tx: SqlOrSession, session_id: str, candidate_id: str) -> Candidate
     return None if row is None else Candidate(*row)
 
 
+def on_roster(tx: SqlOrSession, session_id: str, candidate_id: str) -> bool:
+    """`candidate(...) is not None`, without building the candidate: an incident names some."""
+    return driver(tx).execute(_CANDIDATE, (session_id, candidate_id)).fetchone() is not None
+
+
 def entry_kind(tx: SqlOrSession, session_id: str, seq: int) -> str | None:
     row = driver(tx).execute(_ENTRY_KIND, (session_id, seq)).fetchone()
     return None if row is None else str(row[0])
@@ -232,7 +238,7 @@ def append_entry(
             stamp,
             actor_id,
             kind,
-            json.dumps(list(candidates)),
+            names_json(candidates),
             value,
             kind_,
             severity,
@@ -270,6 +276,13 @@ def entries(tx: SqlOrSession, session_id: str) -> list[Entry]:
             )
         )
     return found
+
+
+def names_json(names: Sequence[str]) -> str:
+    """`json.dumps(list(names))`, written out for strings: it runs on every entry logged."""
+    if all(type(n) is str for n in names):
+        return "[" + ", ".join(map(encode_basestring_ascii, names)) + "]"
+    return json.dumps(list(names))
 
 
 def _names(text: object) -> tuple[str, ...]:

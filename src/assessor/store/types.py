@@ -21,13 +21,18 @@ def format_utc(value: datetime) -> str:
     """The stored form of a time: UTC, microseconds, 'Z' (sorts as text)."""
     if value.tzinfo is None:
         raise ValueError("naive datetime: store times in UTC with a timezone")
-    utc = value.astimezone(UTC)
+    utc = value if value.tzinfo is UTC else value.astimezone(UTC)
     if utc.year < 1000:  # strftime writes such years unpadded: keep what it always wrote
         return utc.strftime(TIME_FORMAT)
     # TIME_FORMAT, spelled out: strftime costs three times more, twice in every save.
-    return (
-        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:"
-        f"{utc.second:02d}.{utc.microsecond:06d}Z"
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (  # noqa: UP031 (a third faster here)
+        utc.year,
+        utc.month,
+        utc.day,
+        utc.hour,
+        utc.minute,
+        utc.second,
+        utc.microsecond,
     )
 
 

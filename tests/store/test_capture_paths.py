@@ -1,0 +1,90 @@
+"""The capture's two ways to turn notes into changes (store/capture.py): a save's usual notes,
+one per row, skip the merge; whatever the writes, both give the same changes. And the notes
+say whether they are plain, so the audit payload is RFC 8785 however they are encoded."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import rfc8785
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assessor.store import capture
+from assessor.store.audit import append_event
+from assessor.store.db import Database
+
+KEYS = ("a", "b", "c")
+write = st.one_of(
+    st.tuples(st.just("INSERT OR REPLACE INTO t VALUES (?, ?, ?)"), st.sampled_from(KEYS)),
+    st.tuples(st.just("UPDATE t SET v = v || 'x' WHERE k = ?"), st.sampled_from(KEYS)),
+    st.tuples(st.just("UPDATE t SET w = w + 1 WHERE k = ?"), st.sampled_from(KEYS)),
+    st.tuples(st.just("UPDATE OR REPLACE t SET k = 'c' WHERE k = ?"), st.sampled_from(KEYS[:2])),
+    st.tuples(st.just("DELETE FROM t WHERE k = ?"), st.sampled_from(KEYS)),
+    st.tuples(st.just("INSERT OR REPLACE INTO u VALUES (?, 'x')"), st.sampled_from(KEYS)),
+)
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]:
+    path = tmp_path_factory.mktemp("capture") / "c.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT, w INTEGER)")
+    conn.execute("CREATE TABLE u (k TEXT PRIMARY KEY, v TEXT)")
+    conn.execute("INSERT INTO t VALUES ('a', 'A', 1), ('b', 'B', 2)")
+    capture.install(conn)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(write, max_size=6))
+def test_notes_of_distinct_rows_give_what_the_merge_gives(
+    con: sqlite3.Connection, writes: list[tuple[str, str]]
+) -> None:
+    con.execute("BEGIN")
+    try:
+        for sql, key in writes:
+            args = (key, f"V{key}", 7) if sql.startswith("INSERT OR REPLACE INTO t") else (key,)
+            con.execute(sql, args)
+        notes = con.execute(capture._PENDING).fetchall()
+    finally:
+        con.execute("ROLLBACK")
+    once = capture._once_each(notes, capture._parse_all(notes)[0])
+    merged = capture._merged(notes, capture._parse_all(notes)[0])
+    if once is not None:
+        assert once == merged
+    touched = [(n[1], n[3]) for n in notes]
+    if len(set(touched)) == len(touched) and all(n[4] is None for n in notes):
+        assert once is not None  # the usual case does skip the merge
+
+
+@pytest.mark.parametrize(
+    ("value", "plain"),
+    [("'text'", True), ("9007199254740991", True), ("1e-7", False), ("-0.5", False)],
+)
+def test_the_payload_is_canonical_whether_the_rows_are_plain_or_not(
+    tmp_path: Path, value: str, plain: bool
+) -> None:
+    Database.open(tmp_path / "data").close()
+    conn = sqlite3.connect(tmp_path / "data" / "assessor.db", isolation_level=None)
+    try:
+        conn.execute("CREATE TABLE odd (k TEXT PRIMARY KEY, v)")  # no affinity: floats stay
+        capture.install(conn)
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(f"INSERT INTO odd VALUES ('k', {value})")
+        notes = conn.execute(capture._PENDING).fetchall()
+        assert capture._parse_all(notes)[1] is plain
+        append_event(conn, actor="t", action="t", entity_type="t", entity_id="t", payload={})
+        conn.execute("COMMIT")
+        (payload,) = conn.execute("SELECT payload FROM audit_events ORDER BY seq DESC").fetchone()
+    finally:
+        conn.close()
+    assert payload == rfc8785.dumps(json.loads(payload)).decode("utf-8")
+    assert payload.startswith('{"rows":[["insert","odd",["k"],{"k":"k","v":')
