@@ -42,6 +42,8 @@ def _paint_first(argv: Sequence[str]) -> _Painting:
 
 
 def _paint(args: argparse.Namespace) -> None:
+    import PySide6.QtCore  # noqa: F401  # loads shiboken, which wraps `import`
+
     from assessor.app.qt_hook import plain_imports
 
     plain_imports()
