@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Sequence
-from typing import IO, NoReturn
+from typing import Any, NoReturn
 
 from assessor import __version__
 
@@ -39,7 +39,7 @@ class _NotPlain(Exception):
 class _Silent(argparse.ArgumentParser):
     """Says nothing and never exits: `window_args` only looks."""
 
-    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+    def _print_message(self, message: str, file: Any = None) -> None:
         pass
 
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
