@@ -16,9 +16,10 @@ by the service (every action works).
 
 Goal (decision 0010): the app / floor <= 1.5, for the first paint (what a person sees).
 
-Run: python3 benchmarks/bench_bundle_start.py [SUBMISSIONS] [RUNS] [BUNDLE_DIR] [BEFORE]
-(SUBMISSIONS beyond the demo's own; default 0, the demo data as it is. BEFORE: another
-install's `assessor` executable, say an older checkout's, measured in the same run.)
+Run: python3 benchmarks/bench_bundle_start.py [SUBMISSIONS] [RUNS] [BUNDLE_DIR] [BEFORE ...]
+(SUBMISSIONS beyond the demo's own; default 0, the demo data as it is. BEFORE: other
+installs' `assessor` executables, say an older checkout's or an older bundle's, measured in
+the same run; NAME=PATH names one, else they are "before", "before2"...)
 """
 
 from __future__ import annotations
@@ -80,13 +81,16 @@ def main() -> None:
         "floor": [sys.executable, "-c", FLOOR],
         "source": [str(source), "--data-dir", str(folder), "--start-probe"],
     }
-    if len(sys.argv) > 4:
-        commands["before"] = [sys.argv[4], "--data-dir", str(folder), "--start-probe"]
+    for n, spec in enumerate(sys.argv[4:], 1):
+        name, _, path = spec.rpartition("=")
+        name = name or ("before" if n == 1 else f"before{n}")
+        commands[name] = [path, "--data-dir", str(folder), "--start-probe"]
     bundle = bundle_dir / "assessor"
     if bundle.is_file():
         commands["bundle"] = [str(bundle), "--data-dir", str(folder), "--start-probe"]
     else:
         print(f"no bundle at {bundle}: build it with packaging/build-linux.sh (measuring the rest)")
+    load = os.getloadavg()  # the machine may be shared: the figures are read beside it
     for cmd in commands.values():
         one_run(cmd, env)  # discarded: fills the OS file cache and the .pyc files
     times: dict[str, list[float]] = {name: [] for name in commands}
@@ -98,6 +102,7 @@ def main() -> None:
                 times.setdefault(f"{name} painted", []).append(painted)
 
     print(f"demo data + {extra} submissions; {runs} cold starts each, interleaved")
+    print(f"load average before / after: {load} / {os.getloadavg()}")
     for name, values in times.items():
         print(f"{name:>14}: {describe(values)}")
     floor = statistics.median(times["floor"])

@@ -14,10 +14,13 @@ import multiprocessing
 import sys
 from pathlib import Path
 
+from assessor.app.qt_hook import plain_imports
+
 PREVIEW_CHILD = ["-P", "-m", "assessor.services.preview_child"]
 
 
 def main() -> int:
+    plain_imports()  # PyInstaller's PySide6 hook loaded shiboken: imports at full speed
     multiprocessing.freeze_support()
     if sys.argv[1:4] == PREVIEW_CHILD:
         from assessor.services import preview_child

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 
 def data_dir(explicit: str | None = None) -> Path:
     if explicit:
@@ -14,6 +12,8 @@ def data_dir(explicit: str | None = None) -> Path:
     env = os.environ.get("ASSESSOR_DATA_DIR")
     if env:
         return Path(env).expanduser()
+    import platformdirs  # here: a start given its folder paints sooner without it
+
     return Path(platformdirs.user_data_dir("Assessor", appauthor=False))
 
 

@@ -352,3 +352,17 @@ def test_the_passphrase_never_reaches_a_crash_log(demo: Path, tmp_path: Path) ->
     text = (demo / "logs" / "assessor.log").read_text(encoding="utf-8")
     assert "RuntimeError: no: [passphrase]" in text
     assert DEMO_PASSPHRASE not in text + done.stderr + done.stdout
+
+
+def test_a_bug_in_the_first_paint_is_exit_70_from_the_boundary(demo: Path, tmp_path: Path) -> None:
+    """The first paint runs before the command line is imported; what it raises is said
+    by the boundary all the same (and the window does not open)."""
+    env = quiet_env(tmp_path) | {"QT_QPA_PLATFORM": "offscreen"}
+    done = _with_bug("assessor.app.first_paint", "paint", ["--data-dir", str(demo)], env)
+    assert done.returncode == 70 and done.stdout == ""
+    err = one_line(done.stderr)
+    assert err.startswith("assessor: internal error (KeyError); this is a bug.")
+    log = Path(env["XDG_STATE_HOME"]) / "Assessor" / "log" / CRASH_LOG  # no folder opened
+    assert str(log) in err
+    assert "KeyError: 'planted bug'" in log.read_text(encoding="utf-8")
+    assert not (demo / "logs").exists()

@@ -12,11 +12,10 @@ then goes as before.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 
 from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QMainWindow
 
 from assessor import paths
 from assessor.settings import SettingsError
@@ -47,8 +46,7 @@ def paint(args: argparse.Namespace) -> QMainWindow | None:
         settings = load_settings(folder / SETTINGS_FILE)
     except (SettingsError, OSError):
         return None  # the start says what is wrong with them
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
+    app = theme.application()
     app.setApplicationName("Assessor")
     app.setOrganizationName("Assessor")
     last = QSettings().value("last_profile", "")

@@ -89,8 +89,7 @@ def prepare(data_dir: str | None, *, demo: bool) -> Opened:
 def run(args: argparse.Namespace) -> int:
     if args.self_test:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
+    app = theme.application()
     app.setApplicationName("Assessor")
     app.setOrganizationName("Assessor")
     app.setWindowIcon(app_icon())

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from assessor import __version__
+from assessor import start_options
 from assessor.cli.common import Handler, UsageError, check_argv
 from assessor.cli.crash import EXIT_SOFTWARE, environment_problem, report_bug
 from assessor.domain.errors import DomainError, ValidationFailed
@@ -52,22 +52,7 @@ def _parser(*, commands: bool = True) -> argparse.ArgumentParser:
         prog="assessor",
         description="Score evidence of skill against versioned rubrics, offline first.",
     )
-    p.add_argument("--version", action="version", version=f"assessor {__version__}")
-    p.add_argument("--data-dir", default=None, metavar="DIR", help=argparse.SUPPRESS)
-    window = p.add_argument_group("the desktop window (when no COMMAND is given)")
-    window.add_argument(
-        "--demo", action="store_true", help="open on a fresh demo folder with a demo profile"
-    )
-    window.add_argument(
-        "--self-test",
-        action="store_true",
-        help="open offscreen on a demo folder, score one criterion, exit 0 when all went well",
-    )
-    window.add_argument(
-        "--screenshots", metavar="DIR", help="with --self-test: write PNG screenshots to DIR"
-    )
-    # benchmarks/bench_bundle_start.py: open, print "ready" at the first queue page, exit
-    window.add_argument("--start-probe", action="store_true", help=argparse.SUPPRESS)
+    start_options.add(p)
     if commands:
         sub = p.add_subparsers(dest="command", metavar="COMMAND")
         for name in _COMMAND_MODULES:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -300,7 +299,7 @@ def write_output(path: Path, *, data_dir: Path, force: bool = False) -> Iterator
     tmp: str | None = None
     try:
         _refuse_target(folder, real, shown, data_dir=data_dir, force=force)
-        tmp = f".assessor-{secrets.token_hex(8)}.tmp"
+        tmp = f".assessor-{os.urandom(8).hex()}.tmp"
         try:
             fd = folder.create(tmp)
         except OSError as exc:

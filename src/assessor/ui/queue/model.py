@@ -153,9 +153,10 @@ class PagedModel(QAbstractTableModel, Generic[R]):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        n = index.row()
+        if not index.isValid() or n >= len(self._rows):
             return None
-        row = self._rows[index.row()]
+        row = self._rows[n]
         if role == IdRole:
             return row.id
         return self.columns.cell(row, index.column(), role)
