@@ -1,6 +1,6 @@
 """The options of `assessor` itself (no COMMAND: the window's), in one place for the command
 line's parser and for the app, which reads them before the command line is imported so that
-the queue is on screen sooner (app/first_paint.py, decision 0028). Standard library only."""
+the queue is on screen sooner (app/first_paint.py, decision 0030). Standard library only."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ Both run inside `cli.main`, the one boundary that turns whatever escapes into on
 the imports before it wait inside `main`, so Ctrl+C at any moment exits 130 quietly.
 
 A plain window start paints the queue's first page before the command line is imported
-(app/first_paint.py, decisions 0026 and 0028); what goes wrong there is raised again inside
+(app/first_paint.py, decisions 0026 and 0030); what goes wrong there is raised again inside
 the boundary, which says it as it says anything else.
 """
 
