@@ -7,6 +7,7 @@ screenshots. Used by CI and by packaging to prove a build works.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,6 +64,9 @@ class SelfTest(QObject):
         if self.window.windowIcon().pixmap(32).isNull():  # a bundle that lost its resources
             raise RuntimeError("the window has no icon")
         self.steps.append("window icon")
+        if gc.get_freeze_count() == 0:  # decision 0028: start-up's heap out of full GC passes
+            raise RuntimeError("start-up did not settle the heap")
+        self.steps.append("heap settled")
         self._shot("queue")
         rows = [
             r for r in self.window.queue.model.rows() if r.status == SubmissionStatus.TO_SCORE.value
