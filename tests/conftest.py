@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -160,3 +161,13 @@ def _issuer_settings_put_back(monkeypatch: pytest.MonkeyPatch) -> None:
         else:
             monkeypatch.setenv(name, "")
             monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def _heap_thawed() -> Iterator[None]:
+    """The window freezes the heap once open (gc.freeze, decision 0028). In this long-lived
+    test process that would keep everything made so far from ever being collected: thaw it
+    after the test that froze it."""
+    yield
+    if gc.get_freeze_count():
+        gc.unfreeze()
