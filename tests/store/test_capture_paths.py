@@ -14,7 +14,8 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessor.store import capture
+from assessor.security.canonical import canonicalize
+from assessor.store import capture, capture_json
 from assessor.store.audit import append_event
 from assessor.store.db import Database
 
@@ -56,8 +57,8 @@ def test_notes_of_distinct_rows_give_what_the_merge_gives(
         notes = con.execute(capture._PENDING).fetchall()
     finally:
         con.execute("ROLLBACK")
-    once = capture._once_each(notes, capture._parse_all(notes)[0])
-    merged = capture._merged(notes, capture._parse_all(notes)[0])
+    once = capture._once_each(notes, capture_json.parse_all(notes)[0])
+    merged = capture._merged(notes, capture_json.parse_all(notes)[0])
     if once is not None:
         assert once == merged
     touched = [(n[1], n[3]) for n in notes]
@@ -80,7 +81,7 @@ def test_the_payload_is_canonical_whether_the_rows_are_plain_or_not(
         conn.execute("BEGIN IMMEDIATE")
         conn.execute(f"INSERT INTO odd VALUES ('k', {value})")
         notes = conn.execute(capture._PENDING).fetchall()
-        assert capture._parse_all(notes)[1] is plain
+        assert capture_json.parse_all(notes)[1] is plain
         append_event(conn, actor="t", action="t", entity_type="t", entity_id="t", payload={})
         conn.execute("COMMIT")
         (payload,) = conn.execute("SELECT payload FROM audit_events ORDER BY seq DESC").fetchone()
@@ -88,3 +89,50 @@ def test_the_payload_is_canonical_whether_the_rows_are_plain_or_not(
         conn.close()
     assert payload == rfc8785.dumps(json.loads(payload)).decode("utf-8")
     assert payload.startswith('{"rows":[["insert","odd",["k"],{"k":"k","v":')
+
+
+value = st.one_of(
+    st.none(),
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=20),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(["a:1.5", '":1.5', "[1,{", "12:30:00.5", "\\", '"']),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(write, max_size=6), value, value)
+def test_the_spliced_text_is_the_canonical_form_of_the_parsed_changes(
+    con: sqlite3.Connection, writes: list[tuple[str, str]], v: object, w: object
+) -> None:
+    con.execute("BEGIN")
+    try:
+        con.execute("INSERT OR REPLACE INTO t VALUES ('d', ?, ?)", (v, w))
+        con.execute("UPDATE t SET v = ?, w = ? WHERE k = 'a'", (w, v))
+        for sql, key in writes:
+            args = (key, f"V{key}", 7) if sql.startswith("INSERT OR REPLACE INTO t") else (key,)
+            con.execute(sql, args)
+        notes = con.execute(capture._PENDING).fetchall()
+    finally:
+        con.execute("ROLLBACK")
+    text = capture.changes_text(notes)
+    changes, plain = capture.changes(notes)
+    if text is not None:
+        assert plain
+        assert text == canonicalize(changes).decode("utf-8")
+
+
+def test_a_save_s_usual_notes_are_spliced(con: sqlite3.Connection) -> None:
+    con.execute("BEGIN")
+    try:
+        con.execute("INSERT INTO t VALUES ('e', 'It said \"no\"\n\u00e9', 900719925474099)")
+        con.execute("UPDATE t SET v = NULL WHERE k = 'a'")
+        con.execute("UPDATE t SET v = v WHERE k = 'b'")  # no change: no update logged
+        con.execute("DELETE FROM u")
+        notes = con.execute(capture._PENDING).fetchall()
+    finally:
+        con.execute("ROLLBACK")
+    assert capture.changes_text(notes) == (
+        '[["insert","t",["e"],{"k":"e","v":"It said \\"no\\"\\n\u00e9","w":900719925474099}],'
+        '["update","t",["a"],{"v":null}]]'
+    )

@@ -92,6 +92,20 @@ def canonicalize(value: Any, *, plain: bool | None = None) -> bytes:
     return rfc8785.dumps(value)
 
 
+def spliced_object(value: dict[str, Any], key: str, text: str) -> str | None:
+    """Canonical JSON text of `{**value, key: <text>}`, where `text` is already canonical
+    JSON and `value` is plain (and lacks `key`); None where a lone surrogate needs
+    `canonicalize` to refuse it."""
+    parts = {k: _dumps(item) for k, item in value.items()}
+    parts[key] = text
+    joined = "{" + ",".join(f"{_dumps(k)}:{parts[k]}" for k in sorted(parts)) + "}"
+    try:
+        joined.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return joined
+
+
 def _pointer_token(key: str | int) -> str:
     return str(key).replace("~", "~0").replace("/", "~1")
 

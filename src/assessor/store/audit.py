@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from assessor.security.audit import GENESIS, chain_hash
-from assessor.security.canonical import canonicalize, is_plain
+from assessor.security.canonical import canonicalize, is_plain, spliced_object
 from assessor.store import capture
 from assessor.store.drafts import SqlOrSession, driver
 from assessor.store.types import format_utc, utcnow
@@ -96,19 +96,33 @@ def append_event(
     if isinstance(tx, Session):
         tx.flush()  # what the caller added before the event belongs to it
     conn = driver(tx)
-    rows, plain = capture.take(conn)
-    plain = plain and is_plain(payload)  # the rows were checked as they were parsed
-    if rows:
-        if "rows" in payload:
-            raise ValueError("'rows' in an audit payload is the store's own")
-        payload = {**payload, "rows": rows}
+    notes = capture.take_notes(conn)
+    text = _spliced(notes, payload) if notes else None
+    if text is None:
+        rows, plain = capture.changes(notes)
+        plain = plain and is_plain(payload)  # the rows were checked as they were parsed
+        if rows:
+            if "rows" in payload:
+                raise ValueError("'rows' in an audit payload is the store's own")
+            payload = {**payload, "rows": rows}
+        text = canonicalize(payload, plain=plain).decode("utf-8")
     last = conn.execute(_TAIL).fetchone()
     seq, prev = (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS)
     at = format_utc(utcnow())
-    text = canonicalize(payload, plain=plain).decode("utf-8")
     digest = chain_hash(prev, event_bytes(seq, at, actor, action, entity_type, entity_id, text))
     conn.execute(_INSERT, (seq, at, actor, action, entity_type, entity_id, text, prev, digest))
     return digest
+
+
+def _spliced(notes: list[Any], payload: dict[str, Any]) -> str | None:
+    """The canonical payload with the notes' changes spliced in as SQLite wrote them (see
+    capture_json.py), when both are plain; None when they need the parse."""
+    rows = capture.changes_text(notes)
+    if rows is None or "rows" in payload or not is_plain(payload):
+        return None
+    if rows == "[]":
+        return canonicalize(payload, plain=True).decode("utf-8")
+    return spliced_object(payload, "rows", rows)
 
 
 def seal(tx: SqlOrSession) -> None:

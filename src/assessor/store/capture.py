@@ -27,8 +27,8 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from assessor.security.canonical import MAX_SAFE_INTEGER
 from assessor.security.digests import digest_bytes
+from assessor.store import capture_json
 
 # Not captured: the audit log itself, the chain heads its triggers keep, Alembic's revision.
 EXCLUDED = frozenset({"audit_events", "chain_heads", "alembic_version"})
@@ -42,15 +42,16 @@ DIGESTED = frozenset(
     }
 )
 # One note per row written: the operation, the row's key (and its old key when an update
-# changed it), its values after the write, and for an update a bit per column that changed.
+# changed it), its values after the write (keys sorted), and for an update a bit per column
+# that changed (in sorted order) and those columns' new values as a JSON object (`delta`).
 _CREATE_PENDING = (
     "CREATE TEMP TABLE IF NOT EXISTS audit_pending (n INTEGER PRIMARY KEY, tbl TEXT NOT NULL, "
-    "op TEXT NOT NULL, key TEXT NOT NULL, old_key TEXT, new TEXT, changed INTEGER)"
+    "op TEXT NOT NULL, key TEXT NOT NULL, old_key TEXT, new TEXT, changed INTEGER, delta TEXT)"
 )
 _ANY_PENDING = "SELECT 1 FROM temp.audit_pending LIMIT 1"
-_PENDING = "SELECT n, tbl, op, key, old_key, new, changed FROM temp.audit_pending ORDER BY n"
+_PENDING = "SELECT n, tbl, op, key, old_key, new, changed, delta FROM temp.audit_pending ORDER BY n"
 _CLEAR = "DELETE FROM temp.audit_pending"
-_TAKE = "DELETE FROM temp.audit_pending RETURNING n, tbl, op, key, old_key, new, changed"
+_TAKE = "DELETE FROM temp.audit_pending RETURNING n, tbl, op, key, old_key, new, changed, delta"
 _RETURNING = sqlite3.sqlite_version_info >= (3, 35)
 _MASK_COLUMNS = 62  # bits of a signed 64-bit integer; a wider table logs whole rows
 # Names go into SQL text: only plain identifiers (the schema's own) are ever used.
@@ -67,9 +68,19 @@ class TableShape:
     key: tuple[str, ...]  # primary-key columns, or ("rowid",) for a table without one
 
     def json_object(self, alias: str) -> str:
-        """SQL building the row's JSON object from `alias` (NEW, OLD or the table)."""
-        names = (("rowid",) if self.key == ("rowid",) else ()) + self.columns
+        """SQL building the row's JSON object from `alias` (NEW, OLD or the table), its keys
+        sorted as canonical JSON sorts them (see capture_json.py)."""
+        names = sorted((("rowid",) if self.key == ("rowid",) else ()) + self.columns)
         return "json_object(" + ", ".join(f"'{c}', {alias}.\"{c}\"" for c in names) + ")"
+
+    def json_delta(self) -> str:
+        """SQL writing the JSON object of the columns an update changed, keys sorted."""
+        pairs = " || ".join(
+            f'CASE WHEN OLD."{c}" IS NOT NEW."{c}" THEN \',"{c}":\' || json_quote(NEW."{c}") '
+            "ELSE '' END"
+            for c in sorted(self.columns)
+        )
+        return f"'{{' || substr({pairs}, 2) || '}}'"
 
     def json_key(self, alias: str) -> str:
         return "json_array(" + ", ".join(f'{alias}."{c}"' for c in self.key) + ")"
@@ -101,16 +112,22 @@ def install(conn: sqlite3.Connection) -> None:
     """Create the TEMP table and triggers on one connection (idempotent)."""
     conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute(_CREATE_PENDING)
+    capture_json.check_escaping(conn)
     for shape in captured_tables(conn):
         key_changed = " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in shape.key)
         if len(shape.columns) <= _MASK_COLUMNS:
             changed = " | ".join(
-                f'((OLD."{c}" IS NOT NEW."{c}") << {bit})' for bit, c in enumerate(shape.columns)
+                f'((OLD."{c}" IS NOT NEW."{c}") << {bit})'
+                for bit, c in enumerate(sorted(shape.columns))
             )
+            delta = shape.json_delta()
         else:
-            changed = "NULL"
+            changed = delta = "NULL"
         for when, values in (
-            ("INSERT", ("'i'", shape.json_key("NEW"), "NULL", shape.json_object("NEW"), "NULL")),
+            (
+                "INSERT",
+                ("'i'", shape.json_key("NEW"), "NULL", shape.json_object("NEW"), "NULL", "NULL"),
+            ),
             (
                 "UPDATE",
                 (
@@ -119,16 +136,17 @@ def install(conn: sqlite3.Connection) -> None:
                     f"CASE WHEN {key_changed} THEN {shape.json_key('OLD')} END",
                     shape.json_object("NEW"),
                     changed,
+                    delta,
                 ),
             ),
-            ("DELETE", ("'d'", shape.json_key("OLD"), "NULL", "NULL", "NULL")),
+            ("DELETE", ("'d'", shape.json_key("OLD"), "NULL", "NULL", "NULL", "NULL")),
         ):
             trigger = f'"audit_capture_{shape.name}_{when.lower()}"'
             body = f"VALUES ('{shape.name}', {', '.join(values)})"
             # Identifiers come from captured_tables, which keeps only plain ones.
             ddl = (
                 f'CREATE TEMP TRIGGER IF NOT EXISTS {trigger} AFTER {when} ON main."{shape.name}" '
-                "BEGIN INSERT INTO audit_pending (tbl, op, key, old_key, new, changed) "
+                "BEGIN INSERT INTO audit_pending (tbl, op, key, old_key, new, changed, delta) "
                 + body
                 + "; END"
             )
@@ -160,22 +178,37 @@ class _Written:
     columns: set[str] | None = field(default_factory=set)  # changed; None: all of them
 
 
-def take(conn: sqlite3.Connection) -> tuple[list[Change], bool]:
-    """The changes noted since the last call, merged per row, in the order first touched;
-    the notes are cleared. With them, whether they are plain (`canonical.is_plain`): they
-    are, unless SQLite wrote a float or an integer beyond 2**53."""
+def take_notes(conn: sqlite3.Connection) -> list[Any]:
+    """The notes since the last call, in the order written; cleared."""
     try:
         if _RETURNING:  # read and clear in one statement: this runs on every autosave
-            notes = sorted(conn.execute(_TAKE).fetchall())
-        else:
-            notes = conn.execute(_PENDING).fetchall()
-            if notes:
-                conn.execute(_CLEAR)
+            return sorted(conn.execute(_TAKE).fetchall())
+        notes = conn.execute(_PENDING).fetchall()
+        if notes:
+            conn.execute(_CLEAR)
+        return notes
     except sqlite3.OperationalError:  # not installed on this connection (a migration)
-        return [], True
-    values, plain = _parse_all(notes)
-    changes = _once_each(notes, values)
-    return (_merged(notes, values) if changes is None else changes), plain
+        return []
+
+
+def take(conn: sqlite3.Connection) -> tuple[list[Change], bool]:
+    """The changes noted since the last call (`changes`); the notes are cleared."""
+    return changes(take_notes(conn))
+
+
+def changes(notes: list[Any]) -> tuple[list[Change], bool]:
+    """The changes of `notes`, merged per row, in the order first touched. With them,
+    whether they are plain (`canonical.is_plain`): they are, unless SQLite wrote a float or
+    an integer beyond 2**53."""
+    values, plain = capture_json.parse_all(notes)
+    once = _once_each(notes, values)
+    return (_merged(notes, values) if once is None else once), plain
+
+
+def changes_text(notes: list[Any]) -> str | None:
+    """The canonical JSON text of `changes(notes)[0]` for a save's usual notes, without
+    parsing them; None when they need the parse (see capture_json.py)."""
+    return capture_json.rows_text(notes, _DIGESTED_TABLES)
 
 
 def _once_each(notes: list[Any], values: list[Any]) -> list[Change] | None:
@@ -184,7 +217,7 @@ def _once_each(notes: list[Any], values: list[Any]) -> list[Change] | None:
     changes: list[Change] = []
     seen = set()
     at = 0
-    for _, table, op, _key, old_key_text, new_text, changed in notes:
+    for _, table, op, _key, old_key_text, new_text, changed, _delta in notes:
         key = values[at]
         ident = (table, tuple(key))
         if old_key_text is not None or ident in seen:
@@ -209,7 +242,7 @@ def _merged(notes: list[Any], values: list[Any]) -> list[Change]:
     """The changes of notes that may touch a row more than once, merged per row."""
     parsed = iter(values)
     written: dict[tuple[str, Key], _Written] = {}
-    for _, table, op, _key, old_key_text, new_text, changed in notes:
+    for _, table, op, _key, old_key_text, new_text, changed, _delta in notes:
         key = (table, tuple(next(parsed)))
         old_key = None if old_key_text is None else (table, tuple(next(parsed)))
         new = None if new_text is None else next(parsed)
@@ -231,47 +264,9 @@ def _merged(notes: list[Any], values: list[Any]) -> list[Change]:
     return [c for (table, key), entry in written.items() if (c := _change(table, key, entry))]
 
 
-class _NotPlain(Exception):
-    pass
-
-
-def _no_float(text: str) -> float:
-    raise _NotPlain(text)
-
-
-def _safe_int(text: str) -> int:
-    value = int(text)
-    if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
-        raise _NotPlain(text)
-    return value
-
-
-# Stops at a float, an integer beyond 2**53, NaN or Infinity: parsed again, not plain.
-_PLAIN = json.JSONDecoder(parse_float=_no_float, parse_int=_safe_int, parse_constant=_no_float)
-
-
-def _parse_all(notes: list[Any]) -> tuple[list[Any], bool]:
-    """The notes' JSON texts (key, old key, new row; those not null), parsed in one call:
-    json.loads' own cost per call was most of an autosave's parsing. Each text is one value
-    written by SQLite's json functions; the count is checked all the same. With the values,
-    whether they are plain: no float, no integer beyond 2**53 (and keys are column names,
-    which `captured_tables` keeps to ASCII identifiers)."""
-    texts = [text for note in notes for text in note[3:6] if text is not None]
-    if not texts:
-        return [], True
-    joined = "[" + ",".join(texts) + "]"
-    try:
-        values, plain = _PLAIN.decode(joined), True
-    except _NotPlain:
-        values, plain = json.loads(joined), False
-    if len(values) != len(texts):
-        raise ValueError("audit capture: a noted row is not one JSON value")
-    return values, plain
-
-
 def _columns(table: str, row: dict[str, Any], changed: int) -> list[str]:
-    """The columns whose bit is set: bits follow the table's column order, as the row's
-    JSON object does (after the rowid of a table without a primary key)."""
+    """The columns whose bit is set: bits follow the columns' sorted order, as the row's
+    JSON object does (where the rowid of a table without a primary key is no bit)."""
     names = [c for c in row if c != "rowid"]
     return [c for bit, c in enumerate(names) if changed >> bit & 1]
 
@@ -301,6 +296,7 @@ def image(table: str, row: dict[str, Any]) -> dict[str, Any]:
 _DIGESTED_BY_TABLE: dict[str, tuple[str, ...]] = {}
 for _table, _column in sorted(DIGESTED):
     _DIGESTED_BY_TABLE[_table] = (*_DIGESTED_BY_TABLE.get(_table, ()), _column)
+_DIGESTED_TABLES = frozenset(_DIGESTED_BY_TABLE)
 
 
 def rows_of(conn: sqlite3.Connection, shape: TableShape) -> Iterator[tuple[Key, dict[str, Any]]]:
