@@ -96,19 +96,23 @@ value = st.one_of(
     st.text(st.characters(exclude_categories=["Cs"]), max_size=20),
     st.integers(min_value=-(2**63), max_value=2**63 - 1),
     st.floats(allow_nan=False, allow_infinity=False),
-    st.sampled_from(["a:1.5", '":1.5', "[1,{", "12:30:00.5", "\\", '"']),
+    st.sampled_from(["a:1.5", '":1.5', "[1,{", "12:30:00.5", "\\", '"', "x],", "}}"]),
 )
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(write, max_size=6), value, value)
+@given(st.lists(write, max_size=6), value, value, st.booleans())
 def test_the_spliced_text_is_the_canonical_form_of_the_parsed_changes(
-    con: sqlite3.Connection, writes: list[tuple[str, str]], v: object, w: object
+    con: sqlite3.Connection, writes: list[tuple[str, str]], v: object, w: object, nested: bool
 ) -> None:
     con.execute("BEGIN")
     try:
         con.execute("INSERT OR REPLACE INTO t VALUES ('d', ?, ?)", (v, w))
         con.execute("UPDATE t SET v = ?, w = ? WHERE k = 'a'", (w, v))
+        if nested:  # a json function's result, written as it is: JSON inside the note
+            con.execute(
+                "UPDATE t SET v = json_object('z', 1, 'a', json_array(?)) WHERE k = 'b'", (v,)
+            )
         for sql, key in writes:
             args = (key, f"V{key}", 7) if sql.startswith("INSERT OR REPLACE INTO t") else (key,)
             con.execute(sql, args)

@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from assessor.security.canonical import MAX_SAFE_INTEGER
 from assessor.security.digests import digest_bytes
 from assessor.store import capture_json
 
@@ -46,12 +47,17 @@ DIGESTED = frozenset(
 # that changed (in sorted order) and those columns' new values as a JSON object (`delta`).
 _CREATE_PENDING = (
     "CREATE TEMP TABLE IF NOT EXISTS audit_pending (n INTEGER PRIMARY KEY, tbl TEXT NOT NULL, "
-    "op TEXT NOT NULL, key TEXT NOT NULL, old_key TEXT, new TEXT, changed INTEGER, delta TEXT)"
+    "op TEXT NOT NULL, key TEXT NOT NULL, old_key TEXT, new TEXT, changed INTEGER, delta TEXT, "
+    "odd INTEGER)"
 )
 _ANY_PENDING = "SELECT 1 FROM temp.audit_pending LIMIT 1"
-_PENDING = "SELECT n, tbl, op, key, old_key, new, changed, delta FROM temp.audit_pending ORDER BY n"
+_PENDING = (
+    "SELECT n, tbl, op, key, old_key, new, changed, delta, odd FROM temp.audit_pending ORDER BY n"
+)
 _CLEAR = "DELETE FROM temp.audit_pending"
-_TAKE = "DELETE FROM temp.audit_pending RETURNING n, tbl, op, key, old_key, new, changed, delta"
+_TAKE = (
+    "DELETE FROM temp.audit_pending RETURNING n, tbl, op, key, old_key, new, changed, delta, odd"
+)
 _RETURNING = sqlite3.sqlite_version_info >= (3, 35)
 _MASK_COLUMNS = 62  # bits of a signed 64-bit integer; a wider table logs whole rows
 # Names go into SQL text: only plain identifiers (the schema's own) are ever used.
@@ -84,6 +90,16 @@ class TableShape:
 
     def json_key(self, alias: str) -> str:
         return "json_array(" + ", ".join(f'{alias}."{c}"' for c in self.key) + ")"
+
+    def odd(self, alias: str, names: tuple[str, ...]) -> str:
+        """SQL: 1 when one of the columns `names` holds a float or an integer beyond 2**53
+        (their JSON is not RFC 8785's), else 0."""
+        tests = " OR ".join(
+            f"typeof({alias}.\"{c}\") = 'real' OR (typeof({alias}.\"{c}\") = 'integer' AND "
+            f'{alias}."{c}" NOT BETWEEN -{MAX_SAFE_INTEGER} AND {MAX_SAFE_INTEGER})'
+            for c in names
+        )
+        return f"({tests})"
 
 
 def captured_tables(conn: sqlite3.Connection) -> list[TableShape]:
@@ -123,30 +139,31 @@ def install(conn: sqlite3.Connection) -> None:
             delta = shape.json_delta()
         else:
             changed = delta = "NULL"
+        every = shape.columns + (("rowid",) if shape.key == ("rowid",) else ())
+        new, new_odd = shape.json_object("NEW"), shape.odd("NEW", every)
+        old_key_odd = shape.odd("OLD", shape.key)
         for when, values in (
-            (
-                "INSERT",
-                ("'i'", shape.json_key("NEW"), "NULL", shape.json_object("NEW"), "NULL", "NULL"),
-            ),
+            ("INSERT", ("'i'", shape.json_key("NEW"), "NULL", new, "NULL", "NULL", new_odd)),
             (
                 "UPDATE",
                 (
                     "'u'",
                     shape.json_key("NEW"),
                     f"CASE WHEN {key_changed} THEN {shape.json_key('OLD')} END",
-                    shape.json_object("NEW"),
+                    new,
                     changed,
                     delta,
+                    f"{new_odd} OR {old_key_odd}",
                 ),
             ),
-            ("DELETE", ("'d'", shape.json_key("OLD"), "NULL", "NULL", "NULL", "NULL")),
+            ("DELETE", ("'d'", shape.json_key("OLD"), "NULL", "NULL", "NULL", "NULL", old_key_odd)),
         ):
             trigger = f'"audit_capture_{shape.name}_{when.lower()}"'
             body = f"VALUES ('{shape.name}', {', '.join(values)})"
             # Identifiers come from captured_tables, which keeps only plain ones.
             ddl = (
                 f'CREATE TEMP TRIGGER IF NOT EXISTS {trigger} AFTER {when} ON main."{shape.name}" '
-                "BEGIN INSERT INTO audit_pending (tbl, op, key, old_key, new, changed, delta) "
+                "BEGIN INSERT INTO audit_pending (tbl, op, key, old_key, new, changed, delta, odd) "
                 + body
                 + "; END"
             )
@@ -217,7 +234,7 @@ def _once_each(notes: list[Any], values: list[Any]) -> list[Change] | None:
     changes: list[Change] = []
     seen = set()
     at = 0
-    for _, table, op, _key, old_key_text, new_text, changed, _delta in notes:
+    for _, table, op, _key, old_key_text, new_text, changed, _delta, _odd in notes:
         key = values[at]
         ident = (table, tuple(key))
         if old_key_text is not None or ident in seen:
@@ -242,7 +259,7 @@ def _merged(notes: list[Any], values: list[Any]) -> list[Change]:
     """The changes of notes that may touch a row more than once, merged per row."""
     parsed = iter(values)
     written: dict[tuple[str, Key], _Written] = {}
-    for _, table, op, _key, old_key_text, new_text, changed, _delta in notes:
+    for _, table, op, _key, old_key_text, new_text, changed, _delta, _odd in notes:
         key = (table, tuple(next(parsed)))
         old_key = None if old_key_text is None else (table, tuple(next(parsed)))
         new = None if new_text is None else next(parsed)

@@ -3,14 +3,14 @@ on a save's usual notes, spliced as the canonical text of the changes without pa
 
 SQLite writes the notes' JSON itself: compact, with the keys in the order the triggers list
 them (sorted). Where its string escaping is Python's (checked once, on the first connection),
-a note whose text holds no float, no integer near 2**53 and nothing nested is already its
-RFC 8785 form: `rows_text` joins those texts. Anything else returns None and takes the parse.
+a note that holds no float, no integer beyond 2**53 (the triggers say: `odd`) and nothing
+nested is already its RFC 8785 form: `rows_text` joins those texts. Anything else returns
+None and takes the parse.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from json.encoder import encode_basestring
 from typing import Any
@@ -20,10 +20,7 @@ from assessor.security.canonical import MAX_SAFE_INTEGER
 # Every character below 0x80, the C1 controls and some beyond: what SQLite's JSON escapes
 # must match json.dumps(ensure_ascii=False), as canonicalize writes it.
 _PROBE = "".join(map(chr, range(0xA0))) + "\u00e9\u2028\u2029\ufeff\U0001f600"
-# A value (after a key's '":', or '[' or ',' in an array) that is a number with a fraction or
-# exponent, of 16 digits or more (2**53 has 16), or an object or array. A match inside a
-# string costs only the parse.
-_NOT_PLAIN = re.compile(r'(?:":|[\[,])(?:-?\d+[.eE]|-?\d{16}|[\[{])')
+_NESTED = ("],", "]]", "]}", "},", "}]", "}}")
 _escapes_as_python: bool | None = None
 
 
@@ -43,8 +40,8 @@ def rows_text(notes: list[Any], digested: frozenset[str]) -> str | None:
         return None
     parts = []
     seen = set()
-    for _, table, op, key, old_key, new, _changed, delta in notes:
-        if old_key is not None or table in digested or (table, key) in seen:
+    for _, table, op, key, old_key, new, _changed, delta, odd in notes:
+        if odd or old_key is not None or table in digested or (table, key) in seen:
             return None
         seen.add((table, key))
         if op == "i" and new is not None:
@@ -56,8 +53,10 @@ def rows_text(notes: list[Any], digested: frozenset[str]) -> str | None:
             parts.append(f'["delete","{table}",{key}]')
         else:
             return None
-    scanned = "\n".join(t for note in notes for t in (note[3], note[5], note[7]) if t)
-    if _NOT_PLAIN.search(scanned):
+    # A value SQLite wrote as JSON (a json function's result, stored as it is) would be
+    # nested: a bracket closing before the end of its text. In a string: only the parse.
+    texts = "\n".join(t for note in notes for t in (note[3], note[5], note[7]) if t)
+    if any(pair in texts for pair in _NESTED):
         return None
     return "[" + ",".join(parts) + "]"
 
