@@ -11,17 +11,30 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from enum import StrEnum
+from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from assessor.domain import exam as x
-from assessor.domain.errors import DomainError, NotAllowed, UnknownChoice
+from assessor.domain.errors import DomainError, NotAllowed
 from assessor.domain.ids import uuid7
-from assessor.domain.policy import Operation, State
-from assessor.domain.text import require_plain
+from assessor.domain.policy import Operation
 from assessor.services.access import Actor, check, operation
+from assessor.services.exam_checks import MAX_NOTE as MAX_NOTE  # as the forms knew them
+from assessor.services.exam_checks import MAX_TEXT as MAX_TEXT
+from assessor.services.exam_checks import MAX_TITLE as MAX_TITLE
+from assessor.services.exam_checks import Incident as Incident
+from assessor.services.exam_checks import allow as allow
+from assessor.services.exam_checks import (
+    candidate_of,
+    choice,
+    now_utc,
+    plain_text,
+    session_for,
+    unknown_candidate,
+)
+from assessor.services.exam_checks import check_incident as check_incident
+from assessor.services.exam_checks import session_head as session_head
 from assessor.services.exam_roster import parse_roster
 from assessor.services.exam_views import SessionSummary, SessionView, summaries, view
 from assessor.store import exam as s
@@ -29,10 +42,6 @@ from assessor.store.audit import append_event
 from assessor.store.db import Database
 from assessor.store.drafts import SqlOrSession
 
-MAX_TITLE = 500
-MAX_NOTE = 500  # a witness, an action, who was notified
-MAX_TEXT = 10_000
-E = TypeVar("E", bound=StrEnum)
 _PLACE = {x.SessionKind.SITE: "on site", x.SessionKind.REMOTE: "remote"}
 
 
@@ -44,67 +53,6 @@ class Logged:
     seq: int
     at: str
     clock_back: bool
-
-
-def _now(now: datetime | None) -> datetime:
-    return (now or datetime.now(UTC)).astimezone(UTC)
-
-
-def _plain(value: str, what: str, limit: int, *, multiline: bool = False) -> str:
-    text = require_plain(value, what, multiline=multiline).strip()
-    if len(text) > limit:
-        raise DomainError(f"the {what} is longer than {limit} characters")
-    return text
-
-
-def _choice(enum: type[E], value: str, what: str) -> E:
-    """`value` as one of `enum`'s members, or UnknownChoice naming the valid ones."""
-    try:
-        return enum(value)
-    except ValueError:
-        raise UnknownChoice(what, value, list(enum)) from None
-
-
-def _optional(value: str | None, what: str) -> str | None:
-    if value is None:
-        return None
-    return _plain(value, what, MAX_NOTE) or None
-
-
-@operation(None)  # a read inside the caller's transaction
-def session_head(tx: SqlOrSession, session_id: str, actor_id: str | None = None) -> s.SessionHead:
-    """The session (with `actor_id`'s roles), or UnknownChoice naming the sessions there are."""
-    head = s.head(tx, session_id, actor_id)
-    if head is None:
-        raise UnknownChoice("exam session", session_id, [r.id for r in s.list_sessions(tx)])
-    return head
-
-
-def allow(actor: Actor, op: Operation, head: s.SessionHead) -> None:
-    """NotAllowed unless the policy lets `actor` do `op` to the session, as it stands."""
-    state = State.SEALED if head.status == x.SessionStatus.SEALED else State.OPEN
-    check(actor, op, owner=head.proctor_id, state=state)
-
-
-def _session(tx: SqlOrSession, session_id: str, actor_id: str, op: Operation) -> s.SessionHead:
-    """The session, after the policy allowed `op` to this actor on it."""
-    head = session_head(tx, session_id, actor_id)
-    if head.actor_roles is None:
-        raise NotAllowed(f"no profile '{actor_id}': unlock a profile with the proctor role first")
-    allow(Actor(actor_id, head.actor_roles), op, head)
-    return head
-
-
-def _candidate(tx: SqlOrSession, head: s.SessionHead, candidate_id: str) -> s.Candidate:
-    found = s.candidate(tx, head.id, candidate_id)
-    if found is None:
-        raise _unknown(tx, head, candidate_id)
-    return found
-
-
-def _unknown(tx: SqlOrSession, head: s.SessionHead, candidate_id: str) -> UnknownChoice:
-    ids = [c.id for c in s.candidates(tx, head.id)]
-    return UnknownChoice(f"candidate of session {head.id}", candidate_id, ids)
 
 
 def _event(tx: SqlOrSession, actor_id: str, action: str, session_id: str, **payload: Any) -> None:
@@ -136,7 +84,7 @@ def _log(
     seq, at, back = s.append_entry(
         tx,
         head,
-        at=_now(now),
+        at=now_utc(now),
         actor_id=proctor_id,
         kind=kind,
         candidates=candidates,
@@ -164,11 +112,11 @@ def create_session(
 ) -> SessionView:
     """A new open session run by `proctor_id`; its id (new, unless `session_id` is given:
     the demo's fixed one) is returned in the view."""
-    title = _plain(title, "session title", MAX_TITLE)
+    title = plain_text(title, "session title", MAX_TITLE)
     if not title:
         raise DomainError("a session needs a title")
-    kind_ = _choice(x.SessionKind, kind, "session kind")
-    place = _plain(location or "", "location", MAX_NOTE) or _PLACE[kind_]
+    kind_ = choice(x.SessionKind, kind, "session kind")
+    place = plain_text(location or "", "location", MAX_NOTE) or _PLACE[kind_]
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
         raise DomainError("the planned start and end need a time zone (such as Z)")
     if ends_at <= starts_at:
@@ -192,7 +140,7 @@ def create_session(
             starts_at=starts_at,
             ends_at=ends_at,
             proctor_id=proctor_id,
-            now=_now(now),
+            now=now_utc(now),
         )
         _event(tx, proctor_id, "exam.create", session_id, title=title, kind=kind_.value)
     return show_session(db, session_id)
@@ -204,11 +152,11 @@ def import_roster(db: Database, proctor_id: str, session_id: str, path: Path) ->
     roster: all of them, or none when any line is wrong (ValidationFailed names each line).
     Returns how many were added."""
     with db.read() as tx:  # who may, before the file is read at all
-        head = _session(tx, session_id, proctor_id, Operation.EXAM_ROSTER)
+        head = session_for(tx, session_id, proctor_id, Operation.EXAM_ROSTER)
         known = {c.id for c in s.candidates(tx, head.id)}
     rows = parse_roster(path, known)
     with db.write_sql() as tx:
-        head = _session(tx, session_id, proctor_id, Operation.EXAM_ROSTER)
+        head = session_for(tx, session_id, proctor_id, Operation.EXAM_ROSTER)
         present = {c.id for c in s.candidates(tx, head.id)}
         if present != known:  # changed since read: check again against what is there
             rows = parse_roster(path, present)
@@ -228,10 +176,10 @@ def check_in(
     now: datetime | None = None,
 ) -> Logged:
     """The candidate is here, and how their identity was checked; a late no-show may."""
-    method = _choice(x.IdMethod, id_method, "identity method")
+    method = choice(x.IdMethod, id_method, "identity method")
     with db.write_sql() as tx:
-        head = _session(tx, session_id, proctor_id, Operation.EXAM_CHECK_IN)
-        c = _candidate(tx, head, candidate_id)
+        head = session_for(tx, session_id, proctor_id, Operation.EXAM_CHECK_IN)
+        c = candidate_of(tx, head, candidate_id)
         problem = x.check_in_problem(c.checked_in_at is not None, c.outcome)
         if problem:
             raise NotAllowed(f"candidate {candidate_id} {problem}")
@@ -259,49 +207,13 @@ def record_movement(
     now: datetime | None = None,
 ) -> Logged:
     """A checked-in candidate enters, leaves, or starts or ends a break."""
-    kind = _choice(x.Movement, movement, "movement")
+    kind = choice(x.Movement, movement, "movement")
     with db.write_sql() as tx:
-        head = _session(tx, session_id, proctor_id, Operation.EXAM_CHECK_IN)
-        c = _candidate(tx, head, candidate_id)
+        head = session_for(tx, session_id, proctor_id, Operation.EXAM_CHECK_IN)
+        c = candidate_of(tx, head, candidate_id)
         if c.checked_in_at is None:
             raise NotAllowed(f"candidate {candidate_id} has not checked in")
         return _log(tx, head, proctor_id, "exam.movement", now, kind.value, [c.id])
-
-
-@dataclass(frozen=True)
-class Incident:
-    """What a proctor logs: the type, severity, who witnessed, what was done, who was told,
-    what happened; `corrects` is the sequence number of an incident this one corrects."""
-
-    type: str
-    severity: str
-    text: str
-    candidates: Sequence[str] = ()
-    witness: str | None = None
-    action: str | None = None
-    notified: str | None = None
-    corrects: int | None = None
-
-
-def check_incident(incident: Incident) -> Incident:
-    """The incident as it will be stored, or DomainError naming what is wrong."""
-    kind = _choice(x.IncidentType, incident.type, "incident type")
-    severity = _choice(x.Severity, incident.severity, "severity")
-    text = _plain(incident.text, "incident text", MAX_TEXT, multiline=True)
-    if not text:
-        raise DomainError("an incident needs a text saying what happened")
-    if len(set(incident.candidates)) != len(incident.candidates):
-        raise DomainError("a candidate is named twice in the incident")
-    return Incident(
-        kind.value,
-        severity.value,
-        text,
-        tuple(incident.candidates),
-        _optional(incident.witness, "witness"),
-        _optional(incident.action, "action"),
-        _optional(incident.notified, "notified"),
-        incident.corrects,
-    )
 
 
 @operation(Operation.EXAM_LOG_INCIDENT)
@@ -317,10 +229,10 @@ def log_incident(
     after the commit: what it returns is saved."""
     i = check_incident(incident)
     with db.write_sql() as tx:
-        head = _session(tx, session_id, proctor_id, Operation.EXAM_LOG_INCIDENT)
+        head = session_for(tx, session_id, proctor_id, Operation.EXAM_LOG_INCIDENT)
         for candidate_id in i.candidates:
             if not s.on_roster(tx, head.id, candidate_id):
-                raise _unknown(tx, head, candidate_id)
+                raise unknown_candidate(tx, head, candidate_id)
         if i.corrects is not None and s.entry_kind(tx, head.id, i.corrects) != "incident":
             raise DomainError(f"entry {i.corrects} of session {head.id} is not an incident")
         return _log(
@@ -346,10 +258,10 @@ def set_outcome(
     now: datetime | None = None,
 ) -> Logged:
     """The candidate's outcome; a terminal one (all but no-show) never changes."""
-    value = _choice(x.Outcome, outcome, "outcome")
+    value = choice(x.Outcome, outcome, "outcome")
     with db.write_sql() as tx:
-        head = _session(tx, session_id, proctor_id, Operation.EXAM_SET_OUTCOME)
-        c = _candidate(tx, head, candidate_id)
+        head = session_for(tx, session_id, proctor_id, Operation.EXAM_SET_OUTCOME)
+        c = candidate_of(tx, head, candidate_id)
         problem = x.outcome_change_problem(c.outcome, value, checked_in=c.checked_in_at is not None)
         if problem:
             raise NotAllowed(f"candidate {candidate_id}: {problem}")

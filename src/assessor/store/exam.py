@@ -8,13 +8,15 @@ more than the commit itself (benchmarks/bench_incident.py). Times are UTC text, 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from json.encoder import encode_basestring_ascii
 
 from assessor.store.drafts import SqlOrSession, driver
+from assessor.store.exam_log import Entry as Entry  # the log's names, as the session's
+from assessor.store.exam_log import append_entry as append_entry
+from assessor.store.exam_log import entries as entries
+from assessor.store.exam_log import entry_kind as entry_kind
 from assessor.store.types import format_utc
 
 
@@ -46,24 +48,6 @@ class Candidate:
     outcome_at: str | None
 
 
-@dataclass(frozen=True)
-class Entry:
-    seq: int
-    at: str
-    actor_id: str
-    kind: str
-    candidates: tuple[str, ...]
-    value: str | None
-    incident_type: str | None
-    severity: str | None
-    witness: str | None
-    action: str | None
-    notified: str | None
-    text: str | None
-    corrects: int | None
-    clock_back: bool
-
-
 _HEAD = """
 SELECT s.id, s.title, s.location, r.kind, s.starts_at, r.ends_at, s.status, s.proctor_id,
   r.last_seq, r.last_at, r.sealed_at, r.record_id,
@@ -86,16 +70,6 @@ _CANDIDATE = """
 SELECT candidate_id, name, learner_id, checked_in_at, id_method, outcome, outcome_at
 FROM exam_roster WHERE session_id = ? AND candidate_id = ?"""
 _LAST_POSITION = "SELECT coalesce(max(position), 0) FROM exam_roster WHERE session_id = ?"
-_INSERT_ENTRY = """
-INSERT INTO exam_entries (session_id, seq, at, actor_id, kind, candidates, value,
-  incident_type, severity, witness, action_taken, notified, text, corrects, clock_back)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
-_MOVE_ON = "UPDATE exam_runs SET last_seq = ?, last_at = ? WHERE session_id = ?"
-_ENTRIES = """
-SELECT seq, at, actor_id, kind, candidates, value, incident_type, severity, witness,
-  action_taken, notified, text, corrects, clock_back
-FROM exam_entries WHERE session_id = ? ORDER BY seq"""
-_ENTRY_KIND = "SELECT kind FROM exam_entries WHERE session_id = ? AND seq = ?"
 _CHECK_IN = """
 UPDATE exam_roster SET checked_in_at = ?, id_method = ?,
   outcome = CASE WHEN outcome = 'no-show' THEN NULL ELSE outcome END,
@@ -195,106 +169,6 @@ def candidate(tx: SqlOrSession, session_id: str, candidate_id: str) -> Candidate
 def on_roster(tx: SqlOrSession, session_id: str, candidate_id: str) -> bool:
     """`candidate(...) is not None`, without building the candidate: an incident names some."""
     return driver(tx).execute(_CANDIDATE, (session_id, candidate_id)).fetchone() is not None
-
-
-def entry_kind(tx: SqlOrSession, session_id: str, seq: int) -> str | None:
-    row = driver(tx).execute(_ENTRY_KIND, (session_id, seq)).fetchone()
-    return None if row is None else str(row[0])
-
-
-def append_entry(
-    tx: SqlOrSession,
-    session: SessionHead,
-    *,
-    at: datetime,
-    actor_id: str,
-    kind: str,
-    candidates: Sequence[str],
-    value: str | None = None,
-    incident: tuple[str, str, str | None, str | None, str | None, str, int | None] | None = None,
-) -> tuple[int, str, bool]:
-    """Number the entry with the session's next sequence and write it; (seq, at, clock_back).
-    An entry whose time is before the latest time logged so far is flagged: the clock went
-    back (the order is the sequence, never the time)."""
-    seq = session.last_seq + 1
-    stamp = format_utc(at)
-    clock_back = session.last_at is not None and stamp < session.last_at
-    latest = session.last_at if clock_back and session.last_at else stamp
-    kind_, severity, witness, action, notified, text, corrects = incident or (
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-    )
-    conn = driver(tx)
-    conn.execute(
-        _INSERT_ENTRY,
-        (
-            session.id,
-            seq,
-            stamp,
-            actor_id,
-            kind,
-            names_json(candidates),
-            value,
-            kind_,
-            severity,
-            witness,
-            action,
-            notified,
-            text,
-            corrects,
-            int(clock_back),
-        ),
-    )
-    conn.execute(_MOVE_ON, (seq, latest, session.id))
-    return seq, stamp, clock_back
-
-
-def entries(tx: SqlOrSession, session_id: str) -> list[Entry]:
-    found = []
-    for row in driver(tx).execute(_ENTRIES, (session_id,)):
-        found.append(
-            Entry(
-                int(row[0]),
-                str(row[1]),
-                str(row[2]),
-                str(row[3]),
-                _names(row[4]),
-                row[5],
-                row[6],
-                row[7],
-                row[8],
-                row[9],
-                row[10],
-                row[11],
-                row[12],
-                bool(row[13]),
-            )
-        )
-    return found
-
-
-def names_json(names: Sequence[str]) -> str:
-    """`json.dumps(list(names))`, written out for strings: it runs on every entry logged."""
-    if all(type(n) is str for n in names):
-        return "[" + ", ".join(map(encode_basestring_ascii, names)) + "]"
-    return json.dumps(list(names))
-
-
-def _names(text: object) -> tuple[str, ...]:
-    """Candidate ids as stored (a JSON array); anything else comes back as one odd value,
-    never an exception: `verify` reads files an attacker may have written."""
-    try:
-        names = json.loads(str(text))
-    except ValueError:
-        names = None
-    if isinstance(names, list) and all(isinstance(n, str) for n in names):
-        return tuple(names)
-    return (f"not a list of candidates: {text!r}",)
 
 
 def check_in(tx: SqlOrSession, session_id: str, candidate_id: str, at: str, method: str) -> None:
