@@ -34,6 +34,7 @@ class TableShape:
     name: str
     columns: tuple[str, ...]
     key: tuple[str, ...]  # primary-key columns, or ("rowid",) for a table without one
+    texts: frozenset[str] = frozenset()  # columns of TEXT affinity: SQLite stores text there
 
     def json_object(self, alias: str) -> str:
         """SQL building the row's JSON object from `alias` (NEW, OLD or the table), its keys
@@ -60,8 +61,9 @@ class TableShape:
             f"typeof({alias}.\"{c}\") = 'real' OR (typeof({alias}.\"{c}\") = 'integer' AND "
             f'{alias}."{c}" NOT BETWEEN -{MAX_SAFE_INTEGER} AND {MAX_SAFE_INTEGER})'
             for c in names
+            if c not in self.texts  # a number written there is stored (and seen here) as text
         )
-        return f"({tests})"
+        return f"({tests})" if tests else "0"
 
 
 def captured_tables(conn: sqlite3.Connection) -> list[TableShape]:
@@ -82,8 +84,20 @@ def captured_tables(conn: sqlite3.Connection) -> list[TableShape]:
         if not all(_IDENTIFIER.match(c) for c in columns):
             continue
         keyed = sorted((row[5], str(row[1])) for row in info if row[5])
-        shapes.append(TableShape(name, columns, tuple(c for _, c in keyed) or ("rowid",)))
+        key = tuple(c for _, c in keyed) or ("rowid",)
+        shapes.append(TableShape(name, columns, key, _text_affinity(info)))
     return shapes
+
+
+def _text_affinity(info: list[tuple[object, ...]]) -> frozenset[str]:
+    """The columns SQLite gives TEXT affinity, by its rules: a declared type that holds
+    CHAR, CLOB or TEXT, and not INT (https://sqlite.org/datatype3.html, 3.1)."""
+    names = set()
+    for row in info:
+        declared = str(row[2] or "").upper()
+        if "INT" not in declared and any(t in declared for t in ("CHAR", "CLOB", "TEXT")):
+            names.add(str(row[1]))
+    return frozenset(names)
 
 
 def install(conn: sqlite3.Connection) -> None:
