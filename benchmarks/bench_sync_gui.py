@@ -9,16 +9,25 @@ once the Sync page has shown the outbox as the round left it, and 500 ms more.
 
 The probe is the queue benchmark's (bench_queue_filter_gui.StallMeter): a 2 ms precise timer
 on the GUI thread; a gap between two ticks beyond the interval is a stall, a time the window
-could not react. For each stall it also notes the GUI thread's own CPU time in it (our work
-on the GUI thread) and the CPU the process's other threads used (the sync's workers: a long
-stall with little GUI CPU while they ran may be the GIL; with little of either, the machine).
-The same timer runs 3 s over the idle window before and after, as the control: on a shared
-VM the idle window alone stalls 100 ms and more.
+could not react. Each stall is split by what the GUI thread did in it: on a CPU (its own
+work), waiting for a CPU (runnable, in the kernel's run queue: the machine), asleep (the
+rest: the GIL, a lock, Qt's painting threads, an fsync); beside it, the CPU the process's
+other threads used (the sync's workers). The run-queue wait is Linux's
+/proc/self/task/TID/schedstat, read on every tick. The same timer runs 3 s over the idle
+window before (once the page's first paint is done) and after, as the control. Each worst
+stall is printed with the monotonic time it ended, to find it in `perf sched timehist -k
+CLOCK_MONOTONIC` or strace output. Also printed: any SQL statement the GUI thread sent
+during the sync (a read there would wait out the round's writes under SQLite's lock).
 
-Goal: the GUI thread never blocked > 50 ms during a sync. Verdict: met when no stall held
-50 ms of the GUI thread's own CPU (the figure load on the machine cannot inflate), in any of
-BENCH_REPEATS runs (default 2), each with a data folder and issuer of its own; the wall-clock
-stalls are printed beside the idle control's, for judging the rest.
+BENCH_STACKS=1 adds a watcher thread (_stall_watch.py) that, while a stall is in progress,
+samples the GUI thread's Python stack, kernel state and syscall, and prints them for the
+worst stalls (the watcher needs the GIL: its own sampling delay is printed too).
+
+Goal: the GUI thread never blocked > 50 ms during a sync. Two verdicts, over BENCH_REPEATS
+runs (default 2), each with a data folder and issuer of its own: our work (no stall held
+50 ms of the GUI thread's own CPU: load on the machine cannot inflate it) and the wall
+clock (no stall longer than 50 ms: meaningful on a quiet machine; the load average, the
+idle control and the stalls' split say how far the machine's share went).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_sync_gui.py
 """
@@ -30,12 +39,15 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import event
 from tests.issuer.service.conftest import publish_catalogue
 from tests.issuer.service.harness import Issuer
 
@@ -101,6 +113,16 @@ class Run:
     seconds: float
     sync: Probe
     idle: list[Probe]
+    gui_sql: list[str]  # statements sent to SQLite from the GUI thread during the sync
+
+
+GUI_SQL: list[str] = []
+
+
+def on_gui_thread(_conn: Any, _cursor: Any, sql: str, *_rest: Any) -> None:
+    """Notes a statement run on the GUI thread: a read there waits out the sync's writes."""
+    if threading.current_thread() is threading.main_thread():
+        GUI_SQL.append(" ".join(sql.split())[:80])
 
 
 def control(label: str) -> Probe:
@@ -125,6 +147,7 @@ def run_once(count: int) -> Run:
             secrets = SecretStore(MemoryKeyring())
             desk(issuer, folder / "desk", count, secrets)
             opened = prepare(str(folder / "desk"), demo=False)
+            event.listen(opened.db.engine, "before_cursor_execute", on_gui_thread)
             opened.secrets = secrets
             profile = next(p for p in opened.profiles if "assessor" in p.roles)
             window = build_window(opened, profile, None, runner)
@@ -144,6 +167,7 @@ def run_once(count: int) -> Run:
             reports: list[object] = []
             loads: list[int] = []
             controller.finished.connect(lambda r: (reports.append(r), loads.append(page.loads)))
+            GUI_SQL.clear()
             meter.start()
             began = time.perf_counter()
             print(f"sync began at {began:.4f} s (monotonic: for perf/strace timestamps)")
@@ -153,6 +177,7 @@ def run_once(count: int) -> Run:
             spin(lambda: page.loads > loads[0])  # the page shows what the round left
             idle(500)  # the status bar's recount
             meter.stop()
+            sql = list(GUI_SQL)
             report = reports[0]
             assert report.ok and report.pushed.accepted == count, report.to_json()
             assert page.outbox.rows[0].state == "acknowledged"
@@ -161,7 +186,7 @@ def run_once(count: int) -> Run:
         finally:
             runner.shutdown()
             issuer.stop()
-    return Run(seconds, meter, [before, after])
+    return Run(seconds, meter, [before, after], sql)
 
 
 def ms(seconds: float) -> str:
@@ -196,6 +221,8 @@ def show(run: Run, n: int, count: int) -> None:
     for probe in run.idle:
         print(f"  {probe.label} (control): the longest stalls")
         worst(probe, 2 if STACKS else 1)
+    print(f"  sync: {len(run.gui_sql)} SQL statements on the GUI thread"
+          + "".join(f"\n    {n}× {q}" for q, n in Counter(run.gui_sql).most_common(5)))  # fmt: skip
     ours = sum(s[1] > OURS_MS / 1000 for s in stalls)
     print(f"  sync: {ours} stalls with > {OURS_MS:.0f} ms of GUI-thread CPU; the most:")
     worst(run.sync, 5, by=1)
