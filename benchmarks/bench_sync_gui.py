@@ -216,6 +216,9 @@ def show(run: Run, n: int, count: int) -> None:
     stalls = run.sync.all()
     print(f"run {n}: {count} records synced from the window in {run.seconds:.1f} s; "
           f"{len(stalls)} ticks of the GUI probe; load average {load()}")  # fmt: skip
+    busy = sum(s[1] for s in stalls)
+    print(f"  sync: the GUI thread's CPU over the whole sync {busy:.2f} s "
+          f"({busy / run.seconds:.0%} of the wall clock)")  # fmt: skip
     print("  sync: the longest stalls")
     worst(run.sync)
     for probe in run.idle:
