@@ -270,3 +270,27 @@ def test_without_a_safe_keyring_enrolment_is_not_offered(desk: Desk, qtbot: Any)
     assert "no safe keyring" in dialog.message.text()
     assert "only a plaintext keyring was found" in dialog.message.text()
     dialog.close()
+
+
+def test_the_progress_bar_never_spins_and_never_moves_the_outbox(desk: Desk, qtbot: Any) -> None:
+    """Qt's busy bar (range 0..0) repaints 60 times a second for the whole round, and a bar
+    that takes its room only when shown moves the outbox as each round starts and ends: both
+    held the GUI thread (decision 0032)."""
+    window, page = desk.window, desk.window.sync.page
+    window.show_page(page)
+    qtbot.waitUntil(page.table.isVisible)
+    table = page.table.geometry()
+    state = page.controller.state
+    state.running, state.step, state.done, state.total = True, "pull", 3, 0  # total unknown
+    page.show_state()
+    assert page.progress.isVisible() and page.progress.maximum() > 0
+    assert page.progress.value() == 0 and page.progress.text() == "Receiving changes…"
+    QApplication.processEvents()
+    assert page.table.geometry() == table
+    state.step, state.done, state.total = "push", 40, 200
+    page.show_state()
+    assert page.progress.text() == "Sending records 40/200…" and page.progress.value() == 40
+    state.running = False
+    page.show_state()
+    QApplication.processEvents()
+    assert not page.progress.isVisible() and page.table.geometry() == table
