@@ -46,7 +46,8 @@ def one_run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float, f
     """Seconds from just before Popen to the child's "ready" line, and to its "painted" line
     (the floor's and a start without a first paint: "ready"'s); and the CPU seconds the child
     (and the children it waited for) used in all, which other work on the machine moves less
-    than the wall clock; and the CPU seconds to the paint, when the child says (app/first_paint.py)."""
+    than the wall clock; and the CPU seconds to the paint, when the child says so
+    (app/first_paint.py)."""
     with tempfile.TemporaryFile("w+") as errors:
         env = {**env, "BENCH_T0": repr(time.time())}  # the floor prints its own mark too
         start = time.perf_counter()

@@ -46,7 +46,10 @@ if sys.platform == "darwin":
 elif sys.platform == "win32":
     PLATFORM_BACKENDS = ("keyring.backends.Windows.WinVaultKeyring",)
 else:
-    PLATFORM_BACKENDS = ("keyring.backends.SecretService.Keyring", "keyring.backends.libsecret.Keyring")
+    PLATFORM_BACKENDS = (
+        "keyring.backends.SecretService.Keyring",
+        "keyring.backends.libsecret.Keyring",
+    )
 
 T = TypeVar("T")
 
