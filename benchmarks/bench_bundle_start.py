@@ -14,6 +14,10 @@ For the app, two times: "painted", the first paint's window exposed with the que
 page read by plain sqlite3 (app/first_paint.py), and "ready", the main window's queue loaded
 by the service (every action works).
 
+Also printed: the CPU each start used (user + system; to "ready" from wait4, the child's and
+the children it waited for; to "painted" the first paint's own process_time), which other
+work on a shared machine moves far less than the wall clock (decision 0031).
+
 Goal (decision 0010): the app / floor <= 1.5, for the first paint (what a person sees).
 
 Run: python3 benchmarks/bench_bundle_start.py [SUBMISSIONS] [RUNS] [BUNDLE_DIR] [BEFORE ...]
