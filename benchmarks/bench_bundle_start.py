@@ -14,6 +14,10 @@ For the app, two times: "painted", the first paint's window exposed with the que
 page read by plain sqlite3 (app/first_paint.py), and "ready", the main window's queue loaded
 by the service (every action works).
 
+Also printed: the CPU each start used (user + system; to "ready" from wait4, the child's and
+the children it waited for; to "painted" the first paint's own process_time), which other
+work on a shared machine moves far less than the wall clock (decision 0031).
+
 Goal (decision 0010): the app / floor <= 1.5, for the first paint (what a person sees).
 
 Run: python3 benchmarks/bench_bundle_start.py [SUBMISSIONS] [RUNS] [BUNDLE_DIR] [BEFORE ...]
@@ -42,9 +46,12 @@ GOAL = 1.5
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def one_run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+def one_run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float, float | None]:
     """Seconds from just before Popen to the child's "ready" line, and to its "painted" line
-    (the floor's and a start without a first paint: "ready"'s)."""
+    (the floor's and a start without a first paint: "ready"'s); and the CPU seconds the child
+    (and the children it waited for) used in all, which other work on the machine moves less
+    than the wall clock; and the CPU seconds to the paint, when the child says so
+    (app/first_paint.py)."""
     with tempfile.TemporaryFile("w+") as errors:
         env = {**env, "BENCH_T0": repr(time.time())}  # the floor prints its own mark too
         start = time.perf_counter()
@@ -52,18 +59,22 @@ def one_run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
         watchdog = threading.Timer(TIMEOUT_S, child.kill)
         watchdog.start()
         assert child.stdout is not None
-        elapsed = painted = None
+        elapsed = painted = painted_cpu = None
         for line in child.stdout:
             if line.startswith("painted") and painted is None:
                 painted = time.perf_counter() - start
+                words = line.split()
+                painted_cpu = float(words[1]) if len(words) > 1 else None
             if line.startswith("ready") and elapsed is None:
                 elapsed = time.perf_counter() - start
-        child.wait()
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
         watchdog.cancel()
         if elapsed is None:
             errors.seek(0)
             raise RuntimeError(f"{cmd[:2]} never got ready:\n{errors.read()[-3000:]}")
-    return elapsed, elapsed if painted is None else painted
+    used = usage.ru_utime + usage.ru_stime
+    return elapsed, elapsed if painted is None else painted, used, painted_cpu
 
 
 def main() -> None:
@@ -94,10 +105,14 @@ def main() -> None:
     for cmd in commands.values():
         one_run(cmd, env)  # discarded: fills the OS file cache and the .pyc files
     times: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):  # interleaved, so drift in machine load hits all alike
         for name, cmd in commands.items():
-            ready, painted = one_run(cmd, env)
+            ready, painted, used, painted_cpu = one_run(cmd, env)
             times[name].append(ready)
+            cpu[name].append(used)
+            if painted_cpu is not None:
+                cpu.setdefault(f"{name} painted", []).append(painted_cpu)
             if name != "floor":
                 times.setdefault(f"{name} painted", []).append(painted)
 
@@ -111,6 +126,10 @@ def main() -> None:
             ratio = statistics.median(times[name]) / floor
             best = min(times[name]) / min(times["floor"])
             print(f"{name} / floor: ratio of medians {ratio:.2f}, of minima {best:.2f}")
+    print("CPU (user + system; to ready: the child's own and its children's; to painted: its own):")
+    for name, values in cpu.items():
+        ratio = statistics.median(values) / statistics.median(cpu["floor"])
+        print(f"{name:>14}: {describe(values)}; / floor {ratio:.2f}")
     if "bundle" in times:
         ratio = statistics.median(times["bundle"]) / statistics.median(times["source"])
         print(f"bundle / source: ratio of medians {ratio:.2f}")

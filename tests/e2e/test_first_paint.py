@@ -105,3 +105,39 @@ def test_the_first_paint_comes_before_sqlalchemy_and_the_rest(
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "True []\nTrue\n"
+
+
+GC_CHILD = """
+import gc, os, sys
+from assessor.app import _paint_first, first_paint, main, start_probe
+_paint_first(["--help"])  # not a window start: collection stays on
+print("help", gc.isenabled(), flush=True)
+real_paint, real_watch = first_paint.paint, start_probe.watch
+def paint(args):
+    print("paint", gc.isenabled(), flush=True)
+    return real_paint(args)
+def watch(window):
+    print("window", gc.isenabled(), gc.get_freeze_count() > 0, flush=True)
+    os._exit(0)
+first_paint.paint, start_probe.watch = paint, watch
+main(["--data-dir", sys.argv[1], "--start-probe"])
+"""
+
+
+def test_a_window_start_collects_no_cycles_until_the_window_is_open(
+    demo_folder: Path, tmp_path: Path
+) -> None:
+    """Decision 0031: no cyclic collection from the start's options to the open window; then
+    what start-up made is frozen (0028) and collection is on again."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", GC_CHILD, str(demo_folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    help_, paint, painted, window = done.stdout.splitlines()
+    assert (help_, paint, window) == ("help True", "paint False", "window True True")
+    assert painted.startswith("painted ")  # the probe's own line, once the paint is on screen

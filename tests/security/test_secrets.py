@@ -317,13 +317,47 @@ def test_environment_backend_refused_in_child(tmp_path: Path, backend: str, word
 
 @pytest.mark.skipif(sys.platform != "linux", reason="keyring's detection differs per platform")
 def test_default_detection_refused_in_child(tmp_path: Path) -> None:
-    # No PYTHON_KEYRING_BACKEND and no D-Bus: keyring settles for keyrings.alt's plaintext
-    # file (installed with the test extra), or for fail.Keyring without it. Both refused.
+    # No PYTHON_KEYRING_BACKEND and no D-Bus: keyring's detection would settle for keyrings.alt's
+    # plaintext file (installed with the test extra). Assessor looks only at the Secret Service
+    # backends, says why they are not usable, and never loads a plaintext backend (0031).
+    code = textwrap.dedent(
+        """
+        import sys
+        from assessor.security.secrets import SecretStore
+        try:
+            SecretStore()
+        finally:
+            print(sorted(m for m in sys.modules if m.startswith(("keyrings", "keyring.backends"))))
+        """
+    )
+    result = run_child(code, tmp_path / "home", None)
+    assert result.returncode != 0, result.stdout
+    assert "assessor.security.secrets.KeyringUnavailable: " in result.stderr
+    assert "keyring.backends.SecretService.Keyring is not usable here" in result.stderr
+    assert ADVICE in result.stderr
+    assert "keyrings" not in result.stdout
+    assert "keyring.backends.macOS" not in result.stdout
+    assert "keyring.backends.SecretService" in result.stdout
+    assert files_under(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("backend", "words"),
+    [
+        ("keyrings.alt.file.PlaintextKeyring", "PlaintextKeyring keeps secrets in a file"),
+        ("keyring.backends.null.Keyring", "keyring.backends.null.Keyring stores nothing"),
+    ],
+)
+def test_configured_backend_refused_in_child(tmp_path: Path, backend: str, words: str) -> None:
+    # keyring's configuration file is keyring's choice too: judged, not bypassed.
+    config = tmp_path / "home" / "config" / "python_keyring" / "keyringrc.cfg"
+    config.parent.mkdir(parents=True)
+    config.write_text(f"[backend]\ndefault-keyring = {backend}\n", encoding="utf-8")
     result = run_child(CHILD, tmp_path / "home", None)
     assert result.returncode != 0, result.stdout
-    assert "InsecureKeyring" in result.stderr
-    assert ("PlaintextKeyring" in result.stderr) or ("fail.Keyring" in result.stderr)
-    assert files_under(tmp_path) == []
+    assert "assessor.security.secrets.InsecureKeyring: " in result.stderr
+    assert words in result.stderr
+    assert files_under(tmp_path) == [config]
 
 
 def test_control_plaintext_backend_does_write_where_we_look(tmp_path: Path) -> None:

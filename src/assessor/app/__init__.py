@@ -12,6 +12,7 @@ the boundary, which says it as it says anything else.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 from functools import partial
@@ -34,6 +35,10 @@ def _paint_first(argv: Sequence[str]) -> _Painting:
     args = window_args(argv)
     if args is None:
         return _Painting()
+    # No cyclic collections while the window starts: they cost ~10 % of it (hundreds of
+    # passes over a heap that only grows) and find almost nothing (decision 0031);
+    # `wiring.settle_heap` freezes what start-up made and turns collection back on.
+    gc.disable()
     try:
         _paint(args)
     except Exception as exc:  # Qt missing, say: the boundary says so

@@ -73,8 +73,10 @@ def settle_heap() -> None:
     """Keep what start-up made out of the garbage collector's full passes, once the window
     is open (decision 0028). A full pass walks every tracked object holding the GIL: over
     100 ms with the window open, and one started on a sync's worker stopped the GUI thread
-    as long. Objects made later are collected as before."""
+    as long. Objects made later are collected as before. The start ran without collections
+    (`assessor.app._paint_first`, decision 0031): they start again here."""
     gc.freeze()
+    gc.enable()
 
 
 def _diagnostics(window: MainWindow) -> None:

@@ -4,17 +4,26 @@ keyring picks a backend by priority and happily settles for a plaintext file (ke
 or for nothing at all. `SecretStore` accepts only the platform's secret stores (Secret
 Service, macOS Keychain, Windows Credential Locker) or the in-memory `MemoryKeyring`, and
 refuses everything else with `InsecureKeyring`; nothing falls back to plaintext.
+
+Unless keyring's choice is overridden (PYTHON_KEYRING_BACKEND, keyringrc.cfg, `set_keyring`),
+`system_keyring` imports only the platform's secure backends: keyring's own detection imports
+every installed backend (keyrings.alt's, and on Linux the macOS one, which runs ldconfig, gcc
+and ld at import) to pick one this class would refuse anyway (decision 0031).
 """
 
 from __future__ import annotations
 
+import importlib
+import os
 import sys
 from collections.abc import Callable
 from typing import TypeVar
 
 import keyring
 import keyring.backend
+import keyring.core
 import keyring.errors
+import keyring.util.platform_
 from keyring.backend import KeyringBackend as KeyringBackend  # re-exported: the type, for the UI
 
 from assessor.domain.errors import DomainError
@@ -31,6 +40,16 @@ SECURE_BACKENDS = frozenset(
     }
 )
 CHAINER = "keyring.backends.chainer.ChainerBackend"
+# This platform's secure backends, tried without keyring's detection (`system_keyring`).
+if sys.platform == "darwin":
+    PLATFORM_BACKENDS: tuple[str, ...] = ("keyring.backends.macOS.Keyring",)
+elif sys.platform == "win32":
+    PLATFORM_BACKENDS = ("keyring.backends.Windows.WinVaultKeyring",)
+else:
+    PLATFORM_BACKENDS = (
+        "keyring.backends.SecretService.Keyring",
+        "keyring.backends.libsecret.Keyring",
+    )
 
 T = TypeVar("T")
 
@@ -124,6 +143,36 @@ def describe_backend() -> str:
     return name
 
 
+def _overridden() -> bool:
+    """Whether keyring's choice is not its detection's: an environment variable, its
+    configuration file, or a backend set in this process (`keyring.set_keyring`)."""
+    return bool(
+        os.environ.get("PYTHON_KEYRING_BACKEND")
+        or (keyring.util.platform_.config_root() / "keyringrc.cfg").exists()
+        or getattr(keyring.core, "_keyring_backend", None) is not None
+    )
+
+
+def system_keyring() -> KeyringBackend:
+    """The backend to judge: keyring's own when overridden, else the highest-ranked usable
+    one of this platform's secure backends (the one keyring's detection picks whenever it
+    picks a secure one). KeyringUnavailable when none is usable, with the first one's reason."""
+    if _overridden():
+        return keyring.get_keyring()
+    usable: list[tuple[float, type[KeyringBackend]]] = []
+    reasons: list[str] = []
+    for name in PLATFORM_BACKENDS:
+        module, _, cls_name = name.rpartition(".")
+        try:
+            cls = getattr(importlib.import_module(module), cls_name)
+            usable.append((float(cls.priority), cls))  # raises when not usable here
+        except Exception as exc:  # keyring's own viability test says why in its exception
+            reasons.append(f"the keyring {name} is not usable here ({exc})")
+    if not usable:
+        raise KeyringUnavailable(f"{reasons[0]}; {_advice()}")
+    return max(usable, key=lambda found: found[0])[1]()
+
+
 def choose_backend(backend: KeyringBackend) -> KeyringBackend:
     """The backend to store with: `backend` itself when it is secure; for a chainer, the
     backend it would store in first (when secure) — used directly, so that nothing can fall
@@ -146,7 +195,9 @@ class SecretStore:
     def __init__(self, backend: KeyringBackend | None = None, *, service: str = SERVICE) -> None:
         if backend is None:
             try:
-                backend = keyring.get_keyring()
+                backend = system_keyring()
+            except KeyringUnavailable:
+                raise
             except Exception as exc:  # keyring raises RuntimeError, ImportError, … when loading
                 raise KeyringUnavailable(
                     f"the keyring backend could not be loaded ({type(exc).__name__}: {exc}); "
