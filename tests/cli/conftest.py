@@ -13,11 +13,22 @@ from pathlib import Path
 import pytest
 
 from assessor.cli import main
-from assessor.demo import DEMO_PASSPHRASE
+from assessor.demo import DEMO_PASSPHRASE, write_demo
+from assessor.security import keys
+from tests.conftest import CHEAP_KDF
 
 # What a command may touch without changing the data: its log, the lock file's pid, and
 # SQLite's shared-memory index (rebuilt from the database and its WAL on every open).
 _NOT_STATE = ("logs", "assessor.lock", "assessor.db-shm")
+
+
+@pytest.fixture(autouse=True)
+def cheap_new_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys that commands run in this process seal (`profile create`, `demo`) take Argon2's
+    least cost, as tests/security/test_keys.py does: several seconds each otherwise, and no
+    test here is about the cost (test_keys.py checks the default; the canary test in
+    test_identity_cli.py runs real processes at the real cost)."""
+    monkeypatch.setattr(keys, "DEFAULT_KDF_COST", CHEAP_KDF)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -40,8 +51,11 @@ def folder_state(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder `assessor demo` writes, its keys sealed at Argon2's least cost: every
+    passphrase the tests type unlocks one, and no test here is about that cost (the `demo`
+    command itself is run by test_cli.py; benchmarks/bench_argon2.py measures the cost)."""
     target = tmp_path_factory.mktemp("demo") / "data"
-    assert main(["demo", "--data-dir", str(target)]) == 0
+    write_demo(target, kdf_cost=CHEAP_KDF)
     return target
 
 

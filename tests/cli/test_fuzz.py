@@ -5,6 +5,11 @@ where files belong, deeply nested JSON, endless standard input. Every one ends w
 standard error, and with the data folder exactly as it was.
 
 ASSESSOR_FUZZ_RUNS=N adds N random combinations (seed ASSESSOR_FUZZ_SEED) to the fixed set.
+
+Each command is a process of its own, forked by a zygote that imported the command line once
+(tests/cli/forked_cli.py; a fresh interpreter per command cost a second each): its own argv
+bytes, standard input, output, error, environment and exit status, as `python -m assessor`
+has them. test_forked_cli.py shows a forked command answering byte for byte as a fresh one.
 """
 
 from __future__ import annotations
@@ -14,15 +19,16 @@ import os
 import random
 import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
 from tests.cli.conftest import folder_state, run
+from tests.cli.forked_cli import CliZygote
 
 RUNS = int(os.environ.get("ASSESSOR_FUZZ_RUNS", "0"))
 # By default a few hostile values per command and slot (a different few for another seed);
@@ -300,20 +306,16 @@ class Outcome:
     stderr: str
 
 
-def _run_case(case: Case, data: Path, env: dict[str, str]) -> Outcome:
+def _run_case(case: Case, data: Path, zygote: CliZygote) -> Outcome:
     argv = [a.replace("{data}", str(data)) for a in case.argv]
     stdin_file = None
+    source: bytes | BinaryIO
     if isinstance(case.stdin, str):
-        stdin_file = open(case.stdin, "rb")  # noqa: SIM115 -- closed below
+        source = stdin_file = open(case.stdin, "rb")  # noqa: SIM115 -- closed below
+    else:
+        source = case.stdin
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "assessor", *argv],
-            input=None if stdin_file else case.stdin,
-            stdin=stdin_file,
-            capture_output=True,
-            env=env,
-            timeout=90,
-        )
+        done = zygote.run(argv, source, timeout=90)
     except subprocess.TimeoutExpired:
         return Outcome(case, -1, "timed out (hung)")
     finally:
@@ -322,12 +324,12 @@ def _run_case(case: Case, data: Path, env: dict[str, str]) -> Outcome:
     return Outcome(case, done.returncode, done.stderr.decode("utf-8", "backslashreplace"))
 
 
-def _in_two_lanes(cases: list[Case], folders: list[Path], env: dict[str, str]) -> Iterator[Outcome]:
+def _in_two_lanes(cases: list[Case], folders: list[Path], zygote: CliZygote) -> Iterator[Outcome]:
     """Two processes at a time, each lane on its own copy (one folder, one process)."""
     results: list[list[Outcome]] = [[], []]
 
     def lane(k: int) -> None:
-        results[k] = [_run_case(c, folders[k], env) for c in cases[k::2]]
+        results[k] = [_run_case(c, folders[k], zygote) for c in cases[k::2]]
 
     threads = [threading.Thread(target=lane, args=(k,)) for k in (0, 1)]
     for t in threads:
@@ -358,8 +360,13 @@ def test_hostile_command_lines_end_in_one_line_and_change_nothing(
     cases = _cases(tmp_path, record, random.Random(SEED))
     assert len(cases) > (200 if FULL else 80)
 
+    zygote = CliZygote(env)
+    try:
+        outcomes = list(_in_two_lanes(cases, folders, zygote))
+    finally:
+        zygote.close()
     bad = []
-    for o in _in_two_lanes(cases, folders, env):
+    for o in outcomes:
         wrong = []
         if o.code not in (0, 1, 2) and not (o.code == 70 and o.case.name in KNOWN_BUGS):
             wrong.append(f"exit {o.code}")

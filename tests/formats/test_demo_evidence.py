@@ -33,6 +33,7 @@ from assessor.formats.demo_data.evidence import (
 )
 from assessor.store import models as m
 from assessor.store.db import Database
+from tests.conftest import CHEAP_KDF
 
 NAME = "Oisín Ó Briain"
 MARKUP_NAME = "<b>O'Brien & Sons</b>"
@@ -351,7 +352,7 @@ def test_evidence_for_an_unknown_kind_names_the_valid_ones() -> None:
 def test_demo_documents_name_the_learner_and_are_dated_from_their_submission(
     tmp_path: Path,
 ) -> None:
-    write_demo(tmp_path / "data")
+    write_demo(tmp_path / "data", kdf_cost=CHEAP_KDF)  # the documents, not the keys
     with Database.open(tmp_path / "data") as db, db.read() as session:
         subs = session.query(m.Submission).all()
         checked = 0

@@ -20,12 +20,13 @@ from assessor.services.profiles import list_profiles
 from assessor.store.db import Database
 from assessor.sync.service import SyncService
 from issuer.embedded import bind_loopback
+from tests.conftest import CHEAP_KDF
 from tests.sync.world import finalize_demo_submission
 
 
 def test_a_demo_score_becomes_a_credential_after_one_sync(tmp_path: Path) -> None:
     folder = tmp_path / "demo"
-    write_demo(folder)
+    write_demo(folder, kdf_cost=CHEAP_KDF)  # Argon2's cost is not what this is about
     db = open_data(folder)
     secrets = SecretStore(MemoryKeyring())
     backend = start_demo_backend(db, secrets)
