@@ -95,15 +95,7 @@ def test_the_first_paint_comes_before_sqlalchemy_and_the_rest(
 ) -> None:
     """What `assessor` imports before its first paint: Qt, sqlite3 and little else; and the
     imports after Qt are Python's own again."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(demo_folder)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
-    assert done.returncode == 0, done.stderr
+    done = run_child(CHILD, demo_folder, tmp_path)
     assert done.stdout == "True []\nTrue\n"
 
 
@@ -129,15 +121,21 @@ def test_a_window_start_collects_no_cycles_until_the_window_is_open(
 ) -> None:
     """Decision 0031: no cyclic collection from the start's options to the open window; then
     what start-up made is frozen (0028) and collection is on again."""
+    done = run_child(GC_CHILD, demo_folder, tmp_path)
+    help_, paint, painted, window = done.stdout.splitlines()
+    assert (help_, paint, window) == ("help True", "paint False", "window True True")
+    assert painted.startswith("painted ")  # the probe's own line, once the paint is on screen
+
+
+def run_child(code: str, demo_folder: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """CODE in a fresh interpreter (what it imports is the point), offscreen, own settings."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
     done = subprocess.run(
-        [sys.executable, "-c", GC_CHILD, str(demo_folder)],
+        [sys.executable, "-c", code, str(demo_folder)],
         capture_output=True,
         text=True,
         timeout=120,
         env=env,
     )
     assert done.returncode == 0, done.stderr
-    help_, paint, painted, window = done.stdout.splitlines()
-    assert (help_, paint, window) == ("help True", "paint False", "window True True")
-    assert painted.startswith("painted ")  # the probe's own line, once the paint is on screen
+    return done

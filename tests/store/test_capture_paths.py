@@ -8,6 +8,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import rfc8785
@@ -51,10 +52,7 @@ def test_notes_of_distinct_rows_give_what_the_merge_gives(
 ) -> None:
     con.execute("BEGIN")
     try:
-        for sql, key in writes:
-            args = (key, f"V{key}", 7) if sql.startswith("INSERT OR REPLACE INTO t") else (key,)
-            con.execute(sql, args)
-        notes = con.execute(capture._PENDING).fetchall()
+        notes = written(con, writes)
     finally:
         con.execute("ROLLBACK")
     once = capture._once_each(notes, capture_json.parse_all(notes)[0])
@@ -113,10 +111,7 @@ def test_the_spliced_text_is_the_canonical_form_of_the_parsed_changes(
             con.execute(
                 "UPDATE t SET v = json_object('z', 1, 'a', json_array(?)) WHERE k = 'b'", (v,)
             )
-        for sql, key in writes:
-            args = (key, f"V{key}", 7) if sql.startswith("INSERT OR REPLACE INTO t") else (key,)
-            con.execute(sql, args)
-        notes = con.execute(capture._PENDING).fetchall()
+        notes = written(con, writes)
     finally:
         con.execute("ROLLBACK")
     text = capture.changes_text(notes)
@@ -140,3 +135,11 @@ def test_a_save_s_usual_notes_are_spliced(con: sqlite3.Connection) -> None:
         '[["insert","t",["e"],{"k":"e","v":"It said \\"no\\"\\n\u00e9","w":900719925474099}],'
         '["update","t",["a"],{"v":null}]]'
     )
+
+
+def written(con: sqlite3.Connection, writes: list[tuple[str, str]]) -> list[Any]:
+    """Run the writes (each statement with its key) and take the capture's notes."""
+    for sql, key in writes:
+        args = (key, f"V{key}", 7) if sql.startswith("INSERT OR REPLACE INTO t") else (key,)
+        con.execute(sql, args)
+    return con.execute(capture._PENDING).fetchall()
