@@ -272,7 +272,8 @@ def test_no_passphrase_says_how_to_give_one() -> None:
 
 def test_a_plaintext_keyring_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setattr(keyring, "get_keyring", PlaintextKeyring)
+    # As `keyring.set_keyring(PlaintextKeyring())` would, undone after the test.
+    monkeypatch.setattr(keyring.core, "_keyring_backend", PlaintextKeyring())
     with pytest.raises(InsecureKeyring, match="keeps secrets in a file"):
         keys.passphrase(environ={})
     with pytest.raises(InsecureKeyring):
