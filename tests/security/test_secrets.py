@@ -341,6 +341,31 @@ def test_default_detection_refused_in_child(tmp_path: Path) -> None:
     assert files_under(tmp_path) == []
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="keyring's detection differs per platform")
+def test_the_diagnostics_describe_the_store_s_backend_and_leave_keyring_s_choice_unset(
+    tmp_path: Path,
+) -> None:
+    # The diagnostics name the backend SecretStore() judges, found the same way: keyring's own
+    # detection would name another (the plaintext file here) and stay set, so every store made
+    # after the diagnostics had run would take keyring's choice instead (0031).
+    code = textwrap.dedent(
+        """
+        import sys, keyring.core
+        from assessor.security.secrets import describe_backend
+        print(describe_backend())
+        print(keyring.core._keyring_backend)
+        print(sorted(m for m in sys.modules if m.startswith("keyrings")))
+        """
+    )
+    result = run_child(code, tmp_path / "home", None)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "(none usable: no secure keyring answered)",
+        "None",
+        "[]",
+    ]
+
+
 @pytest.mark.parametrize(
     ("backend", "words"),
     [

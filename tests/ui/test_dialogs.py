@@ -171,7 +171,8 @@ def test_diagnostics_without_a_log_says_so(tmp_path: Path) -> None:
 def test_diagnostics_names_a_refused_keyring(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("keyring.get_keyring", lambda: PlaintextKeyring())
+    # As `keyring.set_keyring(PlaintextKeyring())` would, undone after the test.
+    monkeypatch.setattr("keyring.core._keyring_backend", PlaintextKeyring())
     info = collect(tmp_path)
     assert info.keyring_backend == (
         "keyrings.alt.file.PlaintextKeyring (refused: not a secure system keyring)"

@@ -127,10 +127,14 @@ def _refusal(name: str) -> InsecureKeyring:
 
 
 def describe_backend() -> str:
-    """Which backend keyring would use, and whether Assessor accepts it, in words (for the
-    diagnostics): nothing secret. May talk to D-Bus: not on the GUI thread."""
+    """The backend `SecretStore()` would judge (`system_keyring`), and whether Assessor
+    accepts it, in words (for the diagnostics): nothing secret. May talk to D-Bus: not on
+    the GUI thread. Not keyring's own detection: that would describe another backend than
+    the store's, and leave keyring's choice set, so later stores would take it."""
     try:
-        backend = keyring.get_keyring()
+        backend = system_keyring()
+    except KeyringUnavailable:
+        return "(none usable: no secure keyring answered)"
     except Exception as exc:  # keyring raises all sorts when a backend fails to load
         return f"(none could be loaded: {type(exc).__name__})"
     name = qualified_name(backend)
