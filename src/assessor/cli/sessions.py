@@ -24,7 +24,7 @@ from assessor.cli.text import out, say, table
 from assessor.domain import exam as x
 from assessor.domain.errors import DomainError
 from assessor.services import exam_seal, exam_sessions, profiles
-from assessor.services.exam_sessions import MAX_NOTE, MAX_TEXT, MAX_TITLE
+from assessor.services.exam_checks import MAX_NOTE, MAX_TEXT, MAX_TITLE, check_incident
 from assessor.services.exam_views import SessionView
 from assessor.services.profiles import resolve_profile
 from assessor.store.db import Database
@@ -161,7 +161,7 @@ def cmd_incident(args: argparse.Namespace) -> int:
         args.notified,
         args.corrects,
     )
-    exam_sessions.check_incident(incident)  # bad input says so before the folder is opened
+    check_incident(incident)  # bad input says so before the folder is opened
     with open_db(args) as db:
         logged = exam_sessions.log_incident(db, _proctor(db, args), args.session, incident)
     return _saved(args, logged, "the incident")

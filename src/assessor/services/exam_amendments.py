@@ -10,7 +10,7 @@ from typing import Any
 from assessor.domain.subjects import session_uri
 from assessor.security.records import ProofInvalid, parse_record, record_digest, verify
 from assessor.services.access import operation
-from assessor.services.exam_sessions import session_head
+from assessor.services.exam_checks import session_head
 from assessor.store import exam as s
 from assessor.store import records as r
 from assessor.store.db import Database

@@ -14,7 +14,7 @@ from assessor.domain.policy import Operation
 from assessor.domain.subjects import session_uri
 from assessor.domain.text import require_plain
 from assessor.services.access import operation
-from assessor.services.exam_sessions import allow, session_head
+from assessor.services.exam_checks import allow, session_head
 from assessor.services.exam_views import SessionView, record_subject, view
 from assessor.services.profiles import Signer
 from assessor.services.signing import sign_record

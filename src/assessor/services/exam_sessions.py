@@ -20,21 +20,19 @@ from assessor.domain.errors import DomainError, NotAllowed
 from assessor.domain.ids import uuid7
 from assessor.domain.policy import Operation
 from assessor.services.access import Actor, check, operation
-from assessor.services.exam_checks import MAX_NOTE as MAX_NOTE  # as the forms knew them
-from assessor.services.exam_checks import MAX_TEXT as MAX_TEXT
-from assessor.services.exam_checks import MAX_TITLE as MAX_TITLE
-from assessor.services.exam_checks import Incident as Incident
-from assessor.services.exam_checks import allow as allow
 from assessor.services.exam_checks import (
+    MAX_NOTE,
+    MAX_TITLE,
     candidate_of,
+    check_incident,
     choice,
     now_utc,
     plain_text,
     session_for,
+    session_head,
     unknown_candidate,
 )
-from assessor.services.exam_checks import check_incident as check_incident
-from assessor.services.exam_checks import session_head as session_head
+from assessor.services.exam_checks import Incident as Incident  # log_incident's argument
 from assessor.services.exam_roster import parse_roster
 from assessor.services.exam_views import SessionSummary, SessionView, summaries, view
 from assessor.store import exam as s

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assessor.services.access import operation
-from assessor.services.exam_sessions import session_head
+from assessor.services.exam_checks import session_head
 from assessor.services.exam_views import SessionView, record_subject, view
 from assessor.services.records import local_roster
 from assessor.services.report_data import Signature, checked_record, verification_url

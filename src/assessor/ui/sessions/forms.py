@@ -29,7 +29,7 @@ from assessor.domain import exam as x
 from assessor.domain.changes import Change
 from assessor.domain.errors import DomainError, ValidationFailed
 from assessor.services import exam_sessions as es
-from assessor.services.exam_sessions import MAX_NOTE, MAX_TITLE
+from assessor.services.exam_checks import MAX_NOTE, MAX_TITLE
 from assessor.ui.ctrl_enter import CtrlEnterAccepts
 from assessor.ui.desk import Desk
 from assessor.ui.errors import details
