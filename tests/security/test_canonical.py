@@ -107,3 +107,23 @@ def test_control_characters_and_non_ascii_escape_like_rfc8785() -> None:
     value = {"b": '\x00\x08\t\n\x0c\r\x1f\x7f\u2028é😀"\\', "a": [True, None, -5], "é": 1}
     assert canonicalize(value) == rfc8785.dumps(value)
     assert canonicalize({"k": "\x1f"}) == b'{"k":"\\u001f"}'
+
+
+_ascii_keys = st.text(alphabet=st.characters(max_codepoint=127), max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_ascii_keys, _json_values, max_size=5), _json_values)
+def test_a_spliced_object_is_the_canonical_form_of_the_whole(payload: dict, rows: object) -> None:
+    # The audit log splices the rows' canonical text into its plain payload (0033): the
+    # result must be what canonicalizing the whole would give, keys before and after "rows".
+    import rfc8785
+
+    from assessor.security.canonical import is_plain, spliced_object
+
+    payload.pop("rows", None)
+    if not is_plain(payload):
+        return  # not called then: the payload takes canonicalize
+    text = spliced_object(payload, "rows", rfc8785.dumps(rows).decode("utf-8"))
+    assert text is not None
+    assert text.encode("utf-8") == rfc8785.dumps({**payload, "rows": rows})
