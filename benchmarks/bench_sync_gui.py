@@ -119,10 +119,16 @@ class Run:
 GUI_SQL: list[str] = []
 
 
-def on_gui_thread(_conn: Any, _cursor: Any, sql: str, *_rest: Any) -> None:
+def on_gui_thread(sql: str) -> None:
     """Notes a statement run on the GUI thread: a read there waits out the sync's writes."""
     if threading.current_thread() is threading.main_thread():
         GUI_SQL.append(" ".join(sql.split())[:80])
+
+
+def traced(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+    """Every statement of a connection taken from the pool, the service's and the raw
+    sqlite3 ones (`Database.write_sql`, which SQLAlchemy's cursor events never see)."""
+    dbapi_conn.set_trace_callback(on_gui_thread)
 
 
 def control(label: str) -> Probe:
@@ -147,7 +153,9 @@ def run_once(count: int) -> Run:
             secrets = SecretStore(MemoryKeyring())
             desk(issuer, folder / "desk", count, secrets)
             opened = prepare(str(folder / "desk"), demo=False)
-            event.listen(opened.db.engine, "before_cursor_execute", on_gui_thread)
+            event.listen(opened.db.engine, "checkout", traced)
+            if opened.db._writer is not None:  # the writer kept from before: traced too
+                traced(opened.db._writer.driver_connection, None, None)
             opened.secrets = secrets
             profile = next(p for p in opened.profiles if "assessor" in p.roles)
             window = build_window(opened, profile, None, runner)
