@@ -50,10 +50,18 @@ def test_first_paint_shows_what_the_queue_shows_then_gives_way(
         qtbot.waitUntil(lambda: window.queue.loads > 0, timeout=WAIT_MS)
         ours, theirs = table.model(), window.queue.model
         assert ours.rowCount() > 3 and ours.rowCount() == theirs.rowCount()
-        for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        roles = Qt.ItemDataRole
+        for role in (roles.DisplayRole, roles.ToolTipRole, roles.AccessibleTextRole):
             assert _cells(ours, role) == _cells(theirs, role)
+        for role in (roles.ForegroundRole, roles.TextAlignmentRole, roles.UserRole + 1):
+            assert _cells(ours, role) == _cells(theirs, role)
+        # The first paint's header reads its own labels (decision 0034): the same words.
+        labels = table.horizontalHeader().model()
         headers = [theirs.headerData(c, Qt.Orientation.Horizontal) for c in range(7)]
-        assert [ours.headerData(c, Qt.Orientation.Horizontal) for c in range(7)] == headers
+        assert [labels.headerData(c, Qt.Orientation.Horizontal) for c in range(7)] == headers
+        fixed = [0, *range(2, 7)]  # all but the assessment, which takes the room left
+        widths = [table.columnWidth(c) for c in fixed]
+        assert widths == [window.queue.table.columnWidth(c) for c in fixed]
 
         geometry = first.geometry()
         first_paint.hand_over(window)
@@ -84,6 +92,8 @@ def probe(args):
     print(shown, sorted(m for m in {HEAVY + LATER!r} if m in sys.modules), flush=True)
     # shiboken's __feature__ import (it reads the source of every module imported) is gone
     print(builtins.__import__ is builtins.__orig_import__, flush=True)
+    # nor is Qt's `Qt` namespace made (its ~90 enums: decision 0034)
+    print("Qt" in vars(sys.modules["PySide6.QtCore"]), flush=True)
     os._exit(0)
 first_paint.paint = probe
 main(["--data-dir", sys.argv[1]])
@@ -96,7 +106,7 @@ def test_the_first_paint_comes_before_sqlalchemy_and_the_rest(
     """What `assessor` imports before its first paint: Qt, sqlite3 and little else; and the
     imports after Qt are Python's own again."""
     done = run_child(CHILD, demo_folder, tmp_path)
-    assert done.stdout == "True []\nTrue\n"
+    assert done.stdout == "True []\nTrue\nFalse\n"
 
 
 GC_CHILD = """

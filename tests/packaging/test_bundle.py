@@ -144,6 +144,16 @@ def test_the_bundled_issuer_migrates_and_serves_with_two_workers(
                 time.sleep(0.5)
         assert answer.status_code == 200
         assert answer.json()["issuer"] == "did:web:127.0.0.1"
+        # multiprocessing's resource tracker, a `-c` child that packaging/launch.py runs
+        # (decision 0034), is up: a failed one would have left (and said so on stderr).
+        children = subprocess.run(
+            ["ps", "--ppid", str(server.pid), "-ww", "-o", "args="], capture_output=True, text=True
+        ).stdout
+        assert "multiprocessing.resource_tracker import main" in children
+        assert children.count("--multiprocessing-fork") == 2  # the workers
     finally:
         os.killpg(server.pid, 15)  # the server and the workers it started, nothing else
         server.wait(timeout=60)
+    assert server.stderr is not None
+    said = server.stderr.read().decode()
+    assert "Traceback" not in said and "usage:" not in said, said

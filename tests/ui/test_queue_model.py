@@ -129,6 +129,24 @@ def test_columns_and_headers() -> None:
     assert model.rowCount() == 0
 
 
+def test_the_roles_written_out_are_qts() -> None:
+    """The model and the columns name Qt's roles as plain ints (decision 0034): they are Qt's."""
+    from assessor.ui.queue import model as queue_model
+    from assessor.ui.queue import submissions
+
+    roles = Qt.ItemDataRole
+    assert roles.DisplayRole.value == queue_model.DISPLAY_ROLE
+    assert roles.AccessibleTextRole.value == queue_model.ACCESSIBLE_TEXT_ROLE
+    assert IdRole == roles.UserRole.value + 1
+    wanted = (roles.DisplayRole, roles.ToolTipRole, roles.AccessibleTextRole)
+    wanted += (roles.ForegroundRole, roles.TextAlignmentRole)
+    found = (submissions._DISPLAY, submissions._TOOLTIP, submissions._SPOKEN)
+    found += (submissions._COLOUR, submissions._ALIGN)
+    assert found == tuple(role.value for role in wanted)
+    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    assert right.value == submissions._RIGHT
+
+
 def test_first_page_fills_the_model_with_words_and_ids(demo: tuple[Database, str]) -> None:
     model, controller, _ = make(demo)
     controller.refresh()

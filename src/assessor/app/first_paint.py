@@ -15,6 +15,7 @@ import argparse
 import time
 
 from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QMainWindow
 
 from assessor import paths
@@ -23,7 +24,7 @@ from assessor.settings import load as load_settings
 from assessor.store.first_page import read_first_page
 from assessor.store.queue_rows import QueueRow
 from assessor.ui import theme
-from assessor.ui.queue.model import PagedModel
+from assessor.ui.queue.model import RowsModel
 from assessor.ui.queue.submissions import SubmissionColumns, submissions_table
 
 SETTINGS_FILE = "settings.json"
@@ -34,6 +35,14 @@ _window: QMainWindow | None = None
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("FirstPaint", text)
+
+
+def _headers(columns: SubmissionColumns) -> QStandardItemModel:
+    """The header's labels in a model of Qt's own (see `RowsModel`); the main window's header
+    asks its `PagedModel`, as usual."""
+    labels = QStandardItemModel(0, columns.count())
+    labels.setHorizontalHeaderLabels([columns.header(n) for n in range(columns.count())])
+    return labels
 
 
 def paint(args: argparse.Namespace) -> QMainWindow | None:
@@ -54,10 +63,10 @@ def paint(args: argparse.Namespace) -> QMainWindow | None:
     if not rows:
         return None
     theme.apply(app, settings.theme, settings.font_scale)
-    model: PagedModel[QueueRow] = PagedModel(SubmissionColumns(), page_size=len(rows))
-    model.set_rows(rows, len(rows))
+    columns = SubmissionColumns()
+    model: RowsModel[QueueRow] = RowsModel(columns, rows)
     window = QMainWindow()
-    table = submissions_table(model, window.fontMetrics().height())
+    table = submissions_table(model, window.fontMetrics().height(), _headers(columns))
     window.setWindowTitle("Assessor")
     window.setCentralWidget(table)
     window.statusBar().showMessage(_tr("Opening your data…"))

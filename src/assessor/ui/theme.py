@@ -8,6 +8,7 @@ that reads (WCAG contrast at least 4.5:1) on the palette it is drawn on, light o
 from __future__ import annotations
 
 import sys
+from copy import copy
 
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLabel
@@ -105,11 +106,13 @@ _DARK = {
 
 
 def palette_for(mode: str, system: QPalette) -> QPalette:
-    """The system's palette, or Fusion's light one, or our dark one; with our accent."""
+    """The system's palette, or Fusion's light one, or our dark one; with our accent.
+    (Copied with `copy`: `QPalette(p)`'s overloads would make the `Qt` namespace, a cost
+    the first paint avoids, decision 0034.)"""
     if mode == "light":
         palette = QApplication.style().standardPalette()
     elif mode == "dark":
-        palette = QPalette(system)
+        palette = copy(system)
         for role, colour in _DARK.items():
             palette.setColor(role, QColor(colour))
         palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6b6e73"))
@@ -117,7 +120,7 @@ def palette_for(mode: str, system: QPalette) -> QPalette:
             QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6b6e73")
         )
     else:
-        palette = QPalette(system)
+        palette = copy(system)
     palette.setColor(QPalette.ColorRole.Highlight, ACCENT)
     palette.setColor(QPalette.ColorRole.HighlightedText, QColor("white"))
     palette.setColor(QPalette.ColorRole.Link, ACCENT.lighter(130) if is_dark(palette) else ACCENT)
@@ -147,7 +150,7 @@ def apply(app: QApplication, mode: str = "system", font_scale: float = 1.0) -> N
     if not _fusion_from_start:
         app.setStyle("Fusion")
     if _system is None:
-        _system, _base_font = QPalette(app.palette()), QFont(app.font())
+        _system, _base_font = copy(app.palette()), QFont(app.font())
     app.setPalette(palette_for(mode, _system))
     assert _base_font is not None
     font = QFont(_base_font)

@@ -10,20 +10,21 @@ the controller reloads in that order.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Signal
 
-__all__ = ["AnyIndex", "Columns", "IdRole", "PagedModel"]
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
 
-IdRole = Qt.ItemDataRole.UserRole + 1  # a row's id, whatever the column
+__all__ = ["AnyIndex", "Columns", "IdRole", "PagedModel", "RowsModel"]
+
+# Qt's roles as plain ints: the first paint shows this model before anything touches the `Qt`
+# namespace, whose ~90 enums PySide6 makes on first use (decision 0034; a test checks the
+# values against Qt's).
+DISPLAY_ROLE = 0  # Qt.ItemDataRole.DisplayRole
+ACCESSIBLE_TEXT_ROLE = 11  # Qt.ItemDataRole.AccessibleTextRole
+IdRole = 0x0100 + 1  # Qt.ItemDataRole.UserRole + 1: a row's id, whatever the column
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 RowT = TypeVar("RowT", contravariant=True)
@@ -50,7 +51,45 @@ class HasId(Protocol):
 R = TypeVar("R", bound=HasId)
 
 
-class PagedModel(QAbstractTableModel, Generic[R]):
+class RowsModel(QAbstractTableModel, Generic[R]):
+    """Rows shown through `Columns`, without headers of its own: the first paint's model.
+    Qt asks a model's `headerData` (from `setModel` on) with an orientation, a `Qt` enum, and
+    the `Qt` namespace made for it costs ~10 % of a bare window's start (decision 0034); the
+    first paint's header reads a model of Qt's own instead."""
+
+    def __init__(
+        self, columns: Columns[R], rows: Sequence[R] = (), parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.columns = columns
+        self._rows: list[R] = list(rows)
+
+    def rows(self) -> list[R]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> R:
+        return self._rows[row]
+
+    def row_of(self, row_id: str) -> int | None:
+        return next((n for n, r in enumerate(self._rows) if r.id == row_id), None)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.columns.count()
+
+    def data(self, index: AnyIndex, role: int = DISPLAY_ROLE) -> Any:
+        n = index.row()
+        if not index.isValid() or n >= len(self._rows):
+            return None
+        row = self._rows[n]
+        if role == IdRole:
+            return row.id
+        return self.columns.cell(row, index.column(), role)
+
+
+class PagedModel(RowsModel[R]):
     """Rows in the order the query returned them, fed a page at a time."""
 
     wanted = Signal(int, int)  # offset, limit: the next page, for the controller to fetch
@@ -59,10 +98,8 @@ class PagedModel(QAbstractTableModel, Generic[R]):
     def __init__(
         self, columns: Columns[R], parent: QObject | None = None, *, page_size: int = 200
     ) -> None:
-        super().__init__(parent)
-        self.columns = columns
+        super().__init__(columns, (), parent)
         self.page_size = page_size
-        self._rows: list[R] = []
         self._total = 0
         self._asked: int | None = None  # limit of the page in flight, if any
         self.fetch_error: str | None = None  # why the last page asked for did not come
@@ -111,8 +148,11 @@ class PagedModel(QAbstractTableModel, Generic[R]):
         self._asked = min(self.page_size, self._total - len(self._rows))
         self.wanted.emit(len(self._rows), self._asked)
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """A header was clicked: the query sorts (a column it cannot sort is ignored)."""
+    def sort(self, column: int, order: Qt.SortOrder | None = None) -> None:
+        """A header was clicked: the query sorts (a column it cannot sort is ignored).
+        `order` None is ascending, Qt's default."""
+        from PySide6.QtCore import Qt  # made by now: Qt passed `order`
+
         if column >= 0 and self.columns.sort_key(column) is None:
             return
         self.sort_requested.emit(column, order == Qt.SortOrder.DescendingOrder)
@@ -128,35 +168,13 @@ class PagedModel(QAbstractTableModel, Generic[R]):
     def total(self) -> int:
         return self._total
 
-    def rows(self) -> list[R]:
-        return list(self._rows)
-
-    def row_at(self, row: int) -> R:
-        return self._rows[row]
-
-    def row_of(self, row_id: str) -> int | None:
-        return next((n for n, r in enumerate(self._rows) if r.id == row_id), None)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.columns.count()
-
     def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+        self, section: int, orientation: Qt.Orientation, role: int = DISPLAY_ROLE
     ) -> Any:
+        from PySide6.QtCore import Qt  # made by now: Qt passed `orientation`
+
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columns.count():
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role in (DISPLAY_ROLE, ACCESSIBLE_TEXT_ROLE):
             return self.columns.header(section)
         return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        n = index.row()
-        if not index.isValid() or n >= len(self._rows):
-            return None
-        row = self._rows[n]
-        if role == IdRole:
-            return row.id
-        return self.columns.cell(row, index.column(), role)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication, Qt
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from assessor.ui import states
@@ -50,18 +50,11 @@ _SORT_KEYS = {
 
 # The roles a cell answers, as plain ints, and the columns in order: a view asks seven roles
 # of every cell it paints, and each `Qt.ItemDataRole.X` or `Column(n)` is a lookup of ~1 µs.
+# Written out, not read from `Qt`: the first paint shows these columns before the `Qt`
+# namespace is made (decision 0034; tests/ui/test_queue_model.py checks them against Qt's).
 _COLUMNS = tuple(Column)
-_DISPLAY, _TOOLTIP, _SPOKEN, _COLOUR, _ALIGN = (
-    int(role)
-    for role in (
-        Qt.ItemDataRole.DisplayRole,
-        Qt.ItemDataRole.ToolTipRole,
-        Qt.ItemDataRole.AccessibleTextRole,
-        Qt.ItemDataRole.ForegroundRole,
-        Qt.ItemDataRole.TextAlignmentRole,
-    )
-)
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_DISPLAY, _TOOLTIP, _SPOKEN, _COLOUR, _ALIGN = 0, 3, 11, 9, 7
+_RIGHT = 0x0002 | 0x0080  # Qt.AlignmentFlag.AlignRight | AlignVCenter
 
 
 def _tr(text: str) -> str:
@@ -148,14 +141,18 @@ class SubmissionColumns:
                 return self.display(row, column)
 
 
-def submissions_table(model: QAbstractItemModel, line_height: int) -> QTableView:
-    """The work queue's table as it looks, for the queue screen and the first paint alike."""
+def submissions_table(
+    model: QAbstractItemModel, line_height: int, headers: QAbstractItemModel | None = None
+) -> QTableView:
+    """The work queue's table as it looks, for the queue screen and the first paint alike.
+    `headers`: another model for the header's labels (the first paint's; `first_paint.py`)."""
     table = QTableView()
     table.setModel(model)
+    if headers is not None:
+        table.horizontalHeader().setModel(headers)
     table.setAccessibleName(_tr("Work queue"))
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
     table.verticalHeader().hide()

@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from assessor.domain.changes import Change
@@ -81,7 +81,10 @@ class QueueView(QueueScreen):
 
         table = submissions_table(self.model, self.fontMetrics().height())
         self.table = table  # the same table as the first paint's (`submissions_table`)
-        table.setSortingEnabled(True)  # a click on a header: the query sorts
+        # No column sorted at first (or enabling sorting would sort by the first); then a click
+        # on a header: the query sorts.
+        table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        table.setSortingEnabled(True)
         table.activated.connect(self.controller.activate)
         table.doubleClicked.connect(self.controller.activate)
 
