@@ -17,6 +17,8 @@ from typing import Any
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
+from assessor.formats import pdf_fonts
+
 # Re-exported: callers and tests know them as fonts.resource_file and fonts.ResourceMissing.
 from assessor.resources import ResourceMissing as ResourceMissing
 from assessor.resources import resource_file as resource_file
@@ -114,8 +116,9 @@ def register() -> None:
         if _REGISTERED:
             return
         for font in ALL:
-            loaded = _ReportFont(font.name, str(resource_file("fonts", font.file)))
-            pdfmetrics.registerFont(loaded)
+            loaded = pdf_fonts.register(
+                _ReportFont(font.name, str(resource_file("fonts", font.file)))
+            )
             _CMAPS[font.name] = loaded.face.charToGlyph
         _REGISTERED = True
 

@@ -20,6 +20,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from assessor.formats import pdf_fonts
 from issuer.issuance.view import EXPIRED, REVOKED, CredentialView
 
 FONT = "IssuerDejaVuSans"
@@ -65,12 +66,12 @@ def _fonts() -> dict[str, tuple[tuple[str, frozenset[int]], ...]]:
     folder = resources.files("assessor").joinpath("resources/fonts")
     for name, file in ((FONT, "DejaVuSans.ttf"), (BOLD, "DejaVuSans-Bold.ttf")):
         # bytes, not a path: works from a zipped install too
-        pdfmetrics.registerFont(TTFont(name, io.BytesIO(folder.joinpath(file).read_bytes())))
+        pdf_fonts.register(TTFont(name, io.BytesIO(folder.joinpath(file).read_bytes())))
     fallbacks: list[str] = []
     for name, path in FALLBACK_FONTS:
         if os.path.exists(path):
             try:
-                pdfmetrics.registerFont(TTFont(name, path))
+                pdf_fonts.register(TTFont(name, path))
             except Exception:  # noqa: S112  # a font reportlab cannot read is simply not used
                 continue
             fallbacks.append(name)
