@@ -53,7 +53,18 @@ def test_the_suite_collects_in_a_copy_with_nothing_beside_it(tmp_path: Path) -> 
         shutil.copy2(ROOT / name, target)
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSESSOR_")}
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        # In one process (-n 0): the count is the collection's own line.
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-n",
+            "0",
+        ],
         cwd=copy,
         capture_output=True,
         text=True,
