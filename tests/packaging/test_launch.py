@@ -4,10 +4,14 @@ source; tests/packaging/test_bundle.py runs the bundle's issuer with its spawned
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 LAUNCH = Path(__file__).resolve().parents[2] / "packaging" / "launch.py"
 TRACKER = "from multiprocessing.resource_tracker import main;main({})"
@@ -46,3 +50,30 @@ def test_another_c_argument_is_the_command_lines() -> None:
     assert done.stderr.startswith("usage: assessor")
     done = _launch("-c", TRACKER.format(0) + ";print('ran')")
     assert done.returncode == 2 and "ran" not in done.stdout
+
+
+def test_a_spawned_child_is_handed_to_multiprocessing_with_its_handles(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The frozen "spawn" command line (`spawn.get_command_line`) becomes spawn_main's
+    arguments, "None" as None; a start with no such argument is not a child."""
+    from multiprocessing import spawn
+
+    launch = _load_launch()
+    given: list[dict[str, int | None]] = []
+    monkeypatch.setattr(spawn, "spawn_main", lambda **kw: given.append(kw))
+    argv = ["assessor", "--multiprocessing-fork", "tracker_fd=5", "pipe_handle=7"]
+    assert launch.multiprocessing_child(argv)
+    assert launch.multiprocessing_child([*argv[:2], "tracker_fd=None", "pipe_handle=9"])
+    assert given == [{"tracker_fd": 5, "pipe_handle": 7}, {"tracker_fd": None, "pipe_handle": 9}]
+    assert not launch.multiprocessing_child(
+        ["assessor", "--data-dir", "x", "--multiprocessing-fork"]
+    )
+
+
+def _load_launch() -> Any:
+    spec = importlib.util.spec_from_file_location("launch_under_test", LAUNCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -15,7 +15,7 @@ import argparse
 import time
 
 from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtGui import QStandardItemModel
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QMainWindow
 
 from assessor import paths
@@ -24,11 +24,12 @@ from assessor.settings import load as load_settings
 from assessor.store.first_page import read_first_page
 from assessor.store.queue_rows import QueueRow
 from assessor.ui import theme
-from assessor.ui.queue.model import RowsModel
-from assessor.ui.queue.submissions import SubmissionColumns, submissions_table
+from assessor.ui.queue.model import IdRole
+from assessor.ui.queue.submissions import SHOWN_ROLES, SubmissionColumns, submissions_table
 
 SETTINGS_FILE = "settings.json"
 EXPOSE_WAIT_S = 0.5  # a window manager slower than this to map it: paint what we can, go on
+HEIGHT = 760  # the window's, as the main window's
 
 _window: QMainWindow | None = None
 
@@ -37,12 +38,26 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("FirstPaint", text)
 
 
-def _headers(columns: SubmissionColumns) -> QStandardItemModel:
-    """The header's labels in a model of Qt's own (see `RowsModel`); the main window's header
-    asks its `PagedModel`, as usual."""
-    labels = QStandardItemModel(0, columns.count())
-    labels.setHorizontalHeaderLabels([columns.header(n) for n in range(columns.count())])
-    return labels
+def _model(rows: list[QueueRow], line_height: int) -> QStandardItemModel:
+    """The rows in a model of Qt's own, what each cell shows put in by `SubmissionColumns`.
+
+    Not a Python model: Qt asks a Python model's `headerData` with an orientation, a `Qt` enum,
+    and the `Qt` namespace made for it costs ~10 % of a bare window's start (decision 0034).
+    Only the rows the window can show are filled (a page can be 1,000 rows; nothing scrolls
+    before the main window takes over); the others are counted, so the scroll bar is right."""
+    columns = SubmissionColumns()
+    model = QStandardItemModel(len(rows), columns.count())
+    model.setHorizontalHeaderLabels([columns.header(n) for n in range(columns.count())])
+    for r, row in enumerate(rows[: HEIGHT // (line_height + 10) + 1]):
+        for c in range(columns.count()):
+            item = QStandardItem()
+            item.setData(row.id, IdRole)
+            for role in SHOWN_ROLES:
+                value = columns.cell(row, c, role)
+                if value is not None:
+                    item.setData(value, role)
+            model.setItem(r, c, item)
+    return model
 
 
 def paint(args: argparse.Namespace) -> QMainWindow | None:
@@ -63,14 +78,13 @@ def paint(args: argparse.Namespace) -> QMainWindow | None:
     if not rows:
         return None
     theme.apply(app, settings.theme, settings.font_scale)
-    columns = SubmissionColumns()
-    model: RowsModel[QueueRow] = RowsModel(columns, rows)
     window = QMainWindow()
-    table = submissions_table(model, window.fontMetrics().height(), _headers(columns))
+    line_height = window.fontMetrics().height()
+    table = submissions_table(_model(rows, line_height), line_height)
     window.setWindowTitle("Assessor")
     window.setCentralWidget(table)
     window.statusBar().showMessage(_tr("Opening your data…"))
-    window.resize(1280, 760)  # as the main window
+    window.resize(1280, HEIGHT)  # as the main window
     window.show()
     deadline = time.monotonic() + EXPOSE_WAIT_S
     while time.monotonic() < deadline:

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 
 __all__ = ["AnyIndex", "Columns", "IdRole", "PagedModel", "RowsModel"]
 
-# Qt's roles as plain ints: the first paint shows this model before anything touches the `Qt`
-# namespace, whose ~90 enums PySide6 makes on first use (decision 0034; a test checks the
+# Qt's roles as plain ints: the first paint imports this module before anything touches the
+# `Qt` namespace, whose ~90 enums PySide6 makes on first use (decision 0034; a test checks the
 # values against Qt's).
 DISPLAY_ROLE = 0  # Qt.ItemDataRole.DisplayRole
 ACCESSIBLE_TEXT_ROLE = 11  # Qt.ItemDataRole.AccessibleTextRole
@@ -52,10 +52,8 @@ R = TypeVar("R", bound=HasId)
 
 
 class RowsModel(QAbstractTableModel, Generic[R]):
-    """Rows shown through `Columns`, without headers of its own: the first paint's model.
-    Qt asks a model's `headerData` (from `setModel` on) with an orientation, a `Qt` enum, and
-    the `Qt` namespace made for it costs ~10 % of a bare window's start (decision 0034); the
-    first paint's header reads a model of Qt's own instead."""
+    """Rows shown through `Columns`: what a row is and what each cell shows. Paging, headers
+    and sorting are `PagedModel`'s."""
 
     def __init__(
         self, columns: Columns[R], rows: Sequence[R] = (), parent: QObject | None = None

@@ -14,7 +14,7 @@ from assessor.ui.dates import long_date_time, short_date, short_date_time
 if TYPE_CHECKING:  # the first paint shows these columns before the services are imported
     from assessor.services.queue import SubmissionRow
 
-__all__ = ["Column", "SubmissionColumns", "status_word", "submissions_table"]
+__all__ = ["SHOWN_ROLES", "Column", "SubmissionColumns", "status_word", "submissions_table"]
 
 
 class Column(IntEnum):
@@ -54,6 +54,7 @@ _SORT_KEYS = {
 # namespace is made (decision 0034; tests/ui/test_queue_model.py checks them against Qt's).
 _COLUMNS = tuple(Column)
 _DISPLAY, _TOOLTIP, _SPOKEN, _COLOUR, _ALIGN = 0, 3, 11, 9, 7
+SHOWN_ROLES = (_DISPLAY, _TOOLTIP, _SPOKEN, _COLOUR, _ALIGN)  # all `cell` answers
 _RIGHT = 0x0002 | 0x0080  # Qt.AlignmentFlag.AlignRight | AlignVCenter
 
 
@@ -141,15 +142,10 @@ class SubmissionColumns:
                 return self.display(row, column)
 
 
-def submissions_table(
-    model: QAbstractItemModel, line_height: int, headers: QAbstractItemModel | None = None
-) -> QTableView:
-    """The work queue's table as it looks, for the queue screen and the first paint alike.
-    `headers`: another model for the header's labels (the first paint's; `first_paint.py`)."""
+def submissions_table(model: QAbstractItemModel, line_height: int) -> QTableView:
+    """The work queue's table as it looks, for the queue screen and the first paint alike."""
     table = QTableView()
     table.setModel(model)
-    if headers is not None:
-        table.horizontalHeader().setModel(headers)
     table.setAccessibleName(_tr("Work queue"))
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
