@@ -135,14 +135,15 @@ def test_the_roles_written_out_are_qts() -> None:
     from assessor.ui.queue import submissions
 
     roles = Qt.ItemDataRole
-    assert roles.DisplayRole.value == queue_model.DISPLAY_ROLE
-    assert roles.AccessibleTextRole.value == queue_model.ACCESSIBLE_TEXT_ROLE
-    assert IdRole == roles.UserRole.value + 1
-    wanted = (roles.DisplayRole, roles.ToolTipRole, roles.AccessibleTextRole)
-    wanted += (roles.ForegroundRole, roles.TextAlignmentRole)
-    found = (submissions._DISPLAY, submissions._TOOLTIP, submissions._SPOKEN)
-    found += (submissions._COLOUR, submissions._ALIGN)
-    assert found == tuple(role.value for role in wanted)
+    written = [
+        (queue_model.DISPLAY_ROLE, roles.DisplayRole.value),
+        (queue_model.TOOLTIP_ROLE, roles.ToolTipRole.value),
+        (queue_model.ALIGNMENT_ROLE, roles.TextAlignmentRole.value),
+        (queue_model.FOREGROUND_ROLE, roles.ForegroundRole.value),
+        (queue_model.ACCESSIBLE_TEXT_ROLE, roles.AccessibleTextRole.value),
+        (IdRole, roles.UserRole.value + 1),
+    ]
+    assert [ours for ours, _ in written] == [qts for _, qts in written]
     right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
     assert right.value == submissions._RIGHT
 

@@ -25,7 +25,12 @@ from assessor.store.first_page import read_first_page
 from assessor.store.queue_rows import QueueRow
 from assessor.ui import theme
 from assessor.ui.queue.model import IdRole
-from assessor.ui.queue.submissions import SHOWN_ROLES, SubmissionColumns, submissions_table
+from assessor.ui.queue.submissions import (
+    SHOWN_ROLES,
+    SubmissionColumns,
+    row_height,
+    submissions_table,
+)
 
 SETTINGS_FILE = "settings.json"
 EXPOSE_WAIT_S = 0.5  # a window manager slower than this to map it: paint what we can, go on
@@ -48,7 +53,7 @@ def _model(rows: list[QueueRow], line_height: int) -> QStandardItemModel:
     columns = SubmissionColumns()
     model = QStandardItemModel(len(rows), columns.count())
     model.setHorizontalHeaderLabels([columns.header(n) for n in range(columns.count())])
-    for r, row in enumerate(rows[: HEIGHT // (line_height + 10) + 1]):
+    for r, row in enumerate(rows[: HEIGHT // row_height(line_height) + 1]):
         for c in range(columns.count()):
             item = QStandardItem()
             item.setData(row.id, IdRole)

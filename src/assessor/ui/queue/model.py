@@ -17,14 +17,17 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
 
-__all__ = ["AnyIndex", "Columns", "IdRole", "PagedModel", "RowsModel"]
+__all__ = ["AnyIndex", "Columns", "IdRole", "PagedModel"]
 
-# Qt's roles as plain ints: the first paint imports this module before anything touches the
-# `Qt` namespace, whose ~90 enums PySide6 makes on first use (decision 0034; a test checks the
-# values against Qt's).
+# Qt's roles as plain ints: the first paint imports these before anything touches the `Qt`
+# namespace, whose ~90 enums PySide6 makes on first use (decision 0034;
+# tests/ui/test_queue_model.py::test_the_roles_written_out_are_qts checks them against Qt's).
 DISPLAY_ROLE = 0  # Qt.ItemDataRole.DisplayRole
-ACCESSIBLE_TEXT_ROLE = 11  # Qt.ItemDataRole.AccessibleTextRole
-IdRole = 0x0100 + 1  # Qt.ItemDataRole.UserRole + 1: a row's id, whatever the column
+TOOLTIP_ROLE = 3
+ALIGNMENT_ROLE = 7  # TextAlignmentRole
+FOREGROUND_ROLE = 9
+ACCESSIBLE_TEXT_ROLE = 11
+IdRole = 0x0100 + 1  # UserRole + 1: a row's id, whatever the column
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 RowT = TypeVar("RowT", contravariant=True)
@@ -51,43 +54,7 @@ class HasId(Protocol):
 R = TypeVar("R", bound=HasId)
 
 
-class RowsModel(QAbstractTableModel, Generic[R]):
-    """Rows shown through `Columns`: what a row is and what each cell shows. Paging, headers
-    and sorting are `PagedModel`'s."""
-
-    def __init__(
-        self, columns: Columns[R], rows: Sequence[R] = (), parent: QObject | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.columns = columns
-        self._rows: list[R] = list(rows)
-
-    def rows(self) -> list[R]:
-        return list(self._rows)
-
-    def row_at(self, row: int) -> R:
-        return self._rows[row]
-
-    def row_of(self, row_id: str) -> int | None:
-        return next((n for n, r in enumerate(self._rows) if r.id == row_id), None)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.columns.count()
-
-    def data(self, index: AnyIndex, role: int = DISPLAY_ROLE) -> Any:
-        n = index.row()
-        if not index.isValid() or n >= len(self._rows):
-            return None
-        row = self._rows[n]
-        if role == IdRole:
-            return row.id
-        return self.columns.cell(row, index.column(), role)
-
-
-class PagedModel(RowsModel[R]):
+class PagedModel(QAbstractTableModel, Generic[R]):
     """Rows in the order the query returned them, fed a page at a time."""
 
     wanted = Signal(int, int)  # offset, limit: the next page, for the controller to fetch
@@ -96,8 +63,10 @@ class PagedModel(RowsModel[R]):
     def __init__(
         self, columns: Columns[R], parent: QObject | None = None, *, page_size: int = 200
     ) -> None:
-        super().__init__(columns, (), parent)
+        super().__init__(parent)
+        self.columns = columns
         self.page_size = page_size
+        self._rows: list[R] = []
         self._total = 0
         self._asked: int | None = None  # limit of the page in flight, if any
         self.fetch_error: str | None = None  # why the last page asked for did not come
@@ -166,6 +135,21 @@ class PagedModel(RowsModel[R]):
     def total(self) -> int:
         return self._total
 
+    def rows(self) -> list[R]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> R:
+        return self._rows[row]
+
+    def row_of(self, row_id: str) -> int | None:
+        return next((n for n, r in enumerate(self._rows) if r.id == row_id), None)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.columns.count()
+
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = DISPLAY_ROLE
     ) -> Any:
@@ -176,3 +160,12 @@ class PagedModel(RowsModel[R]):
         if role in (DISPLAY_ROLE, ACCESSIBLE_TEXT_ROLE):
             return self.columns.header(section)
         return None
+
+    def data(self, index: AnyIndex, role: int = DISPLAY_ROLE) -> Any:
+        n = index.row()
+        if not index.isValid() or n >= len(self._rows):
+            return None
+        row = self._rows[n]
+        if role == IdRole:
+            return row.id
+        return self.columns.cell(row, index.column(), role)

@@ -10,11 +10,25 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from assessor.ui import states
 from assessor.ui.dates import long_date_time, short_date, short_date_time
+from assessor.ui.queue.model import (
+    ACCESSIBLE_TEXT_ROLE,
+    ALIGNMENT_ROLE,
+    DISPLAY_ROLE,
+    FOREGROUND_ROLE,
+    TOOLTIP_ROLE,
+)
 
 if TYPE_CHECKING:  # the first paint shows these columns before the services are imported
     from assessor.services.queue import SubmissionRow
 
-__all__ = ["SHOWN_ROLES", "Column", "SubmissionColumns", "status_word", "submissions_table"]
+__all__ = [
+    "SHOWN_ROLES",
+    "Column",
+    "SubmissionColumns",
+    "row_height",
+    "status_word",
+    "submissions_table",
+]
 
 
 class Column(IntEnum):
@@ -48,14 +62,14 @@ _SORT_KEYS = {
 }
 
 
-# The roles a cell answers, as plain ints, and the columns in order: a view asks seven roles
-# of every cell it paints, and each `Qt.ItemDataRole.X` or `Column(n)` is a lookup of ~1 µs.
-# Written out, not read from `Qt`: the first paint shows these columns before the `Qt`
-# namespace is made (decision 0034; tests/ui/test_queue_model.py checks them against Qt's).
+# The roles a cell answers, as plain ints (not read from `Qt`: decision 0034), and the columns
+# in order: a view asks seven roles of every cell it paints, and each `Qt.ItemDataRole.X` or
+# `Column(n)` is a lookup of ~1 µs.
 _COLUMNS = tuple(Column)
-_DISPLAY, _TOOLTIP, _SPOKEN, _COLOUR, _ALIGN = 0, 3, 11, 9, 7
+_DISPLAY, _TOOLTIP, _SPOKEN = DISPLAY_ROLE, TOOLTIP_ROLE, ACCESSIBLE_TEXT_ROLE
+_COLOUR, _ALIGN = FOREGROUND_ROLE, ALIGNMENT_ROLE
 SHOWN_ROLES = (_DISPLAY, _TOOLTIP, _SPOKEN, _COLOUR, _ALIGN)  # all `cell` answers
-_RIGHT = 0x0002 | 0x0080  # Qt.AlignmentFlag.AlignRight | AlignVCenter
+_RIGHT = 0x0002 | 0x0080  # AlignRight | AlignVCenter (test_the_roles_written_out_are_qts)
 
 
 def _tr(text: str) -> str:
@@ -142,6 +156,11 @@ class SubmissionColumns:
                 return self.display(row, column)
 
 
+def row_height(line_height: int) -> int:
+    """A row's height in the work queue's table, for a font whose lines are `line_height`."""
+    return line_height + 10
+
+
 def submissions_table(model: QAbstractItemModel, line_height: int) -> QTableView:
     """The work queue's table as it looks, for the queue screen and the first paint alike."""
     table = QTableView()
@@ -152,7 +171,7 @@ def submissions_table(model: QAbstractItemModel, line_height: int) -> QTableView
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
     table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(line_height + 10)
+    table.verticalHeader().setDefaultSectionSize(row_height(line_height))
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(False)
